@@ -1,0 +1,38 @@
+"""One distribution: source-idempiere, destination-idempiere, the shared client and the emulator."""
+from setuptools import find_packages, setup
+
+RUNTIME = [
+    "airbyte-cdk>=7.39,<8",
+    "requests>=2.31,<3",
+    "jsonschema>=4.17.3,<5",
+    "pendulum>=3.0,<4",
+    "PyYAML>=6.0,<7",  # parses /models/{table}/yaml; already a dependency of airbyte-cdk
+]
+
+TESTS = [
+    "pytest>=8,<10",
+    "requests-mock>=1.11,<2",
+    "pytest-timeout>=2.2,<3",  # a hung socket must fail one test, not stall CI for 90 minutes
+]
+
+DEMO = [
+    "airbyte>=0.71,<0.72",  # PyAirbyte: drives both connectors into DuckDB (demo and its test)
+]
+
+setup(
+    name="airbyte-idempiere",
+    version="0.1.0",
+    description="Airbyte source and destination for the iDempiere ERP REST API, with a faithful local emulator",
+    packages=find_packages(include=["idempiere_client*", "source_idempiere*", "destination_idempiere*", "idempiere_emulator*"]),
+    package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"]},
+    python_requires=">=3.10,<3.13",
+    install_requires=RUNTIME,
+    extras_require={"tests": TESTS + DEMO, "demo": DEMO},
+    entry_points={
+        "console_scripts": [
+            "source-idempiere=source_idempiere.run:run",
+            "destination-idempiere=destination_idempiere.run:run",
+            "idempiere-emulator=idempiere_emulator.__main__:main",
+        ]
+    },
+)
