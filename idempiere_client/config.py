@@ -1,0 +1,252 @@
+"""Connection settings shared by source and destination: one spec fragment, one parser.
+
+Both connectors include ``CONNECTION_SPEC_PROPERTIES`` in their spec and call
+``ConnectionConfig.from_airbyte(config)``, so ``base_url``/``credentials``/``verify_tls`` are
+validated by exactly one piece of code. ``repr()`` masks secrets.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from idempiere_client.errors import ConfigurationError
+
+API_PREFIX = "/api/v1"
+DEFAULT_TIMEOUT_SECONDS = 60.0
+_MASK = "****"
+
+CONNECTION_SPEC_PROPERTIES: dict[str, Any] = {
+    "base_url": {
+        "type": "string",
+        "title": "Server URL",
+        "description": "Root URL of the iDempiere server, e.g. https://erp.example.com "
+        "(a value ending in /api/v1 is accepted too).",
+        "pattern": "^https?://",
+        "examples": ["https://erp.example.com", "http://localhost:8080/api/v1"],
+        "order": 0,
+    },
+    "credentials": {
+        "title": "Authentication",
+        "type": "object",
+        "order": 1,
+        "oneOf": [
+            {
+                "title": "User name and password",
+                "type": "object",
+                "required": ["auth_type", "username", "password", "client", "role"],
+                "properties": {
+                    "auth_type": {"type": "string", "const": "password", "order": 0},
+                    "username": {"type": "string", "title": "User name", "order": 1},
+                    "password": {"type": "string", "title": "Password", "airbyte_secret": True, "order": 2},
+                    "client": {
+                        "type": "string",
+                        "title": "Tenant (client)",
+                        "description": "Tenant search key or name (e.g. GardenWorld) or numeric AD_Client_ID.",
+                        "order": 3,
+                    },
+                    "role": {
+                        "type": "string",
+                        "title": "Role",
+                        "description": "Role name (e.g. GardenWorld Admin) or numeric AD_Role_ID. "
+                        "Only Web Service roles can log in through REST.",
+                        "order": 4,
+                    },
+                    "organization": {
+                        "type": "string",
+                        "title": "Organization",
+                        "description": "Organization name/search key or numeric AD_Org_ID. Optional when the "
+                        "role has a single organization.",
+                        "order": 5,
+                    },
+                    "warehouse": {
+                        "type": "string",
+                        "title": "Warehouse",
+                        "description": "Warehouse name or numeric M_Warehouse_ID. Optional.",
+                        "order": 6,
+                    },
+                    "language": {
+                        "type": "string",
+                        "title": "Language",
+                        "description": "Login language, e.g. en_US. Optional.",
+                        "order": 7,
+                    },
+                },
+            },
+            {
+                "title": "Server-to-server token",
+                "type": "object",
+                "required": ["auth_type", "token"],
+                "properties": {
+                    "auth_type": {"type": "string", "const": "token", "order": 0},
+                    "token": {
+                        "type": "string",
+                        "title": "Token",
+                        "description": "A REST_AuthToken issued by an iDempiere administrator.",
+                        "airbyte_secret": True,
+                        "order": 1,
+                    },
+                },
+            },
+        ],
+    },
+    "verify_tls": {
+        "type": "boolean",
+        "title": "Verify TLS certificates",
+        "default": True,
+        "order": 2,
+    },
+}
+CONNECTION_SPEC_REQUIRED: list[str] = ["base_url", "credentials"]
+
+
+@dataclass(frozen=True)
+class PasswordCredentials:
+    """Two-step login credentials (spec §1.2-1.4); client/role/org/warehouse hold a name or a numeric id."""
+
+    username: str
+    password: str = dataclasses.field(repr=False)
+    client: str | None = None
+    role: str | None = None
+    organization: str | None = None
+    warehouse: str | None = None
+    language: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"PasswordCredentials(username={self.username!r}, password={_MASK!r}, client={self.client!r}, "
+            f"role={self.role!r}, organization={self.organization!r}, warehouse={self.warehouse!r}, "
+            f"language={self.language!r})"
+        )
+
+
+@dataclass(frozen=True)
+class TokenCredentials:
+    """A server-to-server token (REST_AuthToken, spec §1.10); used as is, never refreshed."""
+
+    token: str = dataclasses.field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"TokenCredentials(token={_MASK!r})"
+
+
+@dataclass(frozen=True)
+class ConnectionConfig:
+    """Parsed connection settings.
+
+    Attributes:
+        base_url: server root without trailing slash, e.g. ``https://erp.example.com``.
+        credentials: password or token credentials.
+        verify_tls: verify server certificates.
+        request_timeout_seconds: read timeout per request (the server's own query timeout is 120 s, §3.3).
+    """
+
+    base_url: str
+    credentials: PasswordCredentials | TokenCredentials
+    verify_tls: bool = True
+    request_timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+
+    @property
+    def api_url(self) -> str:
+        """``<base_url>/api/v1``: every REST path is relative to it (spec §0)."""
+        return self.base_url + API_PREFIX
+
+    @property
+    def is_token_mode(self) -> bool:
+        return isinstance(self.credentials, TokenCredentials)
+
+    @classmethod
+    def from_airbyte(cls, config: Mapping[str, Any]) -> ConnectionConfig:
+        """Parse an Airbyte config mapping.
+
+        Raises:
+            ConfigurationError: with a message the user can act on.
+        """
+        if not isinstance(config, Mapping):
+            raise ConfigurationError("The configuration must be a JSON object.")
+        base_url = normalize_base_url(config.get("base_url"))
+        credentials = _parse_credentials(config.get("credentials"))
+        verify_tls = config.get("verify_tls", True)
+        if not isinstance(verify_tls, bool):
+            raise ConfigurationError("verify_tls must be true or false.")
+        timeout = config.get("request_timeout_seconds", DEFAULT_TIMEOUT_SECONDS)
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or not math.isfinite(timeout)
+            or timeout <= 0
+        ):
+            raise ConfigurationError("request_timeout_seconds must be a positive number.")
+        return cls(base_url, credentials, verify_tls, float(timeout))
+
+
+def normalize_base_url(value: Any) -> str:
+    """Return the server root for a URL given with or without ``/api`` or ``/api/v1`` (spec §0).
+
+    Raises:
+        ConfigurationError: the value is not an http(s) URL with a host.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError("base_url is required, e.g. https://erp.example.com")
+    url = value.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"base_url must be an http:// or https:// URL with a host name, e.g. https://erp.example.com (got {url!r})."
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError("base_url must not contain a query string or fragment.")
+    if parts.username or parts.password:
+        raise ConfigurationError("base_url must not contain a user name or password; use the credentials fields.")
+    path = parts.path.rstrip("/")
+    for suffix in ("/api/v1", "/api"):
+        if path.lower().endswith(suffix):
+            path = path[: -len(suffix)]
+            break
+    return f"{parts.scheme.lower()}://{parts.netloc}{path.rstrip('/')}"
+
+
+def _text(creds: Mapping[str, Any], key: str, *, required: bool) -> str | None:
+    value = creds.get(key)
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, int):
+        value = str(value)
+    if value is not None and not isinstance(value, str):
+        raise ConfigurationError(f"credentials.{key} must be a string.")
+    value = value.strip() if isinstance(value, str) else None
+    if not value:
+        if required:
+            raise ConfigurationError(f"credentials.{key} is required.")
+        return None
+    return value
+
+
+def _parse_credentials(creds: Any) -> PasswordCredentials | TokenCredentials:
+    if not isinstance(creds, Mapping):
+        raise ConfigurationError("credentials is required: choose 'password' or 'token' authentication.")
+    auth_type = creds.get("auth_type")
+    if auth_type is None:
+        auth_type = "token" if "token" in creds and "username" not in creds else "password"
+    if auth_type == "token":
+        token = _text(creds, "token", required=True)
+        if token.lower().startswith("bearer "):
+            token = token[7:].strip()
+        return TokenCredentials(token=token)
+    if auth_type == "password":
+        password = creds.get("password")
+        if not isinstance(password, str) or password == "":
+            raise ConfigurationError("credentials.password is required.")
+        return PasswordCredentials(
+            username=_text(creds, "username", required=True),
+            password=password,
+            client=_text(creds, "client", required=False),
+            role=_text(creds, "role", required=False),
+            organization=_text(creds, "organization", required=False),
+            warehouse=_text(creds, "warehouse", required=False),
+            language=_text(creds, "language", required=False),
+        )
+    raise ConfigurationError("credentials.auth_type must be 'password' or 'token'.")
