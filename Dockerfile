@@ -1,0 +1,35 @@
+# One image per connector from the same build context (Airbyte Python connector convention):
+#   docker build --build-arg CONNECTOR=source-idempiere      -t airbyte/source-idempiere:0.1.0 .
+#   docker build --build-arg CONNECTOR=destination-idempiere -t airbyte/destination-idempiere:0.1.0 .
+# unit_tests/test_packaging.py checks that the entrypoint names real console scripts.
+FROM docker.io/airbyte/python-connector-base:4.0.0
+
+# Which console script the image runs; the RUN below refuses anything else.
+ARG CONNECTOR=source-idempiere
+
+# The base image runs as "airbyte" (uid 1000); installing into site-packages needs root.
+USER root
+WORKDIR /airbyte/integration_code
+
+COPY setup.py README.md ./
+COPY idempiere_client ./idempiere_client
+COPY source_idempiere ./source_idempiere
+COPY destination_idempiere ./destination_idempiere
+COPY idempiere_emulator ./idempiere_emulator
+
+RUN case "${CONNECTOR}" in \
+        source-idempiere|destination-idempiere) ;; \
+        *) echo "CONNECTOR must be source-idempiere or destination-idempiere, got '${CONNECTOR}'" >&2; exit 1 ;; \
+    esac \
+    && pip install --no-cache-dir . \
+    && command -v "${CONNECTOR}" \
+    && (id -u airbyte >/dev/null 2>&1 || useradd --uid 1000 --create-home airbyte) \
+    && chown -R airbyte /airbyte
+
+LABEL io.airbyte.name="airbyte/${CONNECTOR}"
+LABEL io.airbyte.version="0.1.0"
+
+# The Airbyte platform runs "$AIRBYTE_ENTRYPOINT <command> <args>"; ENTRYPOINT does the same for docker run.
+ENV AIRBYTE_ENTRYPOINT="${CONNECTOR}"
+USER airbyte
+ENTRYPOINT ["/bin/sh", "-c", "exec ${AIRBYTE_ENTRYPOINT} \"$@\"", "--"]
