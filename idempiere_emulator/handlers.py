@@ -1,0 +1,370 @@
+"""Routing, request parsing and response building for ``/api/v1`` (moto's responses.py role).
+
+Handlers only translate HTTP <-> AuthService/Backend calls; every API error is an ``EmulatorError`` raised
+below and turned into the plugin's JSON (or empty) body here. Jersey behaviours reproduced: unknown paths are
+404 before any auth check, unparseable int query params are 404, non-JSON Content-Type is 415 (spec §0, §8).
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import traceback
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, unquote
+
+from .auth import AuthContext, AuthService
+from .errors import EmulatorError
+from .faults import ContainerError, jetty_page
+from .options import EmulatorOptions
+
+API_PREFIX = "/api/v1/"
+JSON_TYPE = "application/json"
+_INT = re.compile(r"[+-]?\d{1,10}")
+_LOGIN_KEYS = ("userName", "password", "parameters")
+_PARAM_KEYS = ("clientId", "roleId", "organizationId", "warehouseId", "language")
+_REFRESH_KEYS = ("refresh_token", "clientId", "userId")
+_ENVELOPE_HEADERS = (("X-Page-Count", "page-count"), ("X-Records-Size", "records-size"),
+                     ("X-Skip-Records", "skip-records"), ("X-Row-Count", "row-count"),
+                     ("X-Array-Count", "array-count"))
+
+
+@dataclass
+class Request:
+    """One HTTP request as the router sees it (path not yet decoded, raw query string)."""
+
+    method: str
+    path: str
+    query: str = ""
+    headers: dict = field(default_factory=dict)  # lower-case names
+    body: bytes = b""
+    _params: dict | None = None
+
+    @property
+    def params(self) -> dict:
+        """First value of each query parameter, like a JAX-RS ``@QueryParam`` (a raw ``+`` is a space)."""
+        if self._params is None:
+            parsed = parse_qs(self.query, keep_blank_values=True) if self.query else {}
+            self._params = {k: v[0] for k, v in parsed.items()}
+        return self._params
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str | None = None
+    headers: list = field(default_factory=list)
+    json_body: object = None  # the Python value behind a JSON body (used by batch)
+
+
+class _PlainError(Exception):
+    """Jersey/Jackson mapper errors: a text/plain body (spec Open question 2)."""
+
+    def __init__(self, status: int, text: str):
+        super().__init__(text)
+        self.status, self.text = status, text
+
+
+def dumps(value: object) -> bytes:
+    """Gson's compact output: no spaces, non-ASCII kept, no HTML escaping (spec §0)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def json_response(status: int, value: object, headers: list | None = None) -> Response:
+    return Response(status, dumps(value), JSON_TYPE, headers or [], value)
+
+
+def error_response(err: EmulatorError) -> Response:
+    body = err.body()
+    if body is None:
+        return Response(err.status)
+    return json_response(err.status, body)
+
+
+def envelope(records: list, row_count: int, records_size: int, skip: int, legacy: bool) -> Response:
+    """Collection body in the plugin's key order plus the X-* headers (spec §3.1, §3.2, §13)."""
+    page_count = -(-row_count // records_size) if records_size > 0 and row_count > records_size else 1
+    body = {"page-count": page_count, "records-size": records_size, "skip-records": skip,
+            "row-count": row_count, "records": records, "array-count": 0 if legacy else len(records)}
+    headers = [(name, str(body[key])) for name, key in _ENVELOPE_HEADERS]
+    return json_response(200, body, headers)
+
+
+class Api:
+    """The ``/api/v1`` resource tree; ``dispatch`` never raises."""
+
+    def __init__(self, backend, auth: AuthService, options: EmulatorOptions, batch_runner=None):
+        self.backend = backend
+        self.auth = auth
+        self.options = options
+        self.legacy = bool(options.legacy)
+        self.batch_runner = batch_runner  # callable(api, request, ctx) -> Response, set by server
+
+    # ------------------------------------------------------------------ routing
+    def dispatch(self, req: Request) -> Response:
+        try:
+            return self._dispatch(req)
+        except EmulatorError as err:
+            return error_response(err)
+        except _PlainError as err:
+            return Response(err.status, err.text.encode("utf-8"), "text/plain")
+        except ContainerError as err:
+            return Response(*_page(err.status, req.path, str(err)))
+        except Exception as exc:  # a bug below: answer like Jetty, keep the trace visible
+            traceback.print_exc(file=sys.stderr)
+            return Response(*_page(500, req.path, f"{type(exc).__name__}: {exc}"))
+
+    def _dispatch(self, req: Request) -> Response:
+        if not req.path.startswith(API_PREFIX):
+            return Response(404)
+        segs = [unquote(s) for s in req.path[len(API_PREFIX):].split("/")]
+        if len(segs) > 1 and segs[-1] == "":
+            segs.pop()  # Jersey tolerates one trailing slash
+        route = self._route(segs)
+        if route is None:
+            return Response(404)
+        handler = route.get(req.method)
+        if handler is None:
+            if req.method == "OPTIONS":
+                return Response(200, headers=[("Allow", ",".join(sorted(route)))])
+            if req.method == "HEAD" and "GET" in route:
+                handler = route["GET"]
+            else:
+                return Response(405, headers=[("Allow", ",".join(sorted(route)))])
+        func, needs_auth, *args = handler
+        if req.method in ("POST", "PUT"):
+            _require_json_type(req)
+        ctx = None
+        if needs_auth:
+            ctx = self.auth.authenticate(req.headers.get("authorization"), segs[0] == "auth")
+        return func(req, ctx, *args)
+
+    def _route(self, segs: list[str]) -> dict | None:
+        """Map path segments to {method: (handler, needs_auth, *path args)}, or None for Jersey's 404."""
+        n, head = len(segs), segs[0]
+        if head == "auth" and n == 2:
+            return {
+                "tokens": {"POST": (self.login, False), "PUT": (self.change_login, True)},
+                "roles": {"GET": (self.roles, True)},
+                "organizations": {"GET": (self.organizations, True)},
+                "warehouses": {"GET": (self.warehouses, True)},
+                "language": {"GET": (self.language, True)},
+                "refresh": {"POST": (self.refresh, False)},
+                "logout": {"POST": (self.logout, False)},
+                "jwk": {"GET": (self.jwk, False)},
+            }.get(segs[1])
+        if head == "health" and n == 1 and not self.legacy:
+            return {"GET": (self.health, False)}
+        if head == "batch" and n == 1 and not self.legacy and self.batch_runner is not None:
+            return {"POST": (self.batch, True)}
+        if head != "models" or n > 4 or any(s == "" for s in segs):
+            return None
+        if n == 1:
+            return {"GET": (self.list_models, True)}
+        table = segs[1]
+        if n == 2:
+            return {"GET": (self.collection, True, table), "POST": (self.create, True, table)}
+        if n == 3 and segs[2] == "yaml":
+            return {"GET": (self.yaml, True, table)}
+        if n == 3:
+            rid = segs[2]
+            return {"GET": (self.get_record, True, table, rid), "PUT": (self.update, True, table, rid),
+                    "DELETE": (self.delete, True, table, rid)}
+        return {"GET": (self.get_column, True, table, segs[2], segs[3])}
+
+    # ------------------------------------------------------------------ auth (§1)
+    def login(self, req: Request, _ctx) -> Response:
+        body = _jackson_object(req, _LOGIN_KEYS, "LoginCredential")
+        params = body.get("parameters")
+        if params is not None:
+            if not isinstance(params, dict):
+                raise _PlainError(400, "Cannot deserialize value of type `LoginParameters` from non-object value")
+            params = _string_fields(params, _PARAM_KEYS, "LoginParameters")
+        return json_response(200, self.auth.login(_as_str(body.get("userName")), _as_str(body.get("password")), params))
+
+    def change_login(self, req: Request, ctx: AuthContext) -> Response:
+        params = _string_fields(_jackson_object(req, _PARAM_KEYS, "LoginParameters"), _PARAM_KEYS, "LoginParameters")
+        return json_response(200, self.auth.change_login(ctx, params))
+
+    def roles(self, req: Request, ctx: AuthContext) -> Response:
+        return json_response(200, self.auth.roles(ctx, _int_param(req, "client")))
+
+    def organizations(self, req: Request, ctx: AuthContext) -> Response:
+        return json_response(200, self.auth.organizations(ctx, _int_param(req, "client"), _int_param(req, "role")))
+
+    def warehouses(self, req: Request, ctx: AuthContext) -> Response:
+        args = (_int_param(req, "client"), _int_param(req, "role"), _int_param(req, "organization"))
+        return json_response(200, self.auth.warehouses(ctx, *args))
+
+    def language(self, req: Request, ctx: AuthContext) -> Response:
+        return json_response(200, self.auth.language(_int_param(req, "client")))
+
+    def refresh(self, req: Request, _ctx) -> Response:
+        body = _jackson_object(req, _REFRESH_KEYS, "RefreshParameters")
+        ids = [_jackson_int(body.get(k), k) for k in ("clientId", "userId")]
+        return json_response(200, self.auth.refresh(_as_str(body.get("refresh_token")), *ids))
+
+    def logout(self, req: Request, _ctx) -> Response:
+        body = _jackson_object(req, ("token",), "LogoutParameters")
+        return json_response(200, self.auth.logout(_as_str(body.get("token"))))
+
+    def jwk(self, req: Request, _ctx) -> Response:
+        return json_response(200, {})  # IDEMPIERE_REST_EXPOSE_JWK is off by default (§1.5)
+
+    def health(self, req: Request, _ctx) -> Response:
+        return json_response(200, {"status": "UP"})
+
+    # ------------------------------------------------------------------ models (§2, §3, §7)
+    def list_models(self, req: Request, ctx: AuthContext) -> Response:
+        return json_response(200, {"models": self.backend.list_models(ctx.session, req.params.get("$filter"))})
+
+    def collection(self, req: Request, ctx: AuthContext, table: str) -> Response:
+        p = req.params
+        top, skip = _int_param(req, "$top"), _int_param(req, "$skip")
+        result = self.backend.query(ctx.session, table, filter=p.get("$filter"), orderby=p.get("$orderby"),
+                                    select=p.get("$select"), top=top, skip=skip, expand=p.get("$expand"))
+        return envelope(result.records, result.row_count, result.records_size, skip, self.legacy)
+
+    def yaml(self, req: Request, ctx: AuthContext, table: str) -> Response:
+        text = self.backend.table_yaml(ctx.session, table)
+        return Response(200, text.encode("utf-8"), "application/yaml")
+
+    def get_record(self, req: Request, ctx: AuthContext, table: str, rid: str) -> Response:
+        p = req.params
+        record = self.backend.get_record(ctx.session, table, rid, select=p.get("$select"), expand=p.get("$expand"))
+        return json_response(200, record)
+
+    def get_column(self, req: Request, ctx: AuthContext, table: str, rid: str, column: str) -> Response:
+        return json_response(200, self.backend.get_record_column(ctx.session, table, rid, column))
+
+    def create(self, req: Request, ctx: AuthContext, table: str) -> Response:
+        body = _gson_object(req, "Server error")
+        return json_response(201, self.backend.create(ctx.session, table, body))
+
+    def update(self, req: Request, ctx: AuthContext, table: str, rid: str) -> Response:
+        body = _gson_object(req, "Update error")
+        return json_response(200, self.backend.update(ctx.session, table, rid, body))
+
+    def delete(self, req: Request, ctx: AuthContext, table: str, rid: str) -> Response:
+        return json_response(200, self.backend.delete(ctx.session, table, rid))
+
+    def batch(self, req: Request, ctx: AuthContext) -> Response:
+        return self.batch_runner(self, req, ctx)
+
+
+# ---------------------------------------------------------------------- parsing helpers
+def _page(status: int, uri: str, message: str) -> tuple[int, bytes, str]:
+    code, ctype, body = jetty_page(status, uri, message if status != 500 else "Server Error")
+    return code, body, ctype
+
+
+def _require_json_type(req: Request) -> None:
+    """@Consumes(application/json): another media type is 415 (a missing one matches anything)."""
+    ctype = req.headers.get("content-type")
+    if ctype and ctype.split(";", 1)[0].strip().lower() != JSON_TYPE:
+        raise EmulatorError(415, empty_body=True)
+
+
+def _int_param(req: Request, name: str) -> int:
+    """A JAX-RS int query param: absent = 0, not an int = Jersey's 404 with no body (spec §0)."""
+    raw = req.params.get(name)
+    if raw is None or raw == "":
+        return 0
+    if not _INT.fullmatch(raw) or not -2**31 <= int(raw) < 2**31:
+        raise EmulatorError(404, empty_body=True)
+    return int(raw)
+
+
+def _jackson_object(req: Request, allowed: tuple, cls: str) -> dict:
+    """Strict Jackson binding used by /auth/*: unknown properties and bad JSON are 400 text/plain."""
+    text = req.body.decode("utf-8", errors="replace").strip()
+    if not text:
+        raise _PlainError(400, "No content to map due to end-of-input")
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise _PlainError(400, f"Unexpected character: {exc}") from None
+    if not isinstance(value, dict):
+        raise _PlainError(400, f"Cannot deserialize value of type `{cls}` from non-object value")
+    for key in value:
+        if key not in allowed:
+            raise _PlainError(400, f'Unrecognized field "{key}" (class {cls}), not marked as ignorable')
+    return value
+
+
+def _string_fields(obj: dict, allowed: tuple, cls: str) -> dict:
+    """LoginParameters fields are Java Strings: JSON numbers/booleans coerce, objects do not."""
+    out = {}
+    for key, value in obj.items():
+        if key not in allowed:
+            raise _PlainError(400, f'Unrecognized field "{key}" (class {cls}), not marked as ignorable')
+        if isinstance(value, (dict, list)):
+            raise _PlainError(400, f"Cannot deserialize value of type `java.lang.String` for {key}")
+        out[key] = _as_str(value)
+    return out
+
+
+def _as_str(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _jackson_int(value, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, (dict, list)):
+        raise _PlainError(400, f"Cannot deserialize value of type `java.lang.Integer` for {name}")
+    try:
+        return int(value) if not isinstance(value, float) else int(value)
+    except ValueError:
+        raise _PlainError(400, f"Cannot deserialize value of type `java.lang.Integer` from String \"{value}\"") from None
+
+
+def _gson_object(req: Request, title: str) -> dict:
+    """Write bodies: Gson in lenient mode accepts // # /* */ comments (Postman bodies rely on it, §7)."""
+    text = req.body.decode("utf-8", errors="replace")
+    if not text.strip():
+        raise EmulatorError(500, title, "java.lang.NullPointerException")
+    try:
+        value = json.loads(text)
+    except ValueError:
+        try:
+            value = json.loads(strip_comments(text))
+        except ValueError as exc:
+            raise EmulatorError(500, title, f"com.google.gson.JsonSyntaxException: {exc}") from None
+    if not isinstance(value, dict):
+        raise EmulatorError(500, "Server error", "Not a JSON Object: " + text.strip()[:100])
+    return value
+
+
+def strip_comments(text: str) -> str:
+    """Remove //, # and /* */ comments outside double-quoted strings."""
+    out, i, n, in_str = [], 0, len(text), False
+    while i < n:
+        ch = text[i]
+        if in_str:
+            out.append(ch)
+            if ch == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 1
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+            out.append(ch)
+        elif ch == "#" or text.startswith("//", i):
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
