@@ -1,0 +1,75 @@
+"""``make bench``: run the issue-6 measurements, print the table, write bench/results.json (+ .png if possible).
+
+    python -m bench                 # everything, issue sizes (~10 min on 2 cores)
+    python -m bench --only 1,3      # some scenarios (1 includes 6, the incremental sync)
+    python -m bench --quick         # tiny sizes, to check the harness; figures are meaningless
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from bench.harness import REPO
+from bench.results import Measurement, format_table, write_json, write_plot
+from bench.scenarios import SCENARIOS, Context, Sizes
+
+DEFAULT_DICTIONARY = REPO.parent / "shared" / "idempiere" / "dictionary.json"
+_TITLES = {"1": "source read cost (+6 incremental)", "2": "memory", "3": "discovery at scale",
+           "4": "concurrency", "5": "destination throughput"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen scenarios; a crashing scenario is reported as ERROR and the others still run."""
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default="", help="comma-separated scenario numbers (1,2,3,4,5; 6 runs with 1)")
+    ap.add_argument("--quick", action="store_true", help="tiny sizes; for checking the harness only")
+    ap.add_argument("--repeats", type=int, default=1, help="repetitions of measurement 1 (min CPU is kept)")
+    ap.add_argument("--dictionary", default=str(DEFAULT_DICTIONARY), help="dictionary.json for measurement 3")
+    ap.add_argument("--json", default=str(REPO / "bench" / "results.json"))
+    args = ap.parse_args(argv)
+
+    sizes = Sizes.quick() if args.quick else Sizes()
+    sizes.repeats = max(1, args.repeats)
+    wanted = [k.strip() for k in args.only.split(",") if k.strip()] or list(SCENARIOS)
+    wanted = ["1" if k == "6" else k for k in wanted]
+    started = time.perf_counter()
+
+    def log(msg: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {msg}", flush=True)
+
+    ctx = Context(sizes=sizes, dictionary=Path(args.dictionary), log=log)
+    results: list[Measurement] = []
+    for key in SCENARIOS:
+        if key not in wanted:
+            continue
+        log(f"scenario {key}: {_TITLES[key]}")
+        t0 = time.perf_counter()
+        try:
+            results.extend(SCENARIOS[key](ctx))
+        except Exception as exc:  # noqa: BLE001 - one broken part must not hide the other figures
+            traceback.print_exc(file=sys.stderr)
+            results.append(Measurement(key, _TITLES[key], error=str(exc).splitlines()[0][:300]))
+        log(f"scenario {key} done in {time.perf_counter() - t0:.1f} s")
+
+    results.sort(key=lambda m: m.key)
+    print()
+    print(format_table(results))
+    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": platform.platform(),
+            "cpus": os.cpu_count(), "python": platform.python_version(), "quick": args.quick,
+            "sizes": {k: v for k, v in vars(sizes).items()}, "total_s": round(time.perf_counter() - started, 1),
+            "note": "absolute figures are for this machine only; ratios are taken within one run"}
+    json_path = Path(args.json)
+    write_json(json_path, results, meta)
+    print(f"\nresults written to {json_path}")
+    print(write_plot(json_path.with_suffix(".png"), results))
+    print(f"total {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

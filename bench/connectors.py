@@ -1,0 +1,145 @@
+"""Configs, catalogs, commands and inputs for the two connectors, built only from their public CLI contract."""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.harness import OUT, REPO, Emulator, bin_path, write_json
+
+
+def source_config(emu: Emulator, tables: list[str] | None, **options: Any) -> dict[str, Any]:
+    """Source config with the emulator's s2s token (issue 4 key names); ``tables=None`` means every table."""
+    config: dict[str, Any] = {"base_url": emu.base_url, "credentials": {"auth_type": "token", "token": emu.token}}
+    if tables is not None:
+        config["tables"] = tables
+    config.update(options)
+    return config
+
+
+def discover(config_path: Path, timeout_s: float = 600) -> dict[str, Any]:
+    """Run ``source-idempiere discover`` and return the CATALOG message's catalog."""
+    proc = subprocess.run([bin_path("source-idempiere"), "discover", "--config", str(config_path)],
+                          capture_output=True, cwd=REPO, timeout=timeout_s)
+    for line in proc.stdout.splitlines():
+        if b'"CATALOG"' in line[:40]:
+            return json.loads(line)["catalog"]
+    tail = (proc.stdout[-3000:] + proc.stderr[-2000:]).decode("utf-8", "replace")
+    raise RuntimeError(f"discover produced no catalog (exit {proc.returncode}):\n{tail}")
+
+
+def configure(catalog: dict[str, Any], streams: list[str], mode: str = "incremental") -> dict[str, Any]:
+    """Configured catalog for ``streams``: incremental on the source-defined cursor where supported."""
+    wanted = {s.lower() for s in streams}
+    configured = []
+    for stream in catalog["streams"]:
+        if stream["name"].lower() not in wanted:
+            continue
+        incremental = mode == "incremental" and "incremental" in stream.get("supported_sync_modes", [])
+        entry: dict[str, Any] = {
+            "stream": stream,
+            "sync_mode": "incremental" if incremental else "full_refresh",
+            "destination_sync_mode": "append" if incremental else "overwrite",
+        }
+        if incremental:
+            entry["cursor_field"] = stream.get("default_cursor_field") or ["Updated"]
+        if stream.get("source_defined_primary_key"):
+            entry["primary_key"] = stream["source_defined_primary_key"]
+        configured.append(entry)
+    missing = wanted - {c["stream"]["name"].lower() for c in configured}
+    if missing:
+        raise RuntimeError(f"streams not in the discovered catalog: {sorted(missing)}")
+    return {"streams": configured}
+
+
+def prepare_read(emu: Emulator, name: str, tables: list[str], mode: str = "incremental",
+                 **options: Any) -> tuple[Path, Path]:
+    """Write config + configured catalog for a read of ``tables``; returns their paths."""
+    config_path = write_json(OUT / f"{name}.config.json", source_config(emu, tables, **options))
+    catalog = discover(config_path)
+    catalog_path = write_json(OUT / f"{name}.catalog.json", configure(catalog, tables, mode))
+    return config_path, catalog_path
+
+
+def read_cmd(config_path: Path, catalog_path: Path, state_path: Path | None = None) -> list[str]:
+    cmd = [bin_path("source-idempiere"), "read", "--config", str(config_path), "--catalog", str(catalog_path)]
+    if state_path:
+        cmd += ["--state", str(state_path)]
+    return cmd
+
+
+def final_state(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``--state`` payload from a read's STATE messages: the latest per stream (or the last global one)."""
+    per_stream: dict[str, dict[str, Any]] = {}
+    other: dict[str, Any] | None = None
+    for message in states:
+        state = message.get("state", message)
+        if state.get("type") == "STREAM":
+            descriptor = state["stream"]["stream_descriptor"]
+            per_stream[f"{descriptor.get('namespace')}.{descriptor['name']}"] = state
+        else:
+            other = state
+    return list(per_stream.values()) if per_stream else ([other] if other else [])
+
+
+# ---------------------------------------------------------------- destination
+
+def destination_config(emu: Emulator, **options: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {"base_url": emu.base_url, "credentials": {"auth_type": "token", "token": emu.token}}
+    config.update(options)
+    return config
+
+
+def identifiers(emu: Emulator, table: str, limit: int = 20) -> list[str]:
+    """Display identifiers of existing rows (what a warehouse would hold instead of ids)."""
+    resp = requests.get(f"{emu.api_url}/models/{table}", params={"$top": str(limit), "$orderby": f"{table}_ID"},
+                        headers={"Authorization": f"Bearer {emu.token}"}, timeout=60)
+    resp.raise_for_status()
+    names = []
+    for record in resp.json().get("records", []):
+        name = record.get("Name") or record.get("Value")
+        if isinstance(name, str) and name and "'" not in name:
+            names.append(name)
+    return names
+
+
+def partner_input(emu: Emulator, count: int, path: Path, prefix: str = "BENCH") -> dict[str, int]:
+    """``count`` c_bpartner RECORD messages with identifier FKs (a plain string and an ``{"identifier"}``
+    object), then one STATE. Returns the number of distinct identifiers per FK column."""
+    rng = random.Random(7)
+    groups = identifiers(emu, "C_BP_Group")
+    terms = identifiers(emu, "C_PaymentTerm")
+    if not groups:
+        raise RuntimeError("emulator has no C_BP_Group rows to reference")
+    used: dict[str, set[str]] = {"C_BP_Group_ID": set(), "C_PaymentTerm_ID": set()}
+    with open(path, "w") as fh:
+        for i in range(count):
+            group = rng.choice(groups)
+            data: dict[str, Any] = {"Value": f"{prefix}-{i:06d}", "Name": f"Bench Partner {i}",
+                                    "C_BP_Group_ID": group, "IsCustomer": True, "SO_CreditLimit": 1000 + i % 7}
+            used["C_BP_Group_ID"].add(group)
+            if terms:
+                term = rng.choice(terms)
+                used["C_PaymentTerm_ID"].add(term)
+                data["C_PaymentTerm_ID"] = {"identifier": term}
+            message = {"type": "RECORD", "record": {"stream": "c_bpartner", "data": data, "emitted_at": 1}}
+            fh.write(json.dumps(message) + "\n")
+        fh.write(json.dumps({"type": "STATE", "state": {"type": "STREAM", "stream": {
+            "stream_descriptor": {"name": "c_bpartner"}, "stream_state": {"done": count}}}}) + "\n")
+    return {column: len(values) for column, values in used.items()}
+
+
+def partner_catalog() -> dict[str, Any]:
+    """append_dedup on Value: look the partner up, then PUT or POST (issue 5)."""
+    stream = {"name": "c_bpartner", "json_schema": {"type": "object", "properties": {}},
+              "supported_sync_modes": ["full_refresh", "incremental"]}
+    return {"streams": [{"stream": stream, "sync_mode": "incremental", "destination_sync_mode": "append_dedup",
+                         "primary_key": [["Value"]]}]}
+
+
+def write_cmd(config_path: Path, catalog_path: Path) -> list[str]:
+    return [bin_path("destination-idempiere"), "write", "--config", str(config_path), "--catalog", str(catalog_path)]

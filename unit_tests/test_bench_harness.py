@@ -1,0 +1,106 @@
+"""The benchmark harness parses connector output and judges ratios correctly (no timing is asserted)."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+
+import pytest
+
+from bench.connectors import configure, final_state
+from bench.floor import plan_from_log
+from bench.harness import classify_line, collection_gets, run_measured
+from bench.results import Measurement, format_table, ratio, verdict
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        (b'{"type":"RECORD","record":{"stream":"c_order","data":{"type":"STATE"}}}', "record"),
+        (b'{"type": "RECORD", "record": {}}', "record"),
+        (b'{"type":"STATE","state":{"type":"STREAM"}}', "state"),
+        (b'{"type":"LOG","log":{"message":"\\"type\\":\\"RECORD\\""}}', "other"),
+        (b"", "other"),
+    ],
+    ids=["compact-record", "spaced-record", "state", "log-mentioning-record", "empty"],
+)
+def test_classify_line_looks_only_at_the_message_type(line: bytes, kind: str) -> None:
+    assert classify_line(line) == kind
+
+
+@pytest.mark.parametrize(
+    "value, target, op, expected",
+    [(1.2, 1.3, "<=", "PASS"), (1.31, 1.3, "<=", "MISS"), (3.0, 3.0, ">=", "PASS"), (2.9, 3.0, ">=", "MISS"),
+     (19.9, 20.0, "<", "PASS"), (20.0, 20.0, "<", "MISS"), (float("nan"), 1.3, "<=", "MISS"),
+     (None, 1.3, "<=", "MISS"), (5.0, None, "<=", "INFO")],
+)
+def test_verdict_against_target(value: float | None, target: float | None, op: str, expected: str) -> None:
+    assert verdict(value, target, op) == expected
+
+
+def test_ratio_with_zero_denominator_is_nan_not_a_crash() -> None:
+    assert math.isnan(ratio(1.0, 0.0))
+    assert ratio(3.0, 2.0) == 1.5
+
+
+def test_table_shows_value_target_status_and_labels_absolute_figures() -> None:
+    results = [
+        Measurement("1", "cpu", 1.1, 1.3, "<=", absolute={"cpu_s": 2.5}),
+        Measurement("3", "discover", 25.0, 20.0, "<", unit="s"),
+        Measurement("2", "memory", skipped="no file"),
+        Measurement("5", "dest", error="boom"),
+    ]
+    text = format_table(results)
+    assert "1.10x" in text and "<= 1.30x" in text and "PASS" in text
+    assert "25.0 s" in text and "MISS" in text
+    assert "SKIP" in text and "skipped: no file" in text and "ERROR: boom" in text
+    assert "this machine only" in text
+
+
+def test_run_measured_counts_records_and_keeps_states(tmp_path) -> None:
+    script = (
+        "import json\n"
+        "for i in range(5): print(json.dumps({'type': 'RECORD', 'record': {'data': {'i': i}}}))\n"
+        "print(json.dumps({'type': 'STATE', 'state': {'type': 'STREAM', 'stream': {'stream_descriptor': "
+        "{'name': 'c_order'}, 'stream_state': {'u': 1}}}}))\n"
+        "print(json.dumps({'type': 'LOG', 'log': {'message': 'done'}}))\n"
+    )
+    run = run_measured([sys.executable, "-c", script], keep_states=True, stderr_path=tmp_path / "err.log")
+    assert run.returncode == 0 and run.records == 5
+    assert final_state(run.states) == [run.states[0]["state"]]
+    assert run.maxrss_mb > 0 and run.cpu_s >= 0 and run.wall_s > 0
+    assert any("done" in line for line in run.tail)
+
+
+def test_run_measured_plain_lines_counts_every_line(tmp_path) -> None:
+    run = run_measured([sys.executable, "-c", "print('{}\\n{}\\n{}', end='')"], plain_lines=True,
+                       stderr_path=tmp_path / "err.log")
+    assert run.records == 3
+
+
+def test_floor_plan_replays_logged_collection_requests() -> None:
+    log = [
+        {"method": "GET", "path": "/api/v1/models/c_order/yaml", "query": ""},
+        {"method": "GET", "path": "/api/v1/models/c_order", "query": "%24filter=IsActive+neq+null&%24top=100"},
+        {"method": "GET", "path": "/api/v1/models/c_order", "query": {"$orderby": ["Updated,C_Order_ID"]}},
+        {"method": "POST", "path": "/api/v1/models/c_order", "query": ""},
+    ]
+    plan = plan_from_log(collection_gets(log, "c_order"))
+    assert plan == [
+        {"path": "models/c_order", "params": {"$filter": "IsActive neq null", "$top": "100"}},
+        {"path": "models/c_order", "params": {"$orderby": "Updated,C_Order_ID"}},
+    ]
+
+
+def test_configure_uses_incremental_only_where_supported() -> None:
+    catalog = {"streams": [
+        {"name": "c_order", "supported_sync_modes": ["full_refresh", "incremental"],
+         "default_cursor_field": ["Updated"], "source_defined_primary_key": [["id"]], "json_schema": {}},
+        {"name": "ad_role_orgaccess", "supported_sync_modes": ["full_refresh"], "json_schema": {}},
+    ]}
+    configured = configure(catalog, ["C_Order", "AD_Role_OrgAccess"])
+    modes = {c["stream"]["name"]: (c["sync_mode"], c.get("cursor_field")) for c in configured["streams"]}
+    assert modes == {"c_order": ("incremental", ["Updated"]), "ad_role_orgaccess": ("full_refresh", None)}
+    assert json.dumps(configured)
+    with pytest.raises(RuntimeError):
+        configure(catalog, ["c_missing"])
