@@ -1,0 +1,64 @@
+"""Timestamp text helpers shared by the backend modules (UTC storage, server-zone output; spec §4.7, §6.2)."""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+UTC = timezone.utc
+
+
+def utc_text(dt: datetime) -> str:
+    """Aware datetime -> stored text ``YYYY-MM-DD HH:MM:SS.fff`` (UTC)."""
+    dt = dt.astimezone(UTC)
+    return f"{dt:%Y-%m-%d %H:%M:%S}.{dt.microsecond // 1000:03d}"
+
+
+def now_text() -> str:
+    """Now with milliseconds, as stored (Created/Updated keep ms; spec §12)."""
+    t = time.time()
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}"
+
+
+def epoch_text(seconds: int, millis: int = 0) -> str:
+    """Fast formatting for seed data: epoch seconds + ms -> stored text."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}"
+
+
+def parse_stored(text: str) -> datetime:
+    """Stored text -> aware UTC datetime."""
+    return datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S").replace(
+        tzinfo=UTC, microsecond=int(text[20:23] or 0) * 1000 if len(text) > 20 else 0)
+
+
+def zone(name: str) -> ZoneInfo | timezone:
+    return UTC if name in ("UTC", "Z", "") else ZoneInfo(name)
+
+
+def local_to_stored(naive: datetime, tz_name: str) -> str:
+    """A server-local wall-clock value (``yyyy-MM-dd HH:mm:ss`` literals) -> stored UTC text."""
+    return utc_text(naive.replace(tzinfo=zone(tz_name)))
+
+
+def format_datetime(text: str, tz_name: str, legacy: bool) -> str:
+    """Stored UTC text -> API output, seconds precision (§6.2).
+
+    Current: server-zone wall clock with the real offset (``Z`` in UTC). Legacy: server-zone
+    wall clock followed by a literal, misleading ``Z`` (§13).
+    """
+    dt = parse_stored(text).astimezone(zone(tz_name))
+    base = f"{dt:%Y-%m-%dT%H:%M:%S}"
+    if legacy:
+        return base + "Z"
+    off = dt.utcoffset() or timedelta(0)
+    if not off:
+        return base + "Z"
+    total = int(off.total_seconds())
+    sign = "+" if total >= 0 else "-"
+    total = abs(total)
+    return f"{base}{sign}{total // 3600:02d}:{total % 3600 // 60:02d}"
+
+
+def today_text(tz_name: str) -> str:
+    """Server-local today as a Date value (``@#Date@`` default)."""
+    return datetime.now(zone(tz_name)).strftime("%Y-%m-%d")

@@ -1,0 +1,144 @@
+"""SQLite persistence: one connection guarded by one lock (the HTTP server is threaded).
+
+Datetimes are stored as UTC text ``YYYY-MM-DD HH:MM:SS.fff`` so that comparisons are
+lexicographic and milliseconds survive (spec §6.2, §12); Dates as ``YYYY-MM-DD``;
+YesNo as ``'Y'``/``'N'``; lists as their codes; FKs as integers.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, Sequence
+
+from .catalog import Catalog, Table
+
+# iDempiere hands out ids from 1,000,000 upwards for user-created records (AD_Sequence)
+FIRST_NEW_ID = 1_000_000
+# tables that grow with --rows get covering indexes for keyset paging on Updated (spec §12)
+_BIG = {"c_order", "c_orderline", "c_invoice", "c_invoiceline", "c_payment", "fact_acct"}
+
+
+class Store:
+    """Owns the SQLite connection; every statement runs under ``self.lock``."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path or ":memory:"
+        self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.lock = threading.RLock()
+        self._savepoint = 0
+        self._next_ids: dict[str, int] = {}
+        c = self.conn
+        c.execute("PRAGMA case_sensitive_like = ON")  # LIKE is case-sensitive on PostgreSQL (§4.5)
+        c.execute("PRAGMA synchronous = OFF")
+        c.execute("PRAGMA temp_store = MEMORY")
+        c.execute("PRAGMA cache_size = -200000")
+        if path:
+            c.execute("PRAGMA journal_mode = WAL")
+
+    # ---- schema -------------------------------------------------------------------------
+    def create_table(self, table: Table) -> None:
+        """CREATE TABLE (if missing) with indexes on the key, _UU, Updated and parent links."""
+        cols = []
+        for col in table.columns:
+            decl = f'"{col.name}" {col.sql_type}'
+            if col.name == table.key:
+                decl += " PRIMARY KEY"
+            cols.append(decl)
+        n = table.name
+        with self.lock:
+            self.conn.execute(f'CREATE TABLE IF NOT EXISTS "{n}" ({", ".join(cols)})')
+            if table.uu_column:
+                self.conn.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{n}_uu" ON "{n}"("{table.uu_column}")')
+            if table.lname in _BIG and table.key:
+                self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_upd" ON "{n}"'
+                                  f'(Updated, "{table.key}", AD_Client_ID, IsActive)')
+            elif table.key:
+                self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_upd" ON "{n}"(Updated, "{table.key}")')
+            if table.parent_link:
+                self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_parent" ON "{n}"("{table.parent_link}")')
+
+    def create_index(self, table: str, columns: Sequence[str]) -> None:
+        name = f"{table}_{'_'.join(columns)}"
+        with self.lock:
+            self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}"({", ".join(columns)})')
+
+    def table_exists(self, name: str) -> bool:
+        return bool(self.query("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)))
+
+    def get_meta(self, key: str) -> str | None:
+        with self.lock:
+            self.conn.execute("CREATE TABLE IF NOT EXISTS _emulator_meta (k TEXT PRIMARY KEY, v TEXT)")
+            row = self.conn.execute("SELECT v FROM _emulator_meta WHERE k=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.lock:
+            self.conn.execute("CREATE TABLE IF NOT EXISTS _emulator_meta (k TEXT PRIMARY KEY, v TEXT)")
+            self.conn.execute("INSERT OR REPLACE INTO _emulator_meta VALUES (?,?)", (key, value))
+
+    # ---- statements ---------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self.lock:
+            return self.conn.execute(sql, tuple(params)).fetchall()
+
+    def query_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
+        with self.lock:
+            cur = self.conn.execute(sql, tuple(params))
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one write statement; returns the affected row count."""
+        with self.lock:
+            return self.conn.execute(sql, tuple(params)).rowcount
+
+    def insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        cols = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        with self.lock:
+            self.conn.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        cols = list(values)
+        with self.lock:
+            cur = self.conn.execute(
+                f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
+                f'VALUES ({", ".join("?" for _ in cols)})', [values[c] for c in cols])
+            return cur.lastrowid or 0
+
+    def next_id(self, table: Table) -> int:
+        """Next key for a user-created record: max(key)+1, never below 1,000,000 (AD_Sequence)."""
+        with self.lock:
+            cur = self._next_ids.get(table.lname)
+            if cur is None:
+                mx = self.conn.execute(f'SELECT MAX("{table.key}") FROM "{table.name}"').fetchone()[0] or 0
+                cur = max(mx + 1, FIRST_NEW_ID)
+            else:
+                mx = self.conn.execute(f'SELECT MAX("{table.key}") FROM "{table.name}"').fetchone()[0] or 0
+                cur = max(cur, mx + 1)
+            self._next_ids[table.lname] = cur + 1
+            return cur
+
+    # ---- transactions -------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """SAVEPOINT-based unit of work: nested use is fine; an exception rolls back this level."""
+        with self.lock:
+            self._savepoint += 1
+            name = f"sp{self._savepoint}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE {name}")
+            finally:
+                self._savepoint -= 1
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
