@@ -1,0 +1,212 @@
+"""Source settings: the spec fragment for source-only options and their one parser.
+
+Connection keys (``base_url``, ``credentials``, ``verify_tls``) come from
+``idempiere_client.config``; everything here is what only the source reads (issue 4).
+"""
+from __future__ import annotations
+
+import fnmatch
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
+from idempiere_client.errors import ConfigurationError
+from idempiere_client.timeutil import ServerClock, parse_iso
+from idempiere_client.type_map import FK_MODES
+
+DEFAULT_PAGE_SIZE = 100
+DEFAULT_LOOKBACK_SECONDS = 300
+DEFAULT_NUM_WORKERS = 4
+MAX_NUM_WORKERS = 32
+
+SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
+    "start_date": {
+        "type": "string",
+        "title": "Start date",
+        "description": "Only rows updated at or after this instant (ISO 8601, e.g. 2024-01-01T00:00:00Z) are "
+        "read on the first sync. Default: all history.",
+        "format": "date-time",
+        "examples": ["2024-01-01T00:00:00Z"],
+        "order": 3,
+    },
+    "tables": {
+        "type": "array",
+        "title": "Tables",
+        "description": "Table names or glob patterns (case-insensitive, e.g. c_order, c_*). Default: every "
+        "table the role can read.",
+        "items": {"type": "string"},
+        "order": 4,
+    },
+    "exclude_tables": {
+        "type": "array",
+        "title": "Excluded tables",
+        "description": "Table names or glob patterns to leave out (applied after 'tables').",
+        "items": {"type": "string"},
+        "order": 5,
+    },
+    "page_size": {
+        "type": "integer",
+        "title": "Page size",
+        "description": "Records per request. Never more than the server's REST_MAX_RECORDS_SIZE "
+        "(records-size, 100 by default): larger values are lowered to it automatically.",
+        "default": DEFAULT_PAGE_SIZE,
+        "minimum": 1,
+        "maximum": 100000,
+        "order": 6,
+    },
+    "lookback_window_seconds": {
+        "type": "integer",
+        "title": "Look-back window (seconds)",
+        "description": "Each incremental sync re-reads rows updated this long before the saved cursor. "
+        "iDempiere sets Updated when a row is saved, not when its transaction commits, so a row saved "
+        "inside a long transaction can appear with an Updated older than the last sync; the look-back "
+        "catches it (and absorbs clock skew between this connector and the server). Rows re-read this "
+        "way are duplicates that de-duplicate by primary key. Default 300 (5 minutes).",
+        "default": DEFAULT_LOOKBACK_SECONDS,
+        "minimum": 0,
+        "order": 7,
+    },
+    "num_workers": {
+        "type": "integer",
+        "title": "Concurrent requests",
+        "description": "Maximum number of requests in flight at any time (tables are read in parallel).",
+        "default": DEFAULT_NUM_WORKERS,
+        "minimum": 1,
+        "maximum": MAX_NUM_WORKERS,
+        "order": 8,
+    },
+    "server_timezone": {
+        "type": "string",
+        "title": "Server time zone",
+        "description": "IANA time zone of the iDempiere server (e.g. Europe/Berlin). Needed only for plugin "
+        "versions before April 2026, whose datetimes carry a misleading 'Z'. Default: UTC.",
+        "default": "UTC",
+        "examples": ["UTC", "Europe/Berlin", "America/New_York"],
+        "order": 9,
+    },
+    "foreign_keys": {
+        "type": "string",
+        "title": "Foreign key format",
+        "description": "flatten: a foreign key or list column X becomes X (the id or code) plus "
+        "X_identifier (its display text). object: the server's lookup object is passed through.",
+        "enum": list(FK_MODES),
+        "default": "flatten",
+        "order": 10,
+    },
+    "detect_deletes": {
+        "type": "boolean",
+        "title": "Detect hard deletes",
+        "description": "For incremental tables, list every key once per sync and emit a record with "
+        "_ab_cdc_deleted_at for keys that disappeared. Costs one extra key-only request per page_size "
+        "rows of each table per sync, and keeps the known keys (compressed) in the state.",
+        "default": False,
+        "order": 11,
+    },
+}
+
+
+def connection_specification() -> dict[str, Any]:
+    """The full ``connectionSpecification`` (shared connection keys + source options)."""
+    properties = {**CONNECTION_SPEC_PROPERTIES, **SOURCE_SPEC_PROPERTIES}
+    properties["verify_tls"] = {**properties["verify_tls"], "order": 12}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "iDempiere Source Spec",
+        "type": "object",
+        "required": list(CONNECTION_SPEC_REQUIRED),
+        "additionalProperties": True,
+        "properties": properties,
+    }
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """Parsed source configuration; build with ``from_airbyte``."""
+
+    connection: ConnectionConfig
+    start_date: datetime | None = None
+    tables: tuple[str, ...] = ()
+    exclude_tables: tuple[str, ...] = ()
+    page_size: int = DEFAULT_PAGE_SIZE
+    lookback_window_seconds: int = DEFAULT_LOOKBACK_SECONDS
+    num_workers: int = DEFAULT_NUM_WORKERS
+    server_timezone: str = "UTC"
+    foreign_keys: str = "flatten"
+    detect_deletes: bool = False
+
+    @classmethod
+    def from_airbyte(cls, config: Mapping[str, Any]) -> SourceOptions:
+        """Parse and validate the whole config.
+
+        Raises:
+            ConfigurationError: with a message naming the offending key.
+        """
+        connection = ConnectionConfig.from_airbyte(config)
+        start = config.get("start_date")
+        start_date = parse_iso(start) if isinstance(start, str) and start.strip() else None
+        if start is not None and not isinstance(start, str):
+            raise ConfigurationError("start_date must be an ISO 8601 string, e.g. 2024-01-01T00:00:00Z.")
+        tz = config.get("server_timezone") or "UTC"
+        if not isinstance(tz, str):
+            raise ConfigurationError("server_timezone must be an IANA time zone name, e.g. Europe/Berlin.")
+        ServerClock(tz)  # validates the name
+        fk = config.get("foreign_keys", "flatten") or "flatten"
+        if fk not in FK_MODES:
+            raise ConfigurationError(f"foreign_keys must be one of {', '.join(FK_MODES)} (got {fk!r}).")
+        detect = config.get("detect_deletes", False)
+        if not isinstance(detect, bool):
+            raise ConfigurationError("detect_deletes must be true or false.")
+        return cls(
+            connection=connection,
+            start_date=start_date,
+            tables=_patterns(config, "tables"),
+            exclude_tables=_patterns(config, "exclude_tables"),
+            page_size=_int(config, "page_size", DEFAULT_PAGE_SIZE, 1, None),
+            lookback_window_seconds=_int(config, "lookback_window_seconds", DEFAULT_LOOKBACK_SECONDS, 0, None),
+            num_workers=_int(config, "num_workers", DEFAULT_NUM_WORKERS, 1, MAX_NUM_WORKERS),
+            server_timezone=tz.strip() or "UTC",
+            foreign_keys=fk,
+            detect_deletes=detect,
+        )
+
+    def clock(self) -> ServerClock:
+        return ServerClock(self.server_timezone)
+
+    def selects(self, table: str) -> bool:
+        """True when a lower-case table name passes ``tables`` and ``exclude_tables``."""
+        name = table.lower()
+        if self.tables and not any(fnmatch.fnmatchcase(name, p) for p in self.tables):
+            return False
+        return not any(fnmatch.fnmatchcase(name, p) for p in self.exclude_tables)
+
+    def explicit_tables(self) -> list[str]:
+        """Entries of ``tables`` without glob characters (must exist, else it is a config error)."""
+        return [p for p in self.tables if not any(ch in p for ch in "*?[")]
+
+
+def _patterns(config: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = config.get(key)
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):  # tolerate "c_order, c_invoice"
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigurationError(f"{key} must be a list of table names or glob patterns, e.g. [\"c_order\", \"m_*\"].")
+    return tuple(dict.fromkeys(v.strip().lower() for v in value if v.strip()))
+
+
+def _int(config: Mapping[str, Any], key: str, default: int, low: int, high: int | None) -> int:
+    value = config.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigurationError(f"{key} must be a whole number (got {value!r}).")
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ConfigurationError(f"{key} must be {bound} (got {value}).")
+    return value

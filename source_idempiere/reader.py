@@ -1,0 +1,186 @@
+"""Reads one table page by page: turns ``cursor.py`` plans into requests and pages into rows + state.
+
+Only this module builds ``$filter``/``$orderby`` text for data reads, always through the client's
+builders: every filter mentions IsActive (inactive rows must be read, spec §3.4), every request has
+an explicit ``$orderby`` on real columns (§3.5), timestamps are whole-second server-local literals (§4.7).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import orjson
+
+from idempiere_client.filters import F, include_inactive, orderby, time_window
+from idempiere_client.literals import literal
+from idempiere_client.metadata import TableMeta
+from idempiere_client.records import RecordConverter
+from idempiere_client.timeutil import ServerClock
+from idempiere_client.type_map import DELETED_AT
+from source_idempiere.cursor import IncrementalScan, KeysetScan, PageRequest, parse_rfc3339, to_rfc3339
+from source_idempiere.deletes import KEYS_STATE_KEY, decode_keys, encode_keys, vanished
+
+CURSOR = "Updated"
+
+
+@dataclass
+class Batch:
+    """One page worth of output: converted rows, then (optionally) the state to emit after them."""
+
+    rows: list[dict[str, Any]]
+    state: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    page_size: int
+    lookback_seconds: int
+    start_date: datetime | None
+    fk_mode: str
+    detect_deletes: bool
+
+
+class TableReader:
+    """Reads one table through ``client.get_page``.
+
+    Args:
+        client: ``IdempiereClient`` (retries, auth and the in-flight bound live there).
+        meta: table metadata.
+        clock: server clock (literals and datetime conversion).
+        settings: paging and cursor settings.
+        logger: for warnings.
+    """
+
+    def __init__(self, client: Any, meta: TableMeta, clock: ServerClock, settings: ReadSettings,
+                 logger: logging.Logger | None = None) -> None:
+        self.client = client
+        self.meta = meta
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger or logging.getLogger("airbyte")
+        self.convert = RecordConverter(meta, settings.fk_mode, clock).convert
+        self.key_column = meta.key_column or meta.uu_column  # filter/order column
+        self.key_field = "id" if meta.key_column else ("uid" if meta.uu_column else None)  # record property
+        self.key_kind = "integer" if meta.key_column else "string"
+        self.page_size = settings.page_size
+        self._clamp_noted = False
+
+    # ---- request building ---------------------------------------------------------------
+    def _filter(self, req: PageRequest, extra: str | None = None) -> str:
+        parts = [include_inactive()]
+        if req.ge is not None or req.lt is not None:
+            parts.append(time_window(CURSOR, req.ge, req.lt, self.clock))
+        if req.key_gt is not None and self.key_column:
+            parts.append(F.gt(self.key_column, literal(req.key_gt, self.key_kind)))
+        if extra:
+            parts.append(extra)
+        return F.and_(*parts)
+
+    def _orderby(self, req: PageRequest) -> str:
+        if self.key_column:
+            return orderby(self.key_column) if req.by_key else orderby(CURSOR, self.key_column)
+        # No usable key (§2.2: neither _ID nor _UU): order by what exists; only used inside frozen windows.
+        return orderby(CURSOR) if self.meta.has_updated else orderby(next(iter(self.meta.columns)))
+
+    def _fetch(self, req: PageRequest, *, select: str | None = None) -> Any:
+        page = self.client.get_page(
+            self.meta.model_name, filter=self._filter(req), orderby=self._orderby(req),
+            select=select, top=self.page_size, skip=req.skip,
+        )
+        size = getattr(page, "records_size", 0) or 0
+        if 0 < size < self.page_size:
+            # $top is clamped silently to REST_MAX_RECORDS_SIZE (§3.3): a page of `size` rows is full.
+            if not self._clamp_noted:
+                self.logger.info(f"{self.meta.model_name}: server page size is {size}; using it instead of {self.page_size}")
+                self._clamp_noted = True
+            self.page_size = size
+        return page
+
+    def _key_of(self, record: Mapping[str, Any]) -> Any:
+        if self.key_field:
+            return record.get(self.key_field)
+        return hash(orjson.dumps(record, option=orjson.OPT_SORT_KEYS))  # keyless: de-dup by content
+
+    # ---- incremental ----------------------------------------------------------------------
+    def bounds(self, state: Mapping[str, Any] | None, now: datetime | None = None) -> tuple[datetime | None, datetime, datetime | None]:
+        """(lower, upper, resume_floor) for a read starting now (upper frozen here, whole second UTC)."""
+        upper = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+        floor = None
+        value = (state or {}).get(CURSOR)
+        if isinstance(value, str) and value:
+            floor = parse_rfc3339(value).replace(microsecond=0)
+            lower: datetime | None = floor - timedelta(seconds=self.settings.lookback_seconds)
+        else:
+            lower = self.settings.start_date.replace(microsecond=0) if self.settings.start_date else None
+        return lower, upper, floor
+
+    def incremental(self, state: Mapping[str, Any] | None, now: datetime | None = None) -> Iterator[Batch]:
+        """Yield batches of the incremental algorithm (cursor.py); the last batch carries the final state."""
+        lower, upper, floor = self.bounds(state, now)
+        scan = IncrementalScan(lower, upper, self.page_size, keyed=self.key_field is not None, resume_floor=floor)
+        deletes = self.settings.detect_deletes and self.key_field is not None
+        known_blob = (state or {}).get(KEYS_STATE_KEY) if deletes else None
+        emitted_keys: set[Any] = set()
+        convert, key_of = self.convert, self._key_of
+        yield Batch([], None, [f"window {to_rfc3339(lower) if lower else 'beginning'} .. {to_rfc3339(upper)} (exclusive)"])
+        while (req := scan.next_request()) is not None:
+            page = self._fetch(req)
+            scan.page_size = self.page_size
+            records = page.records
+            rows = [convert(r) for r in records]
+            keys = [key_of(r) for r in records]
+            keep = scan.accept([(row.get(CURSOR) or "", key) for row, key in zip(rows, keys)])
+            if len(keep) != len(rows):
+                rows = [rows[i] for i in keep]
+                keys = [keys[i] for i in keep]
+            if deletes:
+                emitted_keys.update(keys)
+            cp = scan.checkpoint
+            state_out = None
+            if cp is not None and not scan.done:
+                state_out = {CURSOR: to_rfc3339(cp)}
+                if known_blob is not None:
+                    state_out[KEYS_STATE_KEY] = known_blob
+            yield Batch(rows, state_out)
+        final: dict[str, Any] = {CURSOR: to_rfc3339(scan.checkpoint or upper)}
+        if deletes:
+            current = self.list_keys()
+            known = decode_keys(known_blob) or set()
+            known |= emitted_keys
+            gone = vanished(known, current)
+            if gone:
+                at = to_rfc3339(datetime.now(timezone.utc))
+                field_name = self.key_field
+                yield Batch([{field_name: k, DELETED_AT: at} for k in gone], None, [f"{len(gone)} deleted rows detected"])
+            final[KEYS_STATE_KEY] = encode_keys(current)
+        yield Batch([], final)
+
+    def list_keys(self) -> set[Any]:
+        """Every current key (active or not), key-only pages, keyset by key (detect_deletes)."""
+        scan = KeysetScan(self.page_size, keyed=True)
+        keys: set[Any] = set()
+        while (req := scan.next_request()) is not None:
+            page = self._fetch(req, select=self.key_column)
+            scan.page_size = self.page_size
+            page_keys = [r.get(self.key_field) for r in page.records]
+            scan.accept(page_keys)
+            keys.update(page_keys)
+        return keys
+
+    # ---- full refresh ---------------------------------------------------------------------
+    def full_refresh(self) -> Iterator[Batch]:
+        """Yield pages ordered by key, keyset ``<Key> gt last`` (``$skip`` only for keyless tables)."""
+        keyed = self.key_field is not None
+        scan = KeysetScan(self.page_size, keyed=keyed)
+        convert = self.convert
+        field_name = self.key_field
+        while (req := scan.next_request()) is not None:
+            page = self._fetch(req)
+            scan.page_size = self.page_size
+            records = page.records
+            scan.accept([r.get(field_name) for r in records] if keyed else [None] * len(records))
+            yield Batch([convert(r) for r in records])
