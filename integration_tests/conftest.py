@@ -1,0 +1,28 @@
+"""Shared fixtures for tests that drive the emulator over real HTTP (docs/architecture.md)."""
+from __future__ import annotations
+
+import pytest
+
+from idempiere_emulator import EmulatorOptions, EmulatorServer
+
+
+@pytest.fixture
+def emulator():
+    """A fresh emulator with default options on a free loopback port."""
+    with EmulatorServer(EmulatorOptions()) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulator_factory():
+    """``make(**EmulatorOptions kwargs) -> started EmulatorServer``; every one is stopped at teardown."""
+    started: list[EmulatorServer] = []
+
+    def make(**kwargs) -> EmulatorServer:
+        emu = EmulatorServer(EmulatorOptions(**kwargs)).start()
+        started.append(emu)
+        return emu
+
+    yield make
+    for emu in started:
+        emu.stop()
