@@ -1,0 +1,148 @@
+"""Destination-only settings (on top of the shared connection settings) and their spec fragment."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED
+from idempiere_client.errors import ConfigurationError
+
+DEFAULT_BATCH_SIZE = 50  # items per POST /batch: small enough that one bad request costs little, big enough to amortise
+MAX_BATCH_SIZE = 500
+DEFAULT_WORKERS = 4  # the plugin serialises filter parsing server-wide (§4.9); more threads rarely help
+MAX_WORKERS = 16
+REJECT_POLICIES = ("fail", "continue")
+_DOC_ACTION = re.compile(r"^[A-Z]{2}$")
+
+DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
+    "batch_size": {
+        "type": "integer",
+        "title": "Batch size",
+        "description": "Records per POST /api/v1/batch request (servers without the batch endpoint get single "
+        "requests). Also the number of records buffered per stream and worker before a flush.",
+        "default": DEFAULT_BATCH_SIZE,
+        "minimum": 1,
+        "maximum": MAX_BATCH_SIZE,
+        "order": 10,
+    },
+    "num_workers": {
+        "type": "integer",
+        "title": "Parallel requests",
+        "description": "Maximum number of requests in flight at once (lookups and writes).",
+        "default": DEFAULT_WORKERS,
+        "minimum": 1,
+        "maximum": MAX_WORKERS,
+        "order": 11,
+    },
+    "reject_policy": {
+        "type": "string",
+        "title": "Rejected records",
+        "description": "'fail': the sync stops at the first rejected record, after the records before it are "
+        "committed and their state is emitted. 'continue': rejected records are reported (log and optional "
+        "JSONL file) and skipped.",
+        "enum": list(REJECT_POLICIES),
+        "default": "fail",
+        "order": 12,
+    },
+    "rejected_records_path": {
+        "type": "string",
+        "title": "Rejected records file",
+        "description": "Optional local JSONL file; each rejected record is appended with its stream, key, reason "
+        "and data.",
+        "order": 13,
+    },
+    "dry_run": {
+        "type": "boolean",
+        "title": "Dry run",
+        "description": "Validate and resolve everything (lookups only), write nothing, emit no state, and report "
+        "how many records would be inserted, updated and rejected.",
+        "default": False,
+        "order": 14,
+    },
+    "doc_action": {
+        "type": "object",
+        "title": "Document actions",
+        "description": "Map from table to document action run after each written document, e.g. {\"c_order\": \"CO\"}.",
+        "additionalProperties": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "order": 15,
+    },
+    "server_timezone": {
+        "type": "string",
+        "title": "Server time zone",
+        "description": "IANA time zone of the iDempiere server (JVM), e.g. Europe/Berlin. Only needed for servers "
+        "older than 2026-04-30 that do not run in UTC: they read date-times as server-local wall clock.",
+        "default": "UTC",
+        "order": 16,
+    },
+}
+
+
+def connection_specification() -> dict[str, Any]:
+    """The destination's JSON schema: the shared connection fragment plus the destination options."""
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "iDempiere Destination Spec",
+        "type": "object",
+        "required": list(CONNECTION_SPEC_REQUIRED),
+        "additionalProperties": True,
+        "properties": {**CONNECTION_SPEC_PROPERTIES, **DESTINATION_SPEC_PROPERTIES},
+    }
+
+
+@dataclass(frozen=True)
+class DestinationOptions:
+    """Parsed destination options; ``doc_action`` keys are lower-case table names."""
+
+    batch_size: int = DEFAULT_BATCH_SIZE
+    num_workers: int = DEFAULT_WORKERS
+    reject_policy: str = "fail"
+    rejected_records_path: str | None = None
+    dry_run: bool = False
+    doc_action: dict[str, str] = field(default_factory=dict)
+    server_timezone: str = "UTC"
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> DestinationOptions:
+        """Parse and validate.
+
+        Raises:
+            ConfigurationError: with a message naming the option.
+        """
+        batch_size = _int_option(config, "batch_size", DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE)
+        workers = _int_option(config, "num_workers", DEFAULT_WORKERS, 1, MAX_WORKERS)
+        policy = config.get("reject_policy") or "fail"
+        if policy not in REJECT_POLICIES:
+            raise ConfigurationError(f"reject_policy must be one of {', '.join(REJECT_POLICIES)} (got {policy!r}).")
+        path = config.get("rejected_records_path") or None
+        if path is not None and not isinstance(path, str):
+            raise ConfigurationError("rejected_records_path must be a file path string.")
+        dry_run = config.get("dry_run", False)
+        if not isinstance(dry_run, bool):
+            raise ConfigurationError("dry_run must be true or false.")
+        raw_actions = config.get("doc_action") or {}
+        if not isinstance(raw_actions, Mapping):
+            raise ConfigurationError('doc_action must be an object such as {"c_order": "CO"}.')
+        actions: dict[str, str] = {}
+        for table, action in raw_actions.items():
+            code = action.strip().upper() if isinstance(action, str) else ""
+            if not _DOC_ACTION.match(code) or code == "--":
+                raise ConfigurationError(
+                    f"doc_action for {table!r} must be a two-letter document action such as CO, CL, VO, PR "
+                    f"(got {action!r})."
+                )
+            actions[str(table).strip().lower()] = code
+        tz = config.get("server_timezone") or "UTC"
+        if not isinstance(tz, str):
+            raise ConfigurationError("server_timezone must be an IANA time zone name such as Europe/Berlin.")
+        return cls(batch_size, workers, policy, path, dry_run, actions, tz.strip() or "UTC")
+
+
+def _int_option(config: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:
+    value = config.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigurationError(f"{key} must be an integer between {low} and {high} (got {value!r}).")
+    return value

@@ -1,0 +1,246 @@
+"""Record -> write body: case-insensitive field matching, dropped fields, value normalisation.
+
+Warehouses lower-case names (PyAirbyte's DuckDB cache turns ``IsActive`` into ``isactive``), while the
+server accepts only the exact ColumnName (or its ``toPropertyName`` form) in write bodies (spec §2.5).
+So fields are matched case-insensitively against the table's YAML columns and sent under the exact
+ColumnName. A field matching no column rejects the record (never a silent loss).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from idempiere_client.metadata import ColumnMeta, TableMeta
+
+from destination_idempiere.values import CLEAR_FK, DROP, FkRef, WriteContext, is_uuid, normalize
+
+# Maintained by the server; echoing them back is at best useless and at worst a 400 (§7.2 guidance).
+SERVER_MAINTAINED = frozenset({"created", "createdby", "updated", "updatedby", "processed", "processing", "posted"})
+# Envelope keys of read records (§6.1) and of REST views/labels; never columns.
+ENVELOPE_FIELDS = frozenset({"id", "uid", "model-name", "view-name", "assigned-labels", "doc-processmsg", "doc-action"})
+DROPPED_PREFIXES = ("_airbyte_", "_ab_cdc_")
+IDENTIFIER_SUFFIX = "_identifier"
+UU_NAMESPACE = uuid.UUID("5b0f7c1e-2f7a-4d8e-9a53-3a1f0d6c9e21")  # fixed: <Table>_UU must be stable across runs
+
+
+class RecordRejected(Exception):
+    """The record cannot be written; ``reason`` names the field/column and value."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class KeyField:
+    """One primary-key field of the stream: ``id``, ``uid`` or a column."""
+
+    name: str  # as configured in the catalog
+    role: str  # "id" | "uid" | "column"
+    column: ColumnMeta | None = None
+
+
+@dataclass
+class PreparedRecord:
+    """A record mapped to exact column names, FKs still possibly unresolved.
+
+    Attributes:
+        values: exact ColumnName -> JSON value (``-1`` clears an FK).
+        fk_refs: ColumnName -> reference to resolve (its column is absent from ``values`` until resolved).
+        key: primary-key values as received (None for streams without a key).
+        record_id / record_uid: the ``id``/``uid`` fields (or key/_UU columns) of the record, if any.
+        uu: ``<Table>_UU`` sent on insert (deterministic per key, else random, kept for retry checks).
+    """
+
+    seq: int
+    stream: str
+    data: dict[str, Any]
+    values: dict[str, Any] = field(default_factory=dict)
+    fk_refs: dict[str, FkRef] = field(default_factory=dict)
+    key: tuple | None = None
+    record_id: int | None = None
+    record_uid: str | None = None
+    uu: str | None = None
+
+
+def deterministic_uu(stream: str, key: tuple) -> str:
+    """uuid5 of (stream, key): a rerun of the same input inserts the same ``<Table>_UU`` (spec §12)."""
+    name = stream.lower() + "\x1f" + json.dumps(list(key), sort_keys=True, default=str, separators=(",", ":"))
+    return str(uuid.uuid5(UU_NAMESPACE, name))
+
+
+class RecordMapper:
+    """Maps the records of one stream onto one table.
+
+    Args:
+        meta: the target table.
+        stream: stream name (for messages and ``<Table>_UU``).
+        key_names: primary-key field names from the configured catalog (empty: no key).
+        ctx: date-time conventions of the server generation.
+        deterministic_uu: derive ``<Table>_UU`` from the key (upsert modes); random otherwise.
+        logger: the dropped-field note is logged once per stream (and once more per new field).
+
+    Raises:
+        RecordRejected: never from ``__init__``; ValueError when a key field is not a column.
+    """
+
+    def __init__(self, meta: TableMeta, stream: str, key_names: list[str], ctx: WriteContext,
+                 deterministic_uu: bool, logger: logging.Logger):
+        self.meta = meta
+        self.stream = stream
+        self.ctx = ctx
+        self.deterministic = deterministic_uu
+        self.logger = logger
+        self.key_fields = [self._key_field(name) for name in key_names]
+        self._logged_drops: set[str] = set()
+        self._id_names = {"id"} | ({meta.key_column.lower()} if meta.key_column else set())
+        self._uid_names = {"uid"} | ({meta.uu_column.lower()} if meta.uu_column else set())
+
+    def _key_field(self, name: str) -> KeyField:
+        low = name.lower()
+        if low == "id" or (self.meta.key_column and low == self.meta.key_column.lower()):
+            if not self.meta.key_column:
+                raise ValueError(f"primary key 'id' of stream {self.stream!r}: table {self.meta.name} has no integer key")
+            return KeyField(name, "id")
+        if low == "uid" or (self.meta.uu_column and low == self.meta.uu_column.lower()):
+            if not self.meta.uu_column:
+                raise ValueError(f"primary key 'uid' of stream {self.stream!r}: table {self.meta.name} has no _UU column")
+            return KeyField(name, "uid")
+        col = self.meta.column_ci(name)
+        if col is None:
+            raise ValueError(f"primary key field {name!r} of stream {self.stream!r} is not a column of {self.meta.name}")
+        return KeyField(col.name, "column", col)
+
+    # ---- main entry ---------------------------------------------------------------------------
+    def prepare(self, seq: int, data: dict[str, Any]) -> PreparedRecord:
+        """Map one record.
+
+        Raises:
+            RecordRejected: unknown field, value that does not fit its column, missing key value.
+        """
+        rec = PreparedRecord(seq=seq, stream=self.stream, data=data)
+        lower = {k.lower(): k for k in data}
+        dropped: list[str] = []
+        for name, value in data.items():
+            low = name.lower()
+            if low.startswith(DROPPED_PREFIXES) or low in ENVELOPE_FIELDS or low in SERVER_MAINTAINED:
+                if low == "id" or low in self._id_names:
+                    rec.record_id = self._record_id(name, value)
+                elif low == "uid" or low in self._uid_names:
+                    rec.record_uid = self._record_uid(name, value)
+                dropped.append(name)
+                continue
+            if low in self._id_names:
+                rec.record_id = self._record_id(name, value)
+                dropped.append(name)
+                continue
+            if low in self._uid_names:
+                rec.record_uid = self._record_uid(name, value)
+                dropped.append(name)
+                continue
+            col = self.meta.column_ci(name)
+            if col is None:
+                base = self._identifier_base(low)
+                if base is not None:
+                    dropped.append(name)  # consumed with its column (flattened FK pair) or informational
+                    base_col = self.meta.column_ci(base)
+                    if base not in lower and base_col is not None and base_col.kind in ("fk", "list"):
+                        self._map_value(rec, base_col, None, value)  # only the identifier was given
+                    continue
+                raise RecordRejected(f"field {name!r} matches no column of table {self.meta.name}")
+            companion = None
+            comp_name = lower.get(low + IDENTIFIER_SUFFIX)
+            if comp_name is not None:
+                companion = data[comp_name]
+            self._map_value(rec, col, value, companion)
+        self._note_drops(dropped)
+        rec.key = self._key(rec)
+        if self.meta.uu_column:
+            if rec.record_uid and any(k.role == "uid" for k in self.key_fields):
+                rec.uu = rec.record_uid  # keep the source row's UUID when it is the key
+            elif self.deterministic and rec.key is not None:
+                rec.uu = deterministic_uu(self.stream, rec.key)
+            else:
+                rec.uu = str(uuid.uuid4())
+        return rec
+
+    def _identifier_base(self, low: str) -> str | None:
+        if low.endswith(IDENTIFIER_SUFFIX):
+            base = low[: -len(IDENTIFIER_SUFFIX)]
+            if self.meta.column_ci(base) is not None or base in self._id_names:
+                return base
+        return None
+
+    def _map_value(self, rec: PreparedRecord, col: ColumnMeta, value: Any, companion: Any) -> None:
+        if col.read_only:
+            # AD_Client_ID is the session tenant; on insert the server checks it (403 for another tenant),
+            # on update it is never changed. Other read-only columns are audit columns (dropped above).
+            if col.name.lower() != "ad_client_id" or value is None:
+                return
+        if value is None and (companion in (None, "") or col.kind not in ("fk", "list")):
+            if col.kind == "fk":
+                rec.values[col.name] = CLEAR_FK
+            return  # JSON null is not sent for other columns: absent = unchanged / server default
+        if value is None and col.kind == "list":
+            value = companion  # a label; mapped to its code below
+        try:
+            out = normalize(col, value, self.ctx, companion)
+        except ValueError as exc:
+            raise RecordRejected(f"column {col.name}: {exc}") from None
+        if out is DROP:
+            return
+        if isinstance(out, FkRef):
+            rec.fk_refs[col.name] = out
+        else:
+            rec.values[col.name] = out
+
+    def _record_id(self, name: str, value: Any) -> int | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise RecordRejected(f"field {name!r}: {value!r} is not an id")
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise RecordRejected(f"field {name!r}: {value!r} is not an integer id") from None
+
+    def _record_uid(self, name: str, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        if not is_uuid(value):
+            raise RecordRejected(f"field {name!r}: {value!r} is not a UUID")
+        return value.strip()
+
+    def _key(self, rec: PreparedRecord) -> tuple | None:
+        if not self.key_fields:
+            return None
+        out = []
+        for kf in self.key_fields:
+            if kf.role == "id":
+                value: Any = rec.record_id
+            elif kf.role == "uid":
+                value = rec.record_uid
+            else:
+                value = rec.values.get(kf.column.name)
+                ref = rec.fk_refs.get(kf.column.name)
+                if ref is not None:
+                    value = ref.value if ref.form != "pair" else ref.pair_id
+                if value == CLEAR_FK and kf.column.kind == "fk":
+                    value = None
+            if value is None or value == "":
+                raise RecordRejected(f"primary key field {kf.name!r} is empty")
+            out.append(value)
+        return tuple(out)
+
+    def _note_drops(self, dropped: list[str]) -> None:
+        new = [d for d in dropped if d.lower() not in self._logged_drops]
+        if not new:
+            return
+        self._logged_drops.update(d.lower() for d in new)
+        self.logger.info(
+            "Stream %s: not sent as columns (server-maintained, envelope or used for lookups only): %s",
+            self.stream, ", ".join(sorted(new, key=str.lower)),
+        )
