@@ -279,8 +279,11 @@ class MetadataCatalog:
             cached = self._cache.get(key)
         if cached is not None:
             return cached
+        # Probe first: a denied/unknown table answers the collection GET with a clean JSON 403/404,
+        # whereas /yaml answers an un-caught 500 (spec §2.4). Column names are case-insensitive (§4.4).
+        has_int_key = self._column_exists(key, f"{key}_id", "-1")
         meta = parse_yaml(table, self.client.get_yaml(key))
-        self._resolve_keys(meta)
+        self._resolve_keys(meta, has_int_key)
         label = next((t.get("name") for t in (self._tables or []) if t.get("model-name") == key), None)
         meta.label = label
         with self._lock:
@@ -307,10 +310,10 @@ class MetadataCatalog:
                     errors[name] = str(exc) or type(exc).__name__
         return metas, errors
 
-    def _column_exists(self, meta: TableMeta, column: str, literal: str) -> bool:
+    def _column_exists(self, model_name: str, column: str, literal: str) -> bool:
         try:
             self.client.get(
-                f"models/{meta.model_name}",
+                f"models/{model_name}",
                 params={"$filter": f"{column} eq {literal}", "$orderby": column, "$top": 1},
             )
             return True
@@ -320,12 +323,12 @@ class MetadataCatalog:
                 return False  # "Invalid column for filter" (spec §4.4); 500 if the filter cache misfires (§4.9)
             raise
 
-    def _resolve_keys(self, meta: TableMeta) -> None:
+    def _resolve_keys(self, meta: TableMeta, has_int_key: bool) -> None:
         id_col, uu_col = f"{meta.name}_ID", f"{meta.name}_UU"
-        if self._column_exists(meta, id_col, "-1"):
+        if has_int_key:
             meta.key_column = id_col
-            meta.uu_column = uu_col
-        elif self._column_exists(meta, uu_col, "'00000000-0000-0000-0000-000000000000'"):
+            meta.uu_column = uu_col  # assumed: all but 4 core tables have one (dictionary.json)
+        elif self._column_exists(meta.model_name, uu_col, "'00000000-0000-0000-0000-000000000000'"):
             meta.uu_column = uu_col
         for hidden in (meta.key_column, meta.uu_column):
             if hidden and hidden in meta.columns:
