@@ -1,0 +1,1 @@
+"""`make demo`: the two-minute tour (see demo/__main__.py)."""

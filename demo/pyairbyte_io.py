@@ -1,0 +1,174 @@
+"""PyAirbyte plumbing shared by the demo and integration_tests/test_pyairbyte.py.
+
+PyAirbyte reads ``AIRBYTE_OFFLINE_MODE`` when it is first imported; without it, it tries to download
+the connector registry and fails on a machine without internet access. So this module sets the
+offline variables before it imports ``airbyte``, and every caller imports PyAirbyte through it.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+import warnings
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("NO_LIVE_PROGRESS", "1")  # plain progress lines; a live Rich view garbles `make` output
+# google-cloud clients imported by PyAirbyte warn about Python 3.11's end of life (2027) at import time.
+warnings.filterwarnings("ignore", message="You are using a Python version", category=FutureWarning)
+
+import airbyte as ab  # noqa: E402  (must come after the environment above)
+from airbyte.caches import DuckDBCache  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CONFIG = ROOT / "integration_tests" / "sample_config.json"
+# Connector log lines worth showing live: stream start/finish, running counts and rates, rejects.
+PROGRESS_PATTERN = re.compile(r"(?i)\b(stream|records?|rows?|rate|inserted|updated|rejected|written|sync)\b")
+
+
+def installed_script(name: str) -> Path:
+    """The console script installed next to this interpreter (``.venv/bin/<name>``).
+
+    ``sys.executable`` is deliberately not resolved: in a venv it is a symlink to the system
+    Python, and the scripts live next to the link, not next to its target.
+    """
+    path = Path(sys.executable).parent / name
+    if not path.exists():
+        raise FileNotFoundError(f"{name} is not installed in {path.parent}; run `make install` first")
+    return path
+
+
+def connector_config(base_url: str, **overrides: Any) -> dict[str, Any]:
+    """The emulator's demo credentials (integration_tests/sample_config.json) pointed at ``base_url``."""
+    config = json.loads(SAMPLE_CONFIG.read_text())
+    config["base_url"] = base_url
+    config.update(overrides)
+    return config
+
+
+def get_idempiere_source(
+    config: dict[str, Any], streams: list[str], progress: Callable[[str], None] | None = None
+) -> ab.Source:
+    """source-idempiere as a PyAirbyte source, run from the installed script (no registry, no venv).
+
+    ``progress`` receives the connector's progress log lines while it runs (see echo_connector_progress).
+    """
+    source = ab.get_source(
+        "source-idempiere",
+        config=config,
+        local_executable=installed_script("source-idempiere"),
+        install_if_missing=False,
+    )
+    source.select_streams(streams)
+    if progress:
+        echo_connector_progress("source-idempiere", progress)
+    return source
+
+
+def get_idempiere_destination(
+    config: dict[str, Any], progress: Callable[[str], None] | None = None
+) -> ab.Destination:
+    """destination-idempiere as a PyAirbyte destination, run from the installed script."""
+    destination = ab.get_destination(
+        "destination-idempiere",
+        config=config,
+        local_executable=installed_script("destination-idempiere"),
+        install_if_missing=False,
+    )
+    if progress:
+        echo_connector_progress("destination-idempiere", progress)
+    return destination
+
+
+def duckdb_cache(db_path: Path) -> DuckDBCache:
+    """A DuckDB cache in one file; PyAirbyte keeps each stream's state in it between ``read()`` calls."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    return DuckDBCache(db_path=db_path, schema_name="main", cache_dir=db_path.parent / "pyairbyte_tmp")
+
+
+def table_count(cache: DuckDBCache, table: str) -> int:
+    """Rows in the cache table of a stream (PyAirbyte names tables after the lower-case stream)."""
+    return int(cache.run_sql_query(f"SELECT COUNT(*) AS n FROM {cache.schema_name}.{table}")[0]["n"])
+
+
+def rows_extracted_since(cache: DuckDBCache, table: str, since: datetime) -> int:
+    """Rows whose latest version arrived at or after ``since`` (PyAirbyte merges on the primary key,
+    so a row read again by an incremental sync gets a new ``_airbyte_extracted_at``)."""
+    rows = cache.run_sql_query(
+        f"SELECT COUNT(*) AS n FROM {cache.schema_name}.{table} "
+        f"WHERE _airbyte_extracted_at >= TIMESTAMPTZ '{since.isoformat()}'"
+    )
+    return int(rows[0]["n"])
+
+
+def stage_new_partners(staging: DuckDBCache, count: int, prefix: str) -> list[dict[str, Any]]:
+    """Turn the staging cache's ``c_bpartner`` table into ``count`` new business partners.
+
+    This is the warehouse-side transformation of a reverse-ETL job: keep a few customers that have a
+    business-partner group, give them a fresh search key and name, and keep only the columns to
+    write. The group goes back as its identifier text (``C_BP_Group_ID: "Standard"``), one of the
+    FK forms destination-idempiere resolves; ``id``/``uid``/``c_bpartner_uu`` are not kept, so the
+    destination creates new rows instead of touching the originals.
+
+    Returns:
+        the staged rows (value, name, c_bp_group_id) in the order they will be written.
+    """
+    table = f"{staging.schema_name}.c_bpartner"
+    staging.execute_sql(
+        [
+            f"CREATE OR REPLACE TABLE {staging.schema_name}.retl_pick AS "
+            f"SELECT * FROM {table} WHERE c_bp_group_id_identifier IS NOT NULL ORDER BY id LIMIT {int(count)}",
+            f"DELETE FROM {table}",
+            f"ALTER TABLE {table} ALTER COLUMN c_bp_group_id SET DATA TYPE VARCHAR",
+            f"INSERT INTO {table} BY NAME SELECT "
+            f"'{prefix}' || CAST(id AS VARCHAR) AS value, 'Reverse ETL copy of ' || name AS name, "
+            f"c_bp_group_id_identifier AS c_bp_group_id, iscustomer, isvendor, "
+            f"_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta "
+            f"FROM {staging.schema_name}.retl_pick",
+            f"DROP TABLE {staging.schema_name}.retl_pick",
+        ]
+    )
+    keep = {"value", "name", "c_bp_group_id", "iscustomer", "isvendor", "_airbyte_raw_id",
+            "_airbyte_extracted_at", "_airbyte_meta"}
+    drop = [c for c in _columns(staging, "c_bpartner") if c not in keep]
+    staging.execute_sql([f'ALTER TABLE {table} DROP COLUMN "{c}"' for c in drop])
+    return staging.run_sql_query(f"SELECT value, name, c_bp_group_id FROM {table} ORDER BY value")
+
+
+def _columns(cache: DuckDBCache, table: str) -> list[str]:
+    rows = cache.run_sql_query(
+        "SELECT column_name FROM information_schema.columns "
+        f"WHERE table_schema = '{cache.schema_name}' AND table_name = '{table}' ORDER BY ordinal_position"
+    )
+    return [r["column_name"] for r in rows]
+
+
+class _EchoHandler(logging.Handler):
+    def __init__(self, prefix: str, emit_line: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self.prefix = prefix
+        self.emit_line = emit_line
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if PROGRESS_PATTERN.search(message):
+            self.emit_line(f"    [{self.prefix}] {message.strip()[:300]}")
+
+
+def echo_connector_progress(connector_name: str, emit_line: Callable[[str], None] = print) -> None:
+    """Show a connector's progress log lines live.
+
+    PyAirbyte writes connector LOG messages only to a log file (logger ``airbyte.<name>``); this
+    adds a handler that echoes the progress-looking ones, so a person sees streams start, record
+    counts grow and rates while a sync runs. PyAirbyte resets the logger's handlers whenever it
+    creates a connector object, so call this after ``get_source``/``get_destination``.
+    """
+    logger = logging.getLogger(f"airbyte.{connector_name}")
+    if not any(isinstance(h, _EchoHandler) for h in logger.handlers):
+        logger.addHandler(_EchoHandler(connector_name, emit_line))
