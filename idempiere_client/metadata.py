@@ -93,6 +93,9 @@ def _scalar(text: str) -> Any:
     text = text.strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return text[1:-1]
+    if text.startswith("[") and text.endswith("]"):
+        inner = text[1:-1].strip()
+        return [_scalar(part) for part in inner.split(",")] if inner else []
     if text.startswith("{") and text.endswith("}"):
         inner = text[1:-1].strip()
         out = {}
