@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import connectors as C
+from bench.breakdown import breakdown, format_breakdown
 from bench.floor import plan_from_log
 from bench.harness import OUT, PYTHON, Emulator, RunResult, bin_path, collection_gets, run_measured, write_json
 from bench.results import Measurement, ratio
@@ -65,7 +66,9 @@ def read_and_incremental(ctx: Context) -> list[Measurement]:
     with Emulator(rows=s.read_rows, name="emu_read") as emu:
         ctx.log(f"  emulator with {s.read_rows} orders ready in {emu.startup_s:.1f} s (seeding, not measured)")
         config, catalog = C.prepare_read(emu, "s1", ["c_order"], num_workers=1)
-        conn_runs, floor_runs = [], []
+        conn_runs: list[RunResult] = []
+        floor_runs: list[RunResult] = []
+        fast_runs: list[RunResult] = []
         first_log: list[dict[str, Any]] = []
         plan_path = OUT / "s1.floor_plan.json"
         for rep in range(s.repeats):
@@ -77,9 +80,10 @@ def read_and_incremental(ctx: Context) -> list[Measurement]:
                 write_json(plan_path, plan_from_log(collection_gets(first_log, "c_order")))
             floor_cmd = [PYTHON, "-m", "bench.floor", "--url", emu.api_url, "--token", emu.token, "--plan", str(plan_path)]
             floor_runs.append(run_measured(floor_cmd, plain_lines=True).check("floor client"))
+            fast_runs.append(run_measured(floor_cmd + ["--orjson"], plain_lines=True).check("orjson floor client"))
             ctx.log(f"  rep {rep + 1}: source {run.cpu_s:.2f} s CPU / {run.records} rec, "
                     f"floor {floor_runs[-1].cpu_s:.2f} s CPU / {floor_runs[-1].records} rec")
-        conn, floor = _best(conn_runs), _best(floor_runs)
+        conn, floor, fast = _best(conn_runs), _best(floor_runs), _best(fast_runs)
         first = conn_runs[0]
         ctx.shared["read_rss_mb"] = conn.maxrss_mb
         note = "" if conn.records == floor.records else f"record counts differ: source {conn.records}, floor {floor.records}"
@@ -91,7 +95,19 @@ def read_and_incremental(ctx: Context) -> list[Measurement]:
                         10.0, ">=", absolute={"source_records_per_s": round(conn.records_per_s),
                                               "floor_records_per_s": round(floor.records_per_s)},
                         note="wall includes the emulator serving pages on the same 2 cores"),
+            Measurement("1c", "source CPU per record / orjson floor (stricter)",
+                        ratio(conn.cpu_us_per_record, fast.cpu_us_per_record), None,
+                        absolute={"orjson_floor": fast.as_dict()},
+                        note="informational: the same floor with orjson instead of json for parse and dump"),
         ]
+        try:
+            data = breakdown(emu.base_url, emu.token, "c_order")
+            ctx.shared["breakdown"] = data
+            ctx.log(format_breakdown(data))
+            out.append(Measurement("1d", "per-record CPU breakdown (in-process, µs)", None, None,
+                                   absolute={"source": data["source_us"], "floor": data["floor_us"]}))
+        except Exception as exc:  # noqa: BLE001 - the breakdown explains, it must not sink the figures
+            ctx.log(f"  breakdown failed: {exc}")
         out += _incremental(ctx, emu, config, catalog, first, len(first_log))
     return out
 

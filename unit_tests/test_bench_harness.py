@@ -83,12 +83,16 @@ def test_floor_plan_replays_logged_collection_requests() -> None:
         {"method": "GET", "path": "/api/v1/models/c_order/yaml", "query": ""},
         {"method": "GET", "path": "/api/v1/models/c_order", "query": "%24filter=IsActive+neq+null&%24top=100"},
         {"method": "GET", "path": "/api/v1/models/c_order", "query": {"$orderby": ["Updated,C_Order_ID"]}},
+        {"method": "GET", "path": "/api/v1/models/c_order",
+         "query": "$filter=IsActive neq null and Updated ge '2024-01-01 00:00:00'&$top=100"},
         {"method": "POST", "path": "/api/v1/models/c_order", "query": ""},
     ]
     plan = plan_from_log(collection_gets(log, "c_order"))
     assert plan == [
         {"path": "models/c_order", "params": {"$filter": "IsActive neq null", "$top": "100"}},
         {"path": "models/c_order", "params": {"$orderby": "Updated,C_Order_ID"}},
+        {"path": "models/c_order", "params": {"$filter": "IsActive neq null and Updated ge '2024-01-01 00:00:00'",
+                                              "$top": "100"}},
     ]
 
 
