@@ -314,14 +314,15 @@ def _as_str(value) -> str | None:
 
 
 def _jackson_int(value, name: str) -> int | None:
+    """RefreshParameters ids are Java Integers: numbers and numeric strings bind, anything else is a 400."""
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list)):
         raise _PlainError(400, f"Cannot deserialize value of type `java.lang.Integer` for {name}")
     try:
-        return int(value) if not isinstance(value, float) else int(value)
+        return int(value)
     except ValueError:
-        raise _PlainError(400, f"Cannot deserialize value of type `java.lang.Integer` from String \"{value}\"") from None
+        raise _PlainError(400, f'Cannot deserialize value of type `java.lang.Integer` from String "{value}"') from None
 
 
 def _gson_object(req: Request, title: str) -> dict:

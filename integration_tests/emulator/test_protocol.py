@@ -174,3 +174,20 @@ def test_requests_are_logged_with_table_and_status(emulator):
     assert [(e["method"], e["table"], e["status"]) for e in log] == [("GET", "c_order", 200), ("GET", "c_order", 401)]
     assert "$top=2" in log[0]["query"] and log[0]["path"] == "/api/v1/models/C_Order"
     assert all("timestamp" in e for e in log)
+
+
+def test_cli_prints_one_line_with_url_and_token_then_serves(tmp_path):
+    import subprocess
+    import sys
+    cmd = [sys.executable, "-m", "idempiere_emulator", "--port", "0", "--rows", "20", "--s2s-token", "cli-token"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline().strip()
+        assert line.startswith("iDempiere REST emulator listening on http://127.0.0.1:")
+        assert line.endswith("/api/v1 (s2s token: cli-token)")
+        url = line.split(" on ", 1)[1].split(" ", 1)[0]
+        resp = requests.get(url + "/models/c_order", params={"$top": 1}, headers=bearer("cli-token"), timeout=30)
+        assert resp.status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
