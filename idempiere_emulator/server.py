@@ -26,6 +26,9 @@ from .handlers import Api, Request, Response
 from .options import EmulatorOptions
 
 MAX_LOG = 100_000
+MAX_URI = 8192  # Jetty's default requestHeaderSize: longer request URIs are refused with 414
+IDLE_TIMEOUT = 30  # Jetty's default idle timeout closes quiet keep-alive connections
+_URI_TOO_LONG = b"<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>"
 _REASONS = {s.value: s.phrase for s in HTTPStatus}
 
 
@@ -39,6 +42,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT
     server: _HTTPServer
 
     def setup(self) -> None:
@@ -63,6 +67,11 @@ class _Handler(BaseHTTPRequestHandler):
         emu = self.server.emulator
         if path.startswith(CONTROL_PREFIX):
             self._send(emu.control.handle(self.command, path, query, body))
+            return
+        if len(self.path) > MAX_URI:  # Jetty refuses before the application sees it
+            self.close_connection = True
+            emu._record(self.command, path, query, 414, None)
+            self._send(Response(414, _URI_TOO_LONG, "text/html;charset=iso-8859-1"))
             return
         headers = {k.lower(): v for k, v in self.headers.items()}
         resp = emu._handle_api(self.command, path, query, headers, body)
@@ -221,6 +230,15 @@ class EmulatorServer:
         with self._conn_lock:
             (self._connections.add if opened else self._connections.discard)(conn)
 
+    def _record(self, method: str, path: str, query: str, status: int, fault: str | None) -> dict:
+        """Append to the bounded request log; return the hook info (the log entry minus timestamp/fault)."""
+        info = {"method": method, "path": path, "query": unquote_plus(query) if query else "",
+                "status": status, "table": _table_of(path)}
+        entry = dict(info, timestamp=time.time(), fault=fault)
+        with self._log_lock:
+            self._log.append(entry)
+        return info
+
     def _handle_api(self, method: str, path: str, query: str, headers: dict, body: bytes) -> Response | None:
         faults = self.faults
         faults.delay()
@@ -230,11 +248,7 @@ class EmulatorServer:
             resp = Response(code, page, ctype)
         else:
             resp = self.api.dispatch(Request(method, path, query, headers, body))
-        info = {"method": method, "path": path, "query": unquote_plus(query) if query else "",
-                "status": resp.status, "table": _table_of(path)}
-        entry = dict(info, timestamp=time.time(), fault=kind)
-        with self._log_lock:
-            self._log.append(entry)
+        info = self._record(method, path, query, resp.status, kind)
         for hook in list(self._hooks):
             try:
                 hook(dict(info))

@@ -191,3 +191,10 @@ def test_cli_prints_one_line_with_url_and_token_then_serves(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_request_uri_longer_than_jettys_header_buffer_is_414(emulator):
+    ids = ",".join(str(i) for i in range(1000, 3000))
+    resp = get(emulator, "/models/c_order", {"$filter": f"C_Order_ID in ({ids})"})
+    assert resp.status_code == 414 and "URI Too Long" in resp.text
+    assert get(emulator, "/models/c_order", {"$top": 1, "$orderby": "C_Order_ID"}).status_code == 200
