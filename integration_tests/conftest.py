@@ -26,3 +26,6 @@ def emulator_factory():
     yield make
     for emu in started:
         emu.stop()
+
+# airbyte-cdk standard tests (integration_tests/test_source_standard.py): scenario parametrization and options
+pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]

@@ -117,10 +117,11 @@ class SourceIdempiere(AbstractSource):
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
         except TransientError as exc:
-            raise AirbyteTracedException(
-                message=f"The server did not answer reliably: {exc}", internal_message=repr(exc),
-                failure_type=FailureType.transient_error, exception=exc,
-            ) from None
+            # An unreachable or failing server is something the user fixes (URL, proxy, server down), and
+            # the standard tests expect check to *report* FAILED rather than raise.
+            raise config_error(ConfigurationError(
+                f"Could not get a reliable answer from {options.connection.base_url}: {exc}. "
+                "Check base_url and that the iDempiere REST plugin is running.")) from None
         finally:
             client.close()
 
@@ -137,6 +138,11 @@ class SourceIdempiere(AbstractSource):
             return [IdempiereStream(meta, options.foreign_keys) for meta in found.metas]
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
+        except TransientError as exc:
+            raise AirbyteTracedException(
+                message=f"Discovery failed: the server did not answer reliably ({exc})", internal_message=repr(exc),
+                failure_type=FailureType.transient_error, exception=exc,
+            ) from None
         finally:
             client.close()
 
