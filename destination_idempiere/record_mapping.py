@@ -235,6 +235,24 @@ class RecordMapper:
             out.append(value)
         return tuple(out)
 
+    def raw_key(self, data: dict[str, Any]) -> tuple | None:
+        """Key values straight from the data (for reporting records rejected before mapping finished)."""
+        if not self.key_fields:
+            return None
+        lower = {k.lower(): v for k, v in data.items()}
+        out = []
+        for kf in self.key_fields:
+            if kf.role == "id":
+                value = lower.get("id", lower.get((self.meta.key_column or "").lower()))
+            elif kf.role == "uid":
+                value = lower.get("uid", lower.get((self.meta.uu_column or "").lower()))
+            else:
+                value = lower.get(kf.column.name.lower())
+            if isinstance(value, dict):
+                value = value.get("id", value.get("identifier"))
+            out.append(value)
+        return tuple(out)
+
     def _note_drops(self, dropped: list[str]) -> None:
         new = [d for d in dropped if d.lower() not in self._logged_drops]
         if not new:

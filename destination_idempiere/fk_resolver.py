@@ -1,0 +1,252 @@
+"""Foreign-key resolution with a per-run cache: at most one lookup per distinct (table, value).
+
+Identifier heuristic (documented in the README): the referenced table comes from the YAML FK object's
+``model-name`` enum; the identifier is matched against ``Name``, then ``Value``, then ``DocumentNo``
+(those present in the referenced table), in **one** request ``(Name eq 'v' or Value eq 'v') and
+IsActive neq null``. The first candidate column with exactly one matching row wins; 0 rows try the
+next candidate; more than one row is ambiguous (unless exactly one of them is active). Composite
+display identifiers (e.g. an order's ``DocumentNo_Date_Total``) are not matched by this heuristic; the
+source's flattened pair still works through its id.
+
+The source's pair (``X`` + ``X_identifier``, or an object with ``id`` and ``identifier``): the id is
+used when that row exists in the target (one GET per distinct id), otherwise the identifier is resolved.
+
+Values that cannot go into a ``$filter`` are searched with ``contains`` on a safe fragment and compared
+exactly here; when no fragment exists, the server resolves them itself, parameterised
+(``{"identifier": v}`` / ``{"lookupColumn", "lookupValue"}``, spec §7.1).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from idempiere_client.errors import ApiError, IdempiereError
+from idempiere_client.filters import F
+from idempiere_client.metadata import TableMeta
+
+from destination_idempiere.queries import (
+    TooManyRows,
+    eq_or_contains,
+    query_all,
+    row_key_id,
+    row_value,
+    same_value,
+    with_active,
+)
+from destination_idempiere.values import FkRef
+
+IDENTIFIER_CANDIDATES = ("Name", "Value", "DocumentNo")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """``value`` to send (an id, or an object the server resolves), or ``error`` (a rejection reason)."""
+
+    value: Any = None
+    error: str | None = None
+    server_side: bool = False
+
+
+class _Once:
+    """Per-key memo where concurrent callers of the same key wait for one computation."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done: dict[tuple, Any] = {}
+        self._pending: dict[tuple, threading.Event] = {}
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        while True:
+            with self._lock:
+                if key in self._done:
+                    return self._done[key]
+                event = self._pending.get(key)
+                if event is None:
+                    event = self._pending[key] = threading.Event()
+                    owner = True
+                else:
+                    owner = False
+            if not owner:
+                event.wait()
+                continue
+            try:
+                value = compute()
+                with self._lock:
+                    self._done[key] = value
+                return value
+            finally:
+                with self._lock:
+                    self._pending.pop(key, None)
+                event.set()
+
+    def peek(self, key: tuple) -> Any:
+        with self._lock:
+            return self._done.get(key)
+
+
+class FkResolver:
+    """Resolves ``FkRef``s for every stream of a run.
+
+    Args:
+        client: ``IdempiereClient``.
+        catalog: ``MetadataCatalog`` (referenced tables' metadata).
+        workers: parallel lookups.
+        logger: destination logger.
+    """
+
+    def __init__(self, client: Any, catalog: Any, workers: int, logger: logging.Logger):
+        self.client = client
+        self.catalog = catalog
+        self.workers = max(1, workers)
+        self.logger = logger
+        self._memo = _Once()
+        self.lookups = 0
+        self._count_lock = threading.Lock()
+
+    # ---- public ----------------------------------------------------------------------------------
+    def resolve_all(self, refs: Iterable[FkRef]) -> None:
+        """Resolve every distinct reference (in parallel); results are cached for ``get``."""
+        todo = {self._key(r): r for r in refs}
+        todo = {k: r for k, r in todo.items() if self._memo.peek(k) is None}
+        if not todo:
+            return
+        if len(todo) == 1 or self.workers == 1:
+            for ref in todo.values():
+                self.get(ref)
+            return
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(todo)), thread_name_prefix="fk") as pool:
+            list(pool.map(self.get, todo.values()))
+
+    def get(self, ref: FkRef) -> Resolution:
+        """The (cached) resolution of one reference; never raises for data problems."""
+        return self._memo.get(self._key(ref), lambda: self._resolve(ref))
+
+    def id_exists(self, table: str, record_id: int) -> bool:
+        """Whether ``table`` has a row with this id (cached; one GET per distinct id)."""
+        return bool(self._memo.get(("exists", table, record_id), lambda: self._exists(table, record_id)))
+
+    # ---- resolution ------------------------------------------------------------------------------
+    @staticmethod
+    def _key(ref: FkRef) -> tuple:
+        if ref.form == "lookup":
+            return ("lookup", ref.ref_table, (ref.lookup_column or "").lower(), repr(ref.value))
+        if ref.form == "pair":
+            return ("pair", ref.ref_table, ref.pair_id, ref.value)
+        return (ref.form, ref.ref_table, ref.value)
+
+    def _resolve(self, ref: FkRef) -> Resolution:
+        try:
+            if ref.ref_table is None:
+                return self._server_side(ref)
+            if ref.form == "pair":
+                if self.id_exists(ref.ref_table, ref.pair_id):
+                    return Resolution(ref.pair_id)
+                res = self._memo.get(("identifier", ref.ref_table, ref.value),
+                                     lambda: self._by_identifier(ref.ref_table, ref.value))
+                if res.error:
+                    return Resolution(error=f"id {ref.pair_id} does not exist in {ref.ref_table} and {res.error}")
+                return res
+            if ref.form == "identifier":
+                return self._by_identifier(ref.ref_table, ref.value)
+            if ref.form == "uid":
+                return self._by_uid(ref.ref_table, ref.value)
+            return self._by_lookup(ref)
+        except TooManyRows as exc:
+            return Resolution(error=f"{ref.describe()} is ambiguous in {ref.ref_table}: {exc}")
+        except ApiError as exc:
+            if exc.status in (401, 403, 404):
+                # the role cannot read the referenced table: let the server resolve it with its own rights
+                return self._server_side(ref)
+            return Resolution(error=f"lookup of {ref.describe()} in {ref.ref_table} failed: {exc}")
+
+    def _meta(self, table: str) -> TableMeta:
+        return self.catalog.get(table)
+
+    def _count(self) -> None:
+        with self._count_lock:
+            self.lookups += 1
+
+    def _server_side(self, ref: FkRef) -> Resolution:
+        if ref.form == "pair":
+            return Resolution(ref.pair_id)
+        if ref.form == "uid":
+            return Resolution({"uid": ref.value}, server_side=True)
+        if ref.form == "lookup":
+            return Resolution({"lookupColumn": ref.lookup_column, "lookupValue": ref.value}, server_side=True)
+        return Resolution({"identifier": ref.value}, server_side=True)
+
+    def _exists(self, table: str, record_id: int) -> bool:
+        self._count()
+        try:
+            self.client.get(f"models/{table}/{int(record_id)}", params={"$select": self._any_column(table)})
+            return True
+        except ApiError as exc:
+            if exc.status in (403, 404):
+                return False
+            raise
+
+    def _any_column(self, table: str) -> str:
+        meta = self._meta(table)
+        for name in ("IsActive", *IDENTIFIER_CANDIDATES):
+            if name in meta.columns:
+                return name
+        return next(iter(meta.columns))
+
+    def _by_identifier(self, table: str, value: str) -> Resolution:
+        meta = self._meta(table)
+        candidates = [c for c in IDENTIFIER_CANDIDATES if c in meta.columns]
+        if not candidates:
+            return self._server_side(FkRef("", table, "identifier", value))
+        try:
+            parts = [eq_or_contains(meta, c, "string", value) for c in candidates]
+        except ValueError:
+            # nothing searchable in the value: the server resolves it parameterised (never interpolated)
+            return self._server_side(FkRef("", table, "identifier", value))
+        select = ",".join(candidates + (["IsActive"] if "IsActive" in meta.columns else []))
+        self._count()
+        rows = query_all(self.client, meta, with_active(meta, F.or_(*parts)), select=select)
+        for column in candidates:
+            matches = [r for r in rows if r.get(column) == value]
+            if not matches:
+                continue
+            return self._pick(matches, f"identifier {value!r}: {len(matches)} rows of {table} have {column} = {value!r}")
+        return Resolution(error=f"identifier {value!r} not found in {table} (searched {', '.join(candidates)})")
+
+    def _by_uid(self, table: str, uid: str) -> Resolution:
+        self._count()
+        try:
+            row = self.client.get(f"models/{table}/{uid}", params={"$select": self._any_column(table)})
+        except ApiError as exc:
+            if exc.status == 404:
+                return Resolution(error=f"uid {uid} not found in {table}")
+            raise
+        return Resolution(row_key_id(row) if isinstance(row, dict) else None)
+
+    def _by_lookup(self, ref: FkRef) -> Resolution:
+        meta = self._meta(ref.ref_table)
+        col = meta.column_ci(ref.lookup_column or "")
+        if col is None:
+            return Resolution(error=f"lookupColumn {ref.lookup_column!r} is not a column of {ref.ref_table}")
+        try:
+            expr = eq_or_contains(meta, col.name, col.kind, ref.value)
+        except ValueError:
+            return self._server_side(ref)
+        self._count()
+        rows = query_all(self.client, meta, with_active(meta, expr))
+        matches = [r for r in rows if same_value(col.kind, r.get(col.name), ref.value)]
+        if not matches:
+            return Resolution(error=f"no {ref.ref_table} row with {col.name} = {ref.value!r}")
+        return self._pick(matches, f"{len(matches)} rows of {ref.ref_table} have {col.name} = {ref.value!r}")
+
+    @staticmethod
+    def _pick(matches: list[dict], ambiguous: str) -> Resolution:
+        if len(matches) == 1:
+            return Resolution(row_key_id(matches[0]))
+        active = [r for r in matches if row_value(r, "IsActive") is not False]
+        if len(active) == 1:
+            return Resolution(row_key_id(active[0]))
+        return Resolution(error=f"ambiguous {ambiguous}")

@@ -1,0 +1,166 @@
+"""Finding the existing rows of upsert/update/soft-delete records by their primary key.
+
+* key ``id``: ``GET models/{t}/{id}``, then (for rows this destination inserted on an earlier run,
+  which got a new id) ``GET models/{t}/{<Table>_UU>}`` with the record's deterministic UUID;
+* key ``uid``: ``GET models/{t}/{uuid}``;
+* key columns (e.g. ``Value``, ``DocumentNo``, composite keys): one ``$filter`` per chunk of records,
+  ``(Value eq 'a') or (Value eq 'b') ... and IsActive neq null`` (inactive rows count: they exist);
+  a value that is unsafe in a filter is searched with ``contains`` on a safe fragment, and every row
+  is then matched exactly here, so a quote can never change the filter.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from idempiere_client.errors import ApiError, UnsafeFilterValue
+from idempiere_client.filters import F
+from idempiere_client.metadata import TableMeta
+from idempiere_client.timeutil import ServerClock
+
+from destination_idempiere.queries import TooManyRows, eq_or_contains, query_all, same_value, with_active
+from destination_idempiere.record_mapping import KeyField, PreparedRecord
+
+CHUNK = 20  # records per OR-filter: keeps URLs well under common 8 KB limits
+
+
+@dataclass
+class Found:
+    """``row`` is the existing row (None: no row); ``error`` a rejection reason (lookup impossible/ambiguous)."""
+
+    row: dict | None = None
+    error: str | None = None
+
+
+class RowFinder:
+    """Looks up existing rows for one stream.
+
+    Args:
+        client: ``IdempiereClient``.
+        meta: target table.
+        key_fields: the stream's primary key (from ``RecordMapper.key_fields``).
+        clock: server clock (date-time keys).
+        workers: parallel lookups.
+    """
+
+    def __init__(self, client: Any, meta: TableMeta, key_fields: list[KeyField], clock: ServerClock, workers: int,
+                 logger: logging.Logger):
+        self.client = client
+        self.meta = meta
+        self.key_fields = key_fields
+        self.clock = clock
+        self.workers = max(1, workers)
+        self.logger = logger
+        roles = [k.role for k in key_fields]
+        self.by_path = roles in (["id"], ["uid"])
+
+    def find(self, recs: list[PreparedRecord]) -> dict[int, Found]:
+        """Existing row (or error) per record ``seq``."""
+        if self.by_path:
+            results = self._map(self._find_by_path, recs)
+            return {r.seq: f for r, f in zip(recs, results)}
+        out: dict[int, Found] = {}
+        safe: list[tuple[PreparedRecord, str]] = []
+        singles: list[tuple[PreparedRecord, str]] = []
+        for rec in recs:
+            try:
+                expr, exact = self._record_filter(rec)
+            except (ValueError, UnsafeFilterValue) as exc:
+                out[rec.seq] = Found(error=f"cannot look up the key {list(rec.key or ())!r}: {exc}")
+                continue
+            (safe if exact else singles).append((rec, expr))
+        tasks: list[list[tuple[PreparedRecord, str]]] = [safe[i:i + CHUNK] for i in range(0, len(safe), CHUNK)]
+        tasks += [[item] for item in singles]
+        for found in self._map(self._find_chunk, tasks):
+            out.update(found)
+        return out
+
+    # ---- by id / uid -----------------------------------------------------------------------------
+    def _get(self, ident: Any) -> dict | None:
+        try:
+            row = self.client.get(f"models/{self.meta.model_name}/{ident}")
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return row if isinstance(row, dict) else None
+
+    def _find_by_path(self, rec: PreparedRecord) -> Found:
+        try:
+            if self.key_fields[0].role == "id":
+                row = self._get(int(rec.record_id))
+                if row is None and rec.uu and self.meta.uu_column:
+                    row = self._get(rec.uu)  # inserted by an earlier run of this destination (new id, same UU)
+            else:
+                row = self._get(rec.record_uid)
+        except ApiError as exc:
+            return Found(error=f"lookup of the existing row failed: {api_text(exc)}")
+        return Found(row)
+
+    # ---- by key columns --------------------------------------------------------------------------
+    def _key_values(self, rec: PreparedRecord) -> list[tuple[str, str, Any]]:
+        """(column, kind, value) per key field, with FKs already resolved to ids."""
+        out = []
+        for kf in self.key_fields:
+            if kf.role == "id":
+                out.append((self.meta.key_column, "integer", rec.record_id))
+            elif kf.role == "uid":
+                out.append((self.meta.uu_column, "string", rec.record_uid))
+            else:
+                value = rec.values.get(kf.column.name)
+                if isinstance(value, dict) or value is None or (kf.column.kind == "fk" and value == -1):
+                    raise ValueError(f"key column {kf.column.name} has no usable value")
+                out.append((kf.column.name, kf.column.kind, value))
+        return out
+
+    def _record_filter(self, rec: PreparedRecord) -> tuple[str, bool]:
+        """The filter for one record and whether it matches exactly (False: ``contains`` superset)."""
+        parts = []
+        exact = True
+        for column, kind, value in self._key_values(rec):
+            expr = eq_or_contains(self.meta, column, kind, value, self.clock)
+            exact = exact and not expr.startswith("contains(")
+            parts.append(expr)
+        return F.and_(*parts), exact
+
+    def _matches(self, rec: PreparedRecord, row: dict) -> bool:
+        for column, kind, value in self._key_values(rec):
+            have = row.get(column)
+            if column == self.meta.key_column:
+                have = row.get("id")
+            elif column == self.meta.uu_column:
+                have = row.get("uid")
+            if not same_value(kind, have, value, self.clock):
+                return False
+        return True
+
+    def _find_chunk(self, chunk: list[tuple[PreparedRecord, str]]) -> dict[int, Found]:
+        expr = F.or_(*[e for _, e in chunk]) if len(chunk) > 1 else chunk[0][1]
+        try:
+            rows = query_all(self.client, self.meta, with_active(self.meta, expr))
+        except TooManyRows as exc:
+            return {rec.seq: Found(error=f"key lookup is ambiguous: {exc}") for rec, _ in chunk}
+        except ApiError as exc:
+            return {rec.seq: Found(error=f"key lookup failed: {api_text(exc)}") for rec, _ in chunk}
+        out: dict[int, Found] = {}
+        for rec, _ in chunk:
+            matches = [r for r in rows if self._matches(rec, r)]
+            if len(matches) > 1:
+                out[rec.seq] = Found(error=f"{len(matches)} rows of {self.meta.name} match the key "
+                                           f"{list(rec.key or ())!r}; the key must be unique")
+            else:
+                out[rec.seq] = Found(matches[0] if matches else None)
+        return out
+
+    def _map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        if len(items) <= 1 or self.workers == 1:
+            return [fn(i) for i in items]
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(items)), thread_name_prefix="lookup") as pool:
+            return list(pool.map(fn, items))
+
+
+def api_text(exc: ApiError) -> str:
+    return " ".join(str(p) for p in (f"HTTP {exc.status}", exc.title, exc.detail) if p)

@@ -1,0 +1,130 @@
+"""Read helpers shared by FK resolution and upsert lookups: paged queries, safe match filters, value equality.
+
+Every value that goes into a ``$filter`` passes ``idempiere_client.literals`` (the server has no quote
+escaping, §4.6). A value that cannot (e.g. ``O'Brien``) is matched with ``contains`` on its longest
+safe fragment and then compared exactly on the client, so it never changes the filter.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from idempiere_client.filters import F, include_inactive
+from idempiere_client.literals import is_safe_string, like_literal, literal
+from idempiere_client.metadata import TableMeta
+from idempiere_client.timeutil import ServerClock
+
+from destination_idempiere.values import parse_instant
+
+MAX_PAGES = 5  # a lookup that matches more than 500 rows is ambiguous anyway
+_UNSAFE_FRAGMENT = re.compile(r"['(),%_\x00-\x1f\x7f]+")
+
+
+class TooManyRows(Exception):
+    """A lookup matched more rows than ``MAX_PAGES`` pages."""
+
+
+def safe_fragment(value: str) -> str | None:
+    """The longest run of ``value`` usable in ``contains(col,'...')``, or None (spec §4.5)."""
+    parts = [p for p in _UNSAFE_FRAGMENT.split(value) if p.strip()]
+    if not parts:
+        return None
+    best = max(parts, key=len)
+    try:
+        like_literal(best)
+    except ValueError:
+        return None
+    return best
+
+
+def order_column(meta: TableMeta) -> str:
+    """A real, unique column for ``$orderby`` (``id`` is refused, §3.5)."""
+    return meta.key_column or meta.uu_column or next(iter(meta.columns))
+
+
+def with_active(meta: TableMeta, expr: str) -> str:
+    """Mention IsActive so inactive rows are found too (the server hides them otherwise, §3.4)."""
+    return F.and_(expr, include_inactive()) if "IsActive" in meta.columns else expr
+
+
+def query_all(client: Any, meta: TableMeta, filter_text: str, select: str | None = None) -> list[dict]:
+    """All rows of ``filter_text`` (paged by the server's page size, at most ``MAX_PAGES`` pages).
+
+    Raises:
+        TooManyRows: more rows than ``MAX_PAGES`` pages hold.
+    """
+    rows: list[dict] = []
+    skip = 0
+    for _ in range(MAX_PAGES):
+        page = client.get_page(meta.model_name, filter=filter_text, orderby=order_column(meta), select=select,
+                               top=100, skip=skip)
+        rows.extend(page.records)
+        if not page.records or len(rows) >= page.row_count or not page.is_full:
+            return rows
+        skip = page.next_skip
+    raise TooManyRows(f"more than {len(rows)} rows of {meta.name} match")
+
+
+def eq_or_contains(meta: TableMeta, column: str, kind: str, value: Any, clock: ServerClock | None = None) -> str:
+    """``column eq <literal>``, or ``contains(column,'<fragment>')`` when the literal would be unsafe.
+
+    The ``contains`` form matches a superset; callers must compare the rows exactly (``same_value``).
+
+    Raises:
+        ValueError (UnsafeFilterValue): no safe form exists.
+    """
+    if kind in ("string", "list", "other") and isinstance(value, str) and not is_safe_string(value):
+        fragment = safe_fragment(value)
+        if fragment is None:
+            raise ValueError(f"{value!r} has no fragment that can be searched safely")
+        return F.contains(column, fragment)
+    return F.eq(column, literal(value, kind, clock))
+
+
+def row_value(row: dict, column: str) -> Any:
+    """The scalar of a read value: FK/list objects give their ``id`` (spec §6.2)."""
+    value = row.get(column)
+    if isinstance(value, dict):
+        return value.get("id")
+    return value
+
+
+def row_key_id(row: dict) -> int | str | None:
+    """The id to address a row with: ``id`` for integer-key tables, else ``uid`` (spec §6.1)."""
+    return row.get("id") if row.get("id") is not None else row.get("uid")
+
+
+def same_value(kind: str, existing: Any, wanted: Any, clock: ServerClock | None = None, legacy: bool = False) -> bool:
+    """True when a read value (§6) equals a value prepared for writing (absent == null == cleared FK).
+
+    ``legacy``: ``wanted`` date-times carry the old servers' fake ``Z`` (server wall clock, see values.py).
+    """
+    if isinstance(existing, dict):
+        existing = existing.get("id")
+    if isinstance(wanted, dict):
+        if "id" not in wanted:
+            return False  # server-side resolution or a new Location object: cannot compare cheaply
+        wanted = wanted["id"]
+    if kind == "fk" and wanted == -1:
+        wanted = None
+    if existing is None or wanted is None:
+        return existing is None and wanted is None
+    try:
+        if kind == "boolean":
+            return bool(existing) == bool(wanted)
+        if kind in ("integer", "number", "fk", "location", "image"):
+            if isinstance(existing, str) or isinstance(wanted, str):
+                return str(existing) == str(wanted)
+            return Decimal(str(existing)) == Decimal(str(wanted))
+        if kind == "date":
+            return str(existing)[:10] == str(wanted)[:10]
+        if kind in ("datetime", "timestamptz"):
+            have = (clock or ServerClock("UTC")).to_utc(existing) if kind == "datetime" else parse_instant(existing)
+            want = parse_instant(wanted)
+            if kind == "datetime" and legacy and isinstance(wanted, str) and clock is not None:
+                want = clock.to_utc(wanted)  # the fake Z of old servers is the server wall clock
+            return have.replace(microsecond=0) == want.replace(microsecond=0)
+    except (InvalidOperation, ValueError, TypeError):
+        return False
+    return existing == wanted

@@ -1,0 +1,253 @@
+"""Per-stream sink (Singer SDK lifecycle: preprocess -> add -> is_full -> flush) for one target table.
+
+``flush`` takes the buffered records through: FK resolution (cached per run) -> key lookup (upsert,
+update, soft delete) -> write plan (POST / PUT of changed columns only / nothing) -> ``WriteExecutor``.
+Every record ends with exactly one outcome: committed (inserted/updated/deactivated), unchanged, or
+rejected with a reason; in dry runs the would-be outcome is counted instead and nothing is sent.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from idempiere_client.metadata import TableMeta
+
+from destination_idempiere.fk_resolver import FkResolver
+from destination_idempiere.lookup import RowFinder
+from destination_idempiere.options import DestinationOptions
+from destination_idempiere.queries import row_key_id, row_value, same_value
+from destination_idempiere.record_mapping import PreparedRecord, RecordMapper, RecordRejected
+from destination_idempiere.rejects import RejectedRecord, RejectLog
+from destination_idempiere.report import Report
+from destination_idempiere.values import WriteContext
+from destination_idempiere.writes import DOC_ACTION_RESULT, WriteExecutor, WriteOp
+
+MODES = ("append", "append_dedup", "update", "soft_delete")
+
+
+@dataclass
+class RunContext:
+    """Everything the sinks of one run share."""
+
+    client: Any
+    resolver: FkResolver
+    executor: WriteExecutor
+    options: DestinationOptions
+    ctx: WriteContext
+    report: Report
+    rejects: RejectLog
+    logger: logging.Logger
+
+
+class StreamWriter:
+    """Writes the records of one stream into one table with one sync mode.
+
+    Args:
+        run: shared run context.
+        stream: stream name as in the catalog.
+        meta: target table metadata.
+        mode: ``append`` | ``append_dedup`` | ``update`` | ``soft_delete``.
+        key_names: primary-key field names (required for every mode but ``append``).
+    """
+
+    def __init__(self, run: RunContext, stream: str, meta: TableMeta, mode: str, key_names: list[str]):
+        if mode not in MODES:
+            raise ValueError(f"unsupported mode {mode!r}")
+        self.run = run
+        self.stream = stream
+        self.meta = meta
+        self.mode = mode
+        self.mapper = RecordMapper(meta, stream, key_names, run.ctx, deterministic_uu=mode != "append",
+                                   logger=run.logger)
+        self.finder = RowFinder(run.client, meta, self.mapper.key_fields, run.ctx.clock, run.options.num_workers,
+                                run.logger)
+        self.doc_action = run.options.doc_action.get(meta.model_name) or run.options.doc_action.get(stream.lower())
+        self.buffer: list[PreparedRecord] = []
+        self.capacity = run.options.batch_size * run.options.num_workers
+        self._dry_inserted: set[tuple] = set()
+
+    # ---- lifecycle -------------------------------------------------------------------------------
+    def add(self, seq: int, data: dict[str, Any]) -> None:
+        """Preprocess one record; mapping problems are rejected at once (nothing else to wait for)."""
+        self.run.report.add(self.stream, "received")
+        try:
+            rec = self.mapper.prepare(seq, data)
+        except RecordRejected as exc:
+            self._reject_raw(seq, data, exc.reason)
+            return
+        self.buffer.append(rec)
+
+    def is_full(self) -> bool:
+        return len(self.buffer) >= self.capacity
+
+    def flush(self) -> None:
+        """Resolve, look up, write and account for every buffered record."""
+        recs, self.buffer = self.buffer, []
+        if not recs:
+            return
+        recs = self._resolve_fks(recs)
+        if self.run.options.dry_run:
+            recs = self._check_ids(recs)
+        for round_recs in self._rounds(recs):
+            self._process(round_recs)
+        self.run.report.progress()
+
+    # ---- steps -----------------------------------------------------------------------------------
+    def _resolve_fks(self, recs: list[PreparedRecord]) -> list[PreparedRecord]:
+        self.run.resolver.resolve_all(ref for rec in recs for ref in rec.fk_refs.values())
+        kept = []
+        for rec in recs:
+            error = None
+            for column, ref in rec.fk_refs.items():
+                res = self.run.resolver.get(ref)
+                if res.error:
+                    error = f"column {column}: {res.error}"
+                    break
+                rec.values[column] = res.value
+            if error:
+                self._reject(rec, error)
+            else:
+                kept.append(rec)
+        return kept
+
+    def _check_ids(self, recs: list[PreparedRecord]) -> list[PreparedRecord]:
+        """Dry run only: plain FK ids are checked here (a real write lets the server check them, §7.2)."""
+        checks = {(c.ref_table, v) for rec in recs for name, v in rec.values.items()
+                  if (c := self.meta.columns.get(name)) is not None and c.kind == "fk" and c.ref_table
+                  and isinstance(v, int) and v > 0 and name not in rec.fk_refs}
+        for table, value in checks:
+            self.run.resolver.id_exists(table, value)
+        kept = []
+        for rec in recs:
+            bad = next((f"column {n}: id {v} not found in {c.ref_table}" for n, v in rec.values.items()
+                        if (c := self.meta.columns.get(n)) is not None and (c.ref_table, v) in checks
+                        and not self.run.resolver.id_exists(c.ref_table, v)), None)
+            if bad:
+                self._reject(rec, bad)
+            else:
+                kept.append(rec)
+        return kept
+
+    def _rounds(self, recs: list[PreparedRecord]) -> list[list[PreparedRecord]]:
+        """Split so that a key occurs once per round: the second record of a key must see the first's row."""
+        if self.mode == "append":
+            return [recs]
+        rounds: list[list[PreparedRecord]] = []
+        seen: list[set] = []
+        for rec in recs:
+            key = repr(rec.key)
+            for i, keys in enumerate(seen):
+                if key not in keys:
+                    keys.add(key)
+                    rounds[i].append(rec)
+                    break
+            else:
+                seen.append({key})
+                rounds.append([rec])
+        return rounds
+
+    def _process(self, recs: list[PreparedRecord]) -> None:
+        if self.mode == "append":
+            plans = [(rec, self._insert_op(rec)) for rec in recs]
+        else:
+            found = self.finder.find(recs)
+            plans = []
+            for rec in recs:
+                hit = found[rec.seq]
+                if hit.error:
+                    self._reject(rec, hit.error)
+                    continue
+                plan = self._plan(rec, hit.row)
+                if plan is not None:
+                    plans.append((rec, plan))
+        if self.run.options.dry_run:
+            for rec, op in plans:
+                if op.method == "POST":
+                    self._dry_inserted.add(repr(rec.key))
+                self.run.report.add(self.stream, "would_" + {"inserted": "insert", "updated": "update",
+                                                             "deactivated": "deactivate"}[op.outcome])
+            return
+        if not plans:
+            return
+        for res in self.run.executor.execute([op for _, op in plans]):
+            if res.ok:
+                self.run.report.add(self.stream, res.op.outcome)
+            else:
+                self._reject(res.op.rec, res.reason or "rejected by the server")
+
+    def _plan(self, rec: PreparedRecord, row: dict | None) -> WriteOp | None:
+        """The write for one looked-up record, or None (unchanged / rejected / nothing to do)."""
+        if row is None and self.run.options.dry_run and repr(rec.key) in self._dry_inserted:
+            return self._dry_update(rec)  # dry run: an earlier record of this run would have inserted it
+        if self.mode == "soft_delete":
+            if row is None or row_value(row, "IsActive") is False:
+                self.run.report.add(self.stream, "unchanged")  # nothing (left) to deactivate
+                return None
+            return WriteOp(rec, "PUT", self._row_path(row), {"IsActive": False}, "deactivated")
+        if row is None:
+            if self.mode == "update":
+                self._reject(rec, f"no row of {self.meta.name} matches the key {list(rec.key or ())!r}")
+                return None
+            return self._insert_op(rec)
+        changes = {c: v for c, v in rec.values.items()
+                   if c.lower() != "ad_client_id"
+                   and not same_value(self._kind(c), row.get(c), v, self.run.ctx.clock, self.run.ctx.legacy_datetime)}
+        action = self._doc_action_for(row)
+        if not changes and not action:
+            self.run.report.add(self.stream, "unchanged")
+            return None
+        if action:
+            changes["doc-action"] = action
+        path = self._row_path(row)
+        verify = path if action else None
+        return WriteOp(rec, "PUT", path, changes, "updated", verify_path=verify, doc_action=action)
+
+    def _dry_update(self, rec: PreparedRecord) -> WriteOp | None:
+        if self.mode == "soft_delete":
+            return WriteOp(rec, "PUT", "", {}, "deactivated")
+        return WriteOp(rec, "PUT", "", dict(rec.values), "updated")
+
+    def _insert_op(self, rec: PreparedRecord) -> WriteOp:
+        body = dict(rec.values)
+        verify = None
+        if self.meta.uu_column and rec.uu:
+            body[self.meta.uu_column] = rec.uu
+            verify = f"models/{self.meta.model_name}/{rec.uu}"
+        if self.doc_action:
+            body["doc-action"] = self.doc_action
+        return WriteOp(rec, "POST", f"models/{self.meta.model_name}", body, "inserted", verify_path=verify,
+                       doc_action=self.doc_action)
+
+    def _doc_action_for(self, row: dict) -> str | None:
+        if not self.doc_action:
+            return None
+        status = row_value(row, "DocStatus")
+        return None if status == DOC_ACTION_RESULT.get(self.doc_action) else self.doc_action
+
+    def _row_path(self, row: dict) -> str:
+        return f"models/{self.meta.model_name}/{row_key_id(row)}"
+
+    def _kind(self, column: str) -> str:
+        col = self.meta.columns.get(column)
+        return col.kind if col is not None else "other"
+
+    # ---- rejections ------------------------------------------------------------------------------
+    def _reject(self, rec: PreparedRecord, reason: str) -> None:
+        self.run.report.add(self.stream, "rejected")
+        self.run.rejects.add(RejectedRecord(self.stream, _key_json(rec.key), reason, rec.data, rec.seq))
+
+    def _reject_raw(self, seq: int, data: dict[str, Any], reason: str) -> None:
+        key = None
+        try:
+            key = _key_json(self.mapper.raw_key(data))
+        except Exception:  # noqa: BLE001 - the key is only informative here
+            key = None
+        self.run.report.add(self.stream, "rejected")
+        self.run.rejects.add(RejectedRecord(self.stream, key, reason, data, seq))
+
+
+def _key_json(key: tuple | None) -> Any:
+    if key is None:
+        return None
+    return list(key) if len(key) != 1 else key[0]
