@@ -33,7 +33,7 @@ def _b64decode(part: str) -> bytes:
     if not part:
         return b""
     try:
-        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        return base64.b64decode(part + "=" * (-len(part) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError) as exc:
         raise TokenError("The input is not a valid base 64 encoded string.") from exc
 
