@@ -86,10 +86,14 @@ class IdempiereClient:
         self.cfg = cfg
         self.max_in_flight = max(1, int(max_in_flight))
         self.logger = logger or logging.getLogger("idempiere_client")
-        self.session = session or requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.max_in_flight, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        if session is None:
+            # Pool sized to the in-flight bound so no request waits for (or discards) a connection;
+            # urllib3's own retries are off: this module owns the retry policy.
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.max_in_flight, max_retries=0)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        self.session = session
         self.max_attempts = max(1, max_attempts)
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap

@@ -4,8 +4,11 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Callable
 
 import pytest
+import requests
+from requests.adapters import BaseAdapter
 
 from idempiere_client.config import ConnectionConfig
 
@@ -75,3 +78,34 @@ class LoginMocks:
 def no_sleep():
     delays: list[float] = []
     return delays
+
+
+class FunctionAdapter(BaseAdapter):
+    """A transport that calls ``handler(request) -> (status, json_body)`` with no global lock.
+
+    requests-mock serialises all sends behind one lock, which hides concurrency; the in-flight and
+    concurrent-401 tests need real parallel sends (httpx MockTransport style).
+    """
+
+    def __init__(self, handler: Callable[[requests.PreparedRequest], tuple[int, object]]):
+        super().__init__()
+        self.handler = handler
+
+    def send(self, request, **kwargs):
+        status, body = self.handler(request)
+        response = requests.Response()
+        response.status_code = status
+        response._content = b"" if body is None else json.dumps(body).encode()
+        response.headers["Content-Type"] = "application/json"
+        response.request = request
+        response.url = request.url
+        return response
+
+    def close(self):
+        pass
+
+
+def function_session(handler) -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", FunctionAdapter(handler))
+    return session
