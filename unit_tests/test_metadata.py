@@ -42,7 +42,7 @@ CONNECTORS = {
 def _data(kind: str) -> dict[str, Any]:
     path: Path = CONNECTORS[kind]
     if not path.exists():
-        pytest.skip(f"{path.relative_to(path.parents[1])} is not written yet")
+        pytest.fail(f"{path.relative_to(path.parents[1])} is missing")
     document = load_metadata(path)
     assert document["metadataSpecVersion"] == "1.0"
     return document["data"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-import importlib.util
 import json
 import re
 import subprocess
@@ -97,16 +96,11 @@ def test_every_installed_package_is_copied_into_the_image() -> None:
 @pytest.mark.parametrize("script", sorted(console_scripts_in_setup()))
 def test_console_script_targets_import_and_are_callable(script: str) -> None:
     module_name, _, attr = console_scripts_in_setup()[script].partition(":")
-    if importlib.util.find_spec(module_name) is None:
-        pytest.skip(f"{module_name} is not written yet")
     assert callable(getattr(importlib.import_module(module_name), attr))
 
 
 @pytest.mark.parametrize("connector", CONNECTORS)
 def test_connector_spec_command_prints_a_spec_message(connector: str) -> None:
-    module_name = console_scripts_in_setup()[connector].partition(":")[0]
-    if importlib.util.find_spec(module_name) is None:
-        pytest.skip(f"{module_name} is not written yet")
     proc = subprocess.run(
         [str(_script_path(connector)), "spec"], capture_output=True, text=True, timeout=120, cwd=ROOT
     )
