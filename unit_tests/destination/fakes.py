@@ -1,0 +1,122 @@
+"""In-memory stand-ins for the client and table metadata (no HTTP): enough for mapping, FK and state tests."""
+from __future__ import annotations
+
+from typing import Any
+
+from idempiere_client.errors import ApiError, TransientError
+from idempiere_client.metadata import ColumnMeta, TableMeta
+from idempiere_client.paging import Page
+
+
+def col(name: str, kind: str = "string", ref: str | None = None, **kw: Any) -> ColumnMeta:
+    return ColumnMeta(name, kind, ref_table=ref, **kw)
+
+
+def bpartner_meta() -> TableMeta:
+    cols = [
+        col("AD_Client_ID", "fk", "ad_client", read_only=True), col("AD_Org_ID", "fk", "ad_org"),
+        col("IsActive", "boolean"), col("Created", "datetime", read_only=True),
+        col("CreatedBy", "fk", "ad_user", read_only=True), col("Updated", "datetime", read_only=True),
+        col("UpdatedBy", "fk", "ad_user", read_only=True), col("Value"), col("Name"),
+        col("C_BP_Group_ID", "fk", "c_bp_group"), col("SO_CreditLimit", "number"), col("NumberEmployees", "integer"),
+        col("FirstSale", "date"), col("SOCreditStatus", "list", list_values=("O", "H", "S"),
+                                         list_labels=("Credit OK", "Credit Hold", "Credit Stop")),
+        col("SalesRep_ID", "fk", "ad_user"), col("C_Location_ID", "location"),
+    ]
+    return TableMeta("C_BPartner", "c_bpartner", {c.name: c for c in cols}, key_column="C_BPartner_ID",
+                     uu_column="C_BPartner_UU")
+
+
+def group_meta() -> TableMeta:
+    cols = [col("IsActive", "boolean"), col("Value"), col("Name")]
+    return TableMeta("C_BP_Group", "c_bp_group", {c.name: c for c in cols}, key_column="C_BP_Group_ID",
+                     uu_column="C_BP_Group_UU")
+
+
+class FakeCatalog:
+    def __init__(self, *metas: TableMeta):
+        self.metas = {m.model_name: m for m in metas}
+
+    def get(self, table: str) -> TableMeta:
+        return self.metas[table.lower()]
+
+
+class FakeClient:
+    """Records calls; ``pages`` maps a substring of the $filter to the rows it returns."""
+
+    def __init__(self, pages: dict[str, list[dict]] | None = None, rows: dict[str, dict] | None = None):
+        self.pages = pages or {}
+        self.rows = rows or {}  # "models/t/<id-or-uuid>" -> row
+        self.calls: list[tuple[str, Any]] = []
+        self.post_script: list[str] = []  # per POST: "ok" | "drop" (commit, then TransientError) | "fail" (not applied)
+        self.batch_script: list[str] = []
+        self.next_id = 1000
+
+    def get_page(self, table: str, *, filter: str | None, orderby: str, select: str | None = None, top: int = 100,
+                 skip: int = 0) -> Page:
+        self.calls.append(("page", filter))
+        for fragment, rows in self.pages.items():
+            if filter and fragment in filter:
+                chunk = rows[skip:skip + top]
+                return Page(chunk, len(rows), top, skip)
+        return Page([], 0, top, skip)
+
+    def get(self, path: str, params: dict | None = None) -> Any:
+        self.calls.append(("get", path))
+        if path in self.rows:
+            return self.rows[path]
+        raise ApiError(404, "Record not found", f"No record found matching id: {path}", "GET", path)
+
+    def _commit(self, path: str, body: dict) -> dict:
+        self.next_id += 1
+        table = path.split("/")[1]
+        row = {"id": self.next_id, **body, "model-name": table}
+        uu = next((v for k, v in body.items() if k.endswith("_UU")), None)
+        self.rows[f"{path}/{self.next_id}"] = row
+        if uu:
+            self.rows[f"{path}/{uu}"] = row
+        return row
+
+    def post(self, path: str, json_body: Any, params: dict | None = None) -> Any:
+        self.calls.append(("post", path))
+        step = self.post_script.pop(0) if self.post_script else "ok"
+        if step == "fail":
+            raise TransientError("POST: HTTP 503", maybe_committed=True, status=503)
+        if json_body.get("Name") == "BAD":
+            raise ApiError(400, "Validation Error", "Fill mandatory fields: Name", "POST", path)
+        row = self._commit(path, json_body)
+        if step == "drop":
+            raise TransientError("POST: connection dropped", maybe_committed=True)
+        return row
+
+    def put(self, path: str, json_body: Any, params: dict | None = None) -> Any:
+        self.calls.append(("put", path))
+        row = self.rows.setdefault(path, {})
+        row.update(json_body)
+        return row
+
+    def batch(self, items: list[dict], transaction: bool = False) -> list[dict]:
+        self.calls.append(("batch", len(items)))
+        step = self.batch_script.pop(0) if self.batch_script else "ok"
+        if step == "fail":
+            raise TransientError("POST batch: HTTP 502", maybe_committed=True, status=502)
+        out = []
+        for item in items:
+            body = item["body"]
+            if body.get("Name") == "BAD":
+                out.append({"status": "Bad Request", "statusCode": 400,
+                            "body": {"title": "Validation Error", "status": 400, "detail": "Fill mandatory fields: Name"}})
+            elif item["method"] == "POST":
+                out.append({"status": "Created", "statusCode": 201, "body": self._commit(item["path"], body)})
+            else:
+                out.append({"status": "OK", "statusCode": 200, "body": self.put(item["path"], body)})
+        if step == "drop":
+            raise TransientError("POST batch: connection dropped", maybe_committed=True)
+        return out
+
+
+def has_batch_endpoint(self) -> bool:
+    return True
+
+
+FakeClient.has_batch_endpoint = has_batch_endpoint
