@@ -122,6 +122,11 @@ class IncrementalScan:
         return PageRequest(self._lower, self.upper)
 
     @property
+    def position(self) -> datetime | None:
+        """Current inclusive lower bound of the scan (the second being read or drained)."""
+        return self._lower
+
+    @property
     def checkpoint(self) -> datetime | None:
         """Inclusive lower bound from which a resumed read loses nothing (``upper`` once done)."""
         point = self.upper if self.done else self._lower
@@ -195,6 +200,30 @@ class IncrementalScan:
             self._seen = set()
             self.done = self._lower >= self.upper
         return keep
+
+
+def split_bounds(start: datetime, upper: datetime, parts: int) -> list[datetime]:
+    """Whole-second boundaries ``start = b0 < b1 < ... < bn = upper`` cutting ``[start, upper)`` evenly in time."""
+    start, upper = truncate_second(start), truncate_second(upper)
+    seconds = int((upper - start).total_seconds())
+    parts = max(1, min(parts, seconds))
+    bounds = [start + timedelta(seconds=(seconds * i) // parts) for i in range(parts)] + [upper]
+    return sorted(set(bounds))
+
+
+def contiguous_checkpoint(
+    checkpoints: Sequence[datetime | None], done: Sequence[bool], upper: datetime, floor: datetime | None = None
+) -> datetime | None:
+    """Safe resume point of consecutive windows read in parallel: the checkpoint of the earliest window
+    that is not complete (every earlier window is), or ``upper`` when all are; never below ``floor``."""
+    point: datetime | None = upper
+    for cp, finished in zip(checkpoints, done):
+        if not finished:
+            point = cp
+            break
+    if floor is not None and (point is None or point < floor):
+        return floor
+    return point
 
 
 class KeysetScan:

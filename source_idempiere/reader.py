@@ -7,6 +7,7 @@ an explicit ``$orderby`` on real columns (§3.5), timestamps are whole-second se
 from __future__ import annotations
 
 import logging
+from contextlib import closing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -20,10 +21,21 @@ from idempiere_client.metadata import TableMeta
 from idempiere_client.records import RecordConverter
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.type_map import DELETED_AT
-from source_idempiere.cursor import IncrementalScan, KeysetScan, PageRequest, parse_rfc3339, to_rfc3339
+from source_idempiere.concurrency import StreamPump
+from source_idempiere.cursor import (
+    IncrementalScan,
+    KeysetScan,
+    PageRequest,
+    contiguous_checkpoint,
+    parse_rfc3339,
+    split_bounds,
+    to_rfc3339,
+)
 from source_idempiere.deletes import KEYS_STATE_KEY, decode_keys, encode_keys, vanished
 
 CURSOR = "Updated"
+SPLIT_MIN_PAGES = 8  # split a table into parallel time windows only above this many pages
+WINDOWS_PER_WORKER = 4  # more windows than workers balances uneven time distributions
 
 
 @dataclass
@@ -42,6 +54,7 @@ class ReadSettings:
     start_date: datetime | None
     fk_mode: str
     detect_deletes: bool
+    workers: int = 1
 
 
 class TableReader:
@@ -118,35 +131,53 @@ class TableReader:
             lower = self.settings.start_date.replace(microsecond=0) if self.settings.start_date else None
         return lower, upper, floor
 
+    def _accept(self, scan: IncrementalScan, page: Any) -> tuple[list[dict[str, Any]], list[Any]]:
+        """Convert one page and keep the rows the scan says are new (de-dup inside a second)."""
+        scan.page_size = self.page_size
+        records = page.records
+        convert, key_of = self.convert, self._key_of
+        rows = [convert(r) for r in records]
+        keys = [key_of(r) for r in records]
+        keep = scan.accept([(row.get(CURSOR) or "", key) for row, key in zip(rows, keys)])
+        if len(keep) != len(rows):
+            rows = [rows[i] for i in keep]
+            keys = [keys[i] for i in keep]
+        return rows, keys
+
+    def _state(self, point: datetime | None, known_blob: Any) -> dict[str, Any] | None:
+        if point is None:
+            return None
+        out: dict[str, Any] = {CURSOR: to_rfc3339(point)}
+        if known_blob is not None:
+            out[KEYS_STATE_KEY] = known_blob
+        return out
+
     def incremental(self, state: Mapping[str, Any] | None, now: datetime | None = None) -> Iterator[Batch]:
-        """Yield batches of the incremental algorithm (cursor.py); the last batch carries the final state."""
+        """Yield batches of the incremental algorithm (cursor.py); the last batch carries the final state.
+
+        A large table (first page reports more than ``SPLIT_MIN_PAGES`` pages) is split after its first
+        page into consecutive time windows read in parallel; state then only advances to the lowest
+        contiguous completed point (``contiguous_checkpoint``).
+        """
         lower, upper, floor = self.bounds(state, now)
         scan = IncrementalScan(lower, upper, self.page_size, keyed=self.key_field is not None, resume_floor=floor)
         deletes = self.settings.detect_deletes and self.key_field is not None
         known_blob = (state or {}).get(KEYS_STATE_KEY) if deletes else None
         emitted_keys: set[Any] = set()
-        convert, key_of = self.convert, self._key_of
         yield Batch([], None, [f"window {to_rfc3339(lower) if lower else 'beginning'} .. {to_rfc3339(upper)} (exclusive)"])
+        first = True
         while (req := scan.next_request()) is not None:
             page = self._fetch(req)
-            scan.page_size = self.page_size
-            records = page.records
-            rows = [convert(r) for r in records]
-            keys = [key_of(r) for r in records]
-            keep = scan.accept([(row.get(CURSOR) or "", key) for row, key in zip(rows, keys)])
-            if len(keep) != len(rows):
-                rows = [rows[i] for i in keep]
-                keys = [keys[i] for i in keep]
+            rows, keys = self._accept(scan, page)
             if deletes:
                 emitted_keys.update(keys)
-            cp = scan.checkpoint
-            state_out = None
-            if cp is not None and not scan.done:
-                state_out = {CURSOR: to_rfc3339(cp)}
-                if known_blob is not None:
-                    state_out[KEYS_STATE_KEY] = known_blob
-            yield Batch(rows, state_out)
-        final: dict[str, Any] = {CURSOR: to_rfc3339(scan.checkpoint or upper)}
+            windows = self._split(scan, page, upper) if first else None
+            first = False
+            yield Batch(rows, None if scan.done else self._state(scan.checkpoint, known_blob))
+            if windows:
+                yield from self._read_windows(windows, upper, floor, known_blob, emitted_keys if deletes else None)
+                break
+        final: dict[str, Any] = {CURSOR: to_rfc3339(contiguous_checkpoint([], [], upper, floor) or upper)}
         if deletes:
             current = self.list_keys()
             known = decode_keys(known_blob) or set()
@@ -158,6 +189,52 @@ class TableReader:
                 yield Batch([{field_name: k, DELETED_AT: at} for k in gone], None, [f"{len(gone)} deleted rows detected"])
             final[KEYS_STATE_KEY] = encode_keys(current)
         yield Batch([], final)
+
+    def _split(self, scan: IncrementalScan, page: Any, upper: datetime) -> list[IncrementalScan] | None:
+        """Windows for the rest of a large table, or None when splitting would not help."""
+        workers = self.settings.workers
+        if workers < 2 or scan.done or self.key_field is None or scan.position is None:
+            return None
+        if (getattr(page, "row_count", 0) or 0) <= SPLIT_MIN_PAGES * self.page_size:
+            return None
+        start = scan.position + timedelta(seconds=1)  # the first scan finishes the second it is in
+        bounds = split_bounds(start, upper, workers * WINDOWS_PER_WORKER)
+        if len(bounds) < 3:
+            return None
+        scan.upper = bounds[0]
+        windows = [scan] + [IncrementalScan(lo, hi, self.page_size) for lo, hi in zip(bounds, bounds[1:])]
+        self.logger.info(f"{self.meta.model_name}: {page.row_count} rows to read, split into {len(windows)} "
+                         f"time windows read by {workers} workers")
+        return windows
+
+    def _read_windows(self, windows: list[IncrementalScan], upper: datetime, floor: datetime | None,
+                      known_blob: Any, emitted_keys: set[Any] | None) -> Iterator[Batch]:
+        # Progress is tracked from what has been *yielded*, never from the scans themselves (they run
+        # ahead in other threads), so a state never covers a row that is still queued.
+        checkpoints = [w.checkpoint for w in windows]
+        done = [w.done for w in windows]
+
+        def job_for(index: int):
+            def job(emit: Any) -> None:
+                window = windows[index]
+                while (req := window.next_request()) is not None:
+                    rows, keys = self._accept(window, self._fetch(req))
+                    emit([(index, rows, keys, window.checkpoint, window.done)])
+                emit([(index, [], [], window.checkpoint, True)])
+            return job
+
+        pump = StreamPump(self.settings.workers)
+        with closing(pump.run([job_for(i) for i in range(len(windows))])) as items:
+            for index, rows, keys, checkpoint, finished in items:
+                checkpoints[index], done[index] = checkpoint, finished
+                if emitted_keys is not None:
+                    emitted_keys.update(keys)
+                if all(done):
+                    state_out = None  # the caller emits the final state
+                else:
+                    state_out = self._state(contiguous_checkpoint(checkpoints, done, upper, floor), known_blob)
+                if rows or state_out:
+                    yield Batch(rows, state_out)
 
     def list_keys(self) -> set[Any]:
         """Every current key (active or not), key-only pages, keyset by key (detect_deletes)."""

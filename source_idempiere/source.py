@@ -163,7 +163,7 @@ class SourceIdempiere(AbstractSource):
         client = self._client(options, logger)
         state_manager = ConnectorStateManager(state=state)
         settings = ReadSettings(options.page_size, options.lookback_window_seconds, options.start_date,
-                                options.foreign_keys, options.detect_deletes)
+                                options.foreign_keys, options.detect_deletes, options.num_workers)
         clock = options.clock()
         failures: dict[str, AirbyteTracedException] = {}
         lock = threading.Lock()

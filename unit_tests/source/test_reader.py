@@ -137,3 +137,43 @@ def test_key_encoding_round_trips():
     uu = {"a-1", "b-2"}
     assert decode_keys(encode_keys(uu)) == uu
     assert decode_keys({"format": "int-ranges", "data": "garbage"}) is None
+
+
+def test_large_table_is_split_into_parallel_windows_and_state_only_covers_emitted_rows():
+    data = {k: Row(k, T0 + timedelta(seconds=k * 7, milliseconds=k % 1000)) for k in range(1, 601)}
+    client = FakeClient(data)
+    reader = TableReader(client, order_meta(), ServerClock("UTC"), settings(workers=4))
+    emitted: set[int] = set()
+    states = []
+    for batch in reader.incremental(None, now=NOW):
+        emitted.update(r["id"] for r in batch.rows)
+        if batch.state:
+            cursor = batch.state["Updated"]
+            states.append(cursor)
+            behind = {k for k, r in data.items() if r.updated.strftime("%Y-%m-%dT%H:%M:%SZ") < cursor}
+            assert behind <= emitted, f"state {cursor} claims rows not yet emitted"
+    assert emitted == set(data)
+    assert states == sorted(states) and states[-1] == "2026-11-20T12:00:00Z"
+    windows = {c["filter"].split("Updated lt ")[1] for c in client.calls if "Updated lt" in c["filter"]}
+    assert len(windows) > 4  # many distinct window upper bounds were requested
+
+
+def test_small_table_is_not_split():
+    client = FakeClient(rows(40))
+    reader = TableReader(client, order_meta(), ServerClock("UTC"), settings(workers=4))
+    run(reader)
+    assert {c["filter"].split("Updated lt ")[1] for c in client.calls} == {"'2026-11-20 12:00:00'"}
+
+
+def test_closing_a_windowed_read_stops_its_workers():
+    data = {k: Row(k, T0 + timedelta(seconds=k)) for k in range(1, 2001)}
+    client = FakeClient(data)
+    reader = TableReader(client, order_meta(), ServerClock("UTC"), settings(workers=4))
+    gen = reader.incremental(None, now=NOW)
+    for _ in range(5):
+        next(gen)
+    gen.close()
+    calls = len(client.calls)
+    import time
+    time.sleep(0.3)
+    assert len(client.calls) == calls and calls < 200
