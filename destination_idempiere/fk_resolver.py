@@ -9,7 +9,10 @@ display identifiers (e.g. an order's ``DocumentNo_Date_Total``) are not matched 
 source's flattened pair still works through its id.
 
 The source's pair (``X`` + ``X_identifier``, or an object with ``id`` and ``identifier``): the id is
-used when that row exists in the target (one GET per distinct id), otherwise the identifier is resolved.
+used when that row exists in the target *and agrees* with the identifier (its Name/Value/DocumentNo
+equals it, or is the first part of a composite identifier such as ``80001_2024-05-01_100.00``; one GET
+per distinct id); otherwise the identifier is resolved. The agreement check stops an id that means a
+different row in the target system from being linked silently.
 
 Values that cannot go into a ``$filter`` are searched with ``contains`` on a safe fragment and compared
 exactly here; when no fragment exists, the server resolves them itself, parameterised
@@ -127,7 +130,11 @@ class FkResolver:
 
     def id_exists(self, table: str, record_id: int) -> bool:
         """Whether ``table`` has a row with this id (cached; one GET per distinct id)."""
-        return bool(self._memo.get(("exists", table, record_id), lambda: self._exists(table, record_id)))
+        return self._id_row(table, record_id) is not None
+
+    def _id_row(self, table: str, record_id: int) -> dict | None:
+        found = self._memo.get(("exists", table, record_id), lambda: self._exists(table, record_id))
+        return found or None
 
     # ---- resolution ------------------------------------------------------------------------------
     @staticmethod
@@ -143,7 +150,8 @@ class FkResolver:
             if ref.ref_table is None:
                 return self._server_side(ref)
             if ref.form == "pair":
-                if self.id_exists(ref.ref_table, ref.pair_id):
+                row = self._id_row(ref.ref_table, ref.pair_id)
+                if row is not None and _agrees(row, ref.value):
                     return Resolution(ref.pair_id)
                 res = self._memo.get(("identifier", ref.ref_table, ref.value),
                                      lambda: self._by_identifier(ref.ref_table, ref.value))
@@ -179,22 +187,23 @@ class FkResolver:
             return Resolution({"lookupColumn": ref.lookup_column, "lookupValue": ref.value}, server_side=True)
         return Resolution({"identifier": ref.value}, server_side=True)
 
-    def _exists(self, table: str, record_id: int) -> bool:
+    def _exists(self, table: str, record_id: int) -> dict:
+        """The row's identifier candidates ({} when it does not exist or cannot be read)."""
         self._count()
         try:
-            self.client.get(f"models/{table}/{int(record_id)}", params={"$select": self._any_column(table)})
-            return True
+            row = self.client.get(f"models/{table}/{int(record_id)}", params={"$select": self._select(table)})
         except ApiError as exc:
             if exc.status in (403, 404):
-                return False
+                return {}
             raise
+        if not isinstance(row, dict):
+            return {}
+        return {"id": record_id, **{c: row.get(c) for c in IDENTIFIER_CANDIDATES if c in row}}
 
-    def _any_column(self, table: str) -> str:
+    def _select(self, table: str) -> str:
         meta = self._meta(table)
-        for name in ("IsActive", *IDENTIFIER_CANDIDATES):
-            if name in meta.columns:
-                return name
-        return next(iter(meta.columns))
+        names = [c for c in IDENTIFIER_CANDIDATES if c in meta.columns]
+        return ",".join(names) if names else ("IsActive" if "IsActive" in meta.columns else next(iter(meta.columns)))
 
     def _by_identifier(self, table: str, value: str) -> Resolution:
         meta = self._meta(table)
@@ -219,7 +228,7 @@ class FkResolver:
     def _by_uid(self, table: str, uid: str) -> Resolution:
         self._count()
         try:
-            row = self.client.get(f"models/{table}/{uid}", params={"$select": self._any_column(table)})
+            row = self.client.get(f"models/{table}/{uid}", params={"$select": self._select(table)})
         except ApiError as exc:
             if exc.status == 404:
                 return Resolution(error=f"uid {uid} not found in {table}")
@@ -250,3 +259,11 @@ class FkResolver:
         if len(active) == 1:
             return Resolution(row_key_id(active[0]))
         return Resolution(error=f"ambiguous {ambiguous}")
+
+
+def _agrees(row: dict, identifier: str) -> bool:
+    """Whether a row found by id is the one the identifier names (see module doc)."""
+    values = [str(row[c]) for c in IDENTIFIER_CANDIDATES if row.get(c) not in (None, "")]
+    if not values:
+        return True  # nothing to compare with
+    return any(identifier == v or identifier.startswith(v + "_") for v in values)

@@ -98,3 +98,14 @@ def test_safe_fragment_and_value_equality() -> None:
     assert same_value("list", {"id": "CO"}, "CO")
     assert same_value("datetime", "2024-05-01T10:00:00Z", "2024-05-01T10:00:00Z")
     assert not same_value("string", "a", "b")
+
+
+def test_pair_whose_id_names_another_row_in_the_target_is_resolved_by_identifier() -> None:
+    client = FakeClient(rows={"models/c_bp_group/103": {"id": 103, "Name": "Vendors", "Value": "VEN"},
+                              "models/c_bp_group/104": {"id": 104, "Name": "Standard", "Value": "STD"}},
+                        pages={"'Standard'": [{"id": 104, "Name": "Standard"}]})
+    r = resolver(client)
+    assert r.get(FkRef("C_BP_Group_ID", "c_bp_group", "pair", "Standard", pair_id=103)).value == 104
+    assert r.get(FkRef("C_BP_Group_ID", "c_bp_group", "pair", "Standard", pair_id=104)).value == 104
+    composite = FkRef("C_Order_ID", "c_bp_group", "pair", "STD_2024-05-01_10.00", pair_id=104)
+    assert r.get(composite).value == 104  # first part of a composite identifier agrees
