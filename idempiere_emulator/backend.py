@@ -1,17 +1,30 @@
 """Backend facade: everything below HTTP (moto-style model layer; never sees HTTP).
 
-The protocol layer (handlers.py) calls these methods with a ``Session`` and raises nothing
-itself: every API error comes out of here as ``EmulatorError`` (docs/architecture.md).
+The protocol layer (handlers.py) calls these methods with a ``Session``; every API error comes
+out of here as ``EmulatorError`` (docs/architecture.md "Backend interface").
 """
 from __future__ import annotations
 
+import re
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Iterator
 
+from .access import Access
+from .catalog import Table, builtin_catalog
+from .clock import now_text
+from .dataset import seed_ad_table, seed_master
+from .dataset_docs import seed_documents
 from .errors import EmulatorError
 from .options import EmulatorOptions
+from .query.filter import FilterConverter, mentions_isactive
+from .query.options import order_by, scrambled_order, select_columns
+from .serialize import Serializer, property_name
 from .session import Session
+from .store import Store
+
+UUID_RE = re.compile(r"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$")
 
 
 @dataclass
@@ -23,63 +36,234 @@ class QueryResult:
     records_size: int = 0
 
 
+def sql_error(exc: Exception) -> EmulatorError:
+    """A database error while running a converted filter -> 500 with the DB text (§4.8)."""
+    return EmulatorError(500, "GET Error", f"ERROR: {exc}")
+
+
 class Backend:
     """Emulated iDempiere data layer: catalog + SQLite store + query/serialize/write logic."""
 
     def __init__(self, options: EmulatorOptions) -> None:
         self.options = options
+        self.catalog = builtin_catalog()
+        self.store = Store(options.db)
+        if options.dictionary:
+            from .dictionary import load_dictionary
+            load_dictionary(self.catalog, options.dictionary)
+        fresh = self.store.get_meta("seeded") is None
+        for table in self.catalog.tables():
+            self.store.create_table(table, indexes=not fresh)
+        if fresh:
+            with self.store.transaction():
+                self._seed()
+                for table in self.catalog.tables():  # indexes after the bulk load: much faster
+                    self.store.create_indexes(table)
+            self.store.conn.execute("ANALYZE")
+            self.store.set_meta("seeded", "1")
+        self.access = Access(self.store, self.catalog)
+        self.serializer = Serializer(self.store, self.catalog, options)
+        from .writes import Writer
+        self.writer = Writer(self)
+
+    def _seed(self) -> None:
+        o = self.options
+        seed_master(self.store, self.catalog, o.seed)
+        seed_ad_table(self.store, self.catalog, self.catalog.tables())
+        seed_documents(self.store, o.rows, o.seed)
+        if o.dictionary and o.dictionary_rows:
+            from .dictionary import seed_dictionary_rows
+            seed_dictionary_rows(self.store, self.catalog, o.dictionary_rows, o.seed)
 
     # ---- models -------------------------------------------------------------------------
     def list_models(self, session: Session, filter: str | None = None) -> list[dict]:
-        raise NotImplementedError
+        """GET /models: active AD_Table rows the role can access, by TableName (§2.1)."""
+        ad_table = self.catalog.get("AD_Table")
+        conv = FilterConverter(ad_table, legacy=self.options.legacy, tz=self.options.tz).convert(filter)
+        where = f"({conv.where}) AND IsActive='Y'" if conv.where else "IsActive='Y'"
+        try:
+            rows = self.store.query_dicts(f"SELECT * FROM AD_Table WHERE {where} ORDER BY TableName", conv.params)
+        except sqlite3.Error as exc:
+            raise sql_error(exc) from None
+        out = []
+        for r in rows:
+            t = self.catalog.get(r["TableName"])
+            if t is None or not self.access.can_read(session, t) and t.lname != "ad_table":
+                continue
+            if t.lname == "ad_table" and not self.access.can_read(session, t):
+                continue
+            entry: dict[str, Any] = {"id": r["AD_Table_ID"]}
+            if r.get("AD_Table_UU"):
+                entry["uid"] = r["AD_Table_UU"]
+            entry["model-name"] = t.lname
+            entry["name"] = r["Name"]
+            if r.get("Description"):
+                entry["description"] = r["Description"]
+            out.append(entry)
+        return out
 
     def table_yaml(self, session: Session, table: str) -> str:
-        raise NotImplementedError
+        """GET /models/{t}/yaml; unknown/denied tables escape as a container 500 (§2.4)."""
+        t = self.catalog.get(table)
+        if t is None or not self.access.can_read(session, t):
+            raise EmulatorError(500, empty_body=True)
+        from .yaml_schema import table_yaml
+        return table_yaml(t)
+
+    # ---- reads --------------------------------------------------------------------------
+    def where_clause(self, session: Session, table: Table, filter: str | None) -> tuple[str, list]:
+        """Converted $filter + default IsActive + data access, as ModelHelper/Query build it (§3.4)."""
+        conv = FilterConverter(table, legacy=self.options.legacy, tz=self.options.tz).convert(filter)
+        parts = [f"({conv.where})"] if conv.where else []
+        if not mentions_isactive(conv.where):
+            parts.append("IsActive='Y'")
+        parts.append(self.access.data_sql(session, table))
+        return " AND ".join(parts), conv.params
 
     def query(self, session: Session, table: str, *, filter: str | None = None,
               orderby: str | None = None, select: str | None = None, top: int = 0,
               skip: int = 0, expand: str | None = None) -> QueryResult:
-        raise NotImplementedError
+        """GET /models/{t}: COUNT(*) plus one page; $top clamp, $skip, no default order (§3)."""
+        t = self.access.readable(session, table)
+        where, params = self.where_clause(session, t, filter)
+        cols = select_columns(t, select)
+        limit = top or 0
+        mx = self.options.max_records
+        if mx > 0 and (limit > mx or limit <= 0):
+            limit = mx
+        if skip < 0:
+            raise EmulatorError(500, "GET Error", "ERROR: OFFSET must not be negative")
+        try:
+            with self.store.lock:
+                count = self.store.query(f'SELECT COUNT(*) FROM "{t.name}" WHERE {where}', params)[0][0]
+                order = order_by(t, orderby) or scrambled_order(t, filter or "", count)
+                sql = f'SELECT * FROM "{t.name}" WHERE {where} ORDER BY {order}'
+                if limit > 0:
+                    sql += f" LIMIT {int(limit)} OFFSET {int(skip)}"
+                elif skip:
+                    sql += f" LIMIT -1 OFFSET {int(skip)}"
+                rows = self.store.query_dicts(sql, params)
+        except sqlite3.Error as exc:
+            raise sql_error(exc) from None
+        records = self.serializer.records(t, rows, cols)
+        if expand:
+            from .query.expand import apply_expand
+            apply_expand(self, session, t, rows, records, expand)
+        return QueryResult(records=records, row_count=count, records_size=limit)
+
+    def find_row(self, session: Session, table: Table, record_id: str, *, for_write: bool = False) -> dict:
+        """Locate one record by integer id or UUID with data access; 400/403/404 as §2.2."""
+        rid = str(record_id)
+        if UUID_RE.match(rid):
+            if not table.uu_column:
+                raise EmulatorError(404, "Record not found", f"No record found matching id: {rid}")
+            keycol, value = table.uu_column, rid
+        else:
+            try:
+                value = int(rid)
+            except ValueError:
+                if for_write:
+                    raise EmulatorError(500, "Server error", f"For input string: \"{rid}\"") from None
+                raise EmulatorError(400, "Request Error",
+                                    f"Wrong ID {rid} is not an UU value nor a valid integer ID") from None
+            if table.key is None:
+                raise EmulatorError(500, "GET Error", f"Wrong detail / none or more than one primary key for "
+                                                      f"table {table.name}")
+            keycol = table.key
+        rows = self.store.query_dicts(
+            f'SELECT * FROM "{table.name}" WHERE "{keycol}"=? AND {self.access.data_sql(session, table)}', (value,))
+        if rows:
+            return rows[0]
+        if self.store.query(f'SELECT 1 FROM "{table.name}" WHERE "{keycol}"=?', (value,)):
+            raise EmulatorError(403, "Access denied", f"Access denied for record with id: {rid}")
+        raise EmulatorError(404, "Record not found", f"No record found matching id: {rid}")
 
     def get_record(self, session: Session, table: str, record_id: str, *,
                    select: str | None = None, expand: str | None = None) -> dict:
-        raise NotImplementedError
+        """GET /models/{t}/{id}: inactive records are returned too (§2.2)."""
+        t = self.access.readable(session, table)
+        cols = select_columns(t, select)
+        row = self.find_row(session, t, record_id)
+        record = self.serializer.records(t, [row], cols)[0]
+        if expand:
+            from .query.expand import apply_expand
+            apply_expand(self, session, t, [row], [record], expand)
+        return record
 
     def get_record_column(self, session: Session, table: str, record_id: str, column: str) -> dict:
-        raise NotImplementedError
+        """GET /models/{t}/{id}/{column} (§2.3)."""
+        t = self.access.readable(session, table)
+        col = t.column(column)
+        if col is None:
+            raise EmulatorError(404, "Invalid property name", f"No match found for column name: {column}")
+        row = self.find_row(session, t, record_id)
+        return self.serializer.records(t, [row], [col])[0]
 
+    def record_by_key(self, table: Table, key_value: Any) -> dict:
+        """Re-read a record after a write (all columns, §7.2)."""
+        keycol = table.key or table.uu_column
+        rows = self.store.query_dicts(f'SELECT * FROM "{table.name}" WHERE "{keycol}"=?', (key_value,))
+        return self.serializer.records(table, rows)[0]
+
+    # ---- writes -------------------------------------------------------------------------
     def create(self, session: Session, table: str, body: dict) -> dict:
-        raise NotImplementedError
+        return self.writer.create(session, table, body)
 
     def update(self, session: Session, table: str, record_id: str, body: dict) -> dict:
-        raise NotImplementedError
+        return self.writer.update(session, table, record_id, body)
 
     def delete(self, session: Session, table: str, record_id: str) -> dict:
-        raise NotImplementedError
+        return self.writer.delete(session, table, record_id)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        raise NotImplementedError
-        yield
+        """SAVEPOINT scope for the batch endpoint: an exception rolls everything back."""
+        with self.store.transaction():
+            yield
 
     # ---- control ------------------------------------------------------------------------
+    def _control_table(self, table: str) -> Table:
+        t = self.catalog.get(table)
+        if t is None:
+            raise EmulatorError(404, "Invalid table name", f"No match found for table name: {table}")
+        return t
+
     def touch(self, table: str, ids: list[int] | None = None, count: int | None = None) -> int:
-        raise NotImplementedError
+        """Set Updated=now (ms) on the given ids, or on ``count`` scrambled rows."""
+        t = self._control_table(table)
+        keycol = t.key or "rowid"
+        now = now_text()
+        with self.store.lock:
+            if ids is not None:
+                n = 0
+                for i in ids:
+                    n += self.store.execute(f'UPDATE "{t.name}" SET Updated=? WHERE "{keycol}"=?', (now, i))
+                return n
+            limit = int(count or 0)
+            return self.store.execute(
+                f'UPDATE "{t.name}" SET Updated=? WHERE rowid IN (SELECT rowid FROM "{t.name}" '
+                f'ORDER BY {scrambled_order(t, "touch")} LIMIT ?)', (now, limit))
 
     def insert_raw(self, table: str, rows: list[dict]) -> list[int]:
-        raise NotImplementedError
+        return self.writer.insert_raw(self._control_table(table), rows)
 
     def hard_delete(self, table: str, ids: list[int]) -> int:
-        raise NotImplementedError
+        t = self._control_table(table)
+        keycol = t.key or "rowid"
+        with self.store.lock:
+            return sum(self.store.execute(f'DELETE FROM "{t.name}" WHERE "{keycol}"=?', (i,)) for i in ids)
 
     def count(self, table: str) -> int:
-        raise NotImplementedError
+        t = self._control_table(table)
+        return self.store.query(f'SELECT COUNT(*) FROM "{t.name}"')[0][0]
 
     def sql(self, query: str, params: tuple | list = ()) -> list[tuple]:
-        raise NotImplementedError
+        """Raw SQL for test oracles (datetimes are UTC text with ms)."""
+        return self.store.query(query, params)
 
     def close(self) -> None:
-        """Release the SQLite connection (the server calls it on shutdown)."""
+        """Release the SQLite connection (the server may call it on shutdown)."""
+        self.store.close()
 
 
-__all__ = ["Backend", "QueryResult", "EmulatorError"]
+__all__ = ["Backend", "QueryResult", "EmulatorError", "property_name"]

@@ -90,7 +90,8 @@ def _seed_users_roles(s: Seeder) -> None:
           client=0)
     s.put("AD_Role", [
         {"AD_Role_ID": fx.ROLE_ADMIN, "Name": fx.ROLES[fx.ROLE_ADMIN], "RoleType": "WS", "C_Currency_ID": 100,
-         "IsShowAcct": "Y", "IsClientAdministrator": "Y", "Description": "GardenWorld Admin Role"},
+         "IsShowAcct": "Y", "IsClientAdministrator": "Y", "Description": "GardenWorld Admin Role",
+         "IsAccessAllOrgs": "Y"},
         {"AD_Role_ID": fx.ROLE_USER, "Name": fx.ROLES[fx.ROLE_USER], "RoleType": "WS", "UserLevel": "  O",
          "C_Currency_ID": 100, "Supervisor_ID": fx.USER_ADMIN},
     ])

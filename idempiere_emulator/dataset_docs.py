@@ -1,174 +1,170 @@
 """Documents scaled by ``--rows``: orders (~3 lines each), invoices, payments, accounting facts.
 
-Generated in chunks with executemany so that ``rows=1_000_000`` stays practical. Timestamps are
-built so that many rows share one ``Updated`` second with sub-second differences, some rows are
-updated long after they were created (Updated order != key order), and some are inactive (§12).
+Generated inside SQLite with INSERT ... SELECT over a number sequence, so ``rows=1_000_000``
+stays practical (no per-row Python). Every value is a pure function of the row number and the
+seed, hence deterministic. Timestamps are built so that many rows share one ``Updated`` second
+with sub-second (and some identical) differences, some rows were updated weeks after creation
+(Updated order != key order), and every 50th order is inactive (spec §12, issue 3).
 """
 from __future__ import annotations
 
-import random
-from typing import Iterator
-
 from . import fixtures as fx
-from .clock import epoch_text
-from .dataset import PRODUCTS, fast_uuid
+from .dataset import PRODUCTS
 from .store import Store
 
 BASE = 1704067200  # 2024-01-01 00:00:00 UTC
-CHUNK = 20_000
-CUSTOMERS = [(114, 114), (117, 117), (118, 118), (120, 120), (122, 126), (117, 127)]  # (bp, bp location)
 FIRST_ORDER_ID = 100
-FIRST_DOCNO = 80000
-
-_O_COLS = ("C_Order_ID", "AD_Client_ID", "AD_Org_ID", "IsActive", "Created", "CreatedBy", "Updated", "UpdatedBy",
-           "C_Order_UU", "DocumentNo", "Description", "DocStatus", "DocAction", "Processing", "Processed", "Posted",
-           "IsApproved", "IsPrinted", "IsSOTrx", "C_DocType_ID", "C_DocTypeTarget_ID", "IsDelivered", "IsInvoiced",
-           "IsCreditApproved", "IsTransferred", "IsSelected", "SalesRep_ID", "DateOrdered", "DatePromised",
-           "DateAcct", "C_BPartner_ID", "C_BPartner_Location_ID", "POReference", "IsDiscountPrinted",
-           "C_Currency_ID", "PaymentRule", "C_PaymentTerm_ID", "InvoiceRule", "DeliveryRule", "FreightCostRule",
-           "FreightAmt", "DeliveryViaRule", "PriorityRule", "TotalLines", "GrandTotal", "M_Warehouse_ID",
-           "M_PriceList_ID", "IsTaxIncluded", "Bill_BPartner_ID", "Bill_Location_ID", "IsDropShip",
-           "IsSelfService", "SendEMail", "IsPayScheduleValid", "IsPriviledgedRate", "AD_User_ID")
-_L_COLS = ("C_OrderLine_ID", "AD_Client_ID", "AD_Org_ID", "IsActive", "Created", "CreatedBy", "Updated",
-           "UpdatedBy", "C_OrderLine_UU", "C_Order_ID", "Line", "C_BPartner_ID", "C_BPartner_Location_ID",
-           "DateOrdered", "DatePromised", "M_Product_ID", "C_UOM_ID", "M_Warehouse_ID", "QtyOrdered",
-           "QtyReserved", "QtyDelivered", "QtyInvoiced", "QtyEntered", "QtyLostSales", "C_Currency_ID",
-           "PriceList", "PriceActual", "PriceLimit", "PriceEntered", "LineNetAmt", "C_Tax_ID", "FreightAmt",
-           "IsDescription", "Processed", "Description", "DateDelivered")
-_I_COLS = ("C_Invoice_ID", "AD_Client_ID", "AD_Org_ID", "IsActive", "Created", "CreatedBy", "Updated", "UpdatedBy",
-           "C_Invoice_UU", "DocumentNo", "DocStatus", "DocAction", "Processing", "Processed", "Posted", "IsApproved",
-           "IsPrinted", "IsSOTrx", "C_DocType_ID", "C_DocTypeTarget_ID", "C_Order_ID", "DateOrdered",
-           "DateInvoiced", "DateAcct", "SalesRep_ID", "C_BPartner_ID", "C_BPartner_Location_ID",
-           "IsDiscountPrinted", "C_Currency_ID", "PaymentRule", "C_PaymentTerm_ID", "TotalLines", "GrandTotal",
-           "M_PriceList_ID", "IsTaxIncluded", "IsPaid", "IsInDispute", "IsTransferred", "IsPayScheduleValid",
-           "DocBaseType", "IsSelfService", "SendEMail", "IsOverrideCurrencyRate")
-_IL_COLS = ("C_InvoiceLine_ID", "AD_Client_ID", "AD_Org_ID", "IsActive", "Created", "CreatedBy", "Updated",
-            "UpdatedBy", "C_InvoiceLine_UU", "C_Invoice_ID", "C_OrderLine_ID", "Line", "M_Product_ID",
-            "QtyInvoiced", "QtyEntered", "PriceList", "PriceActual", "PriceLimit", "PriceEntered", "LineNetAmt",
-            "LineTotalAmt", "TaxAmt", "C_UOM_ID", "C_Tax_ID", "IsDescription", "IsPrinted", "Processed")
-_P_COLS = ("C_Payment_ID", "AD_Client_ID", "AD_Org_ID", "IsActive", "Created", "CreatedBy", "Updated", "UpdatedBy",
-           "C_Payment_UU", "DocumentNo", "DocStatus", "DocAction", "Processing", "Processed", "Posted", "IsApproved",
-           "IsPrinted", "IsReceipt", "C_DocType_ID", "DateTrx", "DateAcct", "C_BPartner_ID", "C_Invoice_ID",
-           "C_Currency_ID", "PayAmt", "DiscountAmt", "WriteOffAmt", "IsOverUnderPayment", "TenderType", "TrxType",
-           "CheckNo", "IsAllocated", "IsReconciled", "IsPrepayment", "IsOnline", "IsDelayedCapture", "IsVoided",
-           "IsOverrideCurrencyRate", "IsSelfService")
-_F_COLS = ("Fact_Acct_ID", "AD_Client_ID", "AD_Org_ID", "IsActive", "Created", "CreatedBy", "Updated", "UpdatedBy",
-           "Fact_Acct_UU", "C_AcctSchema_ID", "Account_ID", "DateTrx", "DateAcct", "C_Period_ID", "AD_Table_ID",
-           "Record_ID", "Line_ID", "GL_Category_ID", "PostingType", "C_Currency_ID", "AmtSourceDr", "AmtSourceCr",
-           "AmtAcctDr", "AmtAcctCr", "C_BPartner_ID", "M_Product_ID", "Qty", "C_Tax_ID", "Description")
-_STATUSES = ["CO"] * 14 + ["DR"] * 4 + ["IP", "VO"]
+CUSTOMERS = [(114, 114), (117, 117), (118, 118), (120, 120), (122, 126), (117, 127)]  # (bp, bp location)
 
 
-def _stamp(i: int) -> tuple[str, str]:
-    """Created/Updated for the i-th order: bursts of rows inside one second, with ms differences.
+def ts(seconds: str, millis: str) -> str:
+    """SQL expression: epoch seconds + ms -> stored text 'YYYY-MM-DD HH:MM:SS.fff'."""
+    return f"(strftime('%Y-%m-%d %H:%M:%S', {seconds}, 'unixepoch') || '.' || substr('00' || ({millis}), -3, 3))"
 
-    Orders 20..149 all share one Updated second (a burst larger than a 100-row page); every
-    tenth order was updated weeks later, so Updated order differs from key order.
-    """
-    created = BASE + i * 37
-    if 20 <= i < 150:
-        upd_s, upd_ms = BASE + 20 * 37 + 5, (i * 7) % 1000  # includes exact duplicates (i*7 mod 1000 repeats)
-    elif i % 10 == 3:
-        upd_s, upd_ms = created + 86400 * 21 + (i % 5), (i * 131) % 1000
-    else:
-        upd_s, upd_ms = created + (i % 4) * 3600 + (i // 3) % 2, (i * 389) % 1000
-    return epoch_text(created, (i * 53) % 1000), epoch_text(upd_s, upd_ms)
+
+def uu(n: str, salt: int) -> str:
+    """SQL expression: a deterministic, per-table unique UUID-shaped string for row number ``n``."""
+    return (f"printf('%08x-%04x-4%03x-a%03x-%012x', ({n} * 2654435761 + {salt}) % 4294967296, "
+            f"({n} * 40503 + {salt}) % 65536, ({n} * 2053 + {salt}) % 4096, ({n} * 1013 + {salt}) % 4096, "
+            f"({n} * 181081007 + {salt} * 104729 + 12345678901) % 281474976710656)")
+
+
+def _case(expr: str, values: list) -> str:
+    whens = " ".join(f"WHEN {k} THEN {v!r}" for k, v in enumerate(values))
+    return f"(CASE {expr} {whens} END)"
 
 
 def seed_documents(store: Store, rows: int, seed: int) -> None:
-    """Insert ``rows`` orders with lines, an invoice for every 4th order, payments and facts."""
-    rng = random.Random(seed * 7919 + rows)
-    gen = _Generator(rng)
-    for start in range(0, rows, CHUNK):
-        gen.build_chunk(start, min(rows, start + CHUNK))
-        store.insert_many("C_Order", _O_COLS, gen.orders)
-        store.insert_many("C_OrderLine", _L_COLS, gen.lines)
-        store.insert_many("C_Invoice", _I_COLS, gen.invoices)
-        store.insert_many("C_InvoiceLine", _IL_COLS, gen.inv_lines)
-        store.insert_many("C_Payment", _P_COLS, gen.payments)
-        store.insert_many("Fact_Acct", _F_COLS, gen.facts)
+    """Insert ``rows`` orders with lines, an invoice for every 4th completed order, payments, facts."""
+    if rows <= 0:
+        return
+    s = seed % 100_000
+    x = store.conn.execute
+    x("CREATE TEMP TABLE _p (idx INTEGER PRIMARY KEY, pid INTEGER, price REAL, uom INTEGER)")
+    store.conn.executemany("INSERT INTO _p VALUES (?,?,?,?)",
+                           [(k, p[0], p[4], p[6]) for k, p in enumerate(PRODUCTS)])
+    x("CREATE TEMP TABLE _ln (ln INTEGER PRIMARY KEY)")
+    x("INSERT INTO _ln VALUES (0),(1),(2),(3),(4)")
+    created_s = f"({BASE} + i * 37)"
+    upd_s = (f"(CASE WHEN i BETWEEN 20 AND 149 THEN {BASE + 150 * 37 + 5} WHEN i % 10 = 3 THEN "
+             f"{created_s} + 1814400 + i % 5 ELSE {created_s} + (i % 4) * 3600 + (i / 3) % 2 END)")
+    upd_ms = "(CASE WHEN i BETWEEN 20 AND 149 THEN (i * 7) % 1000 WHEN i % 10 = 3 THEN (i * 131) % 1000 " \
+             "ELSE (i * 389) % 1000 END)"
+    st = "((i * 7 + i / 20) % 20)"
+    x(f"""CREATE TEMP TABLE _o AS WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < {rows - 1})
+        SELECT i, {FIRST_ORDER_ID} + i AS oid, {ts(created_s, '(i * 53) % 1000')} AS created,
+               {ts(upd_s, upd_ms)} AS updated, date({created_s}, 'unixepoch') AS day,
+               {_case('i % 6', [c[0] for c in CUSTOMERS])} AS bp, {_case('i % 6', [c[1] for c in CUSTOMERS])} AS loc,
+               CASE WHEN {st} < 14 THEN 'CO' WHEN {st} < 18 THEN 'DR' WHEN {st} = 18 THEN 'IP' ELSE 'VO' END AS status,
+               CASE WHEN i % 50 = 49 THEN 'N' ELSE 'Y' END AS active,
+               CASE WHEN i % 3 = 0 THEN {fx.ORG_STORE} ELSE {fx.ORG_HQ} END AS org,
+               CASE WHEN i % 3 = 0 THEN {fx.WAREHOUSE_STORE} ELSE {fx.WAREHOUSE_HQ} END AS wh,
+               CASE WHEN i % 5 = 0 THEN {fx.USER_RESTRICTED} ELSE {fx.USER_ADMIN} END AS usr,
+               1 + (i * 7 + 3) % 5 AS nlines,
+               15 * (i / 5) + {_case('i % 5', [0, 4, 5, 8, 13])} AS line0
+        FROM seq""")
+    _lines(store, s)
+    _orders(store, s)
+    _invoices(store, s)
+    for t in ("_o", "_p", "_ln", "_tot", "_inv"):
+        x(f"DROP TABLE IF EXISTS temp.{t}")
 
 
-class _Generator:
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.line_id = 100
-        self.inv_line_id = 100
-        self.fact_id = 100
+def _lines(store: Store, s: int) -> None:
+    store.conn.execute(f"""INSERT INTO C_OrderLine (C_OrderLine_ID, AD_Client_ID, AD_Org_ID, IsActive, Created,
+        CreatedBy, Updated, UpdatedBy, C_OrderLine_UU, C_Order_ID, Line, C_BPartner_ID, C_BPartner_Location_ID,
+        DateOrdered, DatePromised, M_Product_ID, C_UOM_ID, M_Warehouse_ID, QtyOrdered, QtyReserved, QtyDelivered,
+        QtyInvoiced, QtyEntered, QtyLostSales, C_Currency_ID, PriceList, PriceActual, PriceLimit, PriceEntered,
+        LineNetAmt, C_Tax_ID, FreightAmt, IsDescription, Processed, Description, DateDelivered)
+        SELECT {FIRST_ORDER_ID} + line0 + ln, {fx.CLIENT_ID}, org, active, created, usr, updated, usr,
+          {uu(f'({FIRST_ORDER_ID} + line0 + ln)', s + 1)}, oid, (ln + 1) * 10, bp, loc, day, day, p.pid, p.uom, wh,
+          1 + (i + ln) % 9, CASE WHEN status IN ('CO','VO') THEN 0 ELSE 1 + (i + ln) % 9 END,
+          CASE WHEN status = 'CO' AND i % 2 = 1 THEN 1 + (i + ln) % 9 ELSE 0 END, 0, 1 + (i + ln) % 9, 0, 100,
+          p.price, p.price, round(p.price * 0.9, 2), p.price, round((1 + (i + ln) % 9) * p.price, 2),
+          CASE WHEN (i + ln) % 4 = 0 THEN 106 ELSE 104 END, 0, 'N',
+          CASE WHEN status IN ('CO','VO') THEN 'Y' ELSE 'N' END,
+          CASE WHEN ln = 0 AND i % 11 = 0 THEN 'Rush delivery' END,
+          CASE WHEN status = 'CO' AND i % 2 = 1 THEN day END
+        FROM _o CROSS JOIN _ln ON _ln.ln < _o.nlines JOIN _p p ON p.idx = (i * 3 + ln * 5) % {len(PRODUCTS)}""")
+    net = f"round((1 + (i + ln) % 9) * p.price, 2)"
+    tax = f"CASE WHEN (i + ln) % 4 = 0 THEN round({net} * 0.07, 2) ELSE 0 END"
+    store.conn.execute(f"""CREATE TEMP TABLE _tot AS SELECT oid,
+        (SELECT round(SUM({net}), 2) FROM _ln JOIN _p p ON p.idx = (i * 3 + ln * 5) % {len(PRODUCTS)}
+         WHERE ln < nlines) AS tl,
+        (SELECT round(SUM({net} + {tax}), 2) FROM _ln JOIN _p p ON p.idx = (i * 3 + ln * 5) % {len(PRODUCTS)}
+         WHERE ln < nlines) AS gt FROM _o""")
+    store.conn.execute("CREATE UNIQUE INDEX temp._tot_oid ON _tot(oid)")
 
-    def build_chunk(self, start: int, end: int) -> None:
-        self.orders, self.lines, self.invoices, self.inv_lines, self.payments, self.facts = [], [], [], [], [], []
-        for i in range(start, end):
-            self._order(i)
 
-    def _order(self, i: int) -> None:
-        rng = self.rng
-        oid = FIRST_ORDER_ID + i
-        created, updated = _stamp(i)
-        day = created[:10]
-        bp, loc = CUSTOMERS[i % len(CUSTOMERS)]
-        status = _STATUSES[(i * 7 + i // 20) % len(_STATUSES)]
-        processed = "Y" if status in ("CO", "VO", "CL") else "N"
-        active = "N" if i % 50 == 49 else "Y"
-        org = fx.ORG_HQ if i % 3 else fx.ORG_STORE
-        wh = fx.WAREHOUSE_HQ if org == fx.ORG_HQ else fx.WAREHOUSE_STORE
-        user = fx.USER_ADMIN if i % 5 else fx.USER_RESTRICTED
-        total = 0.0
-        tax_total = 0.0
-        nlines = 1 + (i * 7 + 3) % 5  # 1..5, three on average
-        order_lines = []
-        for ln in range(nlines):
-            pid, _v, _n, _c, price, _tc, uom = PRODUCTS[(i * 3 + ln * 5) % len(PRODUCTS)]
-            qty = 1 + (i + ln) % 9
-            net = round(qty * price, 2)
-            tax = 106 if (i + ln) % 4 == 0 else 104
-            total += net
-            tax_total += round(net * 0.07, 2) if tax == 106 else 0.0
-            self.lines.append((self.line_id, fx.CLIENT_ID, org, active, created, user, updated, user, fast_uuid(rng),
-                               oid, (ln + 1) * 10, bp, loc, day, day, pid, uom, wh, qty, 0 if processed == "Y" else qty,
-                               qty if status == "CO" and i % 2 else 0, 0, qty, 0, 100, price, price,
-                               round(price * 0.9, 2), price, net, tax, 0, "N", processed,
-                               None if ln else ("Rush delivery" if i % 11 == 0 else None),
-                               day if status == "CO" and i % 2 else None))
-            order_lines.append((self.line_id, pid, qty, price, net, tax, uom))
-            self.line_id += 1
-        total = round(total, 2)
-        grand = round(total + tax_total, 2)
-        self.orders.append((
-            oid, fx.CLIENT_ID, org, active, created, user, updated, user, fast_uuid(rng), str(FIRST_DOCNO + i),
-            f"Order {i} for {bp}" if i % 4 == 0 else None, status, "CL" if status == "CO" else "CO", "N", processed,
-            "Y" if processed == "Y" and i % 3 else "N", "Y" if processed == "Y" else "N", "Y" if i % 7 == 0 else "N",
-            "Y", 132 if processed == "Y" else 0, 132, "N", "N", "Y", "N", "N", fx.USER_ADMIN, day, day, day, bp, loc,
-            f"PO-{i:06d}" if i % 6 == 0 else None, "N", 100, "P", 107 if bp != 118 else 105, "I", "F", "I", 0.0, "P",
-            "5" if i % 13 else "1", total, grand, wh, 101, "N", bp, loc, "N", "N", "N", "N", "N",
-            103 if bp == 118 else None))
-        if i % 4 == 0 and status == "CO":
-            self._invoice(i, oid, created, updated, day, bp, loc, org, user, total, grand, order_lines)
+def _orders(store: Store, s: int) -> None:
+    processed = "CASE WHEN status IN ('CO','VO') THEN 'Y' ELSE 'N' END"
+    store.conn.execute(f"""INSERT INTO C_Order (C_Order_ID, AD_Client_ID, AD_Org_ID, IsActive, Created, CreatedBy,
+        Updated, UpdatedBy, C_Order_UU, DocumentNo, Description, DocStatus, DocAction, Processing, Processed, Posted,
+        IsApproved, IsPrinted, IsSOTrx, C_DocType_ID, C_DocTypeTarget_ID, IsDelivered, IsInvoiced,
+        IsCreditApproved, IsTransferred, IsSelected, SalesRep_ID, DateOrdered, DatePromised, DateAcct,
+        C_BPartner_ID, C_BPartner_Location_ID, POReference, IsDiscountPrinted, C_Currency_ID, PaymentRule,
+        C_PaymentTerm_ID, InvoiceRule, DeliveryRule, FreightCostRule, FreightAmt, DeliveryViaRule, PriorityRule,
+        TotalLines, GrandTotal, M_Warehouse_ID, M_PriceList_ID, IsTaxIncluded, Bill_BPartner_ID, Bill_Location_ID,
+        IsDropShip, IsSelfService, SendEMail, IsPayScheduleValid, IsPriviledgedRate, AD_User_ID)
+        SELECT _o.oid, {fx.CLIENT_ID}, org, active, created, usr, updated, usr, {uu('_o.oid', s + 2)},
+          CAST(80000 + i AS TEXT), CASE WHEN i % 4 = 0 THEN 'Order ' || i || ' for ' || bp END, status,
+          CASE WHEN status = 'CO' THEN 'CL' WHEN status = 'VO' THEN '--' ELSE 'CO' END, 'N', {processed},
+          CASE WHEN status = 'CO' AND i % 3 > 0 THEN 'Y' ELSE 'N' END, {processed},
+          CASE WHEN i % 7 = 0 THEN 'Y' ELSE 'N' END, 'Y',
+          CASE WHEN status IN ('CO','VO') THEN 132 ELSE 0 END, 132, 'N', 'N', 'Y', 'N', 'N', {fx.USER_ADMIN},
+          day, day, day, bp, loc, CASE WHEN i % 6 = 0 THEN printf('PO-%06d', i) END, 'N', 100, 'P',
+          CASE WHEN bp = 118 THEN 105 ELSE 107 END, 'I', 'F', 'I', 0, 'P', CASE WHEN i % 13 = 0 THEN '1' ELSE '5' END,
+          _tot.tl, _tot.gt, wh, 101, 'N', bp, loc, 'N', 'N', 'N', 'N', 'N', CASE WHEN bp = 118 THEN 103 END
+        FROM _o JOIN _tot ON _tot.oid = _o.oid""")
 
-    def _invoice(self, i: int, oid: int, created: str, updated: str, day: str, bp: int, loc: int, org: int,
-                 user: int, total: float, grand: float, order_lines: list[tuple]) -> None:
-        rng = self.rng
-        inv_id = FIRST_ORDER_ID + i // 4
-        paid = "Y" if i % 8 == 0 else "N"
-        self.invoices.append((
-            inv_id, fx.CLIENT_ID, org, "Y", created, user, updated, user, fast_uuid(rng), str(50000 + i // 4),
-            "CO", "CL", "N", "Y", "Y", "Y", "N", "Y", 116, 116, oid, day, day, day, fx.USER_ADMIN, bp, loc, "N", 100,
-            "P", 107, total, grand, 101, "N", paid, "N", "N", "Y", "ARI", "N", "N", "N"))
-        for n, (line_id, pid, qty, price, net, tax, uom) in enumerate(order_lines):
-            tax_amt = round(net * 0.07, 2) if tax == 106 else 0.0
-            self.inv_lines.append((self.inv_line_id, fx.CLIENT_ID, org, "Y", created, user, updated, user,
-                                   fast_uuid(rng), inv_id, line_id, (n + 1) * 10, pid, qty, qty, price, price,
-                                   round(price * 0.9, 2), price, net, round(net + tax_amt, 2), tax_amt, uom, tax,
-                                   "N", "Y", "Y"))
-            self.inv_line_id += 1
-        for acct, dr, cr, desc in ((11200, grand, 0.0, "Receivable"), (41000, 0.0, total, "Revenue")):
-            self.facts.append((self.fact_id, fx.CLIENT_ID, org, "Y", created, fx.USER_SUPER, updated, fx.USER_SUPER,
-                               fast_uuid(rng), 101, acct, day, day, 100 + int(day[5:7]), 318, inv_id, None, 108, "A",
-                               100, dr, cr, dr, cr, bp, None, None, None, f"{desc} {50000 + i // 4}"))
-            self.fact_id += 1
-        if paid == "Y":
-            self.payments.append((
-                inv_id, fx.CLIENT_ID, org, "Y", created, user, updated, user, fast_uuid(rng), str(90000 + i // 4),
-                "CO", "CL", "N", "Y", "Y" if i % 16 else "N", "Y", "N", "Y", 119, day, day, bp, inv_id, 100, grand,
-                0.0, 0.0, "N", "K" if i % 3 else "X", "S", f"{1000 + i // 8}" if i % 3 else None, "Y",
-                "Y" if i % 24 == 0 else "N", "N", "N", "N", "N", "N", "N"))
+
+def _invoices(store: Store, s: int) -> None:
+    x = store.conn.execute
+    x(f"""CREATE TEMP TABLE _inv AS SELECT _o.i, _o.oid, _o.created, _o.updated, _o.day, _o.bp, _o.loc, _o.org, _o.usr, _o.nlines, _o.line0, {FIRST_ORDER_ID} + i / 4 AS inv, _tot.tl, _tot.gt,
+        i / 4 AS k FROM _o JOIN _tot ON _tot.oid = _o.oid
+        WHERE i % 4 = 0 AND status = 'CO'""")
+    x(f"""INSERT INTO C_Invoice (C_Invoice_ID, AD_Client_ID, AD_Org_ID, IsActive, Created, CreatedBy, Updated,
+        UpdatedBy, C_Invoice_UU, DocumentNo, DocStatus, DocAction, Processing, Processed, Posted, IsApproved,
+        IsPrinted, IsSOTrx, C_DocType_ID, C_DocTypeTarget_ID, C_Order_ID, DateOrdered, DateInvoiced, DateAcct,
+        SalesRep_ID, C_BPartner_ID, C_BPartner_Location_ID, IsDiscountPrinted, C_Currency_ID, PaymentRule,
+        C_PaymentTerm_ID, TotalLines, GrandTotal, M_PriceList_ID, IsTaxIncluded, IsPaid, IsInDispute,
+        IsTransferred, IsPayScheduleValid, DocBaseType, IsSelfService, SendEMail, IsOverrideCurrencyRate)
+        SELECT inv, {fx.CLIENT_ID}, org, 'Y', created, usr, updated, usr, {uu('inv', s + 3)},
+          CAST(50000 + i / 4 AS TEXT), 'CO', 'CL', 'N', 'Y', 'Y', 'Y', 'N', 'Y', 116, 116, oid, day, day, day,
+          {fx.USER_ADMIN}, bp, loc, 'N', 100, 'P', 107, tl, gt, 101, 'N', CASE WHEN i % 8 = 0 THEN 'Y' ELSE 'N' END,
+          'N', 'N', 'Y', 'ARI', 'N', 'N', 'N' FROM _inv""")
+    x(f"""INSERT INTO C_InvoiceLine (C_InvoiceLine_ID, AD_Client_ID, AD_Org_ID, IsActive, Created, CreatedBy,
+        Updated, UpdatedBy, C_InvoiceLine_UU, C_Invoice_ID, C_OrderLine_ID, Line, M_Product_ID, QtyInvoiced,
+        QtyEntered, PriceList, PriceActual, PriceLimit, PriceEntered, LineNetAmt, LineTotalAmt, TaxAmt, C_UOM_ID,
+        C_Tax_ID, IsDescription, IsPrinted, Processed)
+        SELECT l.C_OrderLine_ID, {fx.CLIENT_ID}, v.org, 'Y',
+          v.created, v.usr, v.updated, v.usr, {uu(f'({FIRST_ORDER_ID} + l.C_OrderLine_ID)', s + 4)}, v.inv,
+          l.C_OrderLine_ID, l.Line, l.M_Product_ID, l.QtyOrdered, l.QtyEntered, l.PriceList, l.PriceActual,
+          l.PriceLimit, l.PriceEntered, l.LineNetAmt,
+          round(l.LineNetAmt + CASE WHEN l.C_Tax_ID = 106 THEN round(l.LineNetAmt * 0.07, 2) ELSE 0 END, 2),
+          CASE WHEN l.C_Tax_ID = 106 THEN round(l.LineNetAmt * 0.07, 2) ELSE 0 END, l.C_UOM_ID, l.C_Tax_ID,
+          'N', 'Y', 'Y'
+        FROM _inv v CROSS JOIN _ln ON _ln.ln < v.nlines
+        JOIN C_OrderLine l ON l.C_OrderLine_ID = {FIRST_ORDER_ID} + v.line0 + _ln.ln""")
+    x(f"""INSERT INTO Fact_Acct (Fact_Acct_ID, AD_Client_ID, AD_Org_ID, IsActive, Created, CreatedBy, Updated,
+        UpdatedBy, Fact_Acct_UU, C_AcctSchema_ID, Account_ID, DateTrx, DateAcct, C_Period_ID, AD_Table_ID, Record_ID,
+        GL_Category_ID, PostingType, C_Currency_ID, AmtSourceDr, AmtSourceCr, AmtAcctDr, AmtAcctCr, C_BPartner_ID,
+        Description)
+        SELECT {FIRST_ORDER_ID} + k * 2 + d, {fx.CLIENT_ID}, org, 'Y', created, {fx.USER_SUPER}, updated,
+          {fx.USER_SUPER}, {uu(f'({FIRST_ORDER_ID} + k * 2 + d)', s + 5)}, 101, CASE d WHEN 0 THEN 11200 ELSE 41000 END,
+          day, day, 100 + CAST(substr(day, 6, 2) AS INTEGER), 318, inv, 108, 'A', 100,
+          CASE d WHEN 0 THEN gt ELSE 0 END, CASE d WHEN 0 THEN 0 ELSE tl END,
+          CASE d WHEN 0 THEN gt ELSE 0 END, CASE d WHEN 0 THEN 0 ELSE tl END, bp,
+          CASE d WHEN 0 THEN 'Receivable ' ELSE 'Revenue ' END || (50000 + i / 4)
+        FROM _inv CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1)""")
+    x(f"""INSERT INTO C_Payment (C_Payment_ID, AD_Client_ID, AD_Org_ID, IsActive, Created, CreatedBy, Updated,
+        UpdatedBy, C_Payment_UU, DocumentNo, DocStatus, DocAction, Processing, Processed, Posted, IsApproved,
+        IsPrinted, IsReceipt, C_DocType_ID, DateTrx, DateAcct, C_BPartner_ID, C_Invoice_ID, C_Currency_ID, PayAmt,
+        DiscountAmt, WriteOffAmt, IsOverUnderPayment, TenderType, TrxType, CheckNo, IsAllocated, IsReconciled,
+        IsPrepayment, IsOnline, IsDelayedCapture, IsVoided, IsOverrideCurrencyRate, IsSelfService)
+        SELECT inv, {fx.CLIENT_ID}, org, 'Y', created, usr, updated, usr, {uu('inv', s + 6)},
+          CAST(90000 + i / 4 AS TEXT), 'CO', 'CL', 'N', 'Y', CASE WHEN i % 16 = 0 THEN 'N' ELSE 'Y' END, 'Y', 'N',
+          'Y', 119, day, day, bp, inv, 100, gt, 0, 0, 'N', CASE WHEN i % 3 = 0 THEN 'X' ELSE 'K' END, 'S',
+          CASE WHEN i % 3 = 0 THEN NULL ELSE CAST(1000 + i / 8 AS TEXT) END, 'Y',
+          CASE WHEN i % 24 = 0 THEN 'Y' ELSE 'N' END, 'N', 'N', 'N', 'N', 'N', 'N'
+        FROM _inv WHERE i % 8 = 0""")

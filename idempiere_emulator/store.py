@@ -37,8 +37,8 @@ class Store:
             c.execute("PRAGMA journal_mode = WAL")
 
     # ---- schema -------------------------------------------------------------------------
-    def create_table(self, table: Table) -> None:
-        """CREATE TABLE (if missing) with indexes on the key, _UU, Updated and parent links."""
+    def create_table(self, table: Table, indexes: bool = True) -> None:
+        """CREATE TABLE (if missing); indexes may be deferred until after a bulk seed."""
         cols = []
         for col in table.columns:
             decl = f'"{col.name}" {col.sql_type}'
@@ -48,11 +48,19 @@ class Store:
         n = table.name
         with self.lock:
             self.conn.execute(f'CREATE TABLE IF NOT EXISTS "{n}" ({", ".join(cols)})')
+        if indexes:
+            self.create_indexes(table)
+
+    def create_indexes(self, table: Table) -> None:
+        """Unique _UU, Updated+key (covering the default data-access columns) and parent links."""
+        n = table.name
+        with self.lock:
             if table.uu_column:
                 self.conn.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{n}_uu" ON "{n}"("{table.uu_column}")')
             if table.lname in _BIG and table.key:
                 self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_upd" ON "{n}"'
-                                  f'(Updated, "{table.key}", AD_Client_ID, IsActive)')
+                                  f'(Updated, "{table.key}", AD_Client_ID, AD_Org_ID, IsActive)')
+                self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_act" ON "{n}"(IsActive, AD_Client_ID, AD_Org_ID)')
             elif table.key:
                 self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_upd" ON "{n}"(Updated, "{table.key}")')
             if table.parent_link:

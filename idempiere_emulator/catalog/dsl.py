@@ -38,7 +38,7 @@ def parse_column(token: str) -> Column:
     lst = re.search(r"%(\w+)", mods)
     scale = re.search(r"#(\d+)", mods)
     ref_table = ref.group(1) if ref else None
-    if ref_table is None and dt == DT.TABLEDIR:
+    if ref_table is None and dt in (DT.TABLEDIR, DT.SEARCH):
         ref_table = name[:-3]
     if dt == DT.LOCATION:
         ref_table = "C_Location"
@@ -55,7 +55,7 @@ def parse_column(token: str) -> Column:
 
 def _standard_columns() -> list[Column]:
     return [parse_column(t) for t in (
-        "AD_Client_ID:TD!~=@Client@", "AD_Org_ID:TD!~=@Org@", "IsActive:Y!=Y", "Created:DT!~",
+        "AD_Client_ID:TD!~=@Client@", "AD_Org_ID:TD!=@Org@", "IsActive:Y!=Y", "Created:DT!~",
         "CreatedBy:TB>AD_User!~", "Updated:DT!~", "UpdatedBy:TB>AD_User!~")]
 
 
@@ -77,7 +77,7 @@ def table(name: str, table_id: int, label: str, spec: str, *, identifiers: str =
         key_cols = [uu]
     else:
         key_cols = [k.strip() for k in keys.split(",")]
-    cols.extend(_standard_columns())
+    cols.extend(c for c in _standard_columns() if c.name not in key_cols or keys is not None)
     for tok in spec.split():
         col = parse_column(tok)
         if col.name in key_cols:

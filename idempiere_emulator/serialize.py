@@ -1,0 +1,224 @@
+"""Stored row -> REST record JSON per display type (spec §6), with batched FK identifier lookups."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .catalog import DT, Catalog, Column, Table
+from .clock import format_datetime, parse_stored, zone
+from .options import EmulatorOptions
+from .store import Store
+
+
+def property_name(column_name: str, tolowercase: bool) -> str:
+    """REST_COLUMNNAME_TOLOWERCASE: only underscore-free names get a lower-case first letter (§2.5)."""
+    if tolowercase and "_" not in column_name and column_name:
+        return column_name[0].lower() + column_name[1:]
+    return column_name
+
+
+def number(value: float | int, col: Column) -> float | int:
+    """Numbers keep the column scale: integral quantities stay ints, amounts are rounded (§6.2)."""
+    if isinstance(value, int):
+        return value
+    if col.scale == 0 and float(value).is_integer():
+        return int(value)
+    return round(float(value), col.scale)
+
+
+class Identifiers:
+    """Resolves FK ids to lookup identifiers with one IN-query per referenced table (MLookup display)."""
+
+    def __init__(self, store: Store, catalog: Catalog) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.cache: dict[tuple[str, Any], str] = {}
+
+    def prefetch(self, table: Table, rows: Iterable[dict], columns: Iterable[Column], depth: int = 0) -> None:
+        wanted: dict[str, set] = {}
+        for col in columns:
+            if col.is_lookup and not col.secure:
+                for r in rows:
+                    v = r.get(col.name)
+                    if v is not None and (col.ref_table.lower(), v) not in self.cache:
+                        wanted.setdefault(col.ref_table, set()).add(v)
+        for ref, ids in wanted.items():
+            self._load(ref, ids, depth)
+
+    def _load(self, ref_name: str, ids: set, depth: int) -> None:
+        ref = self.catalog.get(ref_name)
+        if ref is None or not ref.identifiers or not (ref.key or ref.uu_column):
+            for i in ids:
+                self.cache[(ref_name.lower(), i)] = f"<{i}>"
+            return
+        keycol = ref.key or ref.uu_column
+        ident_cols = [ref.column(c) for c in ref.identifiers if ref.column(c)]
+        found: dict[Any, dict] = {}
+        id_list = list(ids)
+        for start in range(0, len(id_list), 500):
+            chunk = id_list[start:start + 500]
+            sel = ", ".join(f'"{c.name}"' for c in ident_cols)
+            sql = f'SELECT "{keycol}", {sel} FROM "{ref.name}" WHERE "{keycol}" IN ({",".join("?" * len(chunk))})'
+            for row in self.store.query(sql, chunk):
+                found[row[0]] = dict(zip([c.name for c in ident_cols], row[1:]))
+        if depth < 2:
+            self.prefetch(ref, list(found.values()), ident_cols, depth + 1)
+        for i in ids:
+            r = found.get(i)
+            self.cache[(ref_name.lower(), i)] = f"<{i}>" if r is None else self._display(ref, ident_cols, r)
+
+    def _display(self, ref: Table, cols: list[Column], row: dict) -> str:
+        parts = []
+        for c in cols:
+            v = row.get(c.name)
+            if v is None:
+                continue
+            if c.is_lookup:
+                parts.append(self.cache.get((c.ref_table.lower(), v), f"<{v}>"))
+            elif c.is_list and c.list_values:
+                parts.append(c.list_values.get(v, v))
+            elif c.dt in DT.NUMERIC:
+                parts.append(f"{float(v):.{c.scale}f}")
+            elif c.dt in (DT.DATETIME,):
+                parts.append(str(v)[:10])
+            else:
+                parts.append(str(v))
+        return "_".join(parts)
+
+    def get(self, ref_table: str, value: Any) -> str:
+        return self.cache.get((ref_table.lower(), value), f"<{value}>")
+
+
+class Serializer:
+    """Builds record objects in the plugin's order: id, uid, columns, model-name (§6.1)."""
+
+    def __init__(self, store: Store, catalog: Catalog, options: EmulatorOptions) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.options = options
+        self._plans: dict[tuple, list] = {}
+
+    def records(self, table: Table, rows: list[dict], selected: list[Column] | None = None) -> list[dict]:
+        cols = selected if selected else table.data_columns
+        idents = Identifiers(self.store, self.catalog)
+        idents.prefetch(table, rows, cols)
+        loc_cols = [c for c in cols if c.dt == DT.LOCATION]
+        locations = self._locations(rows, loc_cols, idents) if loc_cols else {}
+        plan = self._plan(table, cols)
+        return [self._record(table, r, plan, idents, locations) for r in rows]
+
+    def _plan(self, table: Table, cols: list[Column]) -> list[tuple[str, str, Column, Any]]:
+        """Per-column (property, column, converter) list, cached: serialization is the hot path (§12)."""
+        key = (table.lname, tuple(c.name for c in cols))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = [(property_name(c.name, self.options.tolowercase), c.name, c, self._converter(c))
+                    for c in cols if not (c.is_key or c.is_uu or c.secure or c.is_button_string)]
+            self._plans[key] = plan
+        return plan
+
+    def _converter(self, col: Column) -> Any:
+        dt = col.dt
+        if dt == DT.LOCATION:
+            return "location"
+        if col.is_lookup:
+            return "lookup"
+        if dt == DT.YESNO:
+            return lambda v: v == "Y" or v is True
+        if dt == DT.BUTTON:
+            return int
+        if dt == DT.LIST:
+            return "list"
+        if dt in DT.NUMERIC:
+            return lambda v: number(v, col)
+        if dt in (DT.INTEGER, DT.ID):
+            return int
+        if dt == DT.DATETIME:
+            tz, legacy = self.options.tz, self.options.legacy
+            if tz in ("UTC", "Z", ""):
+                return lambda v: f"{v[:10]}T{v[11:19]}Z"  # UTC: both generations print ...Z
+            return lambda v: format_datetime(v, tz, legacy)
+        if dt == DT.DATE:
+            return lambda v: str(v)[:10]
+        return str
+
+    def _record(self, table: Table, row: dict, plan: list, idents: Identifiers, locations: dict) -> dict:
+        out: dict[str, Any] = {}
+        if table.key:
+            out["id"] = row.get(table.key)
+        elif table.is_uuid_keyed and self.options.legacy:
+            out["id"] = 0  # old servers emitted po.get_ID() (0) for UUID-key tables (§13)
+        uu = row.get(table.uu_column) if table.uu_column else None
+        if uu:
+            out["uid"] = uu
+        for prop, name, col, conv in plan:
+            v = row.get(name)
+            if v is None:
+                continue
+            if conv == "lookup":
+                out[prop] = self._lookup(col, v, idents)
+            elif conv == "list":
+                obj = {"propertyLabel": col.label, "id": v}
+                label = (col.list_values or {}).get(v)
+                if label:
+                    obj["identifier"] = label
+                obj["model-name"] = "ad_ref_list"
+                out[prop] = obj
+            elif conv == "location":
+                out[prop] = locations.get(v) or self._lookup(col, v, idents)
+            else:
+                out[prop] = conv(v)
+        out["model-name"] = table.lname
+        return out
+
+    def value(self, col: Column, v: Any, idents: Identifiers) -> Any:
+        """One column value as JSON (None = omit the property)."""
+        if v is None or col.secure or col.is_button_string:
+            return None
+        conv = self._converter(col)
+        if conv in ("lookup", "location"):
+            return self._lookup(col, v, idents)
+        if conv == "list":
+            return {"propertyLabel": col.label, "id": v, "identifier": (col.list_values or {}).get(v, v),
+                    "model-name": "ad_ref_list"}
+        return conv(v)
+
+    @staticmethod
+    def _lookup(col: Column, v: Any, idents: Identifiers) -> dict:
+        obj: dict[str, Any] = {"propertyLabel": col.label, "id": v}
+        ident = idents.get(col.ref_table, v)
+        if ident:
+            obj["identifier"] = ident
+        obj["model-name"] = col.ref_table.lower()
+        return obj
+
+    def _locations(self, rows: list[dict], loc_cols: list[Column], idents: Identifiers) -> dict:
+        """Location objects embed every non-key C_Location column, as strings or lookups (§6.2)."""
+        ids = {r.get(c.name) for r in rows for c in loc_cols if r.get(c.name) is not None}
+        loc_table = self.catalog.get("C_Location")
+        if not ids or loc_table is None:
+            return {}
+        ids_l = list(ids)
+        found = self.store.query_dicts(f'SELECT * FROM C_Location WHERE C_Location_ID IN ({",".join("?" * len(ids_l))})',
+                                       ids_l)
+        idents.prefetch(loc_table, found, loc_table.columns)
+        out = {}
+        for r in found:
+            obj: dict[str, Any] = {"propertyLabel": "Address", "id": r["C_Location_ID"],
+                                   "identifier": idents.get("C_Location", r["C_Location_ID"]),
+                                   "model-name": "c_location"}
+            for c in loc_table.columns:
+                v = r.get(c.name)
+                if c.is_key or v is None:
+                    continue
+                if c.is_lookup:
+                    obj[c.name] = self._lookup(c, v, idents)
+                elif c.dt == DT.YESNO:
+                    obj[c.name] = "true" if v == "Y" else "false"
+                elif c.dt == DT.DATETIME:
+                    dt = parse_stored(v).astimezone(zone(self.options.tz))
+                    frac = f"{dt.microsecond // 1000:03d}".rstrip("0") or "0"
+                    obj[c.name] = f"{dt:%Y-%m-%d %H:%M:%S}.{frac}"
+                else:
+                    obj[c.name] = str(v)
+            out[r["C_Location_ID"]] = obj
+        return out

@@ -1,0 +1,392 @@
+"""POST/PUT/DELETE semantics of /models/{table} (spec §7) plus raw control-plane inserts."""
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from . import fixtures as fx
+from .catalog import DT, Column, Table
+from .clock import now_text, today_text
+from .documents import Documents
+from .errors import EmulatorError
+from .serialize import property_name
+from .session import Session
+from .write_values import ConversionError, ValueConverter, gson_text
+
+if TYPE_CHECKING:
+    from .backend import Backend
+
+ALLOWED_EXTRA = ("doc-action", "id", "identifier", "model-name", "tableName", "uid")
+NOT_MANDATORY = ("Created", "CreatedBy", "Updated", "UpdatedBy", "Value", "DocumentNo", "M_AttributeSetInstance_ID")
+ALWAYS_UPDATEABLE = {"Description", "POReference", "IsActive", "DatePrinted", "IsPrinted", "IsSelected"}
+
+
+class Writer:
+    """Implements create/update/delete with the plugin's validation order and messages."""
+
+    def __init__(self, backend: "Backend") -> None:
+        self.backend = backend
+        self.store = backend.store
+        self.catalog = backend.catalog
+        self.options = backend.options
+        self.values = ValueConverter(self, backend.options.legacy, backend.options.tz)
+        self.docs = Documents(self)
+        self._session: Session | None = None
+
+    # ---- error helpers -------------------------------------------------------------------
+    def validation(self, detail: str, legacy_detail: str | None = None) -> EmulatorError:
+        """Current generation: 400 'Validation Error'; legacy: 500 'Save error' (§7.2, §13)."""
+        if self.options.legacy:
+            return EmulatorError(500, "Save error", legacy_detail or detail)
+        return EmulatorError(400, "Validation Error", detail)
+
+    # ---- FK resolution (used by ValueConverter) ------------------------------------------
+    def find_key(self, ref: str, column: str, value: Any, raw: Any) -> Any:
+        t = self.catalog.get(ref)
+        col = t.column(column) if t else None
+        if t is None or col is None:
+            raise ConversionError(f"Column not found -> {ref}.{column}")
+        keycol = t.key or t.uu_column
+        access = self.backend.access.data_sql(self._session, t) if self._session else "1=1"
+        rows = self.store.query(f'SELECT "{keycol}" FROM "{t.name}" WHERE "{col.name}"=? AND {access}', (value,))
+        if not rows:
+            raise ConversionError(f"Could not convert value {gson_text(raw)} for {ref}")
+        if len(rows) > 1:
+            raise ConversionError(f"More than one ID found for {t.name}.{col.name} = {value}")
+        return rows[0][0]
+
+    def find_by_identifier(self, ref: str, identifier: Any, raw: Any) -> Any:
+        """{"identifier"}: first identifier column, then the Name/Value display fallback (§7.1)."""
+        t = self.catalog.get(ref)
+        if t is None:
+            raise ConversionError(f"Could not convert value {gson_text(raw)} for {ref}")
+        candidates = [c for c in (t.identifiers[:1] + ["Name", "Value", "DocumentNo"]) if t.column(c)]
+        for cname in dict.fromkeys(candidates):
+            try:
+                return self.find_key(ref, cname, identifier, raw)
+            except ConversionError as exc:
+                if str(exc).startswith("More than one ID"):
+                    raise
+        raise ConversionError(f"Could not convert value {gson_text(raw)} for {ref}")
+
+    def save_location(self, location_id: int | None, body: dict) -> int:
+        """Location objects create/update a C_Location immediately (§7.1)."""
+        session = self._session
+        if location_id:
+            self._update_row(session, self.catalog.get("C_Location"), {"C_Location_ID": location_id}, body,
+                             title="Update error")
+            return location_id
+        return self._insert(session, self.catalog.get("C_Location"), body, title="Save error")[0]
+
+    # ---- body -> column values -----------------------------------------------------------
+    def _check_fields(self, table: Table, body: dict, extra: tuple = ()) -> None:
+        """validateJsonFields: exact ColumnName or toPropertyName form only (§2.5)."""
+        for field, value in body.items():
+            if field in ALLOWED_EXTRA or field in extra or isinstance(value, list):
+                continue
+            col = table.column(field)
+            if col is None:
+                raise self.validation(f"Column {field} does not exist")
+            prop = property_name(col.name, True)
+            if field not in (col.name, prop):
+                raise self.validation(f"Wrong name for column {field}, you must use {prop} or {col.name}")
+
+    def _field(self, col: Column, body: dict) -> tuple[bool, Any]:
+        prop = property_name(col.name, True)
+        if prop in body:
+            return True, body[prop]
+        if col.name in body:
+            return True, body[col.name]
+        return False, None
+
+    def _default(self, session: Session, col: Column) -> Any:
+        d = col.default
+        if d is None:
+            return None
+        special = {"@Client@": session.client_id, "@Org@": session.org_id, "@User@": session.user_id,
+                   "@Warehouse@": session.warehouse_id or None, "@Date@": today_text(self.options.tz)}
+        if d in special:
+            return special[d]
+        if d.startswith("@"):
+            return None
+        if col.dt == DT.YESNO:
+            return "Y" if d == "Y" else "N"
+        if col.dt in DT.NUMERIC:
+            return float(d)
+        if col.dt in DT.IDS or col.dt == DT.INTEGER:
+            return int(d)
+        return d
+
+    def _convert(self, col: Column, value: Any, title: str) -> Any:
+        try:
+            return self.values.convert(col, value)
+        except ConversionError as exc:
+            raise EmulatorError(500, title, str(exc)) from None
+
+    def _check_fk(self, table: Table, values: dict) -> None:
+        """validForeignKeysEx: the referenced row must exist (§7.2)."""
+        for name, v in values.items():
+            col = table.column(name)
+            if col is None or v is None or not col.is_lookup or col.name in ("CreatedBy", "UpdatedBy"):
+                continue
+            ref = self.catalog.get(col.ref_table)
+            if ref is None or not ref.key:
+                continue
+            if not self.store.query(f'SELECT 1 FROM "{ref.name}" WHERE "{ref.key}"=?', (v,)):
+                raise self.validation(f"Foreign ID {v} not found in {col.name}",
+                                      f"Foreign ID {v} not found in {col.name}")
+
+    def _mandatory(self, table: Table, values: dict, only: set[str] | None) -> None:
+        missing = []
+        for col in table.columns:
+            if (not col.mandatory or col.is_key or col.is_uu or col.dt == DT.YESNO or col.name in NOT_MANDATORY
+                    or (only is not None and col.name not in only)):
+                continue
+            if values.get(col.name) is None:
+                missing.append(property_name(col.name, True))
+        if missing:
+            raise self.validation("Fill mandatory fields: " + ", ".join(missing),
+                                  "Mandatory fields missing: " + ", ".join(missing))
+
+    # ---- create --------------------------------------------------------------------------
+    def create(self, session: Session, table_name: str, body: Any) -> dict:
+        table = self.backend.access.writable(session, table_name)
+        if not isinstance(body, dict):
+            raise EmulatorError(500, "Server error", "Not a JSON object")
+        self._session = session
+        with self.store.transaction():
+            key, out_children, msg = self._create_tree(session, table, body, top=True)
+            record = self.backend.record_by_key(table, key)
+        record.update(out_children)
+        if msg is not None:
+            record["doc-processmsg"] = msg
+        return record
+
+    def _create_tree(self, session: Session, table: Table, body: dict, top: bool,
+                     link: tuple[str, Any] | None = None) -> tuple[Any, dict, str | None]:
+        self._check_fields(table, body)
+        values = {link[0]: link[1]} if link else {}
+        key, _ = self._insert(session, table, body, title="Save error" if not top else "Server error",
+                              preset=values)
+        children: dict[str, list] = {}
+        for field, value in body.items():
+            if isinstance(value, list) and table.column(field) is None:
+                children[field] = self._children_post(session, table, key, field, value)
+        msg = None
+        if "doc-action" in body and table.is_document:
+            msg = self.docs.process(table.name, key, body["doc-action"])
+        return key, children, msg
+
+    def _child_table(self, parent: Table, name: str) -> Table:
+        child = self.catalog.get(name)
+        link = parent.key or parent.uu_column
+        if child is None or not child.has(link):
+            raise EmulatorError(500, "Save error", f"Wrong detail {name}: no column that links to the parent table "
+                                                   f"{parent.name}")
+        return child
+
+    def _children_post(self, session: Session, parent: Table, key: Any, name: str, items: list) -> list[dict]:
+        child = self._child_table(parent, name)
+        link = parent.key or parent.uu_column
+        out = []
+        for item in items:
+            try:
+                ckey, grand, _ = self._create_tree(session, child, item if isinstance(item, dict) else {}, False,
+                                                   link=(link, key))
+            except EmulatorError as exc:  # every child error is flattened to 500 on POST (§7.4)
+                raise EmulatorError(500, "Save error", f"Save error with exception: {exc.detail}") from None
+            rec = self.backend.record_by_key(child, ckey)
+            rec.pop(property_name(link, self.options.tolowercase), None)
+            rec.pop("model-name", None)
+            rec.update(grand)
+            out.append(rec)
+        return out
+
+    def _insert(self, session: Session, table: Table, body: dict, *, title: str,
+                preset: dict | None = None) -> tuple[Any, dict]:
+        values: dict[str, Any] = dict(preset or {})
+        for col in table.columns:
+            if col.name in values:
+                continue
+            present, raw = self._field(col, body)
+            if present:
+                values[col.name] = self._convert(col, raw, title)
+            elif not col.is_key and not col.is_uu:
+                values[col.name] = self._default(session, col)
+        client = values.get("AD_Client_ID")
+        if client not in (None, session.client_id):
+            raise EmulatorError(403, "Update error", "You are not allowed to create a record for another tenant")
+        values["AD_Client_ID"] = session.client_id
+        self.docs.before_save(session, table.name, values, True)
+        self._check_fk(table, values)
+        self._mandatory(table, values, None)
+        if table.column("DocumentNo") is not None and not values.get("DocumentNo"):
+            values["DocumentNo"] = self.docs.next_document_no(table.name)
+        if table.column("Value") is not None and table.column("Value").mandatory and not values.get("Value"):
+            values["Value"] = values.get("Name") or self.docs.next_document_no(table.name)
+        now = now_text()
+        values.update({"Created": now, "Updated": now, "CreatedBy": session.user_id, "UpdatedBy": session.user_id})
+        if table.key:
+            values[table.key] = self.store.next_id(table)
+        if table.uu_column and not values.get(table.uu_column):
+            values[table.uu_column] = str(uuid.uuid4())
+        try:
+            self.store.insert(table.name, values)
+        except sqlite3.IntegrityError as exc:
+            raise EmulatorError(500, "Save error", f"ERROR: duplicate key value violates unique constraint "
+                                                   f"\"{table.name.lower()}_uu_idx\" ({exc})") from None
+        key = values[table.key] if table.key else values[table.uu_column]
+        if table.parent_link:
+            self.docs.after_line_change(table.name, values.get(table.parent_link))
+        return key, values
+
+    # ---- update --------------------------------------------------------------------------
+    def update(self, session: Session, table_name: str, record_id: str, body: Any) -> dict:
+        table = self.backend.access.writable(session, table_name)
+        row = self.backend.find_row(session, table, record_id, for_write=True)
+        if not isinstance(body, dict):
+            raise EmulatorError(500, "Update error", "Not a JSON object")
+        self._session = session
+        key = row[table.key] if table.key else row[table.uu_column]
+        with self.store.transaction():
+            self._check_fields(table, body)
+            self._update_row(session, table, row, body, title="Update error")
+            children = {}
+            for field, value in body.items():
+                if isinstance(value, list) and table.column(field) is None:
+                    children[field] = self._children_put(session, table, key, field, value)
+            msg = None
+            if "doc-action" in body and table.is_document:
+                msg = self.docs.process(table.name, key, body["doc-action"])
+            record = self.backend.record_by_key(table, key)
+        record.update(children)
+        if msg is not None:
+            record["doc-processmsg"] = msg
+        return record
+
+    def _update_row(self, session: Session | None, table: Table, row: dict, body: dict, *, title: str) -> None:
+        keycol = table.key or table.uu_column
+        if len(row) <= 1:
+            row = self.store.query_dicts(f'SELECT * FROM "{table.name}" WHERE "{keycol}"=?', (row[keycol],))[0]
+        changes: dict[str, Any] = {}
+        for col in table.columns:
+            present, raw = self._field(col, body)
+            if not present or col.is_key:
+                continue
+            value = self._convert(col, raw, title)
+            if value == row.get(col.name) or (isinstance(value, float) and row.get(col.name) is not None
+                                              and abs(value - float(row[col.name])) < 1e-9):
+                continue  # unchanged values are skipped before the updatable check (§7.1)
+            if not col.updateable or col.is_uu:
+                raise self.validation(f"Cannot update column {col.name}")
+            if row.get("Processed") == "Y" and col.name not in ALWAYS_UPDATEABLE:
+                raise self.validation(f"Cannot update {col.name} on processed record")
+            changes[col.name] = value
+        merged = {**row, **changes}
+        if session is not None:
+            self.docs.before_save(session, table.name, merged, False)
+            changes.update({k: v for k, v in merged.items() if v != row.get(k)})
+            self._check_fk(table, changes)
+            self._mandatory(table, merged, set(changes))
+        changes["Updated"] = now_text()
+        if session is not None:
+            changes["UpdatedBy"] = session.user_id
+        sets = ", ".join(f'"{k}"=?' for k in changes)
+        self.store.execute(f'UPDATE "{table.name}" SET {sets} WHERE "{keycol}"=?', [*changes.values(), row[keycol]])
+        if table.parent_link:
+            self.docs.after_line_change(table.name, merged.get(table.parent_link))
+
+    def _children_put(self, session: Session, parent: Table, key: Any, name: str, items: list) -> list[dict]:
+        """PUT children: id/uid -> update, "(delete)": true -> delete, otherwise insert (§7.4)."""
+        child = self._child_table(parent, name)
+        link = parent.key or parent.uu_column
+        out = []
+        for item in items:
+            item = item if isinstance(item, dict) else {}
+            ref = item.get("id", item.get("uid"))
+            existing = None
+            if ref is not None:
+                try:
+                    existing = self.backend.find_row(session, child, str(ref), for_write=True)
+                except EmulatorError:
+                    existing = None
+            if item.get("(delete)") is True:
+                if existing is None:
+                    raise EmulatorError(404, "Delete Error", "Cannot delete non-existing record")
+                self._delete_row(child, existing)
+                continue
+            fields = {k: v for k, v in item.items() if k != "(delete)"}
+            if existing is not None:
+                self._check_fields(child, fields)
+                self._update_row(session, child, existing, fields, title="Update error")
+                ckey = existing[child.key or child.uu_column]
+            else:
+                ckey, _, _ = self._create_tree(session, child, fields, False, link=(link, key))
+            rec = self.backend.record_by_key(child, ckey)
+            rec.pop(property_name(link, self.options.tolowercase), None)
+            rec.pop("model-name", None)
+            out.append(rec)
+        return out
+
+    # ---- delete --------------------------------------------------------------------------
+    def delete(self, session: Session, table_name: str, record_id: str) -> dict:
+        table = self.backend.access.writable(session, table_name)
+        row = self.backend.find_row(session, table, record_id, for_write=True)
+        if table.is_document and row.get("Processed") == "Y":
+            raise EmulatorError(500, "Delete error", "Document processed: cannot delete")
+        with self.store.transaction():
+            self._delete_row(table, row)
+        return {"msg": "Deleted"}
+
+    def _delete_row(self, table: Table, row: dict) -> None:
+        keycol = table.key or table.uu_column
+        for child in self.catalog.tables():  # parent links cascade (C_OrderLine, C_BPartner_Location, ...)
+            if child.parent_link and child.parent_link == keycol:
+                self.store.execute(f'DELETE FROM "{child.name}" WHERE "{keycol}"=?', (row[keycol],))
+        self.store.execute(f'DELETE FROM "{table.name}" WHERE "{keycol}"=?', (row[keycol],))
+        if table.parent_link:
+            self.docs.after_line_change(table.name, row.get(table.parent_link))
+
+    # ---- control plane -------------------------------------------------------------------
+    def insert_raw(self, table: Table, rows: list[dict]) -> list[Any]:
+        """Raw inserts for tests: FK ints, list codes, Y/N or bools, ISO datetimes; standard columns defaulted."""
+        ids = []
+        with self.store.transaction():
+            for raw in rows:
+                values: dict[str, Any] = {}
+                for col in table.columns:
+                    if col.mandatory and col.default and not col.default.startswith("@"):
+                        values[col.name] = self._default(Session(fx.CLIENT_ID, fx.USER_SUPER, 0, fx.ORG_HQ), col)
+                now = now_text()
+                values.update({"AD_Client_ID": fx.CLIENT_ID, "AD_Org_ID": fx.ORG_HQ, "IsActive": "Y", "Created": now,
+                               "Updated": now, "CreatedBy": fx.USER_SUPER, "UpdatedBy": fx.USER_SUPER})
+                for name, v in raw.items():
+                    col = table.column(name)
+                    if col is None:
+                        raise EmulatorError(400, "Bad request", f"Column {name} does not exist")
+                    values[col.name] = self._raw_value(col, v)
+                if table.key and values.get(table.key) is None:
+                    values[table.key] = self.store.next_id(table)
+                if table.uu_column and not values.get(table.uu_column):
+                    values[table.uu_column] = str(uuid.uuid4())
+                rowid = self.store.insert(table.name, values)
+                ids.append(values[table.key] if table.key else rowid)
+        return ids
+
+    def _raw_value(self, col: Column, v: Any) -> Any:
+        if v is None:
+            return None
+        if col.dt == DT.YESNO:
+            return "Y" if v is True or v in ("Y", "true") else "N"
+        if col.dt == DT.DATETIME and isinstance(v, str) and "T" in v:
+            legacy, self.values.legacy = self.values.legacy, False
+            try:
+                return self.values.datetime(v if v[-1] == "Z" or "+" in v[10:] or "-" in v[10:] else v + "Z")
+            finally:
+                self.values.legacy = legacy
+        if col.dt == DT.DATETIME and isinstance(v, str) and len(v) == 19:
+            return v + ".000"
+        if isinstance(v, bool):
+            return "Y" if v else "N"
+        return v
