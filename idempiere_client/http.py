@@ -210,11 +210,12 @@ class IdempiereClient:
         path = path.lstrip("/")
         recoveries = 0
         while True:
-            token, generation = self.tokens.current()
-            status, body, content = self._send_with_retries(
-                method, path, params=params, json_body=json_body, bearer=token, accept=accept, as_text=as_text)
+            status, body, content, generation = self._send_with_retries(
+                method, path, params=params, json_body=json_body, bearer=None, accept=accept, as_text=as_text,
+                authenticated=True)
             if status == 401:
-                recoveries += 1
+                if generation == self.tokens.generation:
+                    recoveries += 1  # a 401 on a token already replaced (slow retry, other thread) is not counted
                 if recoveries > MAX_AUTH_RECOVERIES:
                     raise AuthenticationError(
                         f"{method} {path}: HTTP 401 even after a fresh login. The role may lack REST access to "
@@ -233,7 +234,7 @@ class IdempiereClient:
     def _auth_transport(self, method: str, path: str, json_body: Any, params: dict[str, Any] | None,
                         bearer: str | None, retry: bool) -> Any:
         """Sender for ``TokenManager``: same pool and in-flight bound; auth bodies are never logged."""
-        status, body, content = self._send_with_retries(
+        status, body, content, _ = self._send_with_retries(
             method, path, params=params, json_body=json_body, bearer=bearer, retry=retry, idempotent=True)
         if 200 <= status < 300:
             return body if isinstance(body, dict) else {}
@@ -241,8 +242,13 @@ class IdempiereClient:
 
     def _send_with_retries(self, method: str, path: str, *, params: dict[str, Any] | None, json_body: Any,
                            bearer: str | None, accept: str = "application/json", as_text: bool = False,
-                           retry: bool = True, idempotent: bool = False) -> tuple[int, Any, str]:
-        """Return ``(status, parsed JSON or None, text)`` for a final answer (2xx, 401, application error)."""
+                           retry: bool = True, idempotent: bool = False,
+                           authenticated: bool = False) -> tuple[int, Any, str, int]:
+        """Return ``(status, JSON or None, text, token generation)`` for a final answer (2xx, 401, app error).
+
+        With ``authenticated`` the token is taken afresh for every attempt, so a retry after a long
+        backoff does not resend a token that expired meanwhile.
+        """
         is_write = method in WRITE_METHODS and not idempotent
         url = f"{self.cfg.api_url}/{path}"
         headers = {"Accept": accept}
@@ -253,8 +259,12 @@ class IdempiereClient:
             data = _dumps(json_body)
             headers["Content-Type"] = "application/json"
         attempt = 0
+        generation = -1
         while True:
             attempt += 1
+            if authenticated:
+                token, generation = self.tokens.current()
+                headers["Authorization"] = f"Bearer {token}"
             try:
                 response = self._send_once(method, url, params, data, headers)
             except requests.RequestException as exc:
@@ -274,12 +284,12 @@ class IdempiereClient:
             resolution = classify_response(status, isinstance(body, (dict, list)))
             if resolution.action is Action.RETRY:
                 if as_text and status == 500 and not response.content:
-                    return status, body, content  # /yaml of an unknown or denied table: empty 500 (§2.4)
+                    return status, body, content, generation  # /yaml of an unknown/denied table: empty 500 (§2.4)
                 retry_after = _retry_after(response)
                 self._retry_or_raise(method, path, attempt, resolution.reason, resolution.sent, is_write, retry,
                                      status, retry_after)
                 continue
-            return status, body, content
+            return status, body, content, generation
 
     def _retry_or_raise(self, method: str, path: str, attempt: int, reason: str, sent: bool, is_write: bool,
                         retry: bool, status: int | None, retry_after: float | None = None) -> None:

@@ -354,3 +354,39 @@ def test_yaml_is_returned_as_text_and_empty_500_is_not_retried():
         with pytest.raises(ApiError):
             client.get_yaml("nope")
     assert route.call_count == 1
+
+
+def test_a_retry_after_a_long_backoff_sends_a_fresh_token():
+    now = [1_800_000_000.0]
+    with requests_mock.Mocker() as m:
+        login = LoginMocks(m, ttl=30, clock=lambda: now[0])
+        route = m.get(f"{API}/models", [{"status_code": 503, "text": ""}, {"json": {"models": []}}])
+
+        def sleep(seconds):
+            now[0] += 40  # the token expires while we back off
+
+        client = IdempiereClient(password_config(), sleep=sleep)
+        client.tokens._clock = lambda: now[0]
+        client.list_models()
+    assert route.request_history[1].headers["Authorization"] == f"Bearer {login.issued[1]}"
+    assert client.stats["reauths"] == 0 and login.refresh.call_count == 1
+
+
+def test_a_401_on_an_already_replaced_token_does_not_count_towards_giving_up():
+    with requests_mock.Mocker() as m:
+        login = LoginMocks(m)
+        state = {"n": 0}
+
+        def handler(request, context):
+            state["n"] += 1
+            if state["n"] <= 3:
+                # simulate another thread renewing the token while this request was in flight
+                client.tokens.on_unauthorized(client.tokens.generation)
+                context.status_code = 401
+                return {"title": "Token has expired", "status": 401}
+            return {"models": []}
+
+        m.get(f"{API}/models", json=handler)
+        client = IdempiereClient(password_config(), sleep=lambda s: None)
+        assert client.list_models() == []
+    assert login.refresh.call_count == 3
