@@ -108,6 +108,13 @@ class Writer:
                    "@Warehouse@": session.warehouse_id or None, "@Date@": today_text(self.options.tz)}
         if d in special:
             return special[d]
+        if d == "@Default@" and col.ref_table:  # @SQL=SELECT ... WHERE IsDefault='Y' style defaults
+            ref = self.catalog.get(col.ref_table)
+            if ref is not None and ref.key and ref.has("IsDefault"):
+                rows = self.store.query(f'SELECT "{ref.key}" FROM "{ref.name}" WHERE IsDefault=\'Y\' AND '
+                                        f"IsActive='Y' AND AD_Client_ID IN (0,?) ORDER BY 1 LIMIT 1",
+                                        (session.client_id,))
+                return rows[0][0] if rows else None
         if d.startswith("@"):
             return None
         if col.dt == DT.YESNO:

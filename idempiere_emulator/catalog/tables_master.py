@@ -61,7 +61,7 @@ def master_tables() -> list[Table]:
             Name:S! Description:S C_Currency_ID:TD! IsDefault:Y!=N IsSOPriceList:Y!=N IsTaxIncluded:Y!=N
             EnforcePriceLimit:Y!=N PricePrecision:I!=2 BasePriceList_ID:TB>M_PriceList""", access_level=3),
         table("C_BPartner", 291, "Business Partner", """
-            Value:S! Name:S! Name2:S Description:S IsSummary:Y!=N C_BP_Group_ID:TD! IsOneTime:Y!=N
+            Value:S! Name:S! Name2:S Description:S IsSummary:Y!=N C_BP_Group_ID:TD!=@Default@ IsOneTime:Y!=N
             IsProspect:Y!=N IsVendor:Y!=N IsCustomer:Y!=Y IsEmployee:Y!=N IsSalesRep:Y!=N
             ReferenceNo:S DUNS:S URL:S AD_Language:S TaxID:S IsTaxExempt:Y=N NumberEmployees:I
             SalesVolume:I SO_CreditLimit:A!=0 SO_CreditUsed:A!~=0 TotalOpenBalance:A ActualLifeTimeValue:A
@@ -79,15 +79,15 @@ def master_tables() -> list[Table]:
         table("C_TaxCategory", 252, "Tax Category", """
             Name:S! Description:S CommodityCode:S IsDefault:Y!=N""", access_level=3),
         table("C_Tax", 261, "Tax", """
-            Name:S! Description:S TaxIndicator:S C_TaxCategory_ID:TD! Rate:N!#4 ValidFrom:D!
+            Name:S! Description:S TaxIndicator:S C_TaxCategory_ID:TD!=@Default@ Rate:N!#4 ValidFrom:D!
             IsDefault:Y!=N IsSummary:Y!=N IsTaxExempt:Y!=N IsDocumentLevel:Y!=Y IsSalesTax:Y!=N
             RequiresTaxCertificate:Y!=N SOPOType:L!=B Parent_Tax_ID:TB>C_Tax C_Country_ID:TD C_Region_ID:TD
             To_Country_ID:TB>C_Country To_Region_ID:TB>C_Region""", access_level=3),
         table("M_Product", 208, "Product", """
-            Value:S! Name:S! Description:S DocumentNote:T Help:T UPC:S SKU:S C_UOM_ID:TD! SalesRep_ID:TB>AD_User
+            Value:S! Name:S! Description:S DocumentNote:T Help:T UPC:S SKU:S C_UOM_ID:TD!=@Default@ SalesRep_ID:TB>AD_User
             IsSummary:Y!=N IsStocked:Y!=Y IsPurchased:Y!=Y IsSold:Y!=Y IsBOM:Y!=N IsVerified:Y!~=N
-            IsDropShip:Y!=N IsSelfService:Y!=Y M_Product_Category_ID:TD! Classification:S Volume:N Weight:N
-            ShelfWidth:I ShelfHeight:N ShelfDepth:I UnitsPerPallet:N C_TaxCategory_ID:TD! DescriptionURL:S
+            IsDropShip:Y!=N IsSelfService:Y!=Y M_Product_Category_ID:TD!=@Default@ Classification:S Volume:N Weight:N
+            ShelfWidth:I ShelfHeight:N ShelfDepth:I UnitsPerPallet:N C_TaxCategory_ID:TD!=@Default@ DescriptionURL:S
             ProductType:L!=I ImageURL:S Discontinued:Y=N DiscontinuedAt:D GuaranteeDays:I VersionNo:S
             IsWebStoreFeatured:Y!=N LowLevel:I!=0""", identifiers="Value,Name", access_level=3),
         table("C_DocType", 217, "Document Type", """
