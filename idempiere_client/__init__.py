@@ -1,0 +1,29 @@
+"""Shared iDempiere REST client (no airbyte imports): config, auth, the only HTTP sender, filters, metadata.
+
+Curated re-exports; the modules themselves are the documented API (docs/architecture.md "Client API").
+"""
+from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
+from idempiere_client.errors import (
+    ApiError,
+    AuthenticationError,
+    ConfigurationError,
+    IdempiereError,
+    PaginationLoopError,
+    TransientError,
+    UnsafeFilterValue,
+)
+from idempiere_client.filters import F, include_inactive, orderby, time_window
+from idempiere_client.http import IdempiereClient
+from idempiere_client.literals import is_safe_string, literal
+from idempiere_client.metadata import ColumnMeta, MetadataCatalog, TableMeta
+from idempiere_client.paging import Page, Paginator
+from idempiere_client.records import RecordConverter
+from idempiere_client.timeutil import ServerClock
+from idempiere_client.type_map import json_schema
+
+__all__ = [
+    "CONNECTION_SPEC_PROPERTIES", "CONNECTION_SPEC_REQUIRED", "ConnectionConfig", "ApiError", "AuthenticationError",
+    "ConfigurationError", "IdempiereError", "PaginationLoopError", "TransientError", "UnsafeFilterValue", "F",
+    "include_inactive", "orderby", "time_window", "IdempiereClient", "is_safe_string", "literal", "ColumnMeta",
+    "MetadataCatalog", "TableMeta", "Page", "Paginator", "RecordConverter", "ServerClock", "json_schema",
+]
