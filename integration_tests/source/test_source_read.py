@@ -11,6 +11,7 @@ from .helpers import (
     db_rows,
     db_utc_second,
     final_states,
+    next_second,
     raw_read,
     records,
     run_read,
@@ -60,6 +61,7 @@ def test_second_incremental_read_returns_only_changed_rows_plus_lookback(emulato
     touched = set(random.Random(1).sample(ids, 6))
     emu.backend.touch("C_Order", ids=sorted(touched))
     new_ids = set(emu.backend.insert_raw("C_Order", [{"DocumentNo": "NEW-1"}, {"DocumentNo": "NEW-2"}]))
+    next_second()
     second = run_read(cfg, ["c_order"], state=state)
     got = {r["id"] for r in records(second, "c_order")}
     # the look-back re-reads whatever the DB holds within 60 s before the saved cursor
@@ -93,6 +95,7 @@ def test_no_loss_under_concurrent_edits(emulator_factory, legacy):
     first = run_read(cfg, ["c_order"])
     emu.remove_hook(edit_between_pages)
     assert not emu.hook_errors
+    next_second()
     second = run_read(cfg, ["c_order"], state=state_for(final_states(first)))
     latest: dict[int, dict] = {}
     for rec in records(first, "c_order") + records(second, "c_order"):
@@ -156,6 +159,7 @@ def test_detect_deletes_emits_markers_for_vanished_rows(emulator_factory, legacy
     assert not [r for r in records(first, "c_order") if r.get("_ab_cdc_deleted_at")]
     gone = sorted(db_rows(emu, "C_Order", "C_Order_ID"))[5:8]
     emu.backend.hard_delete("C_Order", gone)
+    next_second()
     second = run_read(cfg, ["c_order"], state=state_for(final_states(first)))
     markers = [r for r in records(second, "c_order") if r.get("_ab_cdc_deleted_at")]
     assert sorted(m["id"] for m in markers) == gone
