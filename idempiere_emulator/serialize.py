@@ -20,8 +20,8 @@ def number(value: float | int, col: Column) -> float | int:
     """Numbers keep the column scale: integral quantities stay ints, amounts are rounded (§6.2)."""
     if isinstance(value, int):
         return value
-    if col.scale == 0 and float(value).is_integer():
-        return int(value)
+    if col.scale == 0:
+        return int(value) if float(value).is_integer() else round(float(value), 6)
     return round(float(value), col.scale)
 
 
