@@ -46,6 +46,10 @@ class ServerClock:
             ) from exc
         self.tz_name = "UTC" if self.zone is UTC else name
         self.is_utc = self.zone is UTC
+        # Once a server value with a numeric offset is seen, the server is of the current generation,
+        # where a trailing Z is real (offset zero, or a TimestampWithTimeZone instant, which the YAML
+        # cannot tell apart from DateTime). Learned by check_offset and rfc3339_from_server only.
+        self.zulu_is_real = False
         # Hot path: the source converts every datetime of every record; values repeat a lot
         # (Created/Updated of bulk-loaded rows), so memoise per distinct string.
         self.rfc3339_from_server = functools.lru_cache(maxsize=_CACHE_SIZE)(self._rfc3339_from_server)
@@ -57,17 +61,18 @@ class ServerClock:
     def to_utc(self, value: str) -> datetime:
         """Parse a DateTime value the server sent into an aware UTC datetime (spec §6.2).
 
-        A numeric offset is exact; a trailing ``Z`` is the wall clock of ``tz_name``; a value without
-        zone (e.g. ``yyyy-MM-dd HH:mm:ss`` or a Location's ``Created``) is also server-local.
+        A numeric offset is exact; a trailing ``Z`` is the wall clock of ``tz_name`` (old generation's
+        fake Z) unless the server is known to be current (``zulu_is_real``); a value without zone
+        (e.g. ``yyyy-MM-dd HH:mm:ss`` or a Location's ``Created``) is server-local too.
 
         Raises:
             ValueError: the text is not a datetime.
         """
         text = value.strip()
         if text.endswith(("Z", "z")):
-            naive = datetime.fromisoformat(text[:-1].replace(" ", "T", 1))
-            return self.localize(naive)
-        parsed = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+            naive = datetime.fromisoformat(text[:-1])
+            return naive.replace(tzinfo=UTC) if self.zulu_is_real else self.localize(naive)
+        parsed = datetime.fromisoformat(text)
         if parsed.tzinfo is None:
             return self.localize(parsed)
         return parsed.astimezone(UTC)
@@ -82,9 +87,17 @@ class ServerClock:
         return naive.replace(tzinfo=self.zone, fold=0).astimezone(UTC)
 
     def _rfc3339_from_server(self, value: str) -> str:
-        if self.is_utc and len(value) == 20 and value[19] == "Z" and value[10] == "T":
-            return value  # already RFC 3339 UTC (current or old server running in UTC)
+        if (self.is_utc or self.zulu_is_real) and len(value) == 20 and value[19] == "Z" and value[10] == "T":
+            return value  # already RFC 3339 UTC (current server, or any server running in UTC)
+        if not self.zulu_is_real and not self.is_utc and len(value) > 19 and value[-6] in "+-" and value[-3] == ":":
+            self.mark_current_generation()
         return rfc3339(self.to_utc(value))
+
+    def mark_current_generation(self) -> None:
+        """Record that the server writes real offsets (spec §13), so a trailing Z is a real UTC instant."""
+        if not self.zulu_is_real:
+            self.zulu_is_real = True
+            self.rfc3339_from_server.cache_clear()
 
     @staticmethod
     def instant_to_utc(value: str) -> datetime:
@@ -142,7 +155,9 @@ class ServerClock:
             return False
         actual = parsed.utcoffset()
         expected = self.expected_offset(parsed)
-        if actual != expected:
+        if actual == expected:
+            self.mark_current_generation()
+        else:
             raise ConfigurationError(
                 f"server_timezone is {self.tz_name!r} (offset {_fmt_offset(expected)} at {text[:19]}), "
                 f"but the server reports offset {_fmt_offset(actual)}. Set server_timezone to the server's "

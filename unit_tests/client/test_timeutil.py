@@ -133,3 +133,27 @@ def test_conversion_is_fast_enough_for_every_record():
     for v in values:
         clock.rfc3339_from_server(v)
     assert time.perf_counter() - start < 2.0
+
+
+def test_clock_learns_the_current_generation_from_a_real_offset():
+    """On a current server in Berlin, a Z value can only be a real instant (TimestampWithTimeZone or offset 0)."""
+    clock = ServerClock("Europe/Berlin")
+    assert clock.rfc3339_from_server("2024-07-01T12:00:00Z") == "2024-07-01T10:00:00Z"  # unknown yet: fake Z
+    assert clock.rfc3339_from_server("2024-07-01T12:00:00+02:00") == "2024-07-01T10:00:00Z"
+    assert clock.zulu_is_real
+    assert clock.rfc3339_from_server("2024-07-01T12:00:00Z") == "2024-07-01T12:00:00Z"  # cache cleared
+
+
+def test_check_offset_marks_the_current_generation_and_z_stays_fake_on_old_servers():
+    current = ServerClock("Europe/Berlin")
+    current.check_offset("2024-07-01T12:00:00+02:00")
+    assert current.to_utc("2024-07-01T10:00:00.5Z") == datetime(2024, 7, 1, 10, 0, 0, 500000, tzinfo=UTC)
+    old = ServerClock("Europe/Berlin")
+    old.check_offset("2024-07-01T12:00:00Z")
+    assert not old.zulu_is_real and old.to_utc("2024-07-01T12:00:00Z") == datetime(2024, 7, 1, 10, tzinfo=UTC)
+
+
+def test_to_utc_on_user_values_never_changes_what_z_means():
+    clock = ServerClock("Europe/Berlin")
+    clock.to_utc("2024-07-01T12:00:00+05:00")
+    assert not clock.zulu_is_real
