@@ -68,6 +68,7 @@ class DestinationIdempiere(Destination):
     def __init__(self) -> None:
         self.last_report: Report | None = None
         self.last_rejects: RejectLog | None = None
+        self.last_run: RunContext | None = None  # for tests and the benchmark: resolver/executor counters
 
     def spec(self, logger: logging.Logger) -> ConnectorSpecification:
         return ConnectorSpecification(
@@ -153,6 +154,7 @@ class DestinationIdempiere(Destination):
             executor=WriteExecutor(client, use_batch, options.batch_size, options.num_workers, logger),
             options=options, ctx=WriteContext(clock, legacy), report=report, rejects=rejects, logger=logger,
         )
+        self.last_run = run
         writers: dict[str, StreamWriter] = {}
         for plan in plans:
             try:
