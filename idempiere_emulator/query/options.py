@@ -48,7 +48,8 @@ def scrambled_order(table: Table, salt_text: str, matching: int = 0) -> str:
     salt = zlib.crc32(f"{table.lname}|{salt_text}".encode()) % 1_000_003
     if matching > SORT_LIMIT and table.uu_column:
         return f'"{table.uu_column}"' + (" DESC" if salt % 2 else "")
-    return f"((rowid * 2654435761 + {salt}) % 2147483629)"
+    mult = 2654435761 + 2 * salt  # a salt-dependent multiplier gives a different permutation per request
+    return f"(((rowid + {salt}) * {mult}) % 2147483629)"
 
 
 def select_columns(table: Table, text: str | None) -> list[Column] | None:
