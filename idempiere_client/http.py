@@ -29,7 +29,7 @@ from requests.adapters import HTTPAdapter
 
 from idempiere_client.auth import TokenManager
 from idempiere_client.config import ConnectionConfig
-from idempiere_client.error_policy import Action, classify_exception, classify_response
+from idempiere_client.error_policy import Action, Resolution, classify_exception, classify_response
 from idempiere_client.errors import ApiError, AuthenticationError, ConfigurationError, TransientError
 from idempiere_client.paging import Page
 
@@ -144,8 +144,12 @@ class IdempiereClient:
             params["$select"] = select
         if skip:
             params["$skip"] = int(skip)
-        body = self.get(f"models/{table.lower()}", params=params)
-        return Page.from_json(body if isinstance(body, dict) else {}, skip=skip, top=top)
+        path = f"models/{table.lower()}"
+        body = self.get(path, params=params)
+        if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+            # Never let an odd answer look like an empty page: that would end a stream with partial data.
+            raise ApiError(200, "Unexpected collection response", "no 'records' array", "GET", path)
+        return Page.from_json(body, skip=skip, top=top)
 
     def list_models(self) -> list[dict]:
         """``GET /models`` -> the ``models`` list (spec §2.1)."""
@@ -279,9 +283,13 @@ class IdempiereClient:
                 continue
             self._ever_answered = True
             status = response.status_code
-            content = response.text if (as_text or not 200 <= status < 300) else ""
-            body = _parse_json(response.content)
+            ok = 200 <= status < 300
+            content = response.text if (as_text or not ok) else ""
+            body = None if (as_text and ok) else _parse_json(response.content)
             resolution = classify_response(status, isinstance(body, (dict, list)))
+            if ok and not as_text and body is None and response.content and not is_write:
+                # A 2xx that is not JSON (proxy page, truncated body) must never pass for "no records".
+                resolution = Resolution(Action.RETRY, f"HTTP {status} with a non-JSON body")
             if resolution.action is Action.RETRY:
                 if as_text and status == 500 and not response.content:
                     return status, body, content, generation  # /yaml of an unknown/denied table: empty 500 (§2.4)

@@ -390,3 +390,17 @@ def test_a_401_on_an_already_replaced_token_does_not_count_towards_giving_up():
         client = IdempiereClient(password_config(), sleep=lambda s: None)
         assert client.list_models() == []
     assert login.refresh.call_count == 3
+
+
+def test_a_200_that_is_not_json_is_retried_not_taken_as_empty():
+    with requests_mock.Mocker() as m:
+        route = m.get(f"{API}/models/c_order", [{"text": "<html>proxy login</html>"}, {"json": {"records": [{"id": 1}]}}])
+        page = _client().get_page("c_order", filter=None, orderby="C_Order_ID")
+    assert route.call_count == 2 and page.count == 1
+
+
+def test_a_collection_answer_without_records_is_an_error_not_an_empty_page():
+    with requests_mock.Mocker() as m:
+        m.get(f"{API}/models/c_order", json={"row-count": 10})
+        with pytest.raises(ApiError, match="Unexpected collection response"):
+            _client().get_page("c_order", filter=None, orderby="C_Order_ID")
