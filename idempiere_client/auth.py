@@ -84,6 +84,10 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
+class NameNotFound(ConfigurationError):
+    """A configured name is not in the server's list; the server may still know it by another key."""
+
+
 def _resolve(kind: str, wanted: str | None, options: list[dict], *, param: str, skip_star: bool = False) -> dict:
     """Pick one ``{"id","name"}`` entry by numeric id or case-insensitive name; explain failures."""
     names = ", ".join(f"{o.get('name')} ({o.get('id')})" for o in options) or "none"
@@ -105,7 +109,8 @@ def _resolve(kind: str, wanted: str | None, options: list[dict], *, param: str, 
         return match[0]
     if len(match) > 1:
         raise ConfigurationError(f"{kind.capitalize()} {text!r} is ambiguous; use its numeric id. Available: {names}.")
-    raise ConfigurationError(f"Unknown {kind} {text!r} in credentials.{param}. Available: {names}.")
+    message = f"Unknown {kind} {text!r} in credentials.{param}. Available: {names}."
+    raise ConfigurationError(message) if text.lstrip("-").isdigit() else NameNotFound(message)
 
 
 class TokenManager:
@@ -126,15 +131,24 @@ class TokenManager:
         self.logger = logger or logging.getLogger("idempiere_client.auth")
         self._clock = clock
         self._lock = threading.Lock()
-        self._token: Token | None = None
-        self.generation = 0
+        # (token, generation) in one attribute so readers never pair a token with another generation.
+        self._state: tuple[Token | None, int] = (None, 0)
         self.stats = {"logins": 0, "refreshes": 0, "refresh_failures": 0}
         self.context: dict[str, Any] = {}  # resolved ids, e.g. {"client_id": 11, "role_id": 102, ...}
+
+    @property
+    def _token(self) -> Token | None:
+        return self._state[0]
+
+    @property
+    def generation(self) -> int:
+        """Bumped on every token change (login, refresh, logout)."""
+        return self._state[1]
 
     # ---- public --------------------------------------------------------------------------------
     def current(self) -> tuple[str, int]:
         """Return ``(access_token, generation)``, logging in or refreshing first when needed."""
-        token, gen = self._token, self.generation
+        token, gen = self._state
         if token is not None and not token.needs_refresh(self._clock()):
             return token.access, gen
         with self._lock:
@@ -145,7 +159,8 @@ class TokenManager:
                     self._refresh_or_login()
                 else:
                     self._login()
-            return self._token.access, self.generation
+            token, gen = self._state
+            return token.access, gen
 
     def on_unauthorized(self, generation: int, force_login: bool = False) -> None:
         """React to a 401 seen with ``generation``; only the first caller per generation renews.
@@ -169,8 +184,8 @@ class TokenManager:
     def logout(self) -> None:
         """Best-effort logout of a password session (§1.9); never for s2s tokens (it would end their session)."""
         with self._lock:
-            token, self._token = self._token, None
-            self.generation += 1
+            token = self._state[0]
+            self._state = (None, self._state[1] + 1)
         if token is None or isinstance(self.cfg.credentials, TokenCredentials):
             return
         try:
@@ -180,8 +195,7 @@ class TokenManager:
 
     # ---- internals (called with the lock held) ---------------------------------------------------
     def _set(self, token: Token) -> None:
-        self._token = token
-        self.generation += 1
+        self._state = (token, self._state[1] + 1)
 
     def _refresh_or_login(self) -> None:
         token = self._token
@@ -219,11 +233,43 @@ class TokenManager:
         first = self._send("POST", "auth/tokens", {"userName": creds.username, "password": creds.password}, None, None, True)
         clients = first.get("clients") or []
         if first.get("refresh_token"):  # auto-login: one client, one role, one org (§1.2)
-            self._accept_auto_login(creds, first, clients)
+            try:
+                self._accept_auto_login(creds, first, clients)
+            except NameNotFound as exc:
+                if not self._one_step(creds):
+                    raise exc from None
             return
         pre = first.get("token")
         if not pre:
             raise ConfigurationError("The server's login answer has no token; is base_url an iDempiere REST server?")
+        try:
+            self._two_step(creds, clients, pre)
+        except NameNotFound as exc:
+            # The lists show names only, but the server also resolves a tenant by its search key and an
+            # organization by Value (§1.2): let a one-step login try the configured strings as given.
+            if not self._one_step(creds):
+                raise exc from None
+
+    def _one_step(self, creds: PasswordCredentials) -> bool:
+        params = {key: value for key, value in (
+            ("clientId", creds.client), ("roleId", creds.role), ("organizationId", creds.organization),
+            ("warehouseId", creds.warehouse), ("language", creds.language)) if value}
+        try:
+            final = self._send("POST", "auth/tokens", {"userName": creds.username, "password": creds.password,
+                                                       "parameters": params}, None, None, True)
+        except ApiError as exc:
+            self.logger.info("One-step login with the configured names failed too (%s)", _short(exc))
+            return False
+        if not final.get("token") or "clients" in final:
+            return False  # not a final login answer (a server ignoring "parameters" answers two-step)
+        self.context = {"client_id": final.get("clientId"), "role_id": final.get("roleId"),
+                        "org_id": final.get("organizationId"), "warehouse_id": final.get("warehouseId")}
+        self._set(Token.from_response(final["token"], final.get("refresh_token"), self._clock(),
+                                      final.get("userId"), final.get("clientId")))
+        self.logger.info("Logged in as %s (names resolved by the server)", creds.username)
+        return True
+
+    def _two_step(self, creds: PasswordCredentials, clients: list[dict], pre: str) -> None:
         client = _resolve("client", creds.client, clients, param="client")
         cid = client["id"]
         roles = self._send("GET", "auth/roles", None, {"client": cid}, pre, True).get("roles") or []

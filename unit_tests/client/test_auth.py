@@ -235,3 +235,38 @@ def test_jwt_claims_and_token_repr_hide_secrets():
 def test_clock_skew_disables_proactive_refresh():
     t = Token.from_response(final_token(1, ttl=3600, now=1000.0), "r", now=1000.0 + 7200)
     assert t.expires_at is None and not t.needs_refresh(10**10)
+
+
+def _one_step_mocks(m, accept: bool):
+    def tokens(request, context):
+        body = request.json()
+        if "parameters" not in body:
+            return {"clients": [{"id": 11, "name": "GardenWorld Inc."}], "token": PRE_TOKEN}
+        if not accept:
+            context.status_code = 401
+            return {"title": "Authenticate error", "status": 401, "detail": "Client value not found"}
+        return {"userId": 101, "clientId": 11, "token": final_token(5), "refresh_token": "r"}
+
+    return m.post(f"{API}/auth/tokens", json=tokens)
+
+
+def test_a_name_the_lists_do_not_show_is_tried_by_the_server_in_one_step():
+    """The clients list shows AD_Client.Name, but the server also accepts the search key (Value), §1.2."""
+    with requests_mock.Mocker() as m:
+        LoginMocks(m)
+        posts = _one_step_mocks(m, accept=True)
+        m.get(f"{API}/models", json={"models": []})
+        client = _client(password_config(client="GardenWorld"))
+        client.list_models()
+    assert posts.call_count == 2
+    assert posts.last_request.json()["parameters"] == {"clientId": "GardenWorld", "roleId": "GardenWorld Admin",
+                                                       "organizationId": "HQ"}
+    assert client.tokens._token.client_id == 11
+
+
+def test_when_the_server_does_not_know_the_name_either_the_error_lists_the_choices():
+    with requests_mock.Mocker() as m:
+        LoginMocks(m)
+        _one_step_mocks(m, accept=False)
+        with pytest.raises(ConfigurationError, match=r"Unknown client 'GardenWorld'.*GardenWorld Inc\. \(11\)"):
+            _client(password_config(client="GardenWorld")).list_models()
