@@ -23,7 +23,11 @@ def fast_uuid(rng: random.Random) -> str:
 
 
 class Seeder:
-    """Writes rows with standard columns defaulted; ``rows`` are dicts of column -> stored value."""
+    """Writes rows with standard columns defaulted; ``rows`` are dicts of column -> stored value.
+
+    Created carries milliseconds like real data, except C_Tax whose GardenWorld rows were created at
+    exactly 2003-01-08 15:06:11 (the Postman ``created eq '2003-01-08T15:06:11'`` example, §11).
+    """
 
     def __init__(self, store: Store, catalog: Catalog, seed: int) -> None:
         self.store = store
@@ -37,7 +41,8 @@ class Seeder:
         out = []
         for i, row in enumerate(rows):
             full = {"AD_Client_ID": client, "AD_Org_ID": 0, "IsActive": "Y",
-                    "Created": epoch_text(created, 0), "CreatedBy": fx.USER_SUPER,
+                    "Created": epoch_text(created, 0 if table.lname == "c_tax" else (i * 271 + 17) % 1000),
+                    "CreatedBy": fx.USER_SUPER,
                     "Updated": epoch_text(created + 86400 * (i % 7), (i * 137) % 1000), "UpdatedBy": fx.USER_SUPER}
             for col in table.columns:  # column defaults for mandatory columns (AD DefaultValue)
                 if col.default is not None and not col.default.startswith("@") and col.mandatory:

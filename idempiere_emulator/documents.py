@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .dataset import PRODUCTS
 from .errors import EmulatorError
 from .session import Session
 
 if TYPE_CHECKING:
     from .writes import Writer
 
+PRICES = {p[0]: p[4] for p in PRODUCTS}
 DOCNO_START = {"c_order": 80000, "c_invoice": 50000, "c_payment": 90000}
 # DocStatus -> DocAction -> (new DocStatus, Processed, next DocAction)
 _WORKFLOW: dict[str, dict[str, tuple[str, str, str]]] = {
@@ -86,6 +88,13 @@ class Documents:
                 values["Line"] = int(mx[0][0] or 0) + 10
             product = self._row("M_Product", "M_Product_ID", values.get("M_Product_ID")) if values.get(
                 "M_Product_ID") else None
+            if product is not None and values.get("PriceList") in (None, 0, 0.0):
+                price = PRICES.get(product["M_Product_ID"], 0.0)  # the Standard price list (M_ProductPrice)
+                values["PriceList"] = price
+                if values.get("PriceEntered") in (None, 0, 0.0):
+                    values["PriceEntered"] = price
+                    values["PriceActual"] = price
+                values["PriceLimit"] = round(price * 0.9, 2)
             if values.get("C_UOM_ID") is None:
                 values["C_UOM_ID"] = (product or {}).get("C_UOM_ID") or 100
             if values.get("C_Tax_ID") is None:
