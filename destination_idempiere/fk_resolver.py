@@ -5,14 +5,19 @@ Identifier heuristic (documented in the README): the referenced table comes from
 (those present in the referenced table), in **one** request ``(Name eq 'v' or Value eq 'v') and
 IsActive neq null``. The first candidate column with exactly one matching row wins; 0 rows try the
 next candidate; more than one row is ambiguous (unless exactly one of them is active). Composite
-display identifiers (e.g. an order's ``DocumentNo_Date_Total``) are not matched by this heuristic; the
-source's flattened pair still works through its id.
+display identifiers are handled below.
 
 The source's pair (``X`` + ``X_identifier``, or an object with ``id`` and ``identifier``): the id is
 used when that row exists in the target *and agrees* with the identifier (its Name/Value/DocumentNo
 equals it, or is the first part of a composite identifier such as ``80001_2024-05-01_100.00``; one GET
 per distinct id); otherwise the identifier is resolved. The agreement check stops an id that means a
 different row in the target system from being linked silently.
+
+Composite display identifiers (``80001_2024-05-01_100.00`` for an order) are matched in the same single
+request: a row whose Name/Value/DocumentNo equals a leading part (``80001``) is accepted only when every
+remaining part equals some value of that row (the text, a date's ``yyyy-MM-dd``, a number numerically,
+an FK's id or identifier). Servers that format dates or numbers differently fail this check, which means
+a rejection, never a wrong link.
 
 Values that cannot go into a ``$filter`` are searched with ``contains`` on a safe fragment and compared
 exactly here; when no fragment exists, the server resolves them itself, parameterised
@@ -25,6 +30,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from idempiere_client.errors import ApiError, IdempiereError
@@ -43,6 +49,8 @@ from destination_idempiere.queries import (
 from destination_idempiere.values import FkRef
 
 IDENTIFIER_CANDIDATES = ("Name", "Value", "DocumentNo")
+COMPOSITE_SEPARATOR = "_"  # MLookup joins several identifier columns with "_" (e.g. DocumentNo_DateOrdered_GrandTotal)
+MAX_PREFIXES = 3
 
 
 @dataclass(frozen=True)
@@ -210,19 +218,30 @@ class FkResolver:
         candidates = [c for c in IDENTIFIER_CANDIDATES if c in meta.columns]
         if not candidates:
             return self._server_side(FkRef("", table, "identifier", value))
+        segments = value.split(COMPOSITE_SEPARATOR)
+        prefixes = [COMPOSITE_SEPARATOR.join(segments[:k]) for k in range(1, min(len(segments), MAX_PREFIXES + 1))]
+        prefixes = [p for p in prefixes if p.strip()]
         try:
-            parts = [eq_or_contains(meta, c, "string", value) for c in candidates]
+            parts = [eq_or_contains(meta, c, "string", v) for c in candidates for v in [value, *prefixes]]
         except ValueError:
             # nothing searchable in the value: the server resolves it parameterised (never interpolated)
             return self._server_side(FkRef("", table, "identifier", value))
-        select = ",".join(candidates + (["IsActive"] if "IsActive" in meta.columns else []))
+        # composite candidates are checked against the whole row, so only then is every column read
+        select = None if prefixes else ",".join(candidates + (["IsActive"] if "IsActive" in meta.columns else []))
         self._count()
         rows = query_all(self.client, meta, with_active(meta, F.or_(*parts)), select=select)
         for column in candidates:
             matches = [r for r in rows if r.get(column) == value]
-            if not matches:
-                continue
-            return self._pick(matches, f"identifier {value!r}: {len(matches)} rows of {table} have {column} = {value!r}")
+            if matches:
+                return self._pick(matches, f"identifier {value!r}: {len(matches)} rows of {table} have "
+                                           f"{column} = {value!r}")
+        for k in range(len(prefixes), 0, -1):  # longest first: "P_100_Azalea" tries "P_100" before "P"
+            prefix, rest = prefixes[k - 1], segments[k:]
+            for column in candidates:
+                matches = [r for r in rows if r.get(column) == prefix and _rest_matches(r, rest, column)]
+                if matches:
+                    return self._pick(matches, f"composite identifier {value!r}: {len(matches)} rows of {table} "
+                                               f"match {column} = {prefix!r}")
         return Resolution(error=f"identifier {value!r} not found in {table} (searched {', '.join(candidates)})")
 
     def _by_uid(self, table: str, uid: str) -> Resolution:
@@ -267,3 +286,29 @@ def _agrees(row: dict, identifier: str) -> bool:
     if not values:
         return True  # nothing to compare with
     return any(identifier == v or identifier.startswith(v + "_") for v in values)
+
+
+def _rest_matches(row: dict, rest: list[str], used: str) -> bool:
+    """Whether every remaining part of a composite identifier is some value of ``row`` (see module doc)."""
+    texts: set[str] = set()
+    numbers: list[Decimal] = []
+    for column, value in row.items():
+        if column == used or value is None or column in ("model-name", "uid"):
+            continue
+        for v in ((value.get("identifier"), value.get("id")) if isinstance(value, dict) else (value,)):
+            if v is None or isinstance(v, (dict, list)):
+                continue
+            text = str(v)
+            texts.update({text, text[:10]})
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                numbers.append(Decimal(str(v)))
+    for part in rest:
+        if part in texts:
+            continue
+        try:
+            if any(Decimal(part) == n for n in numbers):
+                continue
+        except InvalidOperation:
+            pass
+        return False
+    return True

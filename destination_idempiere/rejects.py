@@ -37,7 +37,7 @@ class RejectedRecord:
     seq: int = 0
 
     def describe(self) -> str:
-        key = f" key {json.dumps(self.key, default=_json_default)}" if self.key is not None else f" record #{self.seq}"
+        key = f" key {json.dumps(self.key, default=_json_default)}" if self.key is not None else f" record #{self.seq} of the input"
         return f"stream {self.stream!r}{key}: {self.reason}"
 
 

@@ -109,3 +109,22 @@ def test_pair_whose_id_names_another_row_in_the_target_is_resolved_by_identifier
     assert r.get(FkRef("C_BP_Group_ID", "c_bp_group", "pair", "Standard", pair_id=104)).value == 104
     composite = FkRef("C_Order_ID", "c_bp_group", "pair", "STD_2024-05-01_10.00", pair_id=104)
     assert r.get(composite).value == 104  # first part of a composite identifier agrees
+
+
+def test_composite_identifier_matches_a_leading_part_only_when_the_other_parts_agree() -> None:
+    orders = [
+        {"id": 1, "DocumentNo": "80001", "DateOrdered": "2024-05-01", "GrandTotal": 100.0},
+        {"id": 2, "DocumentNo": "80001", "DateOrdered": "2024-06-01", "GrandTotal": 100.0},
+    ]
+    meta = group_meta()
+    from idempiere_client.metadata import ColumnMeta, TableMeta
+
+    order_meta = TableMeta("C_Order", "c_order", {"IsActive": ColumnMeta("IsActive", "boolean"),
+                                                  "DocumentNo": ColumnMeta("DocumentNo", "string")},
+                           key_column="C_Order_ID")
+    client = FakeClient(pages={"DocumentNo eq '80001'": orders})
+    r = FkResolver(client, FakeCatalog(meta, order_meta), workers=1, logger=logging.getLogger("t"))
+    assert r.get(FkRef("C_Order_ID", "c_order", "identifier", "80001_2024-06-01_100.00")).value == 2
+    assert r.get(FkRef("C_Order_ID", "c_order", "identifier", "80001_2024-07-01_100.00")).error
+    (_, filt), = [c for c in client.calls if "2024-06-01" in (c[1] or "")]
+    assert "DocumentNo eq '80001_2024-06-01_100.00'" in filt and "DocumentNo eq '80001'" in filt
