@@ -198,3 +198,17 @@ def test_request_uri_longer_than_jettys_header_buffer_is_414(emulator):
     resp = get(emulator, "/models/c_order", {"$filter": f"C_Order_ID in ({ids})"})
     assert resp.status_code == 414 and "URI Too Long" in resp.text
     assert get(emulator, "/models/c_order", {"$top": 1, "$orderby": "C_Order_ID"}).status_code == 200
+
+
+def test_concurrent_clients_are_all_served(emulator):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def worker(n: int) -> list[int]:
+        with requests.Session() as session:
+            return [get(emulator, "/models/c_order", {"$top": 5, "$skip": n, "$orderby": "C_Order_ID"},
+                        session=session).status_code for _ in range(20)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = [s for result in pool.map(worker, range(8)) for s in result]
+    assert statuses == [200] * 160
+    assert len(emulator.requests()) == 160
