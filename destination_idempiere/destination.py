@@ -176,7 +176,7 @@ class DestinationIdempiere(Destination):
                     else:
                         writer.add(seq, message.record.data)
                         if writer.is_full() and not (fail_fast and rejects.first):
-                            writer.flush()
+                            _flush_all(writers)  # earlier records of other streams first: they may be referenced
                     if fail_fast and rejects.first:
                         _flush_all(writers)
                         raise _rejected_error(rejects.first)
@@ -227,7 +227,9 @@ def stream_plans(catalog: ConfiguredAirbyteCatalog) -> list[StreamPlan]:
 
 
 def _flush_all(writers: dict[str, StreamWriter]) -> None:
-    for writer in writers.values():
+    """Flush in order of each buffer's oldest record, so a row is written before later records that
+    reference it (e.g. an order before its lines) are resolved."""
+    for writer in sorted(writers.values(), key=lambda w: w.oldest_seq()):
         writer.flush()
 
 

@@ -98,6 +98,11 @@ class _Once:
         with self._lock:
             return self._done.get(key)
 
+    def forget(self, predicate: Callable[[tuple, Any], bool]) -> None:
+        with self._lock:
+            for key in [k for k, v in self._done.items() if predicate(k, v)]:
+                del self._done[key]
+
 
 class FkResolver:
     """Resolves ``FkRef``s for every stream of a run.
@@ -135,6 +140,15 @@ class FkResolver:
     def get(self, ref: FkRef) -> Resolution:
         """The (cached) resolution of one reference; never raises for data problems."""
         return self._memo.get(self._key(ref), lambda: self._resolve(ref))
+
+    def forget_misses(self, table: str) -> None:
+        """Drop cached "not found" answers about ``table`` after this run inserted rows into it."""
+        def miss(key: tuple, value: Any) -> bool:
+            if len(key) < 2 or key[1] != table:
+                return False
+            return value == {} or (isinstance(value, Resolution) and value.error is not None)
+
+        self._memo.forget(miss)
 
     def id_exists(self, table: str, record_id: int) -> bool:
         """Whether ``table`` has a row with this id (cached; one GET per distinct id)."""

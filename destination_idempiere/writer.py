@@ -81,6 +81,9 @@ class StreamWriter:
     def is_full(self) -> bool:
         return len(self.buffer) >= self.capacity
 
+    def oldest_seq(self) -> float:
+        return self.buffer[0].seq if self.buffer else float("inf")
+
     def flush(self) -> None:
         """Resolve, look up, write and account for every buffered record."""
         recs, self.buffer = self.buffer, []
@@ -170,7 +173,10 @@ class StreamWriter:
             return
         if not plans:
             return
-        for res in self.run.executor.execute([op for _, op in plans]):
+        results = self.run.executor.execute([op for _, op in plans])
+        if any(r.ok and r.op.method == "POST" for r in results):
+            self.run.resolver.forget_misses(self.meta.model_name)  # new rows may be referenced by later records
+        for res in results:
             if res.ok:
                 self.run.report.add(self.stream, res.op.outcome)
             else:
