@@ -213,7 +213,7 @@ class AuthService:
                 raise _unauthorized("Missing organizationId parameter")
             response["organizationId"] = org_id
         wh_names = {name: wid for wid, (name, _org) in fx.WAREHOUSES.items()}
-        wh_names.update({value: wid for wid, value in getattr(fx, "WAREHOUSE_VALUES", {}).items()})
+        wh_names.update({value: wid for wid, value in fx.WAREHOUSE_VALUES.items()})
         warehouse_id = _resolve(params.get("warehouseId"), {0, *fx.WAREHOUSES}, wh_names, "warehouseId", response)
         if warehouse_id == -2:
             raise _unauthorized("Warehouse name not found")

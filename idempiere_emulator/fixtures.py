@@ -14,6 +14,8 @@ ORGS = {ORG_STAR: "*", ORG_HQ: "HQ", ORG_STORE: "Store"}
 WAREHOUSE_HQ = 103
 WAREHOUSE_STORE = 104
 WAREHOUSES = {WAREHOUSE_HQ: ("HQ Warehouse", ORG_HQ), WAREHOUSE_STORE: ("Store Warehouse", ORG_STORE)}
+# M_Warehouse.Value (search key); login accepts a warehouse by Name or Value (spec §1.2)
+WAREHOUSE_VALUES = {WAREHOUSE_HQ: "HQ", WAREHOUSE_STORE: "Store"}
 
 ROLE_ADMIN = 102
 ROLE_USER = 103

@@ -39,6 +39,11 @@ def test_one_step_by_names_echoes_the_resolved_ids(emulator):
     assert (body["clientId"], body["roleId"], body["organizationId"], body["warehouseId"]) == (11, 102, 11, 103)
 
 
+def test_one_step_accepts_org_and_warehouse_by_value(emulator):
+    body = login(emulator, params={"clientId": "11", "roleId": 102, "organizationId": "Store", "warehouseId": "Store"})
+    assert (body["organizationId"], body["warehouseId"]) == (12, 104) and "clientId" not in body
+
+
 def test_one_step_defaults_client_and_warehouse_and_echoes_them(emulator):
     body = login(emulator, params={"roleId": "102", "organizationId": "12"})
     assert body["clientId"] == 11 and body["warehouseId"] == 104
