@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from .options import EmulatorOptions
@@ -31,9 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     options = EmulatorOptions(**vars(args))
+    # SIGTERM (docker stop, Popen.terminate) ends like Ctrl-C, so the SQLite file is closed cleanly
+    signal.signal(signal.SIGTERM, _interrupt)
     server = EmulatorServer(options).start()
     print(f"iDempiere REST emulator listening on {server.api_url} (s2s token: {server.s2s_token})", flush=True)
     try:
