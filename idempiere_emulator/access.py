@@ -65,8 +65,10 @@ class Access:
     def data_sql(self, session: Session, table: Table, alias: str = "") -> str:
         """MRole.addAccessSQL for reads: client IN (0,<client>) plus org access (§3.4, §10.3)."""
         p = f"{alias}." if alias else ""
+        if not table.has("AD_Client_ID"):
+            return "1=1"
         parts = [f"{p}AD_Client_ID IN (0,{int(session.client_id)})"]
         orgs = self.org_ids(session)
-        if orgs is not None:
+        if orgs is not None and table.has("AD_Org_ID"):
             parts.append(f"{p}AD_Org_ID IN ({','.join(str(o) for o in orgs)})")
         return " AND ".join(parts)

@@ -115,7 +115,7 @@ class Backend:
         """Converted $filter + default IsActive + data access, as ModelHelper/Query build it (§3.4)."""
         conv = FilterConverter(table, legacy=self.options.legacy, tz=self.options.tz).convert(filter)
         parts = [f"({conv.where})"] if conv.where else []
-        if not mentions_isactive(conv.where):
+        if not mentions_isactive(conv.where) and table.has("IsActive"):
             parts.append("IsActive='Y'")
         parts.append(self.access.data_sql(session, table))
         return " AND ".join(parts), conv.params
@@ -162,8 +162,8 @@ class Backend:
             try:
                 value = int(rid)
             except ValueError:
-                if for_write:
-                    raise EmulatorError(500, "Server error", f"For input string: \"{rid}\"") from None
+                if for_write:  # PUT/DELETE: the NumberFormatException escapes -> container 500 (§7.2)
+                    raise EmulatorError(500, empty_body=True) from None
                 raise EmulatorError(400, "Request Error",
                                     f"Wrong ID {rid} is not an UU value nor a valid integer ID") from None
             if table.key is None:

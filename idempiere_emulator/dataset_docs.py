@@ -24,9 +24,9 @@ def ts(seconds: str, millis: str) -> str:
 
 def uu(n: str, salt: int) -> str:
     """SQL expression: a deterministic, per-table unique UUID-shaped string for row number ``n``."""
-    return (f"printf('%08x-%04x-4%03x-a%03x-%012x', ({n} * 2654435761 + {salt}) % 4294967296, "
+    return (f"printf('%08x-%04x-4%03x-a%03x-%06x%06x', ({n} * 2654435761 + {salt}) % 4294967296, "
             f"({n} * 40503 + {salt}) % 65536, ({n} * 2053 + {salt}) % 4096, ({n} * 1013 + {salt}) % 4096, "
-            f"({n} * 181081007 + {salt} * 104729 + 12345678901) % 281474976710656)")
+            f"({n} * 1103515245 + {salt} * 7919) % 16777216, ({n} * 134775813 + {salt}) % 16777216)")
 
 
 def _case(expr: str, values: list) -> str:

@@ -61,7 +61,7 @@ class Store:
                 self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_upd" ON "{n}"'
                                   f'(Updated, "{table.key}", AD_Client_ID, AD_Org_ID, IsActive)')
                 self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_act" ON "{n}"(IsActive, AD_Client_ID, AD_Org_ID)')
-            elif table.key:
+            elif table.key and table.has("Updated"):
                 self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_upd" ON "{n}"(Updated, "{table.key}")')
             if table.parent_link:
                 self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_parent" ON "{n}"("{table.parent_link}")')
