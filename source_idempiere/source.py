@@ -42,6 +42,7 @@ from source_idempiere.reader import CURSOR, ReadSettings
 from source_idempiere.streams import IdempiereStream
 
 DOCS_URL = "https://github.com/airbyte-idempiere/airbyte-idempiere/blob/main/docs/source.md"
+CHECK_MAX_ATTEMPTS = 3
 NO_CURSOR_STATE = {"__ab_no_cursor_state_message": True}  # what the CDK emits after a full refresh
 
 
@@ -85,14 +86,15 @@ class SourceIdempiere(AbstractSource):
             raise config_error(exc) from None
 
     @staticmethod
-    def _client(options: SourceOptions, logger: logging.Logger) -> IdempiereClient:
-        return IdempiereClient(options.connection, max_in_flight=options.num_workers, logger=logger)
+    def _client(options: SourceOptions, logger: logging.Logger, **policy: Any) -> IdempiereClient:
+        return IdempiereClient(options.connection, max_in_flight=options.num_workers, logger=logger, **policy)
 
     # ---- check --------------------------------------------------------------------------
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
         """Log in, list the readable tables, read one Updated value and verify the server time zone."""
         options = self.options(config)
-        client = self._client(options, logger)
+        # Fewer attempts than a sync: "Test connection" should answer in seconds; one blip is still tolerated.
+        client = self._client(options, logger, max_attempts=CHECK_MAX_ATTEMPTS)
         try:
             catalog = MetadataCatalog(client, workers=options.num_workers)
             selected = select_tables(catalog.list_tables(), options)
