@@ -269,7 +269,7 @@ def _require_json_type(req: Request) -> None:
 def _int_param(req: Request, name: str) -> int:
     """A JAX-RS int query param: absent = 0, not an int = Jersey's 404 with no body (spec §0)."""
     raw = req.params.get(name)
-    if raw is None or raw == "":
+    if raw is None or not raw.strip():  # Jersey's primitive extractor: blank = default value
         return 0
     if not _INT.fullmatch(raw) or not -2**31 <= int(raw) < 2**31:
         raise EmulatorError(404, empty_body=True)

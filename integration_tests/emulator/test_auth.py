@@ -202,6 +202,10 @@ def test_expired_token_gives_token_has_expired(emulator_factory):
     resp = orders(emu, token)
     assert resp.status_code == 401
     assert resp.text == '{"title":"Token has expired","status":401}'
+    # logout accepts an expired token; afterwards the revocation check (step 3) wins over expiry (step 4)
+    out = requests.post(api(emu) + "/auth/logout", json={"token": token}, timeout=10)
+    assert out.status_code == 200
+    assert orders(emu, token).json()["title"] == "Token is revoked"
 
 
 def test_unknown_paths_are_404_before_auth(emulator):

@@ -45,6 +45,8 @@ def test_page_count_is_one_when_everything_fits_and_skip_is_ignored(emulator):
     assert body["page-count"] == expected_page_count(body["row-count"], 100)
     everything = get(emulator, "/models/c_order", {"$orderby": "C_Order_ID"}).json()
     assert everything["records-size"] == 100  # omitted $top = REST_MAX_RECORDS_SIZE
+    blank = get(emulator, "/models/c_order", {"$orderby": "C_Order_ID", "$top": " "})
+    assert blank.status_code == 200 and blank.json()["records-size"] == 100  # blank int param = default
 
 
 def test_top_is_clamped_to_max_records(emulator_factory):
