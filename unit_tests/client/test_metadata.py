@@ -14,14 +14,14 @@ API = "http://erp.test/api/v1"
 
 
 @pytest.fixture(
-    params=[C_ORDER_YAML, BROKEN_YAML, PYYAML_STYLE_YAML, "lenient:" + PYYAML_STYLE_YAML],
-    ids=["plugin-style-unquoted-colon", "unquoted-multiline-description", "pyyaml-style-strict", "pyyaml-style-lenient"],
+    params=[C_ORDER_YAML, BROKEN_YAML, PYYAML_STYLE_YAML, "strict:" + PYYAML_STYLE_YAML],
+    ids=["plugin-style-unquoted-colon", "unquoted-multiline-description", "pyyaml-style", "pyyaml-style-strict-parser"],
 )
 def meta(request, monkeypatch):
     text = request.param
-    if text.startswith("lenient:"):
-        text = text[len("lenient:"):]
-        monkeypatch.setattr(metadata, "_load", metadata._lenient_load)
+    if text.startswith("strict:"):
+        text = text[len("strict:"):]
+        monkeypatch.setattr(metadata, "_lenient_load", lambda t: {})  # force the PyYAML fallback
     return parse_yaml("c_order", text)
 
 
@@ -121,3 +121,15 @@ def test_list_tables_returns_models_entries():
     with requests_mock.Mocker() as m:
         m.get(f"{API}/models", json={"models": [{"id": 259, "model-name": "c_order", "name": "Order"}]})
         assert MetadataCatalog(_client()).list_tables()[0]["model-name"] == "c_order"
+
+
+def test_a_listed_t_id_column_is_not_the_key():
+    """AD_ChangeLog has an AD_ChangeLog_ID column but a multi-column key; the YAML lists only non-keys."""
+    yaml_text = C_ORDER_YAML.replace("C_Order", "AD_ChangeLog").replace(
+        "        Line:\n", "        AD_ChangeLog_ID:\n          type: integer\n        Line:\n")
+    with requests_mock.Mocker() as m:
+        m.get(f"{API}/models/ad_changelog", json={"records": []})
+        m.get(f"{API}/models/ad_changelog/yaml", text=yaml_text)
+        meta = MetadataCatalog(_client()).get("AD_ChangeLog")
+    assert meta.key_column is None and meta.uu_column == "AD_ChangeLog_UU"
+    assert "AD_ChangeLog_ID" in meta.columns
