@@ -48,7 +48,7 @@ def seed_documents(store: Store, rows: int, seed: int) -> None:
     created_s = f"({BASE} + i * 37)"
     upd_s = (f"(CASE WHEN i BETWEEN 20 AND 149 THEN {BASE + 150 * 37 + 5} WHEN i % 10 = 3 THEN "
              f"{created_s} + 1814400 + i % 5 ELSE {created_s} + (i % 4) * 3600 + (i / 3) % 2 END)")
-    upd_ms = "(CASE WHEN i BETWEEN 20 AND 149 THEN (i * 7) % 1000 WHEN i % 10 = 3 THEN (i * 131) % 1000 " \
+    upd_ms = "(CASE WHEN i BETWEEN 20 AND 149 THEN (i % 40) * 25 WHEN i % 10 = 3 THEN (i * 131) % 1000 " \
              "ELSE (i * 389) % 1000 END)"
     st = "((i * 7 + i / 20) % 20)"
     x(f"""CREATE TEMP TABLE _o AS WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < {rows - 1})
