@@ -113,40 +113,26 @@ def stage_new_partners(staging: DuckDBCache, count: int, prefix: str) -> list[di
     This is the warehouse-side transformation of a reverse-ETL job: keep a few customers that have a
     business-partner group, give them a fresh search key and name, and keep only the columns to
     write. The group goes back as its identifier text (``C_BP_Group_ID: "Standard"``), one of the
-    FK forms destination-idempiere resolves; ``id``/``uid``/``c_bpartner_uu`` are not kept, so the
-    destination creates new rows instead of touching the originals.
+    FK forms destination-idempiere resolves. ``uid``/``c_bpartner_uu`` are not kept, so the destination
+    creates new rows instead of touching the originals; ``id`` stays because the catalog's primary key
+    is ``["id"]`` (the destination needs a key to name a record in reports, even when appending), and
+    in ``append`` mode it is never sent to the server.
 
     Returns:
         the staged rows (value, name, c_bp_group_id) in the order they will be written.
     """
-    table = f"{staging.schema_name}.c_bpartner"
+    schema = staging.schema_name
+    # One statement per call: DuckDB refuses to alter a table that the same transaction changed.
     staging.execute_sql(
-        [
-            f"CREATE OR REPLACE TABLE {staging.schema_name}.retl_pick AS "
-            f"SELECT * FROM {table} WHERE c_bp_group_id_identifier IS NOT NULL ORDER BY id LIMIT {int(count)}",
-            f"DELETE FROM {table}",
-            f"ALTER TABLE {table} ALTER COLUMN c_bp_group_id SET DATA TYPE VARCHAR",
-            f"INSERT INTO {table} BY NAME SELECT "
-            f"'{prefix}' || CAST(id AS VARCHAR) AS value, 'Reverse ETL copy of ' || name AS name, "
-            f"c_bp_group_id_identifier AS c_bp_group_id, iscustomer, isvendor, "
-            f"_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta "
-            f"FROM {staging.schema_name}.retl_pick",
-            f"DROP TABLE {staging.schema_name}.retl_pick",
-        ]
+        f"CREATE OR REPLACE TABLE {schema}.retl_staged AS SELECT "
+        f"id, '{prefix}' || CAST(id AS VARCHAR) AS value, 'Reverse ETL copy of ' || name AS name, "
+        f"c_bp_group_id_identifier AS c_bp_group_id, iscustomer, isvendor, "
+        f"_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta "
+        f"FROM {schema}.c_bpartner WHERE c_bp_group_id_identifier IS NOT NULL ORDER BY id LIMIT {int(count)}"
     )
-    keep = {"value", "name", "c_bp_group_id", "iscustomer", "isvendor", "_airbyte_raw_id",
-            "_airbyte_extracted_at", "_airbyte_meta"}
-    drop = [c for c in _columns(staging, "c_bpartner") if c not in keep]
-    staging.execute_sql([f'ALTER TABLE {table} DROP COLUMN "{c}"' for c in drop])
-    return staging.run_sql_query(f"SELECT value, name, c_bp_group_id FROM {table} ORDER BY value")
-
-
-def _columns(cache: DuckDBCache, table: str) -> list[str]:
-    rows = cache.run_sql_query(
-        "SELECT column_name FROM information_schema.columns "
-        f"WHERE table_schema = '{cache.schema_name}' AND table_name = '{table}' ORDER BY ordinal_position"
-    )
-    return [r["column_name"] for r in rows]
+    staging.execute_sql(f"DROP TABLE {schema}.c_bpartner")
+    staging.execute_sql(f"ALTER TABLE {schema}.retl_staged RENAME TO c_bpartner")
+    return staging.run_sql_query(f"SELECT value, name, c_bp_group_id FROM {schema}.c_bpartner ORDER BY value")
 
 
 class _EchoHandler(logging.Handler):
