@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import threading
 import time
@@ -93,7 +94,14 @@ class IdempiereClient:
             adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.max_in_flight, max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
+            # Read proxy/CA settings from the environment once instead of per request (that lookup cost
+            # ~3 ms per request), and keep ~/.netrc from replacing our bearer header.
+            session.proxies.update(requests.utils.get_environ_proxies(cfg.api_url))
+            session.trust_env = False
         self.session = session
+        self._verify: bool | str = cfg.verify_tls
+        if cfg.verify_tls and not session.trust_env:
+            self._verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         self.max_attempts = max(1, max_attempts)
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -330,7 +338,7 @@ class IdempiereClient:
                 self._stats["requests"] += 1
             try:
                 return self.session.request(method, url, params=params, data=data, headers=headers,
-                                            timeout=self.timeout, verify=self.cfg.verify_tls)
+                                            timeout=self.timeout, verify=self._verify)
             finally:
                 with self._stats_lock:
                     self._in_flight -= 1

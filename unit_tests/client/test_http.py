@@ -404,3 +404,11 @@ def test_a_collection_answer_without_records_is_an_error_not_an_empty_page():
         m.get(f"{API}/models/c_order", json={"row-count": 10})
         with pytest.raises(ApiError, match="Unexpected collection response"):
             _client().get_page("c_order", filter=None, orderby="C_Order_ID")
+
+
+def test_environment_proxies_are_read_once_and_netrc_is_ignored(monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.local:3128")
+    monkeypatch.setenv("NO_PROXY", "")
+    client = _client()
+    assert client.session.trust_env is False
+    assert client.session.proxies.get("http") == "http://proxy.local:3128"
