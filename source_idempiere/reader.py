@@ -81,6 +81,7 @@ class TableReader:
         self.key_kind = "integer" if meta.key_column else "string"
         self.page_size = settings.page_size
         self._clamp_noted = False
+        self.split_note = ""
 
     # ---- request building ---------------------------------------------------------------
     def _filter(self, req: PageRequest, extra: str | None = None) -> str:
@@ -173,7 +174,8 @@ class TableReader:
                 emitted_keys.update(keys)
             windows = self._split(scan, page, upper) if first else None
             first = False
-            yield Batch(rows, None if scan.done else self._state(scan.checkpoint, known_blob))
+            notes = [self.split_note] if windows else []
+            yield Batch(rows, None if scan.done else self._state(scan.checkpoint, known_blob), notes)
             if windows:
                 yield from self._read_windows(windows, upper, floor, known_blob, emitted_keys if deletes else None)
                 break
@@ -203,8 +205,8 @@ class TableReader:
             return None
         scan.upper = bounds[0]
         windows = [scan] + [IncrementalScan(lo, hi, self.page_size) for lo, hi in zip(bounds, bounds[1:])]
-        self.logger.info(f"{self.meta.model_name}: {page.row_count} rows to read, split into {len(windows)} "
-                         f"time windows read by {workers} workers")
+        self.split_note = (f"{page.row_count} rows to read, split into {len(windows)} time windows "
+                           f"read by up to {workers} workers")
         return windows
 
     def _read_windows(self, windows: list[IncrementalScan], upper: datetime, floor: datetime | None,
@@ -224,17 +226,19 @@ class TableReader:
             return job
 
         pump = StreamPump(self.settings.workers)
+        last_point = contiguous_checkpoint(checkpoints, done, upper, floor)
         with closing(pump.run([job_for(i) for i in range(len(windows))])) as items:
             for index, rows, keys, checkpoint, finished in items:
                 checkpoints[index], done[index] = checkpoint, finished
                 if emitted_keys is not None:
                     emitted_keys.update(keys)
                 if all(done):
-                    state_out = None  # the caller emits the final state
-                else:
-                    state_out = self._state(contiguous_checkpoint(checkpoints, done, upper, floor), known_blob)
-                if rows or state_out:
-                    yield Batch(rows, state_out)
+                    yield Batch(rows)  # the caller emits the final state
+                    continue
+                point = contiguous_checkpoint(checkpoints, done, upper, floor)
+                if rows or point != last_point:  # a state after every page with rows, or when the point moves
+                    last_point = point
+                    yield Batch(rows, self._state(point, known_blob))
 
     def list_keys(self) -> set[Any]:
         """Every current key (active or not), key-only pages, keyset by key (detect_deletes)."""
