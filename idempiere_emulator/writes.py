@@ -158,6 +158,10 @@ class Writer:
 
     # ---- create --------------------------------------------------------------------------
     def create(self, session: Session, table_name: str, body: Any) -> dict:
+        with self.store.lock:  # one writer at a time: the session is kept on the instance during the call
+            return self._create(session, table_name, body)
+
+    def _create(self, session: Session, table_name: str, body: Any) -> dict:
         table = self.backend.access.writable(session, table_name)
         if not isinstance(body, dict):
             raise EmulatorError(500, "Server error", "Not a JSON object")
@@ -250,6 +254,10 @@ class Writer:
 
     # ---- update --------------------------------------------------------------------------
     def update(self, session: Session, table_name: str, record_id: str, body: Any) -> dict:
+        with self.store.lock:
+            return self._update(session, table_name, record_id, body)
+
+    def _update(self, session: Session, table_name: str, record_id: str, body: Any) -> dict:
         table = self.backend.access.writable(session, table_name)
         row = self.backend.find_row(session, table, record_id, for_write=True)
         if not isinstance(body, dict):
@@ -338,6 +346,10 @@ class Writer:
 
     # ---- delete --------------------------------------------------------------------------
     def delete(self, session: Session, table_name: str, record_id: str) -> dict:
+        with self.store.lock:
+            return self._delete(session, table_name, record_id)
+
+    def _delete(self, session: Session, table_name: str, record_id: str) -> dict:
         table = self.backend.access.writable(session, table_name)
         row = self.backend.find_row(session, table, record_id, for_write=True)
         if table.is_document and row.get("Processed") == "Y":
