@@ -16,8 +16,10 @@ Literal forms by column kind (``ColumnMeta.kind``):
 What is refused (``UnsafeFilterValue``), and why — the server has **no quote escaping**:
 
 * a single quote ``'``: it would end the literal early (``'O''Brien'`` is not unescaped either, §4.6);
-* parentheses whose running depth goes negative or does not return to zero: the tokenizer counts
-  parentheses even inside quotes, so an unbalanced one swallows or splits the rest of the filter (§4.1);
+* any parenthesis, balanced or not: the tokenizer counts parentheses even inside quotes, so an unbalanced
+  one swallows or splits the rest of the filter (§4.1); and the plugin's ``convertBinaryOperator``
+  tests ``right.contains("(")`` *before* looking at quotes, so even ``'a (b)'`` is parsed as a method
+  call (``tolower(...)``) instead of a literal;
 * control characters (including tab, CR, LF) and NUL: not reproducible through URLs and logs, and a
   sign of binary garbage rather than a real key value;
 * in LIKE methods (``like_literal``): any ``(``/``)`` (the server fails with an NPE, §4.5), ``,``
@@ -25,8 +27,8 @@ What is refused (``UnsafeFilterValue``), and why — the server has **no quote e
 * in ``in (...)`` lists (``filters.F.in_``): ``,`` and any parenthesis (values are split on every comma, §4.3);
 * non-finite numbers, booleans passed for numbers, non-integral values for integer columns.
 
-Balanced parentheses, spaces, ``&``, ``%``, ``+``, non-ASCII letters are all fine inside a quoted
-``eq`` literal: requests URL-encodes them and the tokenizer only splits outside quotes.
+Spaces, ``&``, ``%``, ``+``, ``,`` and non-ASCII letters are fine inside a quoted ``eq`` literal:
+requests URL-encodes them and the tokenizer only splits outside quotes.
 """
 from __future__ import annotations
 
@@ -58,16 +60,8 @@ def unsafe_reason(value: str) -> str | None:
         return "contains a single quote (the server has no quote escaping)"
     if _CONTROL.search(value):
         return "contains a control character"
-    depth = 0
-    for ch in value:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return "contains an unbalanced ')' (parentheses are counted inside quotes)"
-    if depth:
-        return "contains an unbalanced '(' (parentheses are counted inside quotes)"
+    if "(" in value or ")" in value:
+        return "contains a parenthesis (counted inside quotes, and read as a method call)"
     return None
 
 
