@@ -22,11 +22,13 @@ import os
 import random
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InsecureRequestWarning
 
 from idempiere_client.auth import TokenManager
 from idempiere_client.config import ConnectionConfig
@@ -102,6 +104,10 @@ class IdempiereClient:
         self._verify: bool | str = cfg.verify_tls
         if cfg.verify_tls and not session.trust_env:
             self._verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        if not cfg.verify_tls:
+            # Said once here instead of one urllib3 warning per request.
+            warnings.filterwarnings("ignore", category=InsecureRequestWarning)
+            self.logger.warning("TLS certificate verification is disabled (verify_tls=false)")
         self.max_attempts = max(1, max_attempts)
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
