@@ -75,7 +75,11 @@ def classify_exception(exc: BaseException) -> Resolution | None:
     timeout): only then may a write be retried safely.
     """
     if isinstance(exc, requests.exceptions.SSLError):
-        return Resolution(Action.FAIL, "TLS error", sent=False)
+        text = str(exc).lower()
+        if "certificate" in text or "hostname" in text or "wrong version number" in text:
+            return Resolution(Action.FAIL, "TLS certificate or protocol error", sent=False)
+        # e.g. SSLEOFError from a flaky proxy: transient, and it may have happened after sending.
+        return Resolution(Action.RETRY, "TLS connection dropped")
     if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
         if _connect_failure(exc):
             return Resolution(Action.RETRY, "connection failed", sent=False)

@@ -53,10 +53,12 @@ def _wrapped(reason):
         (requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected())"), Action.RETRY, True),
         (requests.exceptions.ReadTimeout("read timeout"), Action.RETRY, True),
         (requests.exceptions.ChunkedEncodingError("truncated"), Action.RETRY, True),
-        (requests.exceptions.SSLError("bad cert"), Action.FAIL, False),
+        (requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), Action.FAIL, False),
+        (requests.exceptions.SSLError("hostname 'x' doesn't match 'y'"), Action.FAIL, False),
+        (requests.exceptions.SSLError("EOF occurred in violation of protocol (_ssl.c:2427)"), Action.RETRY, True),
     ],
     ids=["refused-never-sent", "connect-timeout-wrapped", "connect-timeout", "dropped-maybe-sent", "read-timeout",
-         "truncated", "tls"],
+         "truncated", "tls-certificate", "tls-hostname", "tls-eof-transient"],
 )
 def test_exception_policy(exc, action, sent):
     resolution = classify_exception(exc)

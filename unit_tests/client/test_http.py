@@ -179,7 +179,7 @@ def test_unreachable_host_later_is_transient():
 
 def test_tls_failure_is_a_configuration_error():
     with requests_mock.Mocker() as m:
-        m.get(f"{API}/models", exc=requests.exceptions.SSLError("certificate verify failed"))
+        m.get(f"{API}/models", exc=requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
         with pytest.raises(ConfigurationError, match="verify_tls"):
             _client().list_models()
 
