@@ -39,6 +39,7 @@ from idempiere_client.metadata import TableMeta
 
 from destination_idempiere.queries import (
     TooManyRows,
+    canonical,
     eq_or_contains,
     query_all,
     row_key_id,
@@ -220,6 +221,7 @@ class FkResolver:
             raise
         if not isinstance(row, dict):
             return {}
+        row = canonical(self._meta(table), row)
         return {"id": record_id, **{c: row.get(c) for c in IDENTIFIER_CANDIDATES if c in row}}
 
     def _select(self, table: str) -> str:

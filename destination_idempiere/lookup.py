@@ -21,7 +21,7 @@ from idempiere_client.filters import F
 from idempiere_client.metadata import TableMeta
 from idempiere_client.timeutil import ServerClock
 
-from destination_idempiere.queries import TooManyRows, eq_or_contains, query_all, same_value, with_active
+from destination_idempiere.queries import TooManyRows, canonical, eq_or_contains, query_all, same_value, with_active
 from destination_idempiere.record_mapping import KeyField, PreparedRecord
 
 CHUNK = 20  # records per OR-filter: keeps URLs well under common 8 KB limits
@@ -86,7 +86,7 @@ class RowFinder:
             if exc.status == 404:
                 return None
             raise
-        return row if isinstance(row, dict) else None
+        return canonical(self.meta, row) if isinstance(row, dict) else None
 
     def _find_by_path(self, rec: PreparedRecord) -> Found:
         try:

@@ -48,6 +48,21 @@ def with_active(meta: TableMeta, expr: str) -> str:
     return F.and_(expr, include_inactive()) if "IsActive" in meta.columns else expr
 
 
+def canonical(meta: TableMeta, row: Any) -> Any:
+    """Row keyed by exact ColumnNames: servers with ``REST_COLUMNNAME_TOLOWERCASE=Y`` send ``name`` for
+    ``Name`` (first letter lowered when there is no underscore, §2.5)."""
+    if not isinstance(row, dict):
+        return row
+    out = {}
+    for key, value in row.items():
+        if key not in meta.columns and "_" not in key and key[:1].islower():
+            exact = key[:1].upper() + key[1:]
+            if exact in meta.columns:
+                key = exact
+        out[key] = value
+    return out
+
+
 def query_all(client: Any, meta: TableMeta, filter_text: str, select: str | None = None) -> list[dict]:
     """All rows of ``filter_text`` (paged by the server's page size, at most ``MAX_PAGES`` pages).
 
@@ -59,7 +74,7 @@ def query_all(client: Any, meta: TableMeta, filter_text: str, select: str | None
     for _ in range(MAX_PAGES):
         page = client.get_page(meta.model_name, filter=filter_text, orderby=order_column(meta), select=select,
                                top=100, skip=skip)
-        rows.extend(page.records)
+        rows.extend(canonical(meta, r) for r in page.records)
         if not page.records or len(rows) >= page.row_count or not page.is_full:
             return rows
         skip = page.next_skip

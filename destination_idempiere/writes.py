@@ -194,7 +194,7 @@ class WriteExecutor:
                 return None
             raise
         if op.method == "PUT" and op.doc_action:
-            status = row.get("DocStatus") if isinstance(row, dict) else None
+            status = (row.get("DocStatus", row.get("docStatus")) if isinstance(row, dict) else None)  # §2.5 casing
             status = status.get("id") if isinstance(status, dict) else status
             if status != DOC_ACTION_RESULT.get(op.doc_action):
                 return None

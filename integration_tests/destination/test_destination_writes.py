@@ -144,3 +144,19 @@ def test_at_most_one_lookup_per_distinct_identifier(emu) -> None:
     assert {v: len(found) for v, found in lookups.items()} == {v: 1 for v in lookups}, queries
     assert sql(emu, "SELECT C_BP_Group_ID, COUNT(*) FROM C_BPartner WHERE Value LIKE 'LK-%' GROUP BY C_BP_Group_ID "
                     "ORDER BY 1") == [(103, 10), (104, 10), (105, 10)]
+
+
+def test_server_with_lower_cased_property_names_upserts_without_duplicates(emulator_factory) -> None:
+    """REST_COLUMNNAME_TOLOWERCASE=Y: rows come back as ``name``/``isActive`` (§2.5); lookups must still match."""
+    emu = emulator_factory(rows=2, tolowercase=True)
+    cat = catalog((BP, "append_dedup", ["Value"]))
+    data = [{"Value": "TL-1", "Name": "Lower", "C_BP_Group_ID": "Vendors"}, {"value": "JoeBlock", "name": "Joe Block"}]
+    _, first = write(emu, cat, [record(BP, d) for d in data])
+    _, second = write(emu, cat, [record(BP, d) for d in data])
+    assert (counts(first, BP)["inserted"], counts(first, BP)["unchanged"]) == (1, 1)
+    assert counts(second, BP)["unchanged"] == 2
+    _, gone = write(emu, catalog((BP, "soft_delete", ["Value"])), [record(BP, {"Value": "TL-1"})])
+    assert counts(gone, BP)["deactivated"] == 1
+    assert sql(emu, "SELECT Value, COUNT(*), MAX(IsActive), MAX(C_BP_Group_ID) FROM C_BPartner "
+                    "WHERE Value IN ('TL-1','JoeBlock') GROUP BY Value ORDER BY 1") == [("JoeBlock", 1, "Y", 103),
+                                                                                     ("TL-1", 1, "N", 104)]
