@@ -22,6 +22,7 @@ class Access:
     def __init__(self, store: Store, catalog: Catalog) -> None:
         self.store = store
         self.catalog = catalog
+        self._orgs: dict[tuple, list[int] | None] = {}
 
     def can_read(self, session: Session, table: Table) -> bool:
         if table.lname in fx.ROLE_DENIED_TABLES.get(session.role_id, set()):
@@ -49,6 +50,15 @@ class Access:
         return table
 
     def org_ids(self, session: Session) -> list[int] | None:
+        """Orgs the role may see, cached per data version (it runs on every request)."""
+        key = (session.role_id, session.client_id, self.store.version)
+        if key not in self._orgs:
+            if len(self._orgs) > 64:
+                self._orgs.clear()
+            self._orgs[key] = self._org_ids(session)
+        return self._orgs[key]
+
+    def _org_ids(self, session: Session) -> list[int] | None:
         """Orgs the role may see (AD_Role_OrgAccess), or None when it sees every org of the client."""
         role = self.store.query("SELECT IsAccessAllOrgs FROM AD_Role WHERE AD_Role_ID=?", (session.role_id,))
         if role and role[0][0] == "Y":

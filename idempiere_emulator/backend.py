@@ -135,7 +135,7 @@ class Backend:
             raise EmulatorError(500, "GET Error", "ERROR: OFFSET must not be negative")
         try:
             with self.store.lock:
-                count = self.store.query(f'SELECT COUNT(*) FROM "{t.name}" WHERE {where}', params)[0][0]
+                count = self.store.count(t.name, where, params)
                 order = order_by(t, orderby) or scrambled_order(t, filter or "", count)
                 sql = f'SELECT * FROM "{t.name}" WHERE {where} ORDER BY {order}'
                 if limit > 0:

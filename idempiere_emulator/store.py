@@ -28,6 +28,8 @@ class Store:
         self.lock = threading.RLock()
         self._savepoint = 0
         self._next_ids: dict[str, int] = {}
+        self.version = 0  # bumped by every write: keys the count/access caches
+        self._counts: dict[tuple, int] = {}
         c = self.conn
         c.execute("PRAGMA case_sensitive_like = ON")  # LIKE is case-sensitive on PostgreSQL (§4.5)
         c.execute("PRAGMA synchronous = OFF")
@@ -88,7 +90,21 @@ class Store:
     # ---- statements ---------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self.lock:
+            if not sql.lstrip()[:7].upper() in ("SELECT ", "EXPLAIN", "WITH RE"):
+                self.version += 1  # raw SQL from tests may write
             return self.conn.execute(sql, tuple(params)).fetchall()
+
+    def count(self, table: str, where: str, params: Sequence[Any]) -> int:
+        """COUNT(*) with a small cache keyed by the data version: offset paging repeats the same count."""
+        with self.lock:
+            key = (table, where, tuple(params), self.version)
+            n = self._counts.get(key)
+            if n is None:
+                if len(self._counts) > 512:
+                    self._counts.clear()
+                n = self.conn.execute(f'SELECT COUNT(*) FROM "{table}" WHERE {where}', tuple(params)).fetchone()[0]
+                self._counts[key] = n
+            return n
 
     def query_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
         with self.lock:
@@ -99,17 +115,20 @@ class Store:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one write statement; returns the affected row count."""
         with self.lock:
+            self.version += 1
             return self.conn.execute(sql, tuple(params)).rowcount
 
     def insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         cols = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
         with self.lock:
+            self.version += 1
             self.conn.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         cols = list(values)
         with self.lock:
+            self.version += 1
             cur = self.conn.execute(
                 f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
                 f'VALUES ({", ".join("?" for _ in cols)})', [values[c] for c in cols])
@@ -139,6 +158,7 @@ class Store:
             try:
                 yield
             except BaseException:
+                self.version += 1
                 self.conn.execute(f"ROLLBACK TO {name}")
                 self.conn.execute(f"RELEASE {name}")
                 raise
