@@ -53,8 +53,8 @@ def _is_single_group(expr: str) -> bool:
     return depth == 0
 
 
-def _is_compound(expr: str) -> bool:
-    """True when ``expr`` has a top-level ``and``/``or`` (outside quotes and parentheses)."""
+def _top_level_words(expr: str) -> set[str]:
+    """The ``and``/``or`` keywords of ``expr`` outside quotes and parentheses (lower-cased)."""
     depth, in_quote = 0, False
     tokens: list[str] = []
     current = []
@@ -71,7 +71,7 @@ def _is_compound(expr: str) -> bool:
         else:
             current.append(ch)
     tokens.append("".join(current))
-    return any(t.lower() in ("and", "or") for t in tokens)
+    return {t.lower() for t in tokens if t.lower() in ("and", "or")}
 
 
 class F:
@@ -150,7 +150,11 @@ class F:
             raise ValueError(f"'{word}' needs at least one expression")
         if len(items) == 1:
             return items[0]
-        return f" {word} ".join(F.group(p) if _is_compound(p) else p for p in items)
+        # An "and" part inside "and" needs no group; anything with an "or", or any compound inside
+        # "or", is grouped so precedence never surprises a reader (AND binds tighter, §4.2).
+        return f" {word} ".join(
+            F.group(p) if (_top_level_words(p) - ({"and"} if word == "and" else set())) else p for p in items
+        )
 
     @staticmethod
     def and_(*parts: str) -> str:
