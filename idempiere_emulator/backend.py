@@ -245,7 +245,9 @@ class Backend:
                 f'ORDER BY {scrambled_order(t, "touch")} LIMIT ?)', (now, limit))
 
     def insert_raw(self, table: str, rows: list[dict]) -> list[int]:
-        return self.writer.insert_raw(self._control_table(table), rows)
+        from .raw_rows import insert_raw
+        with self.store.lock:
+            return insert_raw(self.writer, self._control_table(table), rows)
 
     def hard_delete(self, table: str, ids: list[int]) -> int:
         t = self._control_table(table)

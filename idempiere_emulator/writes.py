@@ -5,7 +5,6 @@ import sqlite3
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from . import fixtures as fx
 from .catalog import DT, Column, Table
 from .clock import now_text, today_text
 from .documents import Documents
@@ -366,46 +365,3 @@ class Writer:
         self.store.execute(f'DELETE FROM "{table.name}" WHERE "{keycol}"=?', (row[keycol],))
         if table.parent_link:
             self.docs.after_line_change(table.name, row.get(table.parent_link))
-
-    # ---- control plane -------------------------------------------------------------------
-    def insert_raw(self, table: Table, rows: list[dict]) -> list[Any]:
-        """Raw inserts for tests: FK ints, list codes, Y/N or bools, ISO datetimes; standard columns defaulted."""
-        ids = []
-        with self.store.transaction():
-            for raw in rows:
-                values: dict[str, Any] = {}
-                for col in table.columns:
-                    if col.mandatory and col.default and not col.default.startswith("@"):
-                        values[col.name] = self._default(Session(fx.CLIENT_ID, fx.USER_SUPER, 0, fx.ORG_HQ), col)
-                now = now_text()
-                values.update({"AD_Client_ID": fx.CLIENT_ID, "AD_Org_ID": fx.ORG_HQ, "IsActive": "Y", "Created": now,
-                               "Updated": now, "CreatedBy": fx.USER_SUPER, "UpdatedBy": fx.USER_SUPER})
-                for name, v in raw.items():
-                    col = table.column(name)
-                    if col is None:
-                        raise EmulatorError(400, "Bad request", f"Column {name} does not exist")
-                    values[col.name] = self._raw_value(col, v)
-                if table.key and values.get(table.key) is None:
-                    values[table.key] = self.store.next_id(table)
-                if table.uu_column and not values.get(table.uu_column):
-                    values[table.uu_column] = str(uuid.uuid4())
-                rowid = self.store.insert(table.name, values)
-                ids.append(values[table.key] if table.key else rowid)
-        return ids
-
-    def _raw_value(self, col: Column, v: Any) -> Any:
-        if v is None:
-            return None
-        if col.dt == DT.YESNO:
-            return "Y" if v is True or v in ("Y", "true") else "N"
-        if col.dt == DT.DATETIME and isinstance(v, str) and "T" in v:
-            legacy, self.values.legacy = self.values.legacy, False
-            try:
-                return self.values.datetime(v if v[-1] == "Z" or "+" in v[10:] or "-" in v[10:] else v + "Z")
-            finally:
-                self.values.legacy = legacy
-        if col.dt == DT.DATETIME and isinstance(v, str) and len(v) == 19:
-            return v + ".000"
-        if isinstance(v, bool):
-            return "Y" if v else "N"
-        return v
