@@ -150,11 +150,9 @@ class F:
             raise ValueError(f"'{word}' needs at least one expression")
         if len(items) == 1:
             return items[0]
-        # An "and" part inside "and" needs no group; anything with an "or", or any compound inside
-        # "or", is grouped so precedence never surprises a reader (AND binds tighter, §4.2).
-        return f" {word} ".join(
-            F.group(p) if (_top_level_words(p) - ({"and"} if word == "and" else set())) else p for p in items
-        )
+        # Every compound part is grouped, so precedence never surprises a reader (AND binds tighter,
+        # §4.2). The exact text is part of the contract: consumers' tests pin it.
+        return f" {word} ".join(F.group(p) if _top_level_words(p) else p for p in items)
 
     @staticmethod
     def and_(*parts: str) -> str:

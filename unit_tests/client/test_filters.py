@@ -28,7 +28,7 @@ UTC = timezone.utc
         (F.and_("A eq 1", "(B eq 2 or C eq 3)"), "A eq 1 and (B eq 2 or C eq 3)"),
         (F.and_("A in (1,2)", "B eq 'x y'"), "A in (1,2) and B eq 'x y'"),
         (F.and_("A eq 'and or'", "B eq 2"), "A eq 'and or' and B eq 2"),
-        (F.and_("A eq 1 and B eq 2", "C eq 3"), "A eq 1 and B eq 2 and C eq 3"),
+        (F.and_("A eq 1 and B eq 2", "C eq 3"), "(A eq 1 and B eq 2) and C eq 3"),
         (F.or_("A eq 1 and B eq 2", "C eq 3"), "(A eq 1 and B eq 2) or C eq 3"),
         (F.and_("A eq 1"), "A eq 1"),
         (F.and_("", "A eq 1"), "A eq 1"),
@@ -39,7 +39,7 @@ UTC = timezone.utc
     ],
     ids=[
         "eq-int", "neq-null", "is-null", "not-null", "ge-timestamp", "in-ints", "in-strings", "and", "or",
-        "and-groups-or", "already-grouped", "in-not-grouped", "quoted-keywords-not-grouped", "and-in-and-flat",
+        "and-groups-or", "already-grouped", "in-not-grouped", "quoted-keywords-not-grouped", "and-in-and-grouped",
         "and-in-or-grouped", "single-part",
         "empty-parts-dropped", "tolower-left", "contains", "not-startswith", "include-inactive",
     ],
