@@ -21,7 +21,6 @@ from idempiere_client.timeutil import ServerClock, instant_rfc3339
 from idempiere_client.type_map import FK_MODES, IDENTIFIER_SUFFIX
 
 Setter = Callable[[dict, Any], None]
-_DROP = frozenset({"model-name"})
 
 
 def to_property_name(column: str) -> str:
@@ -104,21 +103,57 @@ class RecordConverter:
         self.meta = meta
         self.fk_mode = fk_mode
         self.clock = clock
+        # Hot path layout: most values are copied as they are, so only columns that need work get a
+        # setter; string-like columns only need work when the value is not a str (JSON columns).
         setters: dict[str, Setter] = {}
+        texty: set[str] = set()
         for col in meta.columns.values():
+            variant = to_property_name(col.name)
+            if col.kind in _PASS_KINDS[fk_mode]:
+                if variant != col.name:
+                    setters[variant] = _renamer(col.name)
+                continue
+            if col.kind in _TEXT_KINDS or (col.kind == "other" and fk_mode == "flatten"):
+                texty.add(col.name)
+                if variant != col.name:
+                    setters[variant] = _make_setter(col, fk_mode, clock)
+                continue
             setter = _make_setter(col, fk_mode, clock)
             setters[col.name] = setter
-            setters.setdefault(to_property_name(col.name), setter)
+            setters.setdefault(variant, setter)
+        setters["model-name"] = _drop
         self._setters = setters
+        self._texty = frozenset(texty)
 
     def convert(self, record: dict[str, Any]) -> dict[str, Any]:
         """Return the Airbyte row for one server record (input is not modified)."""
         out: dict[str, Any] = {}
         setters = self._setters
+        texty = self._texty
         for key, value in record.items():
             setter = setters.get(key)
             if setter is not None:
                 setter(out, value)
-            elif key not in _DROP:
+            elif key in texty and value.__class__ is not str and value is not None:
+                out[key] = _json_text(value)
+            else:
                 out[key] = value
         return out
+
+
+_PASS_KINDS = {
+    "flatten": frozenset({"integer", "number", "boolean", "date"}),
+    "object": frozenset({"integer", "number", "boolean", "date", "fk", "list", "location", "image", "other"}),
+}
+_TEXT_KINDS = frozenset({"string", "binary", "time"})
+
+
+def _drop(out: dict, value: Any) -> None:
+    return None
+
+
+def _renamer(name: str) -> Setter:
+    def rename(out: dict, value: Any) -> None:
+        out[name] = value
+
+    return rename
