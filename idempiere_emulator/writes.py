@@ -72,6 +72,7 @@ class Writer:
     def save_location(self, location_id: int | None, body: dict) -> int:
         """Location objects create/update a C_Location immediately (§7.1)."""
         session = self._session
+        self._check_fields(self.catalog.get("C_Location"), body)  # a read Location object is not a body
         if location_id:
             self._update_row(session, self.catalog.get("C_Location"), {"C_Location_ID": location_id}, body,
                              title="Update error")
