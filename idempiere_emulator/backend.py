@@ -88,9 +88,7 @@ class Backend:
         out = []
         for r in rows:
             t = self.catalog.get(r["TableName"])
-            if t is None or not self.access.can_read(session, t) and t.lname != "ad_table":
-                continue
-            if t.lname == "ad_table" and not self.access.can_read(session, t):
+            if t is None or not self.access.can_read(session, t):
                 continue
             entry: dict[str, Any] = {"id": r["AD_Table_ID"]}
             if r.get("AD_Table_UU"):
