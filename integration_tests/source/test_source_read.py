@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 import threading
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -65,7 +66,6 @@ def test_second_incremental_read_returns_only_changed_rows_plus_lookback(emulato
     second = run_read(cfg, ["c_order"], state=state)
     got = {r["id"] for r in records(second, "c_order")}
     # the look-back re-reads whatever the DB holds within 60 s before the saved cursor
-    from datetime import datetime, timedelta
     floor = (datetime.fromisoformat(cursor.replace("Z", "")) - timedelta(seconds=60)).strftime("%Y-%m-%d %H:%M:%S")
     lookback = {k for k, (u,) in db_rows(emu, "C_Order", "C_Order_ID", "Updated").items() if u >= floor}
     assert got == touched | new_ids | lookback
@@ -86,6 +86,9 @@ def test_no_loss_under_concurrent_edits(emulator_factory, legacy):
             ids = [r[0] for r in emu.backend.sql("SELECT C_Order_ID FROM C_Order")]
             emu.backend.touch("C_Order", ids=rnd.sample(ids, 3))
             emu.backend.insert_raw("C_Order", [{"DocumentNo": f"LIVE-{rnd.randint(0, 10**9)}"}])
+            # a long transaction committing late: Updated lies behind the cursor (the look-back's job)
+            late = (datetime.now(timezone.utc) - timedelta(seconds=rnd.randint(1, 30))).isoformat()
+            emu.backend.insert_raw("C_Order", [{"DocumentNo": f"LATE-{rnd.randint(0, 10**9)}", "Updated": late}])
             gone = rnd.choice(ids)
             emu.backend.hard_delete("C_Order", [gone])
             deleted.add(gone)
