@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from idempiere_client.errors import ConfigurationError
 from idempiere_client.filters import F, include_inactive, orderby, time_window
 from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta
@@ -125,8 +126,14 @@ class TableReader:
         upper = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
         floor = None
         value = (state or {}).get(CURSOR)
-        if isinstance(value, str) and value:
-            floor = parse_rfc3339(value).replace(microsecond=0)
+        if value not in (None, ""):
+            try:
+                floor = parse_rfc3339(str(value)).replace(microsecond=0)
+            except ValueError:
+                raise ConfigurationError(
+                    f"The saved state of stream {self.meta.model_name} has Updated={value!r}, which is not an "
+                    "RFC 3339 timestamp. Reset the stream (or fix the state) to continue."
+                ) from None
             lower: datetime | None = floor - timedelta(seconds=self.settings.lookback_seconds)
         else:
             lower = self.settings.start_date.replace(microsecond=0) if self.settings.start_date else None

@@ -177,3 +177,15 @@ def test_closing_a_windowed_read_stops_its_workers():
     import time
     time.sleep(0.3)
     assert len(client.calls) == calls and calls < 200
+
+
+def test_unreadable_state_cursor_is_a_config_error():
+    import pytest
+
+    from idempiere_client.errors import ConfigurationError
+
+    reader = TableReader(FakeClient(rows(3)), order_meta(), ServerClock("UTC"), settings())
+    with pytest.raises(ConfigurationError, match="Reset the stream"):
+        run(reader, {"Updated": "last tuesday"})
+    lower, _, floor = reader.bounds({"Updated": "2026-11-20 10:00:00"}, now=NOW)  # tolerant of a space
+    assert floor == T0 and lower == T0 - timedelta(seconds=300)
