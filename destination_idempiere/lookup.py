@@ -55,11 +55,11 @@ class RowFinder:
         self.workers = max(1, workers)
         self.logger = logger
         roles = [k.role for k in key_fields]
-        self.by_path = roles in (["id"], ["uid"])
+        self.by_path = bool(roles) and set(roles) <= {"id", "uid"}  # the first one addresses the row
 
     def find(self, recs: list[PreparedRecord]) -> dict[int, Found]:
         """Existing row (or error) per record ``seq``."""
-        if self.by_path:
+        if self.by_path:  # (records without id/uid -- new rows -- only exist with such keys)
             results = self._map(self._find_by_path, recs)
             return {r.seq: f for r, f in zip(recs, results)}
         out: dict[int, Found] = {}
@@ -90,7 +90,9 @@ class RowFinder:
 
     def _find_by_path(self, rec: PreparedRecord) -> Found:
         try:
-            if self.key_fields[0].role == "id":
+            if rec.new_row:
+                row = self._get(rec.uu) if rec.uu and self.meta.uu_column else None  # inserted by an earlier run?
+            elif self.key_fields[0].role == "id":
                 row = self._get(int(rec.record_id))
                 if row is None and rec.uu and self.meta.uu_column:
                     row = self._get(rec.uu)  # inserted by an earlier run of this destination (new id, same UU)

@@ -64,6 +64,12 @@ class PreparedRecord:
     record_id: int | None = None
     record_uid: str | None = None
     uu: str | None = None
+    new_row: bool = False  # upsert keyed by id/uid without one: a row the warehouse has not seen an id for
+
+    @property
+    def group_key(self) -> Any:
+        """What makes two records "the same row" within a run (key, else the content UUID)."""
+        return repr(self.key) if self.key is not None else self.uu
 
 
 def deterministic_uu(stream: str, key: tuple) -> str:
@@ -82,17 +88,20 @@ class RecordMapper:
         ctx: date-time conventions of the server generation.
         deterministic_uu: derive ``<Table>_UU`` from the key (upsert modes); random otherwise.
         logger: the dropped-field note is logged once per stream (and once more per new field).
+        keyless_inserts: with an ``id``/``uid`` key, a record without one is a new row (upsert mode);
+            its ``<Table>_UU`` is then derived from its content, so rerunning the same input finds it.
 
     Raises:
         RecordRejected: never from ``__init__``; ValueError when a key field is not a column.
     """
 
     def __init__(self, meta: TableMeta, stream: str, key_names: list[str], ctx: WriteContext,
-                 deterministic_uu: bool, logger: logging.Logger):
+                 deterministic_uu: bool, logger: logging.Logger, keyless_inserts: bool = False):
         self.meta = meta
         self.stream = stream
         self.ctx = ctx
         self.deterministic = deterministic_uu
+        self.keyless_inserts = keyless_inserts
         self.logger = logger
         self.key_fields = [self._key_field(name) for name in key_names]
         self._logged_drops: set[str] = set()
@@ -163,6 +172,10 @@ class RecordMapper:
                 rec.uu = rec.record_uid  # keep the source row's UUID when it is the key
             elif self.deterministic and rec.key is not None:
                 rec.uu = deterministic_uu(self.stream, rec.key)
+            elif self.deterministic and rec.new_row:
+                content = sorted([*((k, v) for k, v in rec.values.items()),
+                                  *((k, r.describe()) for k, r in rec.fk_refs.items())], key=lambda kv: kv[0])
+                rec.uu = deterministic_uu(self.stream, ("content", *content))
             else:
                 rec.uu = str(uuid.uuid4())
         return rec
@@ -216,6 +229,10 @@ class RecordMapper:
 
     def _key(self, rec: PreparedRecord) -> tuple | None:
         if not self.key_fields:
+            return None
+        if (self.keyless_inserts and all(k.role in ("id", "uid") for k in self.key_fields)
+                and rec.record_id is None and rec.record_uid is None):
+            rec.new_row = True
             return None
         out = []
         for kf in self.key_fields:

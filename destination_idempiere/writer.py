@@ -59,13 +59,13 @@ class StreamWriter:
         self.meta = meta
         self.mode = mode
         self.mapper = RecordMapper(meta, stream, key_names, run.ctx, deterministic_uu=mode != "append",
-                                   logger=run.logger)
+                                   logger=run.logger, keyless_inserts=mode == "append_dedup")
         self.finder = RowFinder(run.client, meta, self.mapper.key_fields, run.ctx.clock, run.options.num_workers,
                                 run.logger)
         self.doc_action = run.options.doc_action.get(meta.model_name) or run.options.doc_action.get(stream.lower())
         self.buffer: list[PreparedRecord] = []
         self.capacity = run.options.batch_size * run.options.num_workers
-        self._dry_inserted: set[tuple] = set()
+        self._dry_inserted: set[Any] = set()
 
     # ---- lifecycle -------------------------------------------------------------------------------
     def add(self, seq: int, data: dict[str, Any]) -> None:
@@ -139,7 +139,7 @@ class StreamWriter:
         rounds: list[list[PreparedRecord]] = []
         seen: list[set] = []
         for rec in recs:
-            key = repr(rec.key)
+            key = rec.group_key
             for i, keys in enumerate(seen):
                 if key not in keys:
                     keys.add(key)
@@ -167,7 +167,7 @@ class StreamWriter:
         if self.run.options.dry_run:
             for rec, op in plans:
                 if op.method == "POST":
-                    self._dry_inserted.add(repr(rec.key))
+                    self._dry_inserted.add(rec.group_key)
                 self.run.report.add(self.stream, "would_" + {"inserted": "insert", "updated": "update",
                                                              "deactivated": "deactivate"}[op.outcome])
             return
@@ -184,7 +184,7 @@ class StreamWriter:
 
     def _plan(self, rec: PreparedRecord, row: dict | None) -> WriteOp | None:
         """The write for one looked-up record, or None (unchanged / rejected / nothing to do)."""
-        if row is None and self.run.options.dry_run and repr(rec.key) in self._dry_inserted:
+        if row is None and self.run.options.dry_run and rec.group_key in self._dry_inserted:
             return self._dry_update(rec)  # dry run: an earlier record of this run would have inserted it
         if self.mode == "soft_delete":
             if row is None or row_value(row, "IsActive") is False:

@@ -160,3 +160,16 @@ def test_server_with_lower_cased_property_names_upserts_without_duplicates(emula
     assert sql(emu, "SELECT Value, COUNT(*), MAX(IsActive), MAX(C_BP_Group_ID) FROM C_BPartner "
                     "WHERE Value IN ('TL-1','JoeBlock') GROUP BY Value ORDER BY 1") == [("JoeBlock", 1, "Y", 103),
                                                                                      ("TL-1", 1, "N", 104)]
+
+
+def test_upsert_keyed_by_id_inserts_rows_without_an_id_once_and_updates_rows_with_one(emu) -> None:
+    """The source's primary key is ``id``; new warehouse rows have none (e.g. PyAirbyte ``merge``)."""
+    cat = catalog((BP, "append_dedup", ["id"]))
+    data = [{"id": 118, "Value": "JoeBlock", "Name": "Joe Block", "Name2": "by id"},
+            {"id": None, "Value": "ID-NEW", "Name": "New without id", "C_BP_Group_ID": "Staff"}]
+    _, first = write(emu, cat, [record(BP, d) for d in data])
+    _, second = write(emu, cat, [record(BP, d) for d in data])
+    assert (counts(first, BP)["updated"], counts(first, BP)["inserted"]) == (1, 1)
+    assert counts(second, BP)["unchanged"] == 2
+    assert sql(emu, "SELECT COUNT(*) FROM C_BPartner WHERE Value='ID-NEW'") == [(1,)]
+    assert sql(emu, "SELECT Name2 FROM C_BPartner WHERE C_BPartner_ID=118") == [("by id",)]

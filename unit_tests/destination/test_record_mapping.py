@@ -88,3 +88,13 @@ def test_id_key_and_key_column_alias() -> None:
 def test_unknown_key_field_is_a_configuration_problem() -> None:
     with pytest.raises(ValueError, match="primary key field 'Colour'"):
         mapper(keys=("Colour",))
+
+
+def test_upsert_on_id_without_an_id_is_a_new_row_with_a_content_uuid() -> None:
+    m = RecordMapper(bpartner_meta(), "c_bpartner", ["id"], CTX, True, logging.getLogger("t"), keyless_inserts=True)
+    a = m.prepare(1, {"id": None, "Value": "NEW", "Name": "New"})
+    b = m.prepare(2, {"Value": "NEW", "name": "New"})
+    c = m.prepare(3, {"Value": "NEW", "Name": "Other"})
+    assert a.new_row and a.key is None and a.uu == b.uu != c.uu
+    with pytest.raises(RecordRejected, match="primary key field 'id' is empty"):
+        mapper(keys=("id",)).prepare(4, {"Value": "NEW"})  # update/soft delete: nothing to match
