@@ -48,9 +48,11 @@ class StreamPump:
     and is re-raised in the consumer's thread after the other jobs are cancelled.
     """
 
-    def __init__(self, max_parallel: int, max_queued_batches: int = 64) -> None:
+    def __init__(self, max_parallel: int, max_queued_batches: int | None = None) -> None:
         self.max_parallel = max(1, max_parallel)
-        self.max_queued_batches = max(1, max_queued_batches)
+        # Two pages per producer keep every worker busy while bounding memory to a few pages per job,
+        # so peak memory does not grow with the table size (bench scenario 2).
+        self.max_queued_batches = max(1, max_queued_batches or 2 * self.max_parallel)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Any]:
         job_list = list(jobs)
