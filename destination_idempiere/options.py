@@ -57,7 +57,7 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
         "type": "boolean",
         "title": "Dry run",
         "description": "Validate and resolve everything (lookups only), write nothing, emit no state, and report "
-        "how many records would be inserted, updated and rejected.",
+        "how many records would be inserted, updated and rejected. A dry run never stops at a rejection.",
         "default": False,
         "order": 14,
     },

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 _MAX_LOGGED = 50  # after this many, rejections are only counted and written to the file
+_SECRET_HINTS = ("password", "secret", "token")  # e.g. AD_User.Password: never copied into the reject file
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return str(value)
+
+
+def _redacted(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: ("****" if any(h in str(k).lower() for h in _SECRET_HINTS) and v is not None else v)
+            for k, v in record.items()}
 
 
 class RejectLog:
@@ -83,7 +89,7 @@ class RejectLog:
                 self.first = rejected
             if self._file is not None:
                 line = {"stream": rejected.stream, "key": rejected.key, "reason": rejected.reason,
-                        "record": rejected.record}
+                        "record": _redacted(rejected.record)}
                 if self.dry_run:
                     line["dry_run"] = True
                 self._file.write(json.dumps(line, default=_json_default, ensure_ascii=False) + "\n")
