@@ -124,8 +124,10 @@ def test_doc_action_completes_written_documents_and_failures_are_rejections(emul
     assert counts(again, "c_order")["unchanged"] == 1  # already completed: no second doc-action
 
 
-def test_legacy_server_in_another_time_zone_gets_its_wall_clock(emulator_factory) -> None:
-    emu = emulator_factory(rows=3, legacy=True, tz="Europe/Berlin")
+@pytest.mark.parametrize("legacy", GENERATIONS, ids=GENERATION_IDS)
+def test_server_in_another_time_zone_stores_the_same_instant(emulator_factory, legacy) -> None:
+    """Old servers read a fake-Z wall clock, new ones an instant; the destination detects which (§13)."""
+    emu = emulator_factory(rows=3, legacy=legacy, tz="Europe/Berlin")
     rows = [record("ad_user", {"Name": "Clock", "Value": "clock", "LastContact": "2024-05-01T10:00:00Z"})]
     _, dest = write(emu, catalog(("ad_user", "append_dedup", ["Value"])), rows, server_timezone="Europe/Berlin")
     assert counts(dest, "ad_user")["inserted"] == 1
