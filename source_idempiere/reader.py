@@ -37,6 +37,7 @@ from source_idempiere.deletes import KEYS_STATE_KEY, decode_keys, encode_keys, v
 CURSOR = "Updated"
 SPLIT_MIN_PAGES = 8  # split a table into parallel time windows only above this many pages
 WINDOWS_PER_WORKER = 4  # more windows than workers balances uneven time distributions
+MIN_PAGES_PER_WINDOW = 4
 
 
 @dataclass
@@ -207,7 +208,10 @@ class TableReader:
         if (getattr(page, "row_count", 0) or 0) <= SPLIT_MIN_PAGES * self.page_size:
             return None
         start = scan.position + timedelta(seconds=1)  # the first scan finishes the second it is in
-        bounds = split_bounds(start, upper, workers * WINDOWS_PER_WORKER)
+        pages = page.row_count // max(1, self.page_size)
+        # every window ends with one short page, so keep windows a few pages long
+        parts = min(workers * WINDOWS_PER_WORKER, max(workers, pages // MIN_PAGES_PER_WINDOW))
+        bounds = split_bounds(start, upper, parts)
         if len(bounds) < 3:
             return None
         scan.upper = bounds[0]
