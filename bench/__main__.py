@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": platform.platform(),
             "cpus": os.cpu_count(), "python": platform.python_version(), "quick": args.quick,
             "sizes": {k: v for k, v in vars(sizes).items()}, "total_s": round(time.perf_counter() - started, 1),
+            "seeding_s": ctx.shared.get("seeding", {}) or "all seeded databases came from bench/out/cache",
             "note": "absolute figures are for this machine only; ratios are taken within one run"}
     json_path = Path(args.json)
     write_json(json_path, results, meta)

@@ -56,12 +56,20 @@ def configure(catalog: dict[str, Any], streams: list[str], mode: str = "incremen
     return {"streams": configured}
 
 
+_CATALOGS: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+
+
 def prepare_read(emu: Emulator, name: str, tables: list[str], mode: str = "incremental",
                  **options: Any) -> tuple[Path, Path]:
-    """Write config + configured catalog for a read of ``tables``; returns their paths."""
+    """Write config + configured catalog for a read of ``tables``; returns their paths.
+
+    Discovery runs once per emulator and table set (a process start costs seconds on a loaded machine).
+    """
     config_path = write_json(OUT / f"{name}.config.json", source_config(emu, tables, **options))
-    catalog = discover(config_path)
-    catalog_path = write_json(OUT / f"{name}.catalog.json", configure(catalog, tables, mode))
+    key = (emu.base_url, tuple(sorted(tables)))
+    if key not in _CATALOGS:
+        _CATALOGS[key] = discover(config_path)
+    catalog_path = write_json(OUT / f"{name}.catalog.json", configure(_CATALOGS[key], tables, mode))
     return config_path, catalog_path
 
 

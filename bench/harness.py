@@ -184,8 +184,11 @@ class Emulator:
     """
 
     def __init__(self, *, rows: int = 200, latency_ms: int = 0, dictionary: str | None = None,
-                 extra: Sequence[str] = (), timeout_s: float = 600.0, name: str = "emulator") -> None:
+                 db: Path | None = None, extra: Sequence[str] = (), timeout_s: float = 600.0,
+                 name: str = "emulator") -> None:
         self.args = [PYTHON, "-m", "idempiere_emulator", "--host", "127.0.0.1", "--port", "0", "--rows", str(rows)]
+        if db is not None:
+            self.args += ["--db", str(db)]
         if latency_ms:
             self.args += ["--latency-ms", str(latency_ms)]
         if dictionary:
