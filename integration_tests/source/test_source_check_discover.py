@@ -46,7 +46,7 @@ def test_check_fails_with_actionable_message(emulator, creds, needle):
 
 
 def test_check_fails_for_unreachable_server():
-    out = check({"base_url": "http://127.0.0.1:9", "credentials": {"auth_type": "token", "token": "x.y.z"}})
+    out = check({"base_url": "http://127.0.0.1:9", "credentials": {"auth_type": "token", "token": "an.unreachable.token"}})
     assert out.errors or status(out).status == Status.FAILED
 
 
