@@ -34,7 +34,7 @@ def test_check_succeeds_with_valid_credentials(emulator, password):
 
 @pytest.mark.parametrize(
     "creds, needle",
-    [({**PASSWORD_CREDENTIALS, "password": "wrong"}, ""), ({**PASSWORD_CREDENTIALS, "role": "No Such Role"}, "role")],
+    [({**PASSWORD_CREDENTIALS, "password": "wrong"}, "password"), ({**PASSWORD_CREDENTIALS, "role": "No Such Role"}, "role")],
     ids=["wrong-password", "unknown-role"],
 )
 def test_check_fails_with_actionable_message(emulator, creds, needle):
