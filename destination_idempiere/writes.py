@@ -22,7 +22,9 @@ from destination_idempiere.record_mapping import PreparedRecord
 MAX_ROUNDS = 8
 BACKOFF_BASE = 0.2
 BACKOFF_CAP = 5.0
-TRANSIENT_ITEM_STATUSES = frozenset({408, 502, 503, 504})
+# Items answered with these were not applied or may be: checked, then resent. 401: batch items are dispatched
+# one by one with the caller's token (§9), so a token that expires during a long batch fails the rest.
+TRANSIENT_ITEM_STATUSES = frozenset({401, 408, 429, 502, 503, 504})
 # DocStatus a document has after a successful action (used to check an uncertain doc-action write)
 DOC_ACTION_RESULT = {"CO": "CO", "CL": "CL", "VO": "VO", "AP": "AP", "PR": "IP", "RE": "IP", "RC": "RE",
                      "RA": "RE", "RJ": "NA"}

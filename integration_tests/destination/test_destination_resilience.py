@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -135,3 +136,24 @@ def test_server_in_another_time_zone_stores_the_same_instant(emulator_factory, l
     assert str(stored).startswith("2024-05-01 10:00:00")  # the emulator stores UTC
     _, again = write(emu, catalog(("ad_user", "append_dedup", ["Value"])), rows, server_timezone="Europe/Berlin")
     assert counts(again, "ad_user")["unchanged"] == 1
+
+
+@pytest.mark.parametrize("legacy", GENERATIONS, ids=GENERATION_IDS)
+def test_tokens_expiring_during_the_run_lose_and_duplicate_nothing(emulator_factory, legacy) -> None:
+    """Batch items are dispatched with the caller's token (§9): an item answered 401 is resent, not rejected."""
+    emu = emulator_factory(rows=3, legacy=legacy, token_ttl=1, latency_ms=5)
+    cfg = {"credentials": {"auth_type": "password", "username": "GardenAdmin", "password": "GardenAdmin",
+                           "client": "GardenWorld", "role": "GardenWorld Admin", "organization": "HQ"}}
+    messages = [record(BP, {"Value": f"TK-{i:03d}", "Name": f"Token {i}", "C_BP_Group_ID": "Staff"}) for i in range(150)]
+
+    def slow_source():
+        yield from messages[:75]
+        time.sleep(1.5)  # a slow source: the 1-second token is certainly expired by now
+        yield from messages[75:]
+
+    dest = DestinationIdempiere()
+    list(dest.write({**config(emu), **cfg, "batch_size": 5, "num_workers": 3, "reject_policy": "fail"},
+                    catalog((BP, "append_dedup", ["Value"])), slow_source()))
+    assert counts(dest, BP)["inserted"] == 150
+    assert sql(emu, "SELECT COUNT(*), COUNT(DISTINCT Value) FROM C_BPartner WHERE Value LIKE 'TK-%'") == [(150, 150)]
+    assert dest.last_run.client.stats["reauths"] >= 1  # the token did expire during the run

@@ -100,6 +100,9 @@ class FakeClient:
         step = self.batch_script.pop(0) if self.batch_script else "ok"
         if step == "fail":
             raise TransientError("POST batch: HTTP 502", maybe_committed=True, status=502)
+        if step == "expire":  # the token expired during the batch: later items are refused by the auth filter
+            return [{"status": "Unauthorized", "statusCode": 401, "body": {"title": "Token has expired", "status": 401}}
+                    for _ in items]
         out = []
         for item in items:
             body = item["body"]

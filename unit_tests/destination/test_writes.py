@@ -66,3 +66,10 @@ def test_writes_that_never_get_through_fail_the_run_loudly() -> None:
     client.post_script = ["fail"] * 20
     with pytest.raises(TransientError, match="could not be completed"):
         executor(client, batch=False).execute([op(1)])
+
+
+def test_batch_items_refused_by_an_expired_token_are_resent_not_rejected() -> None:
+    client = FakeClient()
+    client.batch_script = ["expire"]
+    results = executor(client, batch=True).execute([op(1), op(2)])
+    assert all(r.ok for r in results) and committed(client) == ["V1", "V2"]
