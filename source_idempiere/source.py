@@ -220,7 +220,7 @@ class SourceIdempiere(AbstractSource):
             progress = StreamProgress(name)
             emit([status_message(configured.stream, AirbyteStreamStatus.STARTED),
                   _log(progress.start_line("incremental" if incremental else "full refresh",
-                                           f"state {dict(stream_state)}" if incremental and stream_state else ""))])
+                                           f"from cursor {stream_state.get(CURSOR)}" if incremental and stream_state else ""))])
             if configured.sync_mode == SyncMode.incremental and not incremental:
                 emit([_log(f"Stream {name} has no Updated column: reading it in full", Level.WARN)])
             running = False

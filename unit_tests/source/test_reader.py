@@ -189,3 +189,20 @@ def test_unreadable_state_cursor_is_a_config_error():
         run(reader, {"Updated": "last tuesday"})
     lower, _, floor = reader.bounds({"Updated": "2026-11-20 10:00:00"}, now=NOW)  # tolerant of a space
     assert floor == T0 and lower == T0 - timedelta(seconds=300)
+
+
+def test_generic_stream_reads_records_under_the_cdk_sequential_reader():
+    from airbyte_cdk.models import SyncMode
+
+    from source_idempiere.streams import IdempiereStream
+
+    client = FakeClient(rows(12))
+    stream = IdempiereStream(order_meta(), "flatten", client=client, clock=ServerClock("UTC"), settings=settings())
+    assert (stream.name, stream.primary_key, stream.cursor_field) == ("c_order", "id", "Updated")
+    got = list(stream.read_records(SyncMode.incremental, stream_state={"Updated": "2026-11-20T10:00:05Z"}))
+    assert [r["id"] for r in got] == list(range(1, 13))
+    assert "IsActive neq null" in client.calls[0]["filter"]
+    full = list(stream.read_records(SyncMode.full_refresh))
+    assert [r["id"] for r in full] == list(range(1, 13))
+    assert IdempiereStream(order_meta("uid"), "flatten").primary_key == "uid"
+    assert IdempiereStream(order_meta("none"), "flatten").primary_key is None
