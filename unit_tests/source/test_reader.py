@@ -206,3 +206,16 @@ def test_generic_stream_reads_records_under_the_cdk_sequential_reader():
     assert [r["id"] for r in full] == list(range(1, 13))
     assert IdempiereStream(order_meta("uid"), "flatten").primary_key == "uid"
     assert IdempiereStream(order_meta("none"), "flatten").primary_key is None
+
+
+def test_keyless_table_dedups_by_content_and_drains_a_second_with_skip():
+    data = {k: Row(k, T0 + timedelta(microseconds=k)) for k in range(1, 48)}
+    data.update({k: Row(k, T0 + timedelta(seconds=3, milliseconds=k)) for k in range(100, 106)})
+    client = FakeClient(data)
+    reader = TableReader(client, order_meta("none"), ServerClock("UTC"), settings())
+    out, states = run(reader)
+    assert sorted(r["id"] for r in out) == sorted(data)  # each row once
+    skips = [c["skip"] for c in client.calls if c["skip"]]
+    assert skips == [10, 20, 30, 40] and all(c["orderby"] == "Updated" for c in client.calls)
+    full = [r["id"] for b in reader.full_refresh() for r in b.rows]
+    assert sorted(full) == sorted(data)
