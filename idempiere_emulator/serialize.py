@@ -28,10 +28,10 @@ def number(value: float | int, col: Column) -> float | int:
 class Identifiers:
     """Resolves FK ids to lookup identifiers with one IN-query per referenced table (MLookup display)."""
 
-    def __init__(self, store: Store, catalog: Catalog) -> None:
+    def __init__(self, store: Store, catalog: Catalog, cache: dict | None = None) -> None:
         self.store = store
         self.catalog = catalog
-        self.cache: dict[tuple[str, Any], str] = {}
+        self.cache: dict[tuple[str, Any], str] = {} if cache is None else cache
 
     def prefetch(self, table: Table, rows: Iterable[dict], columns: Iterable[Column], depth: int = 0) -> None:
         wanted: dict[str, set] = {}
@@ -96,10 +96,19 @@ class Serializer:
         self.catalog = catalog
         self.options = options
         self._plans: dict[tuple, list] = {}
+        self._idents: dict[tuple[str, Any], str] = {}
+        self._idents_version = -1
+
+    def identifiers(self) -> Identifiers:
+        """An identifier resolver sharing a cache that lives until the next write (store.version)."""
+        if self._idents_version != self.store.version or len(self._idents) > 100_000:
+            self._idents = {}
+            self._idents_version = self.store.version
+        return Identifiers(self.store, self.catalog, self._idents)
 
     def records(self, table: Table, rows: list[dict], selected: list[Column] | None = None) -> list[dict]:
         cols = selected if selected else table.data_columns
-        idents = Identifiers(self.store, self.catalog)
+        idents = self.identifiers()
         idents.prefetch(table, rows, cols)
         loc_cols = [c for c in cols if c.dt == DT.LOCATION]
         locations = self._locations(rows, loc_cols, idents) if loc_cols else {}
