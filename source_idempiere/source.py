@@ -106,7 +106,9 @@ class SourceIdempiere(AbstractSource):
                 key = meta.key_column or meta.uu_column
                 page = client.get_page(table, filter=include_inactive(),
                                        orderby=orderby(CURSOR, key) if key else orderby(CURSOR), top=1)
-                sample = next((r.get(CURSOR) for r in page.records if isinstance(r.get(CURSOR), str)), None)
+                # REST_COLUMNNAME_TOLOWERCASE=Y servers send "updated" (spec §2.5)
+                values = (r.get(CURSOR) or r.get(CURSOR.lower()) for r in page.records)
+                sample = next((v for v in values if isinstance(v, str)), None)
                 if sample:
                     verified = options.clock().check_offset(sample)
                     logger.info(f"Check: {len(selected)} tables readable; time zone "

@@ -55,6 +55,8 @@ def test_check_detects_wrong_server_timezone_on_current_servers(emulator_factory
     emu = emulator_factory(rows=5, tz="Europe/Berlin")
     assert status(check(config(emu, server_timezone="UTC"))).status == Status.FAILED
     assert status(check(config(emu, server_timezone="Europe/Berlin"))).status == Status.SUCCEEDED
+    lower = emulator_factory(rows=5, tz="Europe/Berlin", tolowercase=True)
+    assert status(check(config(lower, server_timezone="UTC"))).status == Status.FAILED
 
 
 def test_discover_lists_tables_with_keys_cursor_and_schema(emulator):

@@ -217,3 +217,11 @@ def test_sample_state_reads_rows_updated_since_its_cursor(emulator):
     floor = "2023-12-31 23:55:00"  # cursor 2024-01-01T00:00:00Z minus the 300 s default look-back
     want = {k for k, (u,) in db_rows(emulator, "C_Order", "C_Order_ID", "Updated").items() if u >= floor}
     assert {r["id"] for r in records(out, "c_order")} == want
+
+
+def test_server_with_lowercase_column_names_reads_the_same_rows(emulator_factory):
+    emu = emulator_factory(rows=60, tolowercase=True)
+    out = run_read(config(emu, page_size=20), ["c_order"])
+    got = {r["id"]: project(r) for r in records(out, "c_order")}
+    want = {k: expected_order(v) for k, v in db_rows(emu, "C_Order", "C_Order_ID", *ORDER_COLS).items()}
+    assert got == want
