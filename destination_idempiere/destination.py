@@ -236,7 +236,8 @@ def _flush_all(writers: dict[str, StreamWriter]) -> None:
 def _rejected_error(first: RejectedRecord) -> AirbyteTracedException:
     return config_error(
         f"Record rejected ({first.describe()}). reject_policy is 'fail': the records before it were written and "
-        f"their state was emitted. Fix the record, or set reject_policy to 'continue'.")
+        f"their state was emitted. Fix the cause (the record, or the role's access), or set reject_policy to "
+        f"'continue' to report rejected records and write the rest.")
 
 
 def _detect_batch(client: IdempiereClient) -> bool:
