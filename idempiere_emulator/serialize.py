@@ -35,12 +35,13 @@ class Identifiers:
 
     def prefetch(self, table: Table, rows: Iterable[dict], columns: Iterable[Column], depth: int = 0) -> None:
         wanted: dict[str, set] = {}
+        cache = self.cache
         for col in columns:
             if col.is_lookup and not col.secure:
-                for r in rows:
-                    v = r.get(col.name)
-                    if v is not None and (col.ref_table.lower(), v) not in self.cache:
-                        wanted.setdefault(col.ref_table, set()).add(v)
+                ref_l, name = col.ref_table.lower(), col.name
+                missing = {v for r in rows if (v := r.get(name)) is not None and (ref_l, v) not in cache}
+                if missing:
+                    wanted.setdefault(col.ref_table, set()).update(missing)
         for ref, ids in wanted.items():
             self._load(ref, ids, depth)
 
@@ -159,12 +160,18 @@ class Serializer:
         uu = row.get(table.uu_column) if table.uu_column else None
         if uu:
             out["uid"] = uu
+        cache = idents.cache
         for prop, name, col, conv in plan:
             v = row.get(name)
             if v is None:
                 continue
             if conv == "lookup":
-                out[prop] = self._lookup(col, v, idents)
+                ref_l = col.ref_table.lower()
+                ident = cache.get((ref_l, v))
+                if ident is None:
+                    ident = f"<{v}>"
+                out[prop] = ({"propertyLabel": col.label, "id": v, "identifier": ident, "model-name": ref_l} if ident
+                             else {"propertyLabel": col.label, "id": v, "model-name": ref_l})  # blank -> omitted
             elif conv == "list":
                 obj = {"propertyLabel": col.label, "id": v}
                 label = (col.list_values or {}).get(v)
