@@ -200,14 +200,15 @@ def test_detect_deletes_emits_markers_for_vanished_rows(emulator_factory, legacy
 
 
 @pytest.mark.parametrize("legacy", GENERATIONS)
-def test_every_discovered_stream_reads_and_matches_its_schema(emulator_factory, legacy):
+@pytest.mark.parametrize("fk_mode", ["flatten", "object"])
+def test_every_discovered_stream_reads_and_matches_its_schema(emulator_factory, legacy, fk_mode):
     import jsonschema
     from airbyte_cdk.test.entrypoint_wrapper import discover
 
     from source_idempiere import SourceIdempiere
 
     emu = emulator_factory(rows=30, legacy=legacy)
-    cfg = config(emu)
+    cfg = config(emu, foreign_keys=fk_mode)
     streams = {s.name: s for s in discover(SourceIdempiere(), cfg).catalog.catalog.streams}
     assert any(s.source_defined_primary_key == [["uid"]] for s in streams.values())  # UUID-keyed tables too
     for incremental in (False, True):
