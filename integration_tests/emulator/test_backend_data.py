@@ -109,3 +109,47 @@ def test_dictionary_tables_are_served_empty_or_with_rows():
     assert b.get_record(ADMIN, "c_order", "100") if b.count("C_Order") else True
     empty = Backend(EmulatorOptions(rows=0, dictionary=DICTIONARY))
     assert empty.query(ADMIN, "m_inout").row_count == 0
+
+
+def test_db_file_persists_between_backends(tmp_path):
+    path = str(tmp_path / "emu.db")
+    first = Backend(EmulatorOptions(rows=10, db=path))
+    made = first.create(ADMIN, "c_bpartner", {"Name": "Persisted BP"})
+    first.close()
+    second = Backend(EmulatorOptions(rows=10, db=path))
+    assert second.count("C_Order") == 10  # not seeded twice
+    assert second.get_record(ADMIN, "c_bpartner", str(made["id"]))["Name"] == "Persisted BP"
+    assert second.create(ADMIN, "c_bpartner", {"Name": "Next"})["id"] == made["id"] + 1
+    second.close()
+
+
+def test_concurrent_reads_and_writes_share_one_connection_safely():
+    import threading
+    b = Backend(EmulatorOptions(rows=100))
+    errors: list[BaseException] = []
+
+    def reader():
+        try:
+            for k in range(15):
+                res = b.query(ADMIN, "c_order", filter="IsActive neq null", orderby="Updated,C_Order_ID",
+                              top=20, skip=k * 5)
+                assert len(res.records) == 20
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def writer(n):
+        try:
+            for k in range(10):
+                b.create(ADMIN, "c_bpartner", {"Name": f"T{n}-{k}"})
+                b.touch("C_Order", count=3)
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)] + [threading.Thread(target=writer, args=(i,))
+                                                                       for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert b.sql("SELECT COUNT(*) FROM C_BPartner WHERE Name LIKE 'T%-%'")[0][0] == 30
