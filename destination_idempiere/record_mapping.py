@@ -23,6 +23,7 @@ SERVER_MAINTAINED = frozenset({"created", "createdby", "updated", "updatedby", "
 ENVELOPE_FIELDS = frozenset({"id", "uid", "model-name", "view-name", "assigned-labels", "doc-processmsg", "doc-action"})
 DROPPED_PREFIXES = ("_airbyte_", "_ab_cdc_")
 IDENTIFIER_SUFFIX = "_identifier"
+CDC_DELETED_AT = "_ab_cdc_deleted_at"  # set on the source's tombstones (rows deleted in the source)
 UU_NAMESPACE = uuid.UUID("5b0f7c1e-2f7a-4d8e-9a53-3a1f0d6c9e21")  # fixed: <Table>_UU must be stable across runs
 
 
@@ -65,6 +66,7 @@ class PreparedRecord:
     record_uid: str | None = None
     uu: str | None = None
     new_row: bool = False  # upsert keyed by id/uid without one: a row the warehouse has not seen an id for
+    deleted: bool = False  # a tombstone (``_ab_cdc_deleted_at`` set): deactivate the row, never insert it
 
     @property
     def group_key(self) -> Any:
@@ -140,6 +142,8 @@ class RecordMapper:
                     rec.record_id = self._record_id(name, value)
                 elif low == "uid" or low in self._uid_names:
                     rec.record_uid = self._record_uid(name, value)
+                elif low == CDC_DELETED_AT and value not in (None, ""):
+                    rec.deleted = True
                 dropped.append(name)
                 continue
             if low in self._id_names:
@@ -230,7 +234,7 @@ class RecordMapper:
     def _key(self, rec: PreparedRecord) -> tuple | None:
         if not self.key_fields:
             return None
-        if (self.keyless_inserts and all(k.role in ("id", "uid") for k in self.key_fields)
+        if (self.keyless_inserts and not rec.deleted and all(k.role in ("id", "uid") for k in self.key_fields)
                 and rec.record_id is None and rec.record_uid is None):
             rec.new_row = True
             return None

@@ -152,7 +152,9 @@ class StreamWriter:
 
     def _process(self, recs: list[PreparedRecord]) -> None:
         if self.mode == "append":
-            plans = [(rec, self._insert_op(rec)) for rec in recs]
+            for rec in (r for r in recs if r.deleted):
+                self.run.report.add(self.stream, "unchanged")  # appending a deletion means nothing
+            plans = [(rec, self._insert_op(rec)) for rec in recs if not rec.deleted]
         else:
             found = self.finder.find(recs)
             plans = []
@@ -186,7 +188,7 @@ class StreamWriter:
         """The write for one looked-up record, or None (unchanged / rejected / nothing to do)."""
         if row is None and self.run.options.dry_run and rec.group_key in self._dry_inserted:
             return self._dry_update(rec)  # dry run: an earlier record of this run would have inserted it
-        if self.mode == "soft_delete":
+        if self.mode == "soft_delete" or rec.deleted:  # a tombstone deactivates, it never deletes or inserts
             if row is None or row_value(row, "IsActive") is False:
                 self.run.report.add(self.stream, "unchanged")  # nothing (left) to deactivate
                 return None
@@ -210,7 +212,7 @@ class StreamWriter:
         return WriteOp(rec, "PUT", path, changes, "updated", verify_path=verify, doc_action=action)
 
     def _dry_update(self, rec: PreparedRecord) -> WriteOp | None:
-        if self.mode == "soft_delete":
+        if self.mode == "soft_delete" or rec.deleted:
             return WriteOp(rec, "PUT", "", {}, "deactivated")
         return WriteOp(rec, "PUT", "", dict(rec.values), "updated")
 

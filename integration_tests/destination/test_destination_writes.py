@@ -173,3 +173,19 @@ def test_upsert_keyed_by_id_inserts_rows_without_an_id_once_and_updates_rows_wit
     assert counts(second, BP)["unchanged"] == 2
     assert sql(emu, "SELECT COUNT(*) FROM C_BPartner WHERE Value='ID-NEW'") == [(1,)]
     assert sql(emu, "SELECT Name2 FROM C_BPartner WHERE C_BPartner_ID=118") == [("by id",)]
+
+
+def test_tombstones_from_the_source_deactivate_rows_in_upsert_mode(emu) -> None:
+    """The source marks rows deleted in it with ``_ab_cdc_deleted_at``: the target row is deactivated, never
+    deleted or inserted; a tombstone for a row the target does not have changes nothing."""
+    cat = catalog((BP, "append_dedup", ["id"]))
+    messages = [record(BP, {"id": 119, "_ab_cdc_deleted_at": "2024-05-01T00:00:00Z"}),
+                record(BP, {"id": 99999, "_ab_cdc_deleted_at": "2024-05-01T00:00:00Z"}),
+                record(BP, {"id": 118, "Name2": "alive", "_ab_cdc_deleted_at": None})]
+    before = sql(emu, "SELECT COUNT(*) FROM C_BPartner")
+    _, dest = write(emu, cat, messages)
+    c = counts(dest, BP)
+    assert (c["deactivated"], c["unchanged"], c["updated"], c["inserted"], c["rejected"]) == (1, 1, 1, 0, 0)
+    assert sql(emu, "SELECT C_BPartner_ID, IsActive FROM C_BPartner WHERE C_BPartner_ID IN (118, 119) "
+                    "ORDER BY 1") == [(118, "Y"), (119, "N")]
+    assert sql(emu, "SELECT COUNT(*) FROM C_BPartner") == before
