@@ -46,11 +46,9 @@ def _column(c: dict, known: set[str]) -> Column:
         dt = DT.BINARY
     else:
         dt = DT.STRING
-    default = c.get("default_logic")
-    if default:
-        default = _DEFAULTS.get(default.strip(), default.strip())
-        if default.startswith("@") and default not in _DEFAULTS.values() or "'" in default or "@" in default[1:-1]:
-            default = None if default not in _DEFAULTS.values() else default
+    raw = (c.get("default_logic") or "").strip()
+    # context variables we can resolve; plain literals as they are; @SQL=... and other logic are dropped
+    default = _DEFAULTS.get(raw) or (raw if raw and "@" not in raw and "'" not in raw else None)
     return Column(name=name, dt=dt, label=c.get("description") or label_for(name),
                   ref_table=ref if dt == DT.TABLE else None, list_values=c.get("list_values") if dt in (
                       DT.LIST, DT.BUTTON) else None, mandatory=bool(c.get("mandatory")),
