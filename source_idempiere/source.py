@@ -172,6 +172,10 @@ class SourceIdempiere(AbstractSource):
         failures: dict[str, AirbyteTracedException] = {}
         lock = threading.Lock()
         try:
+            try:
+                client.tokens.current()  # log in once up front: bad credentials fail the sync, not each table
+            except ConfigurationError as exc:
+                raise config_error(exc) from None
             names = [cs.stream.name for cs in catalog.streams]
             metas, errors = MetadataCatalog(client, workers=options.num_workers).get_many(names)
             jobs = []

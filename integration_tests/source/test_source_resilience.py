@@ -65,3 +65,14 @@ def test_unknown_stream_in_catalog_is_a_config_error(emulator_factory):
     assert out.get_stream_statuses("c_order")[-1] == AirbyteStreamStatus.COMPLETE
     assert out.get_stream_statuses("no_such_table")[-1] == AirbyteStreamStatus.INCOMPLETE
     assert any("no_such_table" in (m.trace.error.message or "") for m in out.errors)
+
+
+def test_wrong_password_at_read_time_fails_the_sync_once_with_a_config_error(emulator):
+    from .helpers import PASSWORD_CREDENTIALS
+
+    cfg = {"base_url": emulator.base_url, "credentials": {**PASSWORD_CREDENTIALS, "password": "not-it"}}
+    out = run_read(cfg, ["c_order", "c_orderline"], expect_failure=True)
+    errors = [m.trace.error for m in out.errors]
+    assert len(errors) == 1 and errors[0].failure_type.value == "config_error"
+    assert "Login failed" in errors[0].message
+    assert not out.records
