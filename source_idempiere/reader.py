@@ -7,8 +7,8 @@ an explicit ``$orderby`` on real columns (§3.5), timestamps are whole-second se
 from __future__ import annotations
 
 import logging
-from contextlib import closing
 from collections.abc import Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -86,14 +86,12 @@ class TableReader:
         self.split_note = ""
 
     # ---- request building ---------------------------------------------------------------
-    def _filter(self, req: PageRequest, extra: str | None = None) -> str:
+    def _filter(self, req: PageRequest) -> str:
         parts = [include_inactive()]
         if req.ge is not None or req.lt is not None:
             parts.append(time_window(CURSOR, req.ge, req.lt, self.clock))
         if req.key_gt is not None and self.key_column:
             parts.append(F.gt(self.key_column, literal(req.key_gt, self.key_kind)))
-        if extra:
-            parts.append(extra)
         return F.and_(*parts)
 
     def _orderby(self, req: PageRequest) -> str:
