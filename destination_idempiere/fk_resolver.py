@@ -250,14 +250,14 @@ class FkResolver:
             matches = [r for r in rows if r.get(column) == value]
             if matches:
                 return self._pick(matches, f"identifier {value!r}: {len(matches)} rows of {table} have "
-                                           f"{column} = {value!r}")
+                                           f"{column} = {value!r}", meta)
         for k in range(len(prefixes), 0, -1):  # longest first: "P_100_Azalea" tries "P_100" before "P"
             prefix, rest = prefixes[k - 1], segments[k:]
             for column in candidates:
                 matches = [r for r in rows if r.get(column) == prefix and _rest_matches(r, rest, column)]
                 if matches:
                     return self._pick(matches, f"composite identifier {value!r}: {len(matches)} rows of {table} "
-                                               f"match {column} = {prefix!r}")
+                                               f"match {column} = {prefix!r}", meta)
         return Resolution(error=f"identifier {value!r} not found in {table} (searched {', '.join(candidates)})")
 
     def _by_uid(self, table: str, uid: str) -> Resolution:
@@ -268,7 +268,7 @@ class FkResolver:
             if exc.status == 404:
                 return Resolution(error=f"uid {uid} not found in {table}")
             raise
-        return Resolution(row_key_id(row) if isinstance(row, dict) else None)
+        return Resolution(row_key_id(row, self._meta(table)) if isinstance(row, dict) else None)
 
     def _by_lookup(self, ref: FkRef) -> Resolution:
         meta = self._meta(ref.ref_table)
@@ -284,15 +284,15 @@ class FkResolver:
         matches = [r for r in rows if same_value(col.kind, r.get(col.name), ref.value)]
         if not matches:
             return Resolution(error=f"no {ref.ref_table} row with {col.name} = {ref.value!r}")
-        return self._pick(matches, f"{len(matches)} rows of {ref.ref_table} have {col.name} = {ref.value!r}")
+        return self._pick(matches, f"{len(matches)} rows of {ref.ref_table} have {col.name} = {ref.value!r}", meta)
 
     @staticmethod
-    def _pick(matches: list[dict], ambiguous: str) -> Resolution:
+    def _pick(matches: list[dict], ambiguous: str, meta: TableMeta | None = None) -> Resolution:
         if len(matches) == 1:
-            return Resolution(row_key_id(matches[0]))
+            return Resolution(row_key_id(matches[0], meta))
         active = [r for r in matches if row_value(r, "IsActive") is not False]
         if len(active) == 1:
-            return Resolution(row_key_id(active[0]))
+            return Resolution(row_key_id(active[0], meta))
         return Resolution(error=f"ambiguous {ambiguous}")
 
 

@@ -105,8 +105,13 @@ def row_value(row: dict, column: str) -> Any:
     return value
 
 
-def row_key_id(row: dict) -> int | str | None:
-    """The id to address a row with: ``id`` for integer-key tables, else ``uid`` (spec §6.1)."""
+def row_key_id(row: dict, meta: TableMeta | None = None) -> int | str | None:
+    """The id to address a row with: ``id`` for integer-key tables, else ``uid`` (spec §6.1).
+
+    Servers before 2025-09 also send an ``id`` for UUID-key tables, which the path does not accept (§13).
+    """
+    if meta is not None and meta.key_column is None:
+        return row.get("uid")
     return row.get("id") if row.get("id") is not None else row.get("uid")
 
 

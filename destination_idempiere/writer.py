@@ -234,7 +234,7 @@ class StreamWriter:
         return None if status == DOC_ACTION_RESULT.get(self.doc_action) else self.doc_action
 
     def _row_path(self, row: dict) -> str:
-        return f"models/{self.meta.model_name}/{row_key_id(row)}"
+        return f"models/{self.meta.model_name}/{row_key_id(row, self.meta)}"
 
     def _kind(self, column: str) -> str:
         col = self.meta.columns.get(column)

@@ -189,3 +189,17 @@ def test_tombstones_from_the_source_deactivate_rows_in_upsert_mode(emu) -> None:
     assert sql(emu, "SELECT C_BPartner_ID, IsActive FROM C_BPartner WHERE C_BPartner_ID IN (118, 119) "
                     "ORDER BY 1") == [(118, "Y"), (119, "N")]
     assert sql(emu, "SELECT COUNT(*) FROM C_BPartner") == before
+
+
+def test_uuid_key_table_is_upserted_by_uid_and_by_value(emu) -> None:
+    """TestUU has no integer key; older servers still send an ``id`` for it, which the path does not accept."""
+    known = "6f1d7a4e-0c1b-4e53-9c38-3c1f5d1b2a01"
+    new = "11111111-2222-4333-8444-555555555555"
+    by_uid = [record("testuu", {"uid": known, "Name": "renamed"}), record("testuu", {"uid": new, "Value": "T9", "Name": "new"})]
+    _, first = write(emu, catalog(("testuu", "append_dedup", ["uid"])), by_uid)
+    _, again = write(emu, catalog(("testuu", "append_dedup", ["uid"])), by_uid)
+    _, gone = write(emu, catalog(("testuu", "soft_delete", ["Value"])), [record("testuu", {"Value": "T9"})])
+    assert (counts(first, "testuu")["inserted"], counts(first, "testuu")["updated"]) == (1, 1)
+    assert counts(again, "testuu")["unchanged"] == 2 and counts(gone, "testuu")["deactivated"] == 1
+    assert sql(emu, "SELECT TestUU_UU, Name, IsActive FROM TestUU WHERE Value IN ('T1','T9') ORDER BY Value") == [
+        (known, "renamed", "Y"), (new, "new", "N")]
