@@ -257,6 +257,19 @@ def _seed_products(s: Seeder) -> None:
          "ProductType": "S" if uom == 101 else "I", "IsStocked": "N" if uom == 101 else "Y",
          "Description": None if pid % 4 else f"{n} (demo)", "IsActive": "N" if pid == 141 else "Y"}
         for pid, v, n, cat, _price, tc, uom in PRODUCTS])
+    s.put("C_Tax_Acct", [
+        {"C_AcctSchema_ID": 101, "C_Tax_ID": tid, "T_Due_Acct": 370 + k, "T_Credit_Acct": 380 + k,
+         "T_Expense_Acct": 390 + k, **({"C_Tax_Acct_UU": "7df64952-88e0-4ebf-9f56-9cb899b555f8"} if tid == 106 else {})}
+        for k, tid in enumerate((104, 105, 106, 107, 108))])
+    s.put("M_PriceList_Version", [
+        {"M_PriceList_Version_ID": 104, "M_PriceList_ID": 101, "Name": "Standard 2003", "ValidFrom": "2003-01-01"},
+        {"M_PriceList_Version_ID": 105, "M_PriceList_ID": 102, "Name": "Purchase 2003", "ValidFrom": "2003-01-01"},
+        {"M_PriceList_Version_ID": 106, "M_PriceList_ID": 103, "Name": "Export 2003", "ValidFrom": "2003-01-01"},
+    ])
+    s.put("M_ProductPrice", [
+        {"M_ProductPrice_ID": 1000 + 10 * n + v, "M_PriceList_Version_ID": 104 + v, "M_Product_ID": p[0],
+         "PriceList": round(p[4] * (1.0, 0.6, 0.93)[v], 2), "PriceStd": round(p[4] * (1.0, 0.6, 0.93)[v], 2),
+         "PriceLimit": round(p[4] * (0.9, 0.55, 0.85)[v], 2)} for n, p in enumerate(PRODUCTS) for v in range(3)])
     s.put("C_DocType", [{"C_DocType_ID": 0, "Name": "** New **", "PrintName": "** New **", "DocBaseType": "SOO"}],
           client=0)
     s.put("C_DocType", [

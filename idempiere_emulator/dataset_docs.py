@@ -32,6 +32,19 @@ def uu(n: str, salt: int) -> str:
 PERIOD = 180  # lcm of the line-pattern periods 9, 18, 5 and 4
 
 
+def _taxes(i: int) -> list[tuple[int, float, float]]:
+    """C_OrderTax rows of order ``i``: (C_Tax_ID, TaxBaseAmt, TaxAmt) per tax used on its lines."""
+    out: dict[int, list[float]] = {}
+    for ln in range(1 + (i * 7 + 3) % 5):
+        price = PRODUCTS[(i * 3 + ln * 5) % len(PRODUCTS)][4]
+        net = round((1 + (i + ln) % 9) * price, 2)
+        tax = 106 if (i + ln) % 4 == 0 else 104
+        acc = out.setdefault(tax, [0.0, 0.0])
+        acc[0] += net
+        acc[1] += round(net * 0.07, 2) if tax == 106 else 0.0
+    return [(t, round(b, 2), round(a, 2)) for t, (b, a) in sorted(out.items())]
+
+
 def _totals(i: int) -> tuple[float, float]:
     """TotalLines and GrandTotal of order ``i``: the same arithmetic as the line INSERT below."""
     tl = gt = 0.0
@@ -80,7 +93,7 @@ def seed_documents(store: Store, rows: int, seed: int) -> None:
     _lines(store, s)
     _orders(store, s)
     _invoices(store, s)
-    for t in ("_o", "_p", "_ln", "_tot", "_inv", "_per"):
+    for t in ("_o", "_p", "_ln", "_tot", "_inv", "_per", "_ptax"):
         x(f"DROP TABLE IF EXISTS temp.{t}")
 
 
@@ -105,6 +118,14 @@ def _lines(store: Store, s: int) -> None:
     store.conn.execute("CREATE TEMP TABLE _per (r INTEGER PRIMARY KEY, tl REAL, gt REAL)")
     store.conn.executemany("INSERT INTO _per VALUES (?,?,?)", [(r, *_totals(r)) for r in range(PERIOD)])
     store.conn.execute(f"CREATE TEMP TABLE _tot AS SELECT oid, _per.tl, _per.gt FROM _o JOIN _per ON _per.r = i % {PERIOD}")
+    store.conn.execute("CREATE TEMP TABLE _ptax (r INTEGER, tax INTEGER, base REAL, amt REAL)")
+    store.conn.executemany("INSERT INTO _ptax VALUES (?,?,?,?)",
+                           [(r, *t) for r in range(PERIOD) for t in _taxes(r)])
+    store.conn.execute(f"""INSERT INTO C_OrderTax (AD_Client_ID, AD_Org_ID, IsActive, Created, CreatedBy, Updated,
+        UpdatedBy, C_OrderTax_UU, C_Order_ID, C_Tax_ID, TaxBaseAmt, TaxAmt, IsTaxIncluded, Processed)
+        SELECT {fx.CLIENT_ID}, org, active, created, usr, updated, usr, {uu('(oid * 2 + (tax - 104) / 2)', s + 7)}, oid, tax,
+          base, amt, 'N', CASE WHEN status IN ('CO','VO') THEN 'Y' ELSE 'N' END
+        FROM _o JOIN _ptax ON _ptax.r = i % {PERIOD}""")
     store.conn.execute("CREATE UNIQUE INDEX temp._tot_oid ON _tot(oid)")
 
 

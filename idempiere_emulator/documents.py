@@ -89,12 +89,10 @@ class Documents:
             product = self._row("M_Product", "M_Product_ID", values.get("M_Product_ID")) if values.get(
                 "M_Product_ID") else None
             if product is not None and values.get("PriceList") in (None, 0, 0.0):
-                price = PRICES.get(product["M_Product_ID"], 0.0)  # the Standard price list (M_ProductPrice)
-                values["PriceList"] = price
+                std, lst, limit = self._price(product["M_Product_ID"], parent.get("M_PriceList_ID"))
+                values["PriceList"], values["PriceLimit"] = lst, limit
                 if values.get("PriceEntered") in (None, 0, 0.0):
-                    values["PriceEntered"] = price
-                    values["PriceActual"] = price
-                values["PriceLimit"] = round(price * 0.9, 2)
+                    values["PriceEntered"] = values["PriceActual"] = std
             if values.get("C_UOM_ID") is None:
                 values["C_UOM_ID"] = (product or {}).get("C_UOM_ID") or 100
             if values.get("C_Tax_ID") is None:
@@ -108,6 +106,18 @@ class Documents:
             values["PriceActual"] = values["PriceList"]
         if values.get("PriceActual") is not None and values.get(qty_col) is not None:
             values["LineNetAmt"] = round(float(values["PriceActual"]) * float(values[qty_col]), 2)
+
+    def _price(self, product_id: int, price_list_id: Any) -> tuple[float, float, float]:
+        """MProductPricing: (PriceStd, PriceList, PriceLimit) from the newest version of the price list."""
+        rows = self.store.query(
+            "SELECT pp.PriceStd, pp.PriceList, pp.PriceLimit FROM M_ProductPrice pp JOIN M_PriceList_Version v "
+            "ON v.M_PriceList_Version_ID = pp.M_PriceList_Version_ID WHERE pp.M_Product_ID=? AND "
+            "v.M_PriceList_ID=? AND pp.IsActive='Y' ORDER BY v.ValidFrom DESC LIMIT 1",
+            (product_id, price_list_id or 101))
+        if rows:
+            return rows[0]
+        price = PRICES.get(product_id, 0.0)
+        return price, price, round(price * 0.9, 2)
 
     def after_line_change(self, table: str, parent_id: Any) -> None:
         """MOrderLine/MInvoiceLine.afterSave: the header's TotalLines/GrandTotal follow the lines."""

@@ -34,6 +34,9 @@ def document_tables() -> list[Table]:
             Discount:N C_Tax_ID:TD! FreightAmt:A!=0 IsDescription:Y!=N Processed:Y!=N
             Link_OrderLine_ID:TB>C_OrderLine~ Ref_OrderLine_ID:TB>C_OrderLine AD_OrgTrx_ID:TB>AD_Org""",
             identifiers="C_Order_ID,Line,M_Product_ID", parent="C_Order_ID", access_level=1),
+        table("C_OrderTax", 314, "Order Tax", """
+            C_Order_ID:TD!~ C_Tax_ID:TD!~ TaxBaseAmt:A!~=0 TaxAmt:A!~=0 IsTaxIncluded:Y!=N Processed:Y!=N""",
+            keys="C_Order_ID,C_Tax_ID", identifiers="", parent="C_Order_ID", access_level=1),
         table("C_Invoice", 318, "Invoice", _DOC_HEADER + """
             C_DocType_ID:TD!~=0 C_DocTypeTarget_ID:TB>C_DocType! C_Order_ID:TD~ DateOrdered:D~
             DateInvoiced:D!=@Date@ DateAcct:D!=@Date@ DatePrinted:D SalesRep_ID:TB>AD_User C_BPartner_ID:SR!

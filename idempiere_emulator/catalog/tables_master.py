@@ -90,6 +90,15 @@ def master_tables() -> list[Table]:
             ShelfWidth:I ShelfHeight:N ShelfDepth:I UnitsPerPallet:N C_TaxCategory_ID:TD!=@Default@ DescriptionURL:S
             ProductType:L!=I ImageURL:S Discontinued:Y=N DiscontinuedAt:D GuaranteeDays:I VersionNo:S
             IsWebStoreFeatured:Y!=N LowLevel:I!=0""", identifiers="Value,Name", access_level=3),
+        table("M_PriceList_Version", 295, "Price List Version", """
+            Name:S! Description:S M_PriceList_ID:TD!~ M_DiscountSchema_ID:I!=101 ValidFrom:D!
+            M_Pricelist_Version_Base_ID:TB>M_PriceList_Version""", parent="M_PriceList_ID", access_level=3),
+        table("M_ProductPrice", 251, "Product Price", """
+            M_PriceList_Version_ID:TD!~ M_Product_ID:SR!~ PriceList:P!=0 PriceStd:P!=0 PriceLimit:P!=0""",
+            identifiers="", parent="M_Product_ID", access_level=3),
+        table("C_Tax_Acct", 399, "Tax Accounting", """
+            C_AcctSchema_ID:I! C_Tax_ID:TD! T_Due_Acct:I! T_Credit_Acct:I! T_Expense_Acct:I!""",
+            keys="C_AcctSchema_ID,C_Tax_ID", identifiers="", parent="C_Tax_ID", access_level=3),
         table("C_DocType", 217, "Document Type", """
             Name:S! PrintName:S! Description:S DocBaseType:L! DocSubTypeSO:L IsSOTrx:Y!=N IsDocNoControlled:Y!=Y
             IsDefault:Y!=N DocumentCopies:I!=1 C_DocTypeInvoice_ID:TB>C_DocType C_DocTypeShipment_ID:TB>C_DocType

@@ -153,3 +153,23 @@ def test_concurrent_reads_and_writes_share_one_connection_safely():
         t.join()
     assert errors == []
     assert b.sql("SELECT COUNT(*) FROM C_BPartner WHERE Name LIKE 'T%-%'")[0][0] == 30
+
+
+def test_postman_fixture_tables(backend):
+    """Tables the Postman collection expands or reads by uuid (#16, #23-#25)."""
+    order = backend.get_record(ADMIN, "c_order", "100", expand="C_OrderTax")
+    taxes = order["C_OrderTax"]
+    assert taxes and all("C_Order_ID" not in t and "id" not in t for t in taxes)
+    assert round(sum(t["TaxAmt"] for t in taxes), 2) == round(order["GrandTotal"] - order["TotalLines"], 2)
+    acct = backend.get_record(ADMIN, "c_tax_acct", "7df64952-88e0-4ebf-9f56-9cb899b555f8")
+    assert acct["C_Tax_ID"]["id"] == 106
+    prices = backend.get_record(ADMIN, "m_product", "122", expand="M_ProductPrice")["M_ProductPrice"]
+    assert {p["M_PriceList_Version_ID"]["id"] for p in prices} == {104, 105, 106}
+
+
+def test_new_order_lines_are_priced_from_the_price_list(backend):
+    order = backend.create(ADMIN, "c_order", {"C_BPartner_ID": 118, "C_DocTypeTarget_ID": 132,
+                                              "C_OrderLine": [{"M_Product_ID": 122, "QtyEntered": 2}]})
+    line = order["C_OrderLine"][0]
+    assert (line["PriceList"], line["PriceActual"], line["LineNetAmt"]) == (23.75, 23.75, 47.5)
+    assert line["QtyOrdered"] == 2 and order["GrandTotal"] == 47.5
