@@ -29,3 +29,8 @@ def emulator_factory():
 
 # airbyte-cdk standard tests (integration_tests/test_source_standard.py): scenario parametrization and options
 pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
+
+
+def pytest_configure(config):
+    # the standard tests mark configs under secrets/ with `requires_creds`; ours are written at test time
+    config.addinivalue_line("markers", "requires_creds: scenario whose config lives under secrets/")
