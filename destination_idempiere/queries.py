@@ -115,16 +115,28 @@ def row_key_id(row: dict, meta: TableMeta | None = None) -> int | str | None:
     return row.get("id") if row.get("id") is not None else row.get("uid")
 
 
+def same_address(existing: dict, wanted: dict) -> bool:
+    """Whether every field of an address object to write equals the read Location object (§6.2: its
+    columns come as strings, its FKs as lookup objects)."""
+    def norm(v: Any) -> Any:
+        v = v.get("id") if isinstance(v, dict) else v
+        return None if v in (None, "") else str(v)
+
+    return all(norm(existing.get(k)) == norm(v) for k, v in wanted.items() if k not in ("propertyLabel", "model-name"))
+
+
 def same_value(kind: str, existing: Any, wanted: Any, clock: ServerClock | None = None, legacy: bool = False) -> bool:
     """True when a read value (§6) equals a value prepared for writing (absent == null == cleared FK).
 
     ``legacy``: ``wanted`` date-times carry the old servers' fake ``Z`` (server wall clock, see values.py).
     """
+    if kind == "location" and isinstance(wanted, dict) and "id" not in wanted:
+        return isinstance(existing, dict) and same_address(existing, wanted)
     if isinstance(existing, dict):
         existing = existing.get("id")
     if isinstance(wanted, dict):
         if "id" not in wanted:
-            return False  # server-side resolution or a new Location object: cannot compare cheaply
+            return False  # resolved by the server: cannot compare cheaply
         wanted = wanted["id"]
     if kind == "fk" and wanted == -1:
         wanted = None

@@ -201,6 +201,11 @@ class StreamWriter:
         changes = {c: v for c, v in rec.values.items()
                    if c.lower() != "ad_client_id"
                    and not same_value(self._kind(c), row.get(c), v, self.run.ctx.clock, self.run.ctx.legacy_datetime)}
+        for column, value in changes.items():
+            current = row.get(column)
+            if self._kind(column) == "location" and isinstance(value, dict) and "id" not in value and \
+                    isinstance(current, dict) and current.get("id"):
+                changes[column] = {**value, "id": current["id"]}  # edit the linked address, do not add one per run
         action = self._doc_action_for(row)
         if not changes and not action:
             self.run.report.add(self.stream, "unchanged")

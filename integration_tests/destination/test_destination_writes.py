@@ -203,3 +203,20 @@ def test_uuid_key_table_is_upserted_by_uid_and_by_value(emu) -> None:
     assert counts(again, "testuu")["unchanged"] == 2 and counts(gone, "testuu")["deactivated"] == 1
     assert sql(emu, "SELECT TestUU_UU, Name, IsActive FROM TestUU WHERE Value IN ('T1','T9') ORDER BY Value") == [
         (known, "renamed", "Y"), (new, "new", "N")]
+
+
+def test_address_objects_create_one_location_and_later_edit_it_in_place(emu) -> None:
+    """A Location object without id creates a C_Location (§7.1); rerunning must not add one per run."""
+    cat = catalog(("c_bpartner_location", "append_dedup", ["C_BPartner_ID", "Name"]))
+    data = {"C_BPartner_ID": "Joe Block", "Name": "Dock",
+            "C_Location_ID": {"Address1": "1 Dock Rd", "City": "Portland", "C_Country_ID": 100}}
+    locations = sql(emu, "SELECT COUNT(*) FROM C_Location")[0][0]
+    _, first = write(emu, cat, [record("c_bpartner_location", data)])
+    _, again = write(emu, cat, [record("c_bpartner_location", data)])
+    data["C_Location_ID"] = {**data["C_Location_ID"], "City": "Salem"}
+    _, edited = write(emu, cat, [record("c_bpartner_location", data)])
+    assert [counts(d, "c_bpartner_location")[k] for d, k in ((first, "inserted"), (again, "unchanged"),
+                                                                (edited, "updated"))] == [1, 1, 1]
+    assert sql(emu, "SELECT COUNT(*) FROM C_Location")[0][0] == locations + 1
+    assert sql(emu, "SELECT l.City, l.Address1 FROM C_BPartner_Location b JOIN C_Location l "
+                    "ON l.C_Location_ID = b.C_Location_ID WHERE b.Name = 'Dock'") == [("Salem", "1 Dock Rd")]
