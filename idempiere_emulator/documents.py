@@ -31,12 +31,17 @@ class Documents:
     def __init__(self, writer: "Writer") -> None:
         self.writer = writer
         self.store = writer.store
+        self._docnos: dict[str, int] = {}
 
     def next_document_no(self, table: str) -> str:
-        start = DOCNO_START.get(table.lower(), 1000000)
+        """AD_Sequence: the next number; the MAX scan runs once per table, then a counter is used."""
+        key = table.lower()
         with self.store.lock:
-            row = self.store.query(f'SELECT MAX(CAST(DocumentNo AS INTEGER)) FROM "{table}"')
-            cur = max(int(row[0][0] or 0) + 1, start)
+            cur = self._docnos.get(key)
+            if cur is None:
+                row = self.store.query(f'SELECT MAX(CAST(DocumentNo AS INTEGER)) FROM "{table}"')
+                cur = max(int(row[0][0] or 0) + 1, DOCNO_START.get(key, 1000000))
+            self._docnos[key] = cur + 1
         return str(cur)
 
     def before_save(self, session: Session, table: str, values: dict[str, Any], is_new: bool) -> None:
