@@ -116,31 +116,39 @@ class Serializer:
         plan = self._plan(table, cols)
         return [self._record(table, r, plan, idents, locations) for r in rows]
 
-    def _plan(self, table: Table, cols: list[Column]) -> list[tuple[str, str, Column, Any]]:
-        """Per-column (property, column, converter) list, cached: serialization is the hot path (§12)."""
+    # plan kinds: the record loop dispatches on small ints (serialization is the hot path of paging, §12)
+    _SAME, _CALL, _LOOKUP, _LIST, _YESNO, _LOCATION = range(6)
+
+    def _plan(self, table: Table, cols: list[Column]) -> list[tuple]:
+        """Per-column (property, column, kind, a, b), cached per table and column selection."""
         key = (table.lname, tuple(c.name for c in cols))
         plan = self._plans.get(key)
         if plan is None:
-            plan = [(property_name(c.name, self.options.tolowercase), c.name, c, self._converter(c))
+            plan = [(property_name(c.name, self.options.tolowercase), c.name, *self._kind(c))
                     for c in cols if not (c.is_key or c.is_uu or c.secure or c.is_button_string)]
             self._plans[key] = plan
         return plan
 
-    def _converter(self, col: Column) -> Any:
+    def _kind(self, col: Column) -> tuple[int, Any, Any]:
         dt = col.dt
         if dt == DT.LOCATION:
-            return "location"
+            return self._LOCATION, col, None
         if col.is_lookup:
-            return "lookup"
+            return self._LOOKUP, col.label, col.ref_table.lower()
+        if dt == DT.LIST:
+            return self._LIST, col.label, col.list_values or {}
+        if dt == DT.YESNO:
+            return self._YESNO, None, None
+        conv = self._converter(col)
+        return (self._SAME, None, None) if conv is str else (self._CALL, conv, None)  # TEXT is already str
+
+    def _converter(self, col: Column) -> Any:
+        dt = col.dt
         if dt == DT.YESNO:
             return lambda v: v == "Y" or v is True
-        if dt == DT.BUTTON:
-            return int
-        if dt == DT.LIST:
-            return "list"
         if dt in DT.NUMERIC:
             return lambda v: number(v, col)
-        if dt in (DT.INTEGER, DT.ID):
+        if dt in (DT.INTEGER, DT.ID, DT.BUTTON):
             return int
         if dt == DT.DATETIME:
             tz, legacy = self.options.tz, self.options.legacy
@@ -153,36 +161,38 @@ class Serializer:
 
     def _record(self, table: Table, row: dict, plan: list, idents: Identifiers, locations: dict) -> dict:
         out: dict[str, Any] = {}
-        if table.key:
-            out["id"] = row.get(table.key)
+        key = table.key
+        if key:
+            out["id"] = row.get(key)
         elif table.is_uuid_keyed and self.options.legacy:
             out["id"] = 0  # old servers emitted po.get_ID() (0) for UUID-key tables (§13)
         uu = row.get(table.uu_column) if table.uu_column else None
         if uu:
             out["uid"] = uu
         cache = idents.cache
-        for prop, name, col, conv in plan:
-            v = row.get(name)
+        get = row.get
+        for prop, name, kind, a, b in plan:
+            v = get(name)
             if v is None:
                 continue
-            if conv == "lookup":
-                ref_l = col.ref_table.lower()
-                ident = cache.get((ref_l, v))
+            if kind == 1:  # _CALL
+                out[prop] = a(v)
+            elif kind == 2:  # _LOOKUP: a=label, b=reference table (lower case)
+                ident = cache.get((b, v))
                 if ident is None:
                     ident = f"<{v}>"
-                out[prop] = ({"propertyLabel": col.label, "id": v, "identifier": ident, "model-name": ref_l} if ident
-                             else {"propertyLabel": col.label, "id": v, "model-name": ref_l})  # blank -> omitted
-            elif conv == "list":
-                obj = {"propertyLabel": col.label, "id": v}
-                label = (col.list_values or {}).get(v)
-                if label:
-                    obj["identifier"] = label
-                obj["model-name"] = "ad_ref_list"
-                out[prop] = obj
-            elif conv == "location":
-                out[prop] = locations.get(v) or self._lookup(col, v, idents)
+                out[prop] = ({"propertyLabel": a, "id": v, "identifier": ident, "model-name": b} if ident
+                             else {"propertyLabel": a, "id": v, "model-name": b})  # blank identifier omitted
+            elif kind == 4:  # _YESNO
+                out[prop] = v == "Y"
+            elif kind == 3:  # _LIST: a=label, b=values
+                label = b.get(v)
+                out[prop] = ({"propertyLabel": a, "id": v, "identifier": label, "model-name": "ad_ref_list"} if label
+                             else {"propertyLabel": a, "id": v, "model-name": "ad_ref_list"})
+            elif kind == 5:  # _LOCATION: a=column
+                out[prop] = locations.get(v) or self._lookup(a, v, idents)
             else:
-                out[prop] = conv(v)
+                out[prop] = v
         out["model-name"] = table.lname
         return out
 
@@ -190,13 +200,12 @@ class Serializer:
         """One column value as JSON (None = omit the property)."""
         if v is None or col.secure or col.is_button_string:
             return None
-        conv = self._converter(col)
-        if conv in ("lookup", "location"):
+        if col.is_lookup or col.dt == DT.LOCATION:
             return self._lookup(col, v, idents)
-        if conv == "list":
+        if col.dt == DT.LIST:
             return {"propertyLabel": col.label, "id": v, "identifier": (col.list_values or {}).get(v, v),
                     "model-name": "ad_ref_list"}
-        return conv(v)
+        return self._converter(col)(v)
 
     @staticmethod
     def _lookup(col: Column, v: Any, idents: Identifiers) -> dict:

@@ -101,17 +101,10 @@ class Table:
 
     def __post_init__(self) -> None:
         self._by_lname = {c.lname: c for c in self.columns}
-
-    @property
-    def lname(self) -> str:
-        return self.name.lower()
-
-    @property
-    def key(self) -> str | None:
-        """The single integer key column, or None for multi-key / UUID-key tables (spec §2.2)."""
-        if len(self.key_columns) == 1 and self.key_columns[0] != self.uu_column:
-            return self.key_columns[0]
-        return None
+        self.lname = self.name.lower()
+        # the single integer key column, or None for multi-key / UUID-key tables (spec §2.2)
+        self.key = self.key_columns[0] if len(self.key_columns) == 1 and self.key_columns[0] != self.uu_column \
+            else None
 
     @property
     def is_uuid_keyed(self) -> bool:
