@@ -14,13 +14,13 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 Emit = Callable[[Sequence[Any]], None]
 Job = Callable[[Emit], None]
 
 _PUT_POLL_SECONDS = 0.1
+_JOIN_SECONDS = 5.0
 
 
 class Cancelled(Exception):
@@ -93,10 +93,26 @@ class StreamPump:
                 except Cancelled:
                     pass
 
-        pool = ThreadPoolExecutor(max_workers=min(self.max_parallel, len(job_list)), thread_name_prefix="idempiere-stream")
+        # Daemon threads, not a ThreadPoolExecutor: if the consumer dies without closing this generator
+        # (e.g. a broken stdout pipe), executor threads blocked on the queue would be joined at
+        # interpreter exit and hang the process; daemon threads simply end with it.
+        pending: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        for job in job_list:
+            pending.put(job)
+
+        def loop() -> None:
+            while not stop.is_set():
+                try:
+                    job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                worker(job)
+
+        threads = [threading.Thread(target=loop, name=f"idempiere-stream-{i}", daemon=True)
+                   for i in range(min(self.max_parallel, len(job_list)))]
         try:
-            for job in job_list:
-                pool.submit(worker, job)
+            for thread in threads:
+                thread.start()
             remaining = len(job_list)
             while remaining:
                 item = q.get()
@@ -113,4 +129,6 @@ class StreamPump:
                     q.get_nowait()
                 except queue.Empty:
                     break
-            pool.shutdown(wait=True, cancel_futures=True)
+            for thread in threads:
+                # producers notice `stop` within one poll; one busy in a request ends on its own later
+                thread.join(timeout=_JOIN_SECONDS)

@@ -119,3 +119,24 @@ def test_progress_reports_by_records_or_time():
     now[0] = 11
     assert "111 records" in p.add_page(1)
     assert "COMPLETE - 111 records" in p.finish_line("COMPLETE")
+
+
+def test_process_exits_when_the_consumer_dies_without_closing_the_pump():
+    """A broken stdout pipe kills the consumer mid-read; blocked producers must not hang interpreter exit."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "from source_idempiere.concurrency import StreamPump\n"
+        "def endless(emit):\n"
+        "    i = 0\n"
+        "    while True:\n"
+        "        emit([i]); i += 1\n"
+        "gen = StreamPump(2, 2).run([endless, endless])\n"
+        "kept = [next(gen) for _ in range(3)]\n"
+        "raise SystemExit(3)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, timeout=30, capture_output=True)
+    assert done.returncode == 3
