@@ -20,21 +20,24 @@ from bench.scenarios import SCENARIOS, Context, Sizes
 
 DEFAULT_DICTIONARY = REPO.parent / "shared" / "idempiere" / "dictionary.json"
 _TITLES = {"1": "source read cost (+6 incremental)", "2": "memory", "3": "discovery at scale",
-           "4": "concurrency", "5": "destination throughput"}
+           "4": "concurrency (4 tables)", "4b": "concurrency (time windows)", "5": "destination throughput"}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen scenarios; a crashing scenario is reported as ERROR and the others still run."""
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="", help="comma-separated scenario numbers (1,2,3,4,5; 6 runs with 1)")
+    ap.add_argument("--only", default="", help="comma-separated scenarios (1,2,3,4,4b,5; 6 runs with 1)")
     ap.add_argument("--quick", action="store_true", help="tiny sizes; for checking the harness only")
     ap.add_argument("--repeats", type=int, default=1, help="repetitions of measurement 1 (min CPU is kept)")
+    ap.add_argument("--strict-floor", action="store_true",
+                    help="measurement 1 also against a floor that uses orjson (one more 200k-row read)")
     ap.add_argument("--dictionary", default=str(DEFAULT_DICTIONARY), help="dictionary.json for measurement 3")
     ap.add_argument("--json", default=str(REPO / "bench" / "results.json"))
     args = ap.parse_args(argv)
 
     sizes = Sizes.quick() if args.quick else Sizes()
     sizes.repeats = max(1, args.repeats)
+    sizes.strict_floor = args.strict_floor
     wanted = [k.strip() for k in args.only.split(",") if k.strip()] or list(SCENARIOS)
     wanted = ["1" if k == "6" else k for k in wanted]
     started = time.perf_counter()
