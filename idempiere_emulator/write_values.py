@@ -161,10 +161,10 @@ class ValueConverter:
         return t.uu_column if t and t.uu_column else f"{ref}_UU"
 
     def location(self, col: Column, value: Any) -> Any:
-        """Location objects are saved as C_Location rows first (own transaction in the plugin)."""
-        if isinstance(value, dict) and "id" not in value or isinstance(value, dict) and value.get("id") in (0, "0"):
-            body = {k: v for k, v in value.items() if k != "id"}
-            return self.writer.save_location(None, body)
-        if isinstance(value, dict) and len(value) > 1:
-            return self.writer.save_location(int(value["id"]), {k: v for k, v in value.items() if k != "id"})
+        """Location objects are saved as C_Location rows first (own transaction in the plugin, §7.1)."""
+        if isinstance(value, dict):
+            fields = {k: v for k, v in value.items() if k != "id"}
+            if fields:
+                loc_id = value.get("id")
+                return self.writer.save_location(None if loc_id in (None, 0, "0") else int(loc_id), fields)
         return self.lookup(col, value)
