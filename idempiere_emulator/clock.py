@@ -20,6 +20,14 @@ def now_text() -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}"
 
 
+def later_than(previous: str | None) -> str:
+    """Now, but strictly after ``previous``: every write must move Updated, even within one millisecond."""
+    now = now_text()
+    if previous and now <= previous:
+        return utc_text(parse_stored(previous) + timedelta(milliseconds=1))
+    return now
+
+
 def epoch_text(seconds: int, millis: int = 0) -> str:
     """Fast formatting for seed data: epoch seconds + ms -> stored text."""
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}"

@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from .catalog import DT, Column, Table
-from .clock import now_text, today_text
+from .clock import later_than, now_text, today_text
 from .documents import Documents
 from .errors import EmulatorError
 from .serialize import property_name
@@ -304,7 +304,7 @@ class Writer:
             changes.update({k: v for k, v in merged.items() if v != row.get(k)})
             self._check_fk(table, changes)
             self._mandatory(table, merged, set(changes))
-        changes["Updated"] = now_text()
+        changes["Updated"] = later_than(row.get("Updated"))
         if session is not None:
             changes["UpdatedBy"] = session.user_id
         sets = ", ".join(f'"{k}"=?' for k in changes)

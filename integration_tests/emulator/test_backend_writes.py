@@ -201,3 +201,11 @@ def test_control_plane(backend):
     assert backend.sql("SELECT Updated FROM C_Order WHERE C_Order_ID=?", (ids[0],))[0][0] > "2025"
     assert backend.touch("C_Order", count=5) == 5
     assert backend.hard_delete("C_Order", ids) == 1 and backend.count("C_Order") == 20
+
+
+def test_updated_strictly_increases_even_for_back_to_back_writes(backend):
+    stamps = []
+    for k in range(5):
+        backend.update(ADMIN, "c_bpartner", "117", {"Name2": f"rev {k}"})
+        stamps.append(backend.sql("SELECT Updated FROM C_BPartner WHERE C_BPartner_ID=117")[0][0])
+    assert stamps == sorted(set(stamps))
