@@ -5,6 +5,8 @@
 * key ``uid``: ``GET models/{t}/{uuid}``;
 * key columns (e.g. ``Value``, ``DocumentNo``, composite keys): one ``$filter`` per chunk of records,
   ``(Value eq 'a') or (Value eq 'b') ... and IsActive neq null`` (inactive rows count: they exist);
+  with a single key column on a server that has the batch endpoint (so also the ``in`` operator, added
+  2024-09, spec §13), ``Value in ('a','b',...)`` with 100 values per request instead;
   a value that is unsafe in a filter is searched with ``contains`` on a safe fragment, and every row
   is then matched exactly here, so a quote can never change the filter.
 """
@@ -18,6 +20,7 @@ from typing import Any
 
 from idempiere_client.errors import ApiError, UnsafeFilterValue
 from idempiere_client.filters import F
+from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta
 from idempiere_client.timeutil import ServerClock
 
@@ -25,6 +28,7 @@ from destination_idempiere.queries import TooManyRows, canonical, eq_or_contains
 from destination_idempiere.record_mapping import KeyField, PreparedRecord
 
 CHUNK = 20  # records per OR-filter: keeps URLs well under common 8 KB limits
+IN_CHUNK = 100  # values per ``in (...)`` list: one page of rows when keys are unique
 
 
 @dataclass
@@ -47,13 +51,14 @@ class RowFinder:
     """
 
     def __init__(self, client: Any, meta: TableMeta, key_fields: list[KeyField], clock: ServerClock, workers: int,
-                 logger: logging.Logger):
+                 logger: logging.Logger, use_in: bool = False):
         self.client = client
         self.meta = meta
         self.key_fields = key_fields
         self.clock = clock
         self.workers = max(1, workers)
         self.logger = logger
+        self.use_in = use_in and len(key_fields) == 1 and key_fields[0].role == "column"
         roles = [k.role for k in key_fields]
         self.by_path = bool(roles) and set(roles) <= {"id", "uid"}  # the first one addresses the row
 
@@ -72,7 +77,11 @@ class RowFinder:
                 out[rec.seq] = Found(error=f"cannot look up the key {list(rec.key or ())!r}: {exc}")
                 continue
             (safe if exact else singles).append((rec, expr))
+        listed: list[tuple[PreparedRecord, str]] = []
+        if self.use_in:
+            listed, safe = self._split_listable(safe)
         tasks: list[list[tuple[PreparedRecord, str]]] = [safe[i:i + CHUNK] for i in range(0, len(safe), CHUNK)]
+        tasks += [self._in_task(listed[i:i + IN_CHUNK]) for i in range(0, len(listed), IN_CHUNK)]
         tasks += [[item] for item in singles]
         for found in self._map(self._find_chunk, tasks):
             out.update(found)
@@ -128,6 +137,22 @@ class RowFinder:
             parts.append(expr)
         return F.and_(*parts), exact
 
+    def _split_listable(self, items: list[tuple[PreparedRecord, str]]
+                        ) -> tuple[list[tuple[PreparedRecord, str]], list[tuple[PreparedRecord, str]]]:
+        """Records whose key literal may go into an ``in`` list (no comma or parenthesis, §4.3)."""
+        listed, rest = [], []
+        for rec, expr in items:
+            column, kind, value = self._key_values(rec)[0]
+            lit = literal(value, kind, self.clock)
+            (rest if ("," in lit or "(" in lit or ")" in lit) else listed).append((rec, lit))
+        return listed, rest
+
+    def _in_task(self, items: list[tuple[PreparedRecord, str]]) -> list[tuple[PreparedRecord, str]]:
+        """One chunk whose filter is ``Col in (...)``; carried as the first item's expression."""
+        column = self._key_values(items[0][0])[0][0]
+        expr = F.in_(column, list(dict.fromkeys(lit for _, lit in items)))
+        return [(rec, expr) for rec, _ in items]
+
     def _matches(self, rec: PreparedRecord, row: dict) -> bool:
         for column, kind, value in self._key_values(rec):
             have = row.get(column)
@@ -140,7 +165,8 @@ class RowFinder:
         return True
 
     def _find_chunk(self, chunk: list[tuple[PreparedRecord, str]]) -> dict[int, Found]:
-        expr = F.or_(*[e for _, e in chunk]) if len(chunk) > 1 else chunk[0][1]
+        exprs = list(dict.fromkeys(e for _, e in chunk))  # an ``in`` chunk carries one shared expression
+        expr = F.or_(*exprs) if len(exprs) > 1 else exprs[0]
         try:
             rows = query_all(self.client, self.meta, with_active(self.meta, expr))
         except TooManyRows as exc:

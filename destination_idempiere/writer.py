@@ -61,7 +61,7 @@ class StreamWriter:
         self.mapper = RecordMapper(meta, stream, key_names, run.ctx, deterministic_uu=mode != "append",
                                    logger=run.logger, keyless_inserts=mode == "append_dedup")
         self.finder = RowFinder(run.client, meta, self.mapper.key_fields, run.ctx.clock, run.options.num_workers,
-                                run.logger)
+                                run.logger, use_in=run.executor.use_batch)
         self.doc_action = run.options.doc_action.get(meta.model_name) or run.options.doc_action.get(stream.lower())
         self.buffer: list[PreparedRecord] = []
         self.capacity = run.options.batch_size * run.options.num_workers
