@@ -136,7 +136,7 @@ class SourceIdempiere(AbstractSource):
         client = self._client(options, logger)
         try:
             started = time.monotonic()
-            found = discover_tables(MetadataCatalog(client, workers=max(8, options.num_workers)), options, logger)
+            found = discover_tables(MetadataCatalog(client, workers=options.num_workers), options, logger)
             logger.info(f"Discovered {len(found.metas)} tables in {time.monotonic() - started:.1f} s"
                         f" ({len(found.skipped)} skipped)")
             return [IdempiereStream(meta, options.foreign_keys) for meta in found.metas]

@@ -76,3 +76,23 @@ def test_wrong_password_at_read_time_fails_the_sync_once_with_a_config_error(emu
     assert len(errors) == 1 and errors[0].failure_type.value == "config_error"
     assert "Login failed" in errors[0].message
     assert not out.records
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_tables_and_windows_run_in_parallel_but_never_above_num_workers(emulator_factory, monkeypatch, workers):
+    from source_idempiere import source as source_module
+
+    clients = []
+
+    class RecordingClient(source_module.IdempiereClient):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            clients.append(self)
+
+    monkeypatch.setattr(source_module, "IdempiereClient", RecordingClient)
+    emu = emulator_factory(rows=120, latency_ms=15)
+    tables = ["c_order", "c_orderline", "c_invoice", "c_bpartner", "m_product"]
+    out = run_read(config(emu, page_size=20, num_workers=workers), tables)
+    assert {r.record.stream for r in out.records} == set(tables)
+    (client,) = clients
+    assert client.peak_in_flight == workers  # bounded, and actually reached (parallel when allowed)
