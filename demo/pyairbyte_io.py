@@ -113,10 +113,10 @@ def stage_new_partners(staging: DuckDBCache, count: int, prefix: str) -> list[di
     This is the warehouse-side transformation of a reverse-ETL job: keep a few customers that have a
     business-partner group, give them a fresh search key and name, and keep only the columns to
     write. The group goes back as its identifier text (``C_BP_Group_ID: "Standard"``), one of the
-    FK forms destination-idempiere resolves. ``uid``/``c_bpartner_uu`` are not kept, so the destination
-    creates new rows instead of touching the originals; ``id`` stays because the catalog's primary key
-    is ``["id"]`` (the destination needs a key to name a record in reports, even when appending), and
-    in ``append`` mode it is never sent to the server.
+    FK forms destination-idempiere resolves. ``uid``/``c_bpartner_uu`` are dropped and ``id`` is null:
+    written with PyAirbyte's ``merge`` strategy (``append_dedup`` on the catalog key ``id``), a record
+    without an id is a new row, and the destination derives its ``C_BPartner_UU`` from the content, so
+    running the same write again does not create duplicates.
 
     Returns:
         the staged rows (value, name, c_bp_group_id) in the order they will be written.
@@ -125,10 +125,11 @@ def stage_new_partners(staging: DuckDBCache, count: int, prefix: str) -> list[di
     # One statement per call: DuckDB refuses to alter a table that the same transaction changed.
     staging.execute_sql(
         f"CREATE OR REPLACE TABLE {schema}.retl_staged AS SELECT "
-        f"id, '{prefix}' || CAST(id AS VARCHAR) AS value, 'Reverse ETL copy of ' || name AS name, "
-        f"c_bp_group_id_identifier AS c_bp_group_id, iscustomer, isvendor, "
-        f"_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta "
-        f"FROM {schema}.c_bpartner WHERE c_bp_group_id_identifier IS NOT NULL ORDER BY id LIMIT {int(count)}"
+        f"CAST(NULL AS BIGINT) AS id, '{prefix}' || CAST(src.id AS VARCHAR) AS value, "
+        f"'Reverse ETL copy of ' || src.name AS name, src.c_bp_group_id_identifier AS c_bp_group_id, "
+        f"src.iscustomer, src.isvendor, src._airbyte_raw_id, src._airbyte_extracted_at, src._airbyte_meta "
+        f"FROM {schema}.c_bpartner AS src WHERE src.c_bp_group_id_identifier IS NOT NULL "
+        f"ORDER BY src.id LIMIT {int(count)}"
     )
     staging.execute_sql(f"DROP TABLE {schema}.c_bpartner")
     staging.execute_sql(f"ALTER TABLE {schema}.retl_staged RENAME TO c_bpartner")

@@ -137,7 +137,7 @@ def reverse_etl(emu: EmulatorProcess, output: Path, result: DemoResult) -> None:
         ),
         progress=say,
     )
-    destination.write(staged_read, write_strategy="append")
+    destination.write(staged_read, write_strategy="merge")
     after = emu.count("C_BPartner")
     rejected = _read_rejects(rejected_path)
     for reject in rejected:

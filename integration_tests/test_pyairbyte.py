@@ -56,7 +56,7 @@ def test_read_into_duckdb_matches_the_emulator_and_a_second_read_is_incremental(
     assert table_count(cache, "c_order") == total  # merged on the primary key, not appended
 
 
-def test_write_back_from_the_lower_cased_cache_creates_rows_with_identifier_fks(emu, tmp_path: Path) -> None:
+def test_write_back_from_the_lower_cased_cache_creates_rows_with_identifier_fks_once(emu, tmp_path: Path) -> None:
     before = _db_count(emu, "C_BPartner")
     staging = duckdb_cache(tmp_path / "staging.duckdb")
     staged_read = get_idempiere_source(connector_config(emu.base_url), ["c_bpartner"]).read(
@@ -69,8 +69,9 @@ def test_write_back_from_the_lower_cased_cache_creates_rows_with_identifier_fks(
     destination = get_idempiere_destination(
         connector_config(emu.base_url, reject_policy="fail", rejected_records_path=str(tmp_path / "rejects.jsonl"))
     )
-    destination.write(staged_read, write_strategy="append")
-
+    destination.write(staged_read, write_strategy="merge")  # append_dedup on id; no id = a new row
+    assert _db_count(emu, "C_BPartner") == before + 3
+    destination.write(staged_read, write_strategy="merge")  # the same input again: found by its _UU
     assert _db_count(emu, "C_BPartner") == before + 3
     written = emu.backend.sql(
         "SELECT bp.Value, bp.Name, g.Name FROM C_BPartner bp JOIN C_BP_Group g ON g.C_BP_Group_ID = bp.C_BP_Group_ID "
