@@ -6,7 +6,6 @@ import sys
 from decimal import Decimal
 
 import orjson
-import pytest
 from airbyte_cdk.entrypoint import AirbyteEntrypoint
 from airbyte_cdk.models import AirbyteMessage, AirbyteMessageSerializer, AirbyteRecordMessage, Type
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 import pytest
-from airbyte_cdk.models import FailureType, Status
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.test.entrypoint_wrapper import discover
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
