@@ -96,3 +96,16 @@ def test_object_foreign_key_mode_passes_lookup_objects(emulator):
     props = out.catalog.catalog.streams[0].json_schema["properties"]
     assert "C_BPartner_ID_identifier" not in props
     assert "object" in props["C_BPartner_ID"]["type"]
+
+
+def test_table_whose_metadata_fails_is_skipped_with_a_warning(emulator, monkeypatch):
+    real_yaml = emulator.backend.table_yaml
+
+    def broken_for_invoices(session, table):
+        return "openapi: 3.0.0\ninfo: {title: broken}\n" if table.lower() == "c_invoice" else real_yaml(session, table)
+
+    monkeypatch.setattr(emulator.backend, "table_yaml", broken_for_invoices)
+    out = discover(SourceIdempiere(), config(emulator))
+    names = {s.name for s in out.catalog.catalog.streams}
+    assert "c_invoice" not in names and {"c_order", "c_invoiceline"} <= names
+    assert out.is_in_logs("Skipping table c_invoice")
