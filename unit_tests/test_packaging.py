@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import json
+import os
 import re
 import subprocess
 import sys
@@ -100,13 +101,26 @@ def test_console_script_targets_import_and_are_callable(script: str) -> None:
 
 
 @pytest.mark.parametrize("connector", CONNECTORS)
-def test_connector_spec_command_prints_a_spec_message(connector: str) -> None:
-    proc = subprocess.run(
-        [str(_script_path(connector)), "spec"], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
+def test_image_entrypoint_runs_the_connector_spec_command(connector: str) -> None:
+    """Run the ENTRYPOINT exactly as the container would (console scripts on PATH, the ENV set)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["AIRBYTE_ENTRYPOINT"] = _entrypoint_for(connector)
+    entrypoint = json.loads(DOCKERFILE.first("ENTRYPOINT"))
+    proc = subprocess.run([*entrypoint, "spec"], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     messages = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     specs = [m for m in messages if m.get("type") == "SPEC"]
     assert len(specs) == 1, proc.stdout[-2000:]
     properties = specs[0]["spec"]["connectionSpecification"]["properties"]
     assert {"base_url", "credentials"} <= set(properties)
+
+
+@pytest.mark.parametrize(("connector", "accepted"), [(c, True) for c in CONNECTORS] + [("source-faker", False)])
+def test_build_guard_accepts_only_the_two_connectors(connector: str, accepted: bool) -> None:
+    """The `case` guard of the RUN step, executed by sh, stops a build with a wrong CONNECTOR."""
+    run = next(r for r in DOCKERFILE.all("RUN") if "case" in r)
+    guard = run[: run.index("esac") + len("esac")]
+    proc = subprocess.run(["/bin/sh", "-c", guard], capture_output=True, text=True, timeout=30,
+                          env={"CONNECTOR": connector, "PATH": os.environ.get("PATH", "")})
+    assert (proc.returncode == 0) is accepted, proc.stderr
