@@ -100,6 +100,16 @@ def test_console_script_targets_import_and_are_callable(script: str) -> None:
     assert callable(getattr(importlib.import_module(module_name), attr))
 
 
+@pytest.mark.parametrize("script", sorted(console_scripts_in_setup()))
+def test_installed_console_script_runs_outside_the_repository(script: str, tmp_path: Path) -> None:
+    """From another directory the repository is not on sys.path, so this catches a package missing from
+    the installed distribution (e.g. an editable install made before the package existed)."""
+    proc = subprocess.run([str(_script_path(script)), "--help"], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "usage" in proc.stdout.lower()
+
+
 @pytest.mark.parametrize("connector", CONNECTORS)
 def test_image_entrypoint_runs_the_connector_spec_command(connector: str) -> None:
     """Run the ENTRYPOINT exactly as the container would (console scripts on PATH, the ENV set)."""
