@@ -94,3 +94,12 @@ def test_relative_links_in_docs_point_at_existing_files(doc: str) -> None:
 def test_changelog_and_docs_exist() -> None:
     for name in ("CHANGELOG.md", "docs/source.md", "docs/destination.md", "docs/emulator.md", "docs/architecture.md"):
         assert (ROOT / name).stat().st_size > 200, name
+
+
+def test_every_emulator_flag_is_documented() -> None:
+    from idempiere_emulator.__main__ import build_parser
+
+    flags = {opt for action in build_parser()._actions for opt in action.option_strings if opt.startswith("--")}
+    flags.discard("--help")
+    documented = (ROOT / "docs" / "emulator.md").read_text()
+    assert flags and not [f for f in sorted(flags) if f"`{f}" not in documented]
