@@ -103,3 +103,15 @@ def test_every_emulator_flag_is_documented() -> None:
     flags.discard("--help")
     documented = (ROOT / "docs" / "emulator.md").read_text()
     assert flags and not [f for f in sorted(flags) if f"`{f}" not in documented]
+
+
+@pytest.mark.parametrize(("connector", "doc"), [("source", "docs/source.md"), ("destination", "docs/destination.md")])
+def test_every_spec_property_is_in_the_config_reference(connector: str, doc: str) -> None:
+    spec = _spec(connector)
+    keys = set(spec["properties"])
+    for option in spec["properties"]["credentials"]["oneOf"]:
+        keys |= set(option["properties"])
+    text = (ROOT / doc).read_text()
+    if connector == "destination":  # the destination page refers to the source page for credentials
+        text += (ROOT / "docs" / "source.md").read_text()
+    assert not [k for k in sorted(keys) if f"`{k}`" not in text and f"`credentials.{k}`" not in text]
