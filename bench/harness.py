@@ -49,6 +49,7 @@ class RunResult:
     states: list[dict[str, Any]] = field(default_factory=list)
     tail: list[str] = field(default_factory=list)  # last non-record stdout lines, for diagnostics
     others: list[bytes] = field(default_factory=list)  # non-record, non-state lines when keep_other
+    server_cpu_s: float | None = None  # emulator CPU spent during this run (see Emulator.cpu_s)
 
     @property
     def cpu_s(self) -> float:
@@ -83,6 +84,7 @@ class RunResult:
             "records": self.records,
             "cpu_us_per_record": round(self.cpu_us_per_record, 2) if self.records else None,
             "records_per_s": round(self.records_per_s, 1) if self.records else None,
+            **({"server_cpu_s": round(self.server_cpu_s, 2)} if self.server_cpu_s is not None else {}),
         }
 
 
@@ -245,6 +247,21 @@ class Emulator:
                 self.proc.wait()
         self.http.close()
 
+    def cpu_s(self) -> float:
+        """CPU seconds (user+sys) the emulator process has used so far, from /proc (Linux).
+
+        Read before and after a run, it shows how much of a wall time was the server's own work:
+        the server is one Python process (one core under the GIL), which bounds any speed-up.
+        """
+        if self.proc is None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / ticks
+
     @property
     def api_url(self) -> str:
         return self.base_url + "/api/v1"
@@ -269,6 +286,24 @@ class Emulator:
 
     def set_faults(self, **faults: Any) -> None:
         self.control("POST", "faults", faults)
+
+
+def run_against(emu: Emulator, cmd: Sequence[str], **kwargs: Any) -> RunResult:
+    """``run_measured`` plus the emulator CPU used meanwhile (the server's share of the wall time)."""
+    before = emu.cpu_s()
+    run = run_measured(cmd, **kwargs)
+    run.server_cpu_s = emu.cpu_s() - before
+    return run
+
+
+def cpu_ceiling(wall_1: float, run_n: RunResult, cores: int | None = None) -> float:
+    """Best speed-up the CPU allows: the parallel run can be no faster than the emulator's own CPU or
+    the source's own CPU (each one Python process: at most one core under the GIL), nor than all of
+    that CPU spread over every core."""
+    cores = cores or os.cpu_count() or 1
+    server = run_n.server_cpu_s or 0.0
+    floor_wall = max(server, run_n.cpu_s, (server + run_n.cpu_s) / cores)
+    return wall_1 / floor_wall if floor_wall > 0 else float("nan")
 
 
 def write_json(path: Path, data: Any) -> Path:
