@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from idempiere_client.metadata import ColumnMeta
-from idempiere_client.timeutil import ServerClock, rfc3339
+from idempiere_client.timeutil import UTC, ServerClock, rfc3339
 
 CLEAR_FK = -1  # JSON null on an FK column is a 500 on the server; -1 means NULL (§7.1)
 _INT = re.compile(r"^[+-]?\d+$")
@@ -204,8 +204,6 @@ def parse_instant(value: Any) -> datetime:
             raise ValueError(f"{value!r} is not an ISO 8601 date-time") from None
     else:
         raise ValueError(f"{value!r} is not a date-time")
-    from idempiere_client.timeutil import UTC
-
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
