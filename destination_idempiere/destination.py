@@ -5,6 +5,10 @@ it has a final outcome -- committed, unchanged, or reported as rejected. On each
 flushed first; with ``reject_policy=fail`` the run stops at the first rejection after flushing what
 came before, so no state after a rejected record is ever emitted. Dry runs emit no state at all (the
 source would otherwise skip records that were never written).
+
+The CDK's ``Destination`` only provides the message loop; buffering per stream, holding state, FK
+resolution and write retries are hand-rolled here because the CDK has no destination-side facility
+for them (the Singer SDK sink lifecycle preprocess -> add -> is_full -> flush is the model, writer.py).
 """
 from __future__ import annotations
 
