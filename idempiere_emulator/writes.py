@@ -354,9 +354,25 @@ class Writer:
         row = self.backend.find_row(session, table, record_id, for_write=True)
         if table.is_document and row.get("Processed") == "Y":
             raise EmulatorError(500, "Delete error", "Document processed: cannot delete")
+        self._restrict(table, row)
         with self.store.transaction():
             self._delete_row(table, row)
         return {"msg": "Deleted"}
+
+    def _restrict(self, table: Table, row: dict) -> None:
+        """Foreign keys are ON DELETE RESTRICT except parent links (which cascade): 500 Delete error (§7.5)."""
+        if not table.key:
+            return
+        value = row[table.key]
+        for other in self.catalog.tables():
+            for col in other.columns:
+                if (not col.is_lookup or col.ref_table.lower() != table.lname or other.parent_link == col.name
+                        or col.name in ("CreatedBy", "UpdatedBy") or (other is table and col.name == table.key)):
+                    continue
+                if self.store.query(f'SELECT 1 FROM "{other.name}" WHERE "{col.name}"=? LIMIT 1', (value,)):
+                    raise EmulatorError(500, "Delete error", f'ERROR: update or delete on table "{table.lname}" '
+                                        f'violates foreign key constraint "{col.name.lower()}_{other.lname}" on '
+                                        f'table "{other.lname}"')
 
     def _delete_row(self, table: Table, row: dict) -> None:
         keycol = table.key or table.uu_column

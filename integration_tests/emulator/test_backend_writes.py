@@ -209,3 +209,13 @@ def test_updated_strictly_increases_even_for_back_to_back_writes(backend):
         backend.update(ADMIN, "c_bpartner", "117", {"Name2": f"rev {k}"})
         stamps.append(backend.sql("SELECT Updated FROM C_BPartner WHERE C_BPartner_ID=117")[0][0])
     assert stamps == sorted(set(stamps))
+
+
+def test_delete_is_restricted_by_referencing_rows(backend):
+    e = err(backend.delete, ADMIN, "c_bpartner", "118")  # orders reference Joe Block
+    assert e.status == 500 and e.title == "Delete error" and "violates foreign key constraint" in e.detail
+    assert backend.get_record(ADMIN, "c_bpartner", "118")["Name"] == "Joe Block"
+    order = backend.create(ADMIN, "c_order", {"C_BPartner_ID": 118, "C_DocTypeTarget_ID": 132,
+                                              "C_OrderLine": [{"M_Product_ID": 122, "QtyEntered": 1}]})
+    assert backend.delete(ADMIN, "c_order", str(order["id"])) == {"msg": "Deleted"}  # lines cascade
+    assert backend.sql("SELECT COUNT(*) FROM C_OrderLine WHERE C_Order_ID=?", (order["id"],))[0][0] == 0
