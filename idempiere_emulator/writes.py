@@ -369,7 +369,12 @@ class Writer:
                 if (not col.is_lookup or col.ref_table.lower() != table.lname or other.parent_link == col.name
                         or col.name in ("CreatedBy", "UpdatedBy") or (other is table and col.name == table.key)):
                     continue
-                if self.store.query(f'SELECT 1 FROM "{other.name}" WHERE "{col.name}"=? LIMIT 1', (value,)):
+                sql, args = f'SELECT 1 FROM "{other.name}" WHERE "{col.name}"=?', [value]
+                if row.get("Created") and other.has("Updated") and other.key:
+                    # a referencing row was written after the referenced one existed: the Updated index
+                    # keeps this cheap for recently created records in big tables
+                    sql, args = sql + " AND Updated >= ?", [value, row["Created"]]
+                if self.store.query(sql + " LIMIT 1", args):
                     raise EmulatorError(500, "Delete error", f'ERROR: update or delete on table "{table.lname}" '
                                         f'violates foreign key constraint "{col.name.lower()}_{other.lname}" on '
                                         f'table "{other.lname}"')
