@@ -168,8 +168,10 @@ class Backend:
                 raise EmulatorError(500, "GET Error", f"Wrong detail / none or more than one primary key for "
                                                       f"table {table.name}")
             keycol = table.key
-        rows = self.store.query_dicts(
-            f'SELECT * FROM "{table.name}" WHERE "{keycol}"=? AND {self.access.data_sql(session, table)}', (value,))
+        access = self.access.data_sql(session, table)
+        if for_write and table.has("AD_Client_ID"):  # writes need the own client, not System (§10.3)
+            access += f" AND AD_Client_ID={int(session.client_id)}"
+        rows = self.store.query_dicts(f'SELECT * FROM "{table.name}" WHERE "{keycol}"=? AND {access}', (value,))
         if rows:
             return rows[0]
         if self.store.query(f'SELECT 1 FROM "{table.name}" WHERE "{keycol}"=?', (value,)):

@@ -219,3 +219,9 @@ def test_delete_is_restricted_by_referencing_rows(backend):
                                               "C_OrderLine": [{"M_Product_ID": 122, "QtyEntered": 1}]})
     assert backend.delete(ADMIN, "c_order", str(order["id"])) == {"msg": "Deleted"}  # lines cascade
     assert backend.sql("SELECT COUNT(*) FROM C_OrderLine WHERE C_Order_ID=?", (order["id"],))[0][0] == 0
+
+
+def test_system_records_are_readable_but_not_writable(backend):
+    assert backend.get_record(ADMIN, "c_currency", "100")["ISO_Code"] == "USD"  # client 0 is readable
+    e = err(backend.update, ADMIN, "c_currency", "100", {"Description": "changed"})
+    assert e.body() == {"title": "Access denied", "status": 403, "detail": "Access denied for record with id: 100"}
