@@ -141,14 +141,14 @@ def test_server_in_another_time_zone_stores_the_same_instant(emulator_factory, l
 @pytest.mark.parametrize("legacy", GENERATIONS, ids=GENERATION_IDS)
 def test_tokens_expiring_during_the_run_lose_and_duplicate_nothing(emulator_factory, legacy) -> None:
     """Batch items are dispatched with the caller's token (§9): an item answered 401 is resent, not rejected."""
-    emu = emulator_factory(rows=3, legacy=legacy, token_ttl=1, latency_ms=5)
+    emu = emulator_factory(rows=3, legacy=legacy, token_ttl=3, latency_ms=5)  # 1 s is too short on a busy box
     cfg = {"credentials": {"auth_type": "password", "username": "GardenAdmin", "password": "GardenAdmin",
                            "client": "GardenWorld", "role": "GardenWorld Admin", "organization": "HQ"}}
     messages = [record(BP, {"Value": f"TK-{i:03d}", "Name": f"Token {i}", "C_BP_Group_ID": "Staff"}) for i in range(150)]
 
     def slow_source():
         yield from messages[:75]
-        time.sleep(1.5)  # a slow source: the 1-second token is certainly expired by now
+        time.sleep(3.5)  # a slow source: the 3-second token is certainly expired by now
         yield from messages[75:]
 
     dest = DestinationIdempiere()
