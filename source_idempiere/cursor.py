@@ -61,6 +61,7 @@ class PageRequest:
         lt: exclusive upper bound on ``Updated`` (whole second, UTC) or None (full refresh).
         by_key: order by the key alone (drain / full refresh) instead of ``Updated,<Key>``.
         key_gt: keyset position: only keys strictly greater (None = from the start).
+        key_le: only keys less than or equal (None = no upper key bound).
         skip: ``$skip`` offset; only non-zero inside a frozen one-second window of a keyless table.
     """
 
@@ -69,6 +70,7 @@ class PageRequest:
     by_key: bool = False
     key_gt: Any = None
     skip: int = 0
+    key_le: Any = None  # inclusive upper key bound (full-refresh key ranges read in parallel)
 
 
 class IncrementalScan:
@@ -211,6 +213,13 @@ def split_bounds(start: datetime, upper: datetime, parts: int) -> list[datetime]
     return sorted(set(bounds))
 
 
+def split_key_range(first: int, last: int, parts: int) -> list[int]:
+    """Integer boundaries ``first = b0 < b1 < ... < bn = last`` cutting ``(first, last]`` evenly."""
+    span = last - first
+    parts = max(1, min(parts, span))
+    return sorted({first + (span * i) // parts for i in range(parts)} | {last})
+
+
 def contiguous_checkpoint(
     checkpoints: Sequence[datetime | None], done: Sequence[bool], upper: datetime, floor: datetime | None = None
 ) -> datetime | None:
@@ -232,21 +241,27 @@ class KeysetScan:
     Tables without a usable key fall back to ``$skip`` paging (documented as not stable under edits).
     """
 
-    def __init__(self, page_size: int, *, keyed: bool = True) -> None:
+    def __init__(self, page_size: int, *, keyed: bool = True, start: Any = None, upper: Any = None) -> None:
         if page_size < 1:
             raise ValueError("page_size must be >= 1")
         self.page_size = page_size
         self.keyed = keyed
-        self._last: Any = None
+        self._last: Any = start
+        self.upper = upper  # inclusive key bound of this range; None = open (rows inserted meanwhile)
         self._skip = 0
         self.done = False
         self.pages = 0
+
+    @property
+    def position(self) -> Any:
+        """Last key read (keyset position)."""
+        return self._last
 
     def next_request(self) -> PageRequest | None:
         if self.done:
             return None
         if self.keyed:
-            return PageRequest(None, None, by_key=True, key_gt=self._last)
+            return PageRequest(None, None, by_key=True, key_gt=self._last, key_le=self.upper)
         return PageRequest(None, None, by_key=True, skip=self._skip)
 
     def accept(self, keys: Sequence[Any]) -> None:

@@ -31,6 +31,7 @@ from source_idempiere.cursor import (
     contiguous_checkpoint,
     parse_rfc3339,
     split_bounds,
+    split_key_range,
     to_rfc3339,
 )
 from source_idempiere.deletes import KEYS_STATE_KEY, decode_keys, encode_keys, vanished
@@ -93,6 +94,8 @@ class TableReader:
             parts.append(time_window(CURSOR, req.ge, req.lt, self.clock))
         if req.key_gt is not None and self.key_column:
             parts.append(F.gt(self.key_column, literal(req.key_gt, self.key_kind)))
+        if req.key_le is not None and self.key_column:
+            parts.append(F.le(self.key_column, literal(req.key_le, self.key_kind)))
         return F.and_(*parts)
 
     def _orderby(self, req: PageRequest) -> str:
@@ -295,14 +298,64 @@ class TableReader:
 
     # ---- full refresh ---------------------------------------------------------------------
     def full_refresh(self) -> Iterator[Batch]:
-        """Yield pages ordered by key, keyset ``<Key> gt last`` (``$skip`` only for keyless tables)."""
+        """Yield pages ordered by key, keyset ``<Key> gt last`` (``$skip`` only for keyless tables).
+
+        A large table with an integer key is split after its first page into key ranges read in
+        parallel; the last range is open-ended so rows inserted during the read are not missed.
+        """
         keyed = self.key_field is not None
         scan = KeysetScan(self.page_size, keyed=keyed)
         convert = self.convert
         field_name = self.key_field
+        first = True
         while (req := scan.next_request()) is not None:
             page = self._fetch(req)
             scan.page_size = self.page_size
             records = page.records
             scan.accept([r.get(field_name) for r in records] if keyed else [None] * len(records))
-            yield Batch([convert(r) for r in records])
+            ranges = self._split_keys(scan, page) if first else None
+            first = False
+            yield Batch([convert(r) for r in records], None, [self.split_note] if ranges else [])
+            if ranges:
+                yield from self._read_key_ranges(ranges)
+                return
+
+    def _split_keys(self, scan: KeysetScan, page: Any) -> list[KeysetScan] | None:
+        workers = self.settings.workers
+        if workers < 2 or scan.done or not self.meta.key_column or not isinstance(scan.position, int):
+            return None
+        if (getattr(page, "row_count", 0) or 0) <= SPLIT_MIN_PAGES * self.page_size:
+            return None
+        top = self.client.get_page(self.meta.model_name, filter=include_inactive(),
+                                   orderby=orderby(f"{self.meta.key_column} desc"), top=1)
+        highest = top.records[0].get("id") if top.records else None
+        if not isinstance(highest, int) or highest <= scan.position:
+            return None
+        pages = page.row_count // max(1, self.page_size)
+        parts = min(workers * WINDOWS_PER_WORKER, max(workers, pages // MIN_PAGES_PER_WINDOW))
+        bounds = split_key_range(scan.position, highest, parts)
+        if len(bounds) < 3:
+            return None
+        scan.upper = bounds[1]
+        ranges = [scan] + [KeysetScan(self.page_size, start=lo, upper=hi) for lo, hi in zip(bounds[1:], bounds[2:])]
+        ranges[-1].upper = None  # open-ended: keys above the max seen at split time are read too
+        self.split_note = (f"{page.row_count} rows to read, split into {len(ranges)} key ranges "
+                           f"read by up to {workers} workers")
+        return ranges
+
+    def _read_key_ranges(self, ranges: list[KeysetScan]) -> Iterator[Batch]:
+        convert, field_name = self.convert, self.key_field
+
+        def job_for(scan: KeysetScan):
+            def job(emit: Any) -> None:
+                while (req := scan.next_request()) is not None:
+                    page = self._fetch(req)
+                    scan.page_size = self.page_size
+                    scan.accept([r.get(field_name) for r in page.records])
+                    emit([[convert(r) for r in page.records]])
+            return job
+
+        with closing(StreamPump(self.settings.workers).run([job_for(s) for s in ranges])) as items:
+            for rows in items:
+                if rows:
+                    yield Batch(rows)

@@ -46,14 +46,15 @@ class FakeClient:
         ge = re.search(r"Updated ge '([^']+)'", filter)
         lt = re.search(r"Updated lt '([^']+)'", filter)
         gt = re.search(r"C_Order_(?:ID|UU) gt '?([^' )]+)'?", filter)
+        le = re.search(r"C_Order_(?:ID|UU) le '?([^' )]+)'?", filter)
         parse = lambda s: datetime.strptime(s, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)  # noqa: E731
         hits = [r for r in self.rows.values()
                 if (not ge or r.updated >= parse(ge.group(1))) and (not lt or r.updated < parse(lt.group(1)))
-                and (not gt or r.key > int(gt.group(1)))]
+                and (not gt or r.key > int(gt.group(1))) and (not le or r.key <= int(le.group(1)))]
         if orderby.startswith("Updated"):
             hits.sort(key=lambda r: (r.updated, r.key))
         else:
-            hits.sort(key=lambda r: r.key)
+            hits.sort(key=lambda r: r.key, reverse=orderby.endswith(" desc"))
         size = min(top, self.max_records) if self.max_records else top
         page = hits[skip: skip + size]
         records = [self.record(r, select) for r in page]

@@ -219,3 +219,30 @@ def test_keyless_table_dedups_by_content_and_drains_a_second_with_skip():
     assert skips == [10, 20, 30, 40] and all(c["orderby"] == "Updated" for c in client.calls)
     full = [r["id"] for b in reader.full_refresh() for r in b.rows]
     assert sorted(full) == sorted(data)
+
+
+def test_large_full_refresh_is_split_into_key_ranges_and_reads_inserts_above_the_top():
+    data = {k: Row(k, T0 + timedelta(seconds=k)) for k in range(1, 401)}
+    client = FakeClient(data)
+    reader = TableReader(client, order_meta(), ServerClock("UTC"), settings(workers=4))
+
+    def insert_during_read(call_no):
+        if call_no == 5:
+            data[5000] = Row(5000, T0)  # above the max key seen when splitting
+
+    client.before_page = insert_during_read
+    batches = list(reader.full_refresh())
+    got = [r["id"] for b in batches for r in b.rows]
+    assert sorted(got) == sorted(data) and len(got) == len(set(got))
+    assert any("key ranges" in note for b in batches for note in b.notes)
+    assert any(c["orderby"] == "C_Order_ID desc" and c["top"] == 1 for c in client.calls)
+    ranges = [c["filter"] for c in client.calls if " le " in c["filter"]]
+    assert len({f.split(" le ")[1] for f in ranges}) >= 4
+    assert all(c["orderby"] in ("C_Order_ID", "C_Order_ID desc") for c in client.calls)
+
+
+def test_small_full_refresh_is_not_split():
+    client = FakeClient(rows(50))
+    reader = TableReader(client, order_meta(), ServerClock("UTC"), settings(workers=4))
+    assert len([r for b in reader.full_refresh() for r in b.rows]) == 50
+    assert not any(" le " in c["filter"] or "desc" in c["orderby"] for c in client.calls)
