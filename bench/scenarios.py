@@ -278,7 +278,7 @@ def destination(ctx: Context) -> list[Measurement]:
             config = write_json(OUT / f"s5_{mode}.config.json", C.destination_config(emu))
             catalog = write_json(OUT / f"s5_{mode}.catalog.json", C.partner_catalog())
             emu.clear_requests()
-            run = run_measured(C.write_cmd(config, catalog), stdin_path=input_path).check(f"destination ({mode})")
+            run = run_against(emu, C.write_cmd(config, catalog), stdin_path=input_path).check(f"destination ({mode})")
             log = emu.requests_log()
             write_json(OUT / f"s5_{mode}.requests.json", log)
             written = emu.count("C_BPartner") - before
@@ -290,7 +290,10 @@ def destination(ctx: Context) -> list[Measurement]:
     b, u = runs["batch"], runs["single"]
     rps = {k: v["count"] / v["run"].wall_s for k, v in runs.items()}
     detail = {k: {"records": v["count"], "written": v["written"], "wall_s": round(v["run"].wall_s, 2),
-                  "cpu_s": round(v["run"].cpu_s, 2), "requests": v["requests"], "records_per_s": round(rps[k])}
+                  "cpu_s": round(v["run"].cpu_s, 2), "server_cpu_s": round(v["run"].server_cpu_s or 0, 2),
+                  "server_ms_per_record": round(1000 * (v["run"].server_cpu_s or 0) / v["count"], 2),
+                  "destination_ms_per_record": round(1000 * v["run"].cpu_s / v["count"], 2),
+                  "requests": v["requests"], "records_per_s": round(rps[k])}
               for k, v in runs.items()}
     notes = [f"{k}: wrote {v['written']} of {v['count']}" for k, v in runs.items() if v["written"] != v["count"]]
     return [
