@@ -112,3 +112,22 @@ def test_tolowercase_option_renames_only_underscore_free_properties(emulator_fac
     assert "documentNo" in rec and "isActive" in rec and "C_BPartner_ID" in rec and "DocumentNo" not in rec
     rec = get(emu, "/models/c_order", {"$filter": "DocumentNo eq '80000'", "$select": "documentno"}).json()
     assert rec["records"][0]["documentNo"] == "80000"
+
+
+def test_expand_over_http(current):
+    body = get(current, "/models/c_order", {"$select": "DocumentNo", "$orderby": "C_Order_ID", "$top": 2,
+                                            "$expand": "C_OrderLine($select=Line;$orderby=Line desc)"}).json()
+    lines = body["records"][0]["C_OrderLine"]
+    assert [ln["Line"] for ln in lines] == sorted((ln["Line"] for ln in lines), reverse=True)
+    assert all(set(ln) == {"id", "uid", "Line"} for ln in lines)
+    bad = get(current, "/models/m_product/122", {"$expand": "M_Product_Category_ID($top=1)"})
+    assert bad.status_code == 400 and bad.json()["title"] == "Expand error"
+
+
+def test_dictionary_option_serves_every_table(emulator_factory):
+    emu = emulator_factory(rows=0, dictionary="/work/shared/idempiere/dictionary.json", dictionary_rows=2)
+    models = get(emu, "/models").json()["models"]
+    assert len(models) > 600
+    project = get(emu, "/models/c_project", {"$filter": "IsActive neq null"}).json()
+    assert project["row-count"] == 2 and project["records"][0]["model-name"] == "c_project"
+    assert get(emu, "/models/m_inout/yaml").status_code == 200
