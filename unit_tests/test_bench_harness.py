@@ -108,3 +108,14 @@ def test_configure_uses_incremental_only_where_supported() -> None:
     assert json.dumps(configured)
     with pytest.raises(RuntimeError):
         configure(catalog, ["c_missing"])
+
+
+def test_cpu_ceiling_is_bounded_by_the_busiest_single_process_and_by_all_cores() -> None:
+    from bench.harness import RunResult, cpu_ceiling
+
+    run = RunResult(["x"], 0, wall_s=30.0, user_s=8.0, sys_s=2.0, maxrss_mb=1.0, records=0, server_cpu_s=20.0)
+    assert cpu_ceiling(100.0, run, cores=2) == pytest.approx(100.0 / 20.0)  # the server alone needs 20 s
+    run.server_cpu_s = 4.0
+    assert cpu_ceiling(100.0, run, cores=2) == pytest.approx(100.0 / 10.0)  # now the source's 10 s
+    run.user_s, run.sys_s, run.server_cpu_s = 9.0, 0.0, 9.0
+    assert cpu_ceiling(100.0, run, cores=1) == pytest.approx(100.0 / 18.0)  # one core shares both
