@@ -229,6 +229,9 @@ class Writer:
         if client not in (None, session.client_id):
             raise EmulatorError(403, "Update error", "You are not allowed to create a record for another tenant")
         values["AD_Client_ID"] = session.client_id
+        orgs = self.backend.access.org_ids(session)
+        if orgs is not None and table.has("AD_Org_ID") and values.get("AD_Org_ID") not in orgs:
+            raise EmulatorError(403, "Update error", "Role does not have access")  # MRole.canUpdate (§7.2)
         self.docs.before_save(session, table.name, values, True)
         self._check_fk(table, values)
         self._mandatory(table, values, None)
@@ -242,6 +245,11 @@ class Writer:
             values[table.key] = self.store.next_id(table)
         if table.uu_column and not values.get(table.uu_column):
             values[table.uu_column] = str(uuid.uuid4())
+        if len(table.key_columns) > 1:  # multi-column primary key (access and tax tables)
+            cond = " AND ".join(f'"{k}"=?' for k in table.key_columns)
+            if self.store.query(f'SELECT 1 FROM "{table.name}" WHERE {cond}', [values.get(k) for k in table.key_columns]):
+                raise EmulatorError(500, "Save error", f'ERROR: duplicate key value violates unique constraint '
+                                                       f'"{table.name.lower()}_key"')
         try:
             self.store.insert(table.name, values)
         except sqlite3.IntegrityError as exc:

@@ -225,3 +225,13 @@ def test_system_records_are_readable_but_not_writable(backend):
     assert backend.get_record(ADMIN, "c_currency", "100")["ISO_Code"] == "USD"  # client 0 is readable
     e = err(backend.update, ADMIN, "c_currency", "100", {"Description": "changed"})
     assert e.body() == {"title": "Access denied", "status": 403, "detail": "Access denied for record with id: 100"}
+
+
+def test_multi_key_duplicates_and_org_access_on_create(backend):
+    made = backend.create(ADMIN, "ad_role_orgaccess", {"AD_Role_ID": 103, "AD_Org_ID": 12})
+    assert "id" not in made and made["uid"]
+    dup = err(backend.create, ADMIN, "ad_role_orgaccess", {"AD_Role_ID": 103, "AD_Org_ID": 12})
+    assert dup.status == 500 and dup.title == "Save error"
+    assert backend.delete(ADMIN, "ad_role_orgaccess", made["uid"]) == {"msg": "Deleted"}
+    e = err(backend.create, USER, "c_order", {"C_BPartner_ID": 118, "C_DocTypeTarget_ID": 132, "AD_Org_ID": 12})
+    assert e.body() == {"title": "Update error", "status": 403, "detail": "Role does not have access"}
