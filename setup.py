@@ -7,6 +7,8 @@ RUNTIME = [
     "jsonschema>=4.17.3,<5",
     "pendulum>=3.0,<4",
     "PyYAML>=6.0,<7",  # parses /models/{table}/yaml; already a dependency of airbyte-cdk
+    "orjson>=3.9,<4",  # imported directly (fast RECORD lines, JSON bodies); airbyte-cdk pins the same major
+    "urllib3>=1.26,<3",  # imported directly (retry/timeout exception types); comes with requests
 ]
 
 TESTS = [
