@@ -123,6 +123,7 @@ def reverse_etl(emu: EmulatorProcess, output: Path, result: DemoResult) -> None:
     staging_path = output / "reverse_etl.duckdb"
     staging_path.unlink(missing_ok=True)
     staging = duckdb_cache(staging_path)
+    say(f"  staging c_bpartner in {staging_path.name}, then deriving new partners with SQL")
     source = get_idempiere_source(connector_config(emu.base_url), ["c_bpartner"])
     staged_read = source.read(cache=staging, force_full_refresh=True)
     staged = stage_new_partners(staging, WRITE_BACK_COUNT, RETL_PREFIX)
