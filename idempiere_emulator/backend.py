@@ -113,10 +113,14 @@ class Backend:
         """Converted $filter + default IsActive + data access, as ModelHelper/Query build it (§3.4)."""
         conv = FilterConverter(table, legacy=self.options.legacy, tz=self.options.tz).convert(filter)
         parts = [f"({conv.where})"] if conv.where else []
+        params = list(conv.params)
+        if "Updated" in conv.bounds and table.key and table.has("Updated"):
+            parts.append('"Updated" >= ?')  # implied by the filter; gives keyset ORs an index range
+            params.append(conv.bounds["Updated"])
         if not mentions_isactive(conv.where) and table.has("IsActive"):
             parts.append("IsActive='Y'")
         parts.append(self.access.data_sql(session, table))
-        return " AND ".join(parts), conv.params
+        return " AND ".join(parts), params
 
     def query(self, session: Session, table: str, *, filter: str | None = None,
               orderby: str | None = None, select: str | None = None, top: int = 0,

@@ -37,6 +37,30 @@ def bad_column(name: str) -> EmulatorError:
 class Converted:
     where: str = ""
     params: list = field(default_factory=list)
+    # column -> value such that the whole filter implies ``column >= value``: lets the backend add a
+    # redundant index range for keyset filters like ``Updated gt t or (Updated eq t and id gt k)``
+    bounds: dict = field(default_factory=dict)
+
+
+def _merge(groups: list[list[dict]]) -> dict:
+    """Implied lower bounds: AND keeps every bound (the larger wins), OR keeps columns bound in all branches."""
+    per = []
+    for terms in groups:
+        merged: dict = {}
+        for bound in terms:
+            for col, val in bound.items():
+                try:
+                    merged[col] = max(merged[col], val) if col in merged else val
+                except TypeError:
+                    merged.pop(col, None)
+        per.append(merged)
+    result = per[0] if per else {}
+    for other in per[1:]:
+        try:
+            result = {c: min(v, other[c]) for c, v in result.items() if c in other}
+        except TypeError:
+            return {}
+    return result
 
 
 class FilterConverter:
@@ -47,16 +71,19 @@ class FilterConverter:
         self.legacy = legacy
         self.tz = tz
         self.out = Converted()
+        self._bound: dict = {}
 
     def convert(self, text: str | None) -> Converted:
         if text and text.strip():
-            self._literals(split(text))
+            self.out.bounds = self._literals(split(text))
         return self.out
 
     # ---- structure (§4.2) ----------------------------------------------------------------
-    def _literals(self, toks: list[str]) -> None:
+    def _literals(self, toks: list[str]) -> dict:
+        """Convert a token list into SQL (appended to ``self.out``); returns its implied lower bounds."""
         i = 0
         n = len(toks)
+        groups: list[list[dict]] = [[]]
 
         def get(k: int) -> str:
             if k >= n:
@@ -66,8 +93,11 @@ class FilterConverter:
         while i < n:
             tok = toks[i]
             sql = ""
+            self._bound = {}
             if tok.lower() in ("and", "or"):
                 sql = f" {tok.upper()} "
+                if tok.lower() == "or":
+                    groups.append([])
             elif tok.lower() == "not":
                 i += 1
                 nxt = get(i)
@@ -78,7 +108,7 @@ class FilterConverter:
                                                    f"Not with {nxt}")
             elif tok.startswith("(") and tok.endswith(")"):
                 self.out.where += "("
-                self._literals(split(tok[1:-1]))
+                self._bound = self._literals(split(tok[1:-1]))
                 self.out.where += ")"
             elif is_method_call(tok) and get_method(tok) in PARAM_METHODS:
                 sql = self._method_literal(tok, False)
@@ -88,7 +118,9 @@ class FilterConverter:
                 i += 2
                 sql = self._binary(tok, op, right)
             self.out.where += sql
+            groups[-1].append(self._bound)
             i += 1
+        return _merge(groups)
 
     # ---- columns -----------------------------------------------------------------------
     def column(self, name: str) -> Column | None:
@@ -142,6 +174,7 @@ class FilterConverter:
             raise EmulatorError(400, None, "Wrong right parameter for IN operator")
         if right.startswith("'") and right.endswith("'"):
             self._param(col, right)
+            self._lower_bound(left, operator, col)
             return f"{lhs}{op} ?"
         if "(" in right:
             inner = get_method(right)
@@ -161,7 +194,12 @@ class FilterConverter:
                 raise bad_column(right.strip())
             return f'{lhs}{op}"{rcol.name}"'
         self._param(col, right)
+        self._lower_bound(left, operator, col)
         return f"{lhs}{op} ?"
+
+    def _lower_bound(self, left: str, operator: str, col: Column) -> None:
+        if "(" not in left and operator in ("gt", "ge", "eq"):
+            self._bound = {col.name: self.out.params[-1]}
 
     # ---- contains/startswith/endswith (§4.5) ---------------------------------------------
     def _method_literal(self, tok: str, negate: bool) -> str:

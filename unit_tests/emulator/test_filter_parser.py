@@ -156,3 +156,16 @@ def test_date_columns_bind_the_date_and_bad_dates_are_400():
 def test_isactive_word_detection_uses_the_generated_sql():
     assert mentions_isactive(convert("IsActive neq null")[0])
     assert not mentions_isactive(convert("DocumentNo eq 'isactive'")[0])
+
+
+@pytest.mark.parametrize("text, bounds", [
+    ("(Updated gt '2024-02-01 00:00:00' or (Updated eq '2024-02-01 00:00:00' and C_Order_ID gt 5)) and "
+     "IsActive neq null", {"Updated": "2024-02-01 00:00:00.000"}),
+    ("Updated ge '2024-01-01 00:00:00' and Updated lt '2024-02-01 00:00:00'", {"Updated": "2024-01-01 00:00:00.000"}),
+    ("Updated gt '2024-02-01 00:00:00' or C_Order_ID gt 5", {}),
+    ("tolower(DocumentNo) gt 'a'", {}),
+    ("Updated gt Created", {}),
+    ("(Updated gt '2024-02-01 00:00:00' or Updated eq '2024-01-01 00:00:00')", {"Updated": "2024-01-01 00:00:00.000"}),
+], ids=["keyset-or", "window", "or-other-column", "function", "column-to-column", "or-min"])
+def test_implied_lower_bounds_for_index_ranges(text, bounds):
+    assert {k: v for k, v in FilterConverter(ORDER).convert(text).bounds.items() if k == "Updated"} == bounds
