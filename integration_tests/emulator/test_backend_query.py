@@ -190,3 +190,26 @@ def test_yaml_document_parses_and_follows_display_types(backend):
 def test_sql_errors_from_malformed_filters_are_500(backend):
     e = err(backend.query, ADMIN, "c_order", filter="DocumentNo eq '1' and")
     assert e.status == 500 and e.title == "GET Error"
+
+
+def test_keyset_or_filter_walks_pages_without_gaps(backend):
+    """The recommended keyset filter (§12) returns exactly the rows after the cursor, page after page.
+
+    The cursor carries milliseconds as an ISO instant (current generation); a 'yyyy-MM-dd HH:mm:ss.SSS'
+    literal would be cut to whole seconds like SimpleDateFormat does (§4.7).
+    """
+    everything = [(f"{u[:10]}T{u[11:]}Z", i) for u, i in
+                  backend.sql("SELECT Updated, C_Order_ID FROM C_Order ORDER BY Updated, C_Order_ID")]
+    seen, cursor = [], None
+    for _ in range(50):
+        flt = "IsActive neq null"
+        if cursor:
+            flt = (f"(Updated gt '{cursor[0]}' or (Updated eq '{cursor[0]}' and C_Order_ID gt {cursor[1]})) "
+                   "and IsActive neq null")
+        page = backend.query(ADMIN, "c_order", filter=flt, orderby="Updated,C_Order_ID", top=40).records
+        if not page:
+            break
+        seen += [r["id"] for r in page]
+        last = page[-1]["id"]
+        cursor = next((u, i) for u, i in everything if i == last)
+    assert seen == [i for _u, i in everything]

@@ -169,3 +169,7 @@ def test_isactive_word_detection_uses_the_generated_sql():
 ], ids=["keyset-or", "window", "or-other-column", "function", "column-to-column", "or-min"])
 def test_implied_lower_bounds_for_index_ranges(text, bounds):
     assert {k: v for k, v in FilterConverter(ORDER).convert(text).bounds.items() if k == "Updated"} == bounds
+
+
+def test_space_separated_milliseconds_are_cut_to_seconds_like_simpledateformat():
+    assert convert("Updated ge '2024-05-01 10:00:00.987'")[1] == ["2024-05-01 10:00:00.000"]
