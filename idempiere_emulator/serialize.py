@@ -16,13 +16,39 @@ def property_name(column_name: str, tolowercase: bool) -> str:
     return column_name
 
 
-def number(value: float | int, col: Column) -> float | int:
-    """Numbers keep the column scale: integral quantities stay ints, amounts are rounded (§6.2)."""
-    if isinstance(value, int):
+class Decimal(float):
+    """A numeric column value that remembers its ``BigDecimal.toString()`` text (spec §6.2).
+
+    It behaves as a float inside the emulator (arithmetic, comparisons, test oracles) while the HTTP
+    layer splices ``text`` into the body as a raw JSON number, so ``10.00`` keeps its stored scale.
+    """
+
+    __slots__ = ("text",)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def decimal_text(value: float, scale: int) -> str:
+    """Plain (never exponent) text with ``scale`` decimals, widened up to 6 when the value has more."""
+    text = f"{value:.{scale}f}"
+    if float(text) == round(value, 6):
+        return text
+    return f"{value:.6f}".rstrip("0")
+
+
+def number(value: float | int, col: Column) -> Decimal | int:
+    """Amount/Number/CostPrice/Quantity with the column scale (§6.2); scale 0 integral values are ints."""
+    scale = col.scale
+    if isinstance(value, int) and scale == 0:
         return value
-    if col.scale == 0:
-        return int(value) if float(value).is_integer() else round(float(value), 6)
-    return round(float(value), col.scale)
+    value = float(value)
+    if value == 0 or (scale == 0 and value.is_integer()):
+        return int(value)  # BigDecimal.ZERO (defaults, reset totals) prints "0" whatever the column scale
+    text = decimal_text(value, scale)
+    out = Decimal(text)
+    out.text = text
+    return out
 
 
 class Identifiers:

@@ -74,6 +74,30 @@ def test_id_uid_aliases_only_in_current_generation(current, legacy):
     assert resp.status_code == 400 and resp.json()["detail"] == "Invalid column for filter: id"
 
 
+@pytest.mark.parametrize("generation", ["current", "legacy"])
+def test_quoted_literal_with_parentheses_matches_the_stored_text(generation, request):
+    emu = request.getfixturevalue(generation)
+    requests.post(emu.base_url + "/__emulator__/insert", timeout=10,
+                  json={"table": "C_BPartner", "rows": [{"Value": f"paren-{generation}", "Name": "Garden (East)"}]})
+    body = get(emu, "/models/c_bpartner", {"$filter": "Name eq 'Garden (East)'"}).json()
+    assert [r["Value"] for r in body["records"]] == [f"paren-{generation}"]
+
+
+@pytest.mark.parametrize("generation", ["current", "legacy"])
+def test_numbers_keep_the_stored_scale_in_the_raw_body(generation, request):
+    """BigDecimal.toString(): CostPrice 4 decimals, Amount 2, integral Quantity plain, zero '0' (§6.2)."""
+    import re
+    emu = request.getfixturevalue(generation)
+    text = get(emu, "/models/c_orderline/100").text
+    tokens = dict(re.findall(r'"(PriceList|LineNetAmt|QtyOrdered|QtyDelivered)":([-0-9.]+)[,}]', text))
+    assert re.fullmatch(r"\d+\.\d{4}", tokens["PriceList"]), tokens
+    assert re.fullmatch(r"\d+\.\d{2}", tokens["LineNetAmt"]), tokens
+    assert re.fullmatch(r"\d+", tokens["QtyOrdered"]) and tokens["QtyDelivered"] == "0", tokens
+    page = get(emu, "/models/c_order", {"$select": "GrandTotal", "$orderby": "C_Order_ID", "$top": 5}).text
+    assert re.findall(r'"GrandTotal":([-0-9.]+)', page) and all(
+        re.fullmatch(r"\d+\.\d{2}|0", t) for t in re.findall(r'"GrandTotal":([-0-9.]+)', page))
+
+
 def test_select_and_orderby_rules(current):
     body = get(current, "/models/c_order", {"$select": "DocumentNo", "$orderby": "Updated,C_Order_ID", "$top": 3}).json()
     assert [list(r) for r in body["records"]] == [["id", "uid", "DocumentNo", "model-name"]] * 3

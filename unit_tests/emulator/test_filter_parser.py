@@ -111,6 +111,15 @@ def test_column_to_column_comparison_and_case_insensitive_columns():
     assert convert("updated gt CREATED")[0] == '"Updated">"Created"'
 
 
+def test_quoted_right_operand_with_parentheses_is_a_literal():
+    """convertBinaryOperator checks for quotes before '(' since 28f3f09 (2024-11-19): no method call."""
+    assert convert("DocumentNo eq 'a (b)'") == ('"DocumentNo"= ?', ["a (b)"])
+    assert convert("DocumentNo eq tolower('a')") == ('"DocumentNo"=lower(?)', ["a"])  # unquoted: a method
+    # convertMethodCall has no quote check: '(' in the value -> no method name -> NullPointerException (§4.5)
+    err = error("contains(DocumentNo,'a (b)')")
+    assert (err.status, err.title) == (500, "GET Error") and err.detail.startswith("Cannot invoke")
+
+
 def test_in_operator_binds_each_value_and_requires_parentheses():
     assert convert("C_BPartner_ID in (117,118, 119)") == ('"C_BPartner_ID" IN (?,?,?)', [117, 118, 119])
     assert error("C_BPartner_ID in 117").detail == "Wrong right parameter for IN operator"

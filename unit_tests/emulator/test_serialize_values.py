@@ -36,12 +36,26 @@ def test_server_local_literal_round_trip():
         "2024-01-15 08:30:00.000"
 
 
-def test_numbers_keep_integers_for_quantities_and_round_amounts():
+def test_numbers_print_like_bigdecimal_with_the_column_scale():
     qty = Column("QtyOrdered", DT.QUANTITY, scale=0)
     amt = Column("GrandTotal", DT.AMOUNT, scale=2)
+    rate = Column("CurrencyRate", DT.NUMBER, scale=6)
     assert number(3.0, qty) == 3 and isinstance(number(3.0, qty), int)
-    assert number(2.5, qty) == 2.5
-    assert number(10.005000001, amt) == 10.01
+    assert number(2.5, qty).text == "2.5"  # more digits than the scale are kept, never rounded away
+    assert number(10.0, amt).text == "10.00" and number(10.0, amt) == 10.0
+    assert number(108.50000000000001, amt).text == "108.50"  # REAL noise does not leak into the text
+    assert number(-5.1, amt).text == "-5.10"
+    assert number(7.0, rate).text == "7.000000"
+    assert number(1e20, amt).text == "100000000000000000000.00"  # plain notation, as toString() for scale >= 0
+    assert number(0.0, amt) == 0 and isinstance(number(0.0, amt), int)  # BigDecimal.ZERO prints "0"
+
+
+def test_numeric_tokens_are_spliced_raw_into_json_bodies():
+    from idempiere_emulator.handlers import dumps
+    amt = Column("GrandTotal", DT.AMOUNT, scale=2)
+    body = {"GrandTotal": number(10.0, amt), "QtyOrdered": 3, "Name": "x \u00e9", "big": 2 ** 70}
+    assert dumps(body) == '{"GrandTotal":10.00,"QtyOrdered":3,"Name":"x \u00e9","big":1180591620717411303424}'.encode()
+    assert dumps({"GrandTotal": number(10.0, amt)}) == b'{"GrandTotal":10.00}'
 
 
 def test_orderby_invalid_item_drops_the_whole_clause():
