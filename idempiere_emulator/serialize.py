@@ -51,31 +51,95 @@ def number(value: float | int, col: Column) -> Decimal | int:
     return out
 
 
-class Identifiers:
-    """Resolves FK ids to lookup identifiers with one IN-query per referenced table (MLookup display)."""
+class IdentifierCache:
+    """Identifier texts per referenced table, shared by requests (§6.2 lookups are the costly part).
 
-    def __init__(self, store: Store, catalog: Catalog, cache: dict | None = None) -> None:
+    A table's entries stay valid while neither it nor any table its identifier is built from is written
+    (``Store.stamp``), so creating business partners does not throw away the client, org or group names;
+    raw SQL and rollbacks (``Store.epoch``) drop everything.
+    """
+
+    MAX_ENTRIES = 100_000
+
+    def __init__(self, store: Store, catalog: Catalog) -> None:
         self.store = store
         self.catalog = catalog
-        self.cache: dict[tuple[str, Any], str] = {} if cache is None else cache
+        self.tables: dict[str, dict[Any, str]] = {}
+        self._stamps: dict[str, tuple] = {}
+        self._deps: dict[str, tuple[str, ...]] = {}
+        self._epoch = store.epoch
+
+    def refresh(self) -> None:
+        """Drop what writes made stale (called once per serialization)."""
+        store = self.store
+        if self._epoch != store.epoch or sum(map(len, list(self.tables.values()))) > self.MAX_ENTRIES:
+            self.tables, self._stamps, self._epoch = {}, {}, store.epoch
+            return
+        for ref in list(self.tables):
+            if store.stamp(self.deps(ref)) != self._stamps.get(ref):
+                self.tables.pop(ref, None)
+
+    def table(self, ref_l: str) -> dict[Any, str]:
+        """The entry dict of one referenced table, created (stamped before any read into it) when missing."""
+        found = self.tables.get(ref_l)
+        if found is None:
+            found = {}
+            self._stamps[ref_l] = self.store.stamp(self.deps(ref_l))
+            self.tables[ref_l] = found
+        return found
+
+    def deps(self, ref_l: str) -> tuple[str, ...]:
+        """``ref_l`` and every table its identifier columns reach through lookups (transitively)."""
+        deps = self._deps.get(ref_l)
+        if deps is None:
+            seen, todo = [ref_l], [ref_l]
+            while todo:
+                t = self.catalog.get(todo.pop())
+                for name in (t.identifiers if t else ()):
+                    c = t.column(name)
+                    if c is not None and c.is_lookup and c.ref_table.lower() not in seen:
+                        seen.append(c.ref_table.lower())
+                        todo.append(c.ref_table.lower())
+            deps = self._deps[ref_l] = tuple(seen)
+        return deps
+
+
+class Identifiers:
+    """Resolves FK ids to lookup identifiers with one IN-query per referenced table (MLookup display).
+
+    ``tables`` pins the per-table dicts this serialization uses, so a concurrent refresh cannot take
+    them away halfway through a page.
+    """
+
+    def __init__(self, store: Store, catalog: Catalog, cache: IdentifierCache | None = None) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.cache = cache if cache is not None else IdentifierCache(store, catalog)
+        self.tables: dict[str, dict[Any, str]] = {}
+
+    def _table(self, ref_l: str) -> dict[Any, str]:
+        found = self.tables.get(ref_l)
+        if found is None:
+            found = self.tables[ref_l] = self.cache.table(ref_l)
+        return found
 
     def prefetch(self, table: Table, rows: Iterable[dict], columns: Iterable[Column], depth: int = 0) -> None:
         wanted: dict[str, set] = {}
-        cache = self.cache
         for col in columns:
             if col.is_lookup and not col.secure:
-                ref_l, name = col.ref_table.lower(), col.name
-                missing = {v for r in rows if (v := r.get(name)) is not None and (ref_l, v) not in cache}
+                name, known = col.name, self._table(col.ref_table.lower())
+                missing = {v for r in rows if (v := r.get(name)) is not None and v not in known}
                 if missing:
                     wanted.setdefault(col.ref_table, set()).update(missing)
         for ref, ids in wanted.items():
             self._load(ref, ids, depth)
 
     def _load(self, ref_name: str, ids: set, depth: int) -> None:
+        known = self._table(ref_name.lower())
         ref = self.catalog.get(ref_name)
         if ref is None or not ref.identifiers or not (ref.key or ref.uu_column):
             for i in ids:
-                self.cache[(ref_name.lower(), i)] = f"<{i}>"
+                known[i] = f"<{i}>"
             return
         keycol = ref.key or ref.uu_column
         ident_cols = [ref.column(c) for c in ref.identifiers if ref.column(c)]
@@ -91,7 +155,7 @@ class Identifiers:
             self.prefetch(ref, list(found.values()), ident_cols, depth + 1)
         for i in ids:
             r = found.get(i)
-            self.cache[(ref_name.lower(), i)] = f"<{i}>" if r is None else self._display(ref, ident_cols, r)
+            known[i] = f"<{i}>" if r is None else self._display(ref, ident_cols, r)
 
     def _display(self, ref: Table, cols: list[Column], row: dict) -> str:
         parts = []
@@ -100,7 +164,7 @@ class Identifiers:
             if v is None:
                 continue
             if c.is_lookup:
-                parts.append(self.cache.get((c.ref_table.lower(), v), f"<{v}>"))
+                parts.append(self.get(c.ref_table, v))
             elif c.is_list and c.list_values:
                 parts.append(c.list_values.get(v, v))
             elif c.dt in DT.NUMERIC:
@@ -112,7 +176,8 @@ class Identifiers:
         return "_".join(parts)
 
     def get(self, ref_table: str, value: Any) -> str:
-        return self.cache.get((ref_table.lower(), value), f"<{value}>")
+        known = self.tables.get(ref_table.lower()) or self.cache.tables.get(ref_table.lower()) or {}
+        return known.get(value, f"<{value}>")
 
 
 class Serializer:
@@ -123,14 +188,11 @@ class Serializer:
         self.catalog = catalog
         self.options = options
         self._plans: dict[tuple, list] = {}
-        self._idents: dict[tuple[str, Any], str] = {}
-        self._idents_version = -1
+        self._idents = IdentifierCache(store, catalog)
 
     def identifiers(self) -> Identifiers:
-        """An identifier resolver sharing a cache that lives until the next write (store.version)."""
-        if self._idents_version != self.store.version or len(self._idents) > 100_000:
-            self._idents = {}
-            self._idents_version = self.store.version
+        """An identifier resolver over the shared cache, with stale tables dropped first."""
+        self._idents.refresh()
         return Identifiers(self.store, self.catalog, self._idents)
 
     def records(self, table: Table, rows: list[dict], selected: list[Column] | None = None) -> list[dict]:
@@ -195,7 +257,7 @@ class Serializer:
         uu = row.get(table.uu_column) if table.uu_column else None
         if uu:
             out["uid"] = uu
-        cache = idents.cache
+        tables = idents.tables
         get = row.get
         for prop, name, kind, a, b in plan:
             v = get(name)
@@ -204,7 +266,7 @@ class Serializer:
             if kind == 1:  # _CALL
                 out[prop] = a(v)
             elif kind == 2:  # _LOOKUP: a=label, b=reference table (lower case)
-                ident = cache.get((b, v))
+                ident = tables[b].get(v)
                 if ident is None:
                     ident = f"<{v}>"
                 out[prop] = ({"propertyLabel": a, "id": v, "identifier": ident, "model-name": b} if ident

@@ -6,6 +6,7 @@ YesNo as ``'Y'``/``'N'``; lists as their codes; FKs as integers.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -17,6 +18,10 @@ from .catalog import Catalog, Table
 FIRST_NEW_ID = 1_000_000
 # tables that grow with --rows get covering indexes for keyset paging on Updated (spec §12)
 _BIG = {"c_order", "c_orderline", "c_invoice", "c_invoiceline", "c_payment", "fact_acct"}
+# the table a write statement changes (per-table versions let caches survive writes to other tables)
+_WRITE_TARGET = re.compile(r'^\s*(?:UPDATE|DELETE\s+FROM|INSERT\s+(?:OR\s+\w+\s+)?INTO)\s+"?(\w+)"?', re.I)
+# lookup columns of master data: the destination finds records by Value/Name (`Value in (...)`, §7.1 identifiers)
+_LOOKUP_INDEXED = ("Value", "Name")
 
 
 class Store:
@@ -28,7 +33,11 @@ class Store:
         self.lock = threading.RLock()
         self._savepoint = 0
         self._next_ids: dict[str, int] = {}
-        self.version = 0  # bumped by every write: keys the count/access caches
+        self.version = 0  # bumped by every write: keys the COUNT cache
+        # finer keys for caches that only depend on a few tables (identifiers, FK existence, org access):
+        # a write to a known table bumps its own version; raw SQL and rollbacks bump the epoch (drop everything)
+        self.epoch = 0
+        self.table_versions: dict[str, int] = {}
         self._counts: dict[tuple, int] = {}
         c = self.conn
         c.execute("PRAGMA case_sensitive_like = ON")  # LIKE is case-sensitive on PostgreSQL (§4.5)
@@ -67,6 +76,10 @@ class Store:
                 self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_upd" ON "{n}"(Updated, "{table.key}")')
             if table.parent_link:
                 self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_parent" ON "{n}"("{table.parent_link}")')
+            if table.lname not in _BIG:
+                for col in _LOOKUP_INDEXED:
+                    if table.has(col):
+                        self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{n}_{col.lower()}" ON "{n}"("{col}")')
 
     def create_index(self, table: str, columns: Sequence[str]) -> None:
         name = f"{table}_{'_'.join(columns)}"
@@ -87,11 +100,26 @@ class Store:
             self.conn.execute("CREATE TABLE IF NOT EXISTS _emulator_meta (k TEXT PRIMARY KEY, v TEXT)")
             self.conn.execute("INSERT OR REPLACE INTO _emulator_meta VALUES (?,?)", (key, value))
 
+    # ---- versions -----------------------------------------------------------------------
+    def wrote(self, table: str | None) -> None:
+        """Record a write to ``table`` (None: unknown, every cache keyed by ``stamp`` is dropped)."""
+        self.version += 1
+        if table is None:
+            self.epoch += 1
+        else:
+            key = table.lower()
+            self.table_versions[key] = self.table_versions.get(key, 0) + 1
+
+    def stamp(self, tables: Iterable[str]) -> tuple:
+        """Cache key for data read from ``tables`` (lower-case names); changes when any of them is written."""
+        versions = self.table_versions
+        return (self.epoch, *(versions.get(t, 0) for t in tables))
+
     # ---- statements ---------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self.lock:
             if not sql.lstrip()[:7].upper() in ("SELECT ", "EXPLAIN", "WITH RE"):
-                self.version += 1  # raw SQL from tests may write
+                self.wrote(None)  # raw SQL from tests may write anything
             return self.conn.execute(sql, tuple(params)).fetchall()
 
     def count(self, table: str, where: str, params: Sequence[Any]) -> int:
@@ -114,21 +142,22 @@ class Store:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one write statement; returns the affected row count."""
+        target = _WRITE_TARGET.match(sql)
         with self.lock:
-            self.version += 1
+            self.wrote(target.group(1) if target else None)
             return self.conn.execute(sql, tuple(params)).rowcount
 
     def insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         cols = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
         with self.lock:
-            self.version += 1
+            self.wrote(table)
             self.conn.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         cols = list(values)
         with self.lock:
-            self.version += 1
+            self.wrote(table)
             cur = self.conn.execute(
                 f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
                 f'VALUES ({", ".join("?" for _ in cols)})', [values[c] for c in cols])
@@ -158,7 +187,7 @@ class Store:
             try:
                 yield
             except BaseException:
-                self.version += 1
+                self.wrote(None)
                 self.conn.execute(f"ROLLBACK TO {name}")
                 self.conn.execute(f"RELEASE {name}")
                 raise

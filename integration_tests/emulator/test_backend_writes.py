@@ -235,3 +235,31 @@ def test_multi_key_duplicates_and_org_access_on_create(backend):
     assert backend.delete(ADMIN, "ad_role_orgaccess", made["uid"]) == {"msg": "Deleted"}
     e = err(backend.create, USER, "c_order", {"C_BPartner_ID": 118, "C_DocTypeTarget_ID": 132, "AD_Org_ID": 12})
     assert e.body() == {"title": "Update error", "status": 403, "detail": "Role does not have access"}
+
+
+def test_lookup_identifiers_follow_every_kind_of_write(backend):
+    """Identifier texts are cached per referenced table: writes to it (or to tables its identifier is built
+    from, like M_Product inside a C_OrderLine identifier), raw SQL and rollbacks must all show through."""
+    def ident(table, rid, column):
+        return backend.get_record(ADMIN, table, rid)[column]["identifier"]
+
+    assert ident("c_order", "100", "C_BPartner_ID") == "Agri-Tech"
+    backend.create(ADMIN, "c_bp_group", {"Name": "Unrelated", "Value": "U"})  # another table: entry survives
+    backend.update(ADMIN, "c_bpartner", "114", {"Name": "Agri-Tech Renamed"})
+    assert ident("c_order", "100", "C_BPartner_ID") == "Agri-Tech Renamed"
+    backend.sql("UPDATE C_BPartner SET Name='Raw Name' WHERE C_BPartner_ID=114")
+    assert ident("c_order", "100", "C_BPartner_ID") == "Raw Name"
+    line = ident("c_invoiceline", "100", "C_OrderLine_ID")
+    backend.update(ADMIN, "m_product", "122", {"Name": "Azalea Deluxe"})
+    assert ident("c_invoiceline", "100", "C_OrderLine_ID") == line.replace("Azalea Bush", "Azalea Deluxe")
+    with pytest.raises(RuntimeError):
+        with backend.transaction():
+            backend.update(ADMIN, "c_bpartner", "114", {"Name": "Rolled Back"})
+            assert ident("c_order", "100", "C_BPartner_ID") == "Rolled Back"
+            raise RuntimeError("undo")
+    assert ident("c_order", "100", "C_BPartner_ID") == "Raw Name"
+    group = backend.create(ADMIN, "c_bp_group", {"Name": "Short lived", "Value": "SL"})["id"]
+    bp = backend.create(ADMIN, "c_bpartner", {"Name": "Grouped", "C_BP_Group_ID": group})["id"]
+    assert ident("c_bpartner", str(bp), "C_BP_Group_ID") == "Short lived"
+    backend.hard_delete("C_BP_Group", [group])
+    assert ident("c_bpartner", str(bp), "C_BP_Group_ID") == f"<{group}>"
