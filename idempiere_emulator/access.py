@@ -8,6 +8,9 @@ from .session import Session
 from .store import Store
 
 
+_ORG_TABLES = ("ad_role", "ad_role_orgaccess", "ad_org")
+
+
 def invalid_table(name: str) -> EmulatorError:
     return EmulatorError(404, "Invalid table name", f"No match found for table name: {name}")
 
@@ -50,8 +53,8 @@ class Access:
         return table
 
     def org_ids(self, session: Session) -> list[int] | None:
-        """Orgs the role may see, cached per data version (it runs on every request)."""
-        key = (session.role_id, session.client_id, self.store.version)
+        """Orgs the role may see, cached until one of the three tables it reads is written (every request)."""
+        key = (session.role_id, session.client_id, self.store.stamp(_ORG_TABLES))
         if key not in self._orgs:
             if len(self._orgs) > 64:
                 self._orgs.clear()

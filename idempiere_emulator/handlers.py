@@ -42,6 +42,7 @@ class Request:
     headers: dict = field(default_factory=dict)  # lower-case names
     body: bytes = b""
     _params: dict | None = None
+    parsed_body: dict | None = None  # a batch item's object body, already parsed: not re-encoded per item
 
     @property
     def params(self) -> dict:
@@ -352,6 +353,8 @@ def _jackson_int(value, name: str) -> int | None:
 
 def _gson_object(req: Request, title: str) -> dict:
     """Write bodies: Gson in lenient mode accepts // # /* */ comments (Postman bodies rely on it, §7)."""
+    if req.parsed_body is not None:
+        return req.parsed_body
     text = req.body.decode("utf-8", errors="replace")
     if not text.strip():
         raise EmulatorError(500, title, "java.lang.NullPointerException")

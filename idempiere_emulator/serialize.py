@@ -197,25 +197,26 @@ class Serializer:
 
     def records(self, table: Table, rows: list[dict], selected: list[Column] | None = None) -> list[dict]:
         cols = selected if selected else table.data_columns
+        plan, lookups, loc_cols = self._plan(table, cols, not selected)
         idents = self.identifiers()
-        idents.prefetch(table, rows, cols)
-        loc_cols = [c for c in cols if c.dt == DT.LOCATION]
+        idents.prefetch(table, rows, lookups)
         locations = self._locations(rows, loc_cols, idents) if loc_cols else {}
-        plan = self._plan(table, cols)
         return [self._record(table, r, plan, idents, locations) for r in rows]
 
     # plan kinds: the record loop dispatches on small ints (serialization is the hot path of paging, §12)
     _SAME, _CALL, _LOOKUP, _LIST, _YESNO, _LOCATION = range(6)
 
-    def _plan(self, table: Table, cols: list[Column]) -> list[tuple]:
-        """Per-column (property, column, kind, a, b), cached per table and column selection."""
-        key = (table.lname, tuple(c.name for c in cols))
-        plan = self._plans.get(key)
-        if plan is None:
+    def _plan(self, table: Table, cols: list[Column], every: bool) -> tuple[list[tuple], list[Column], list[Column]]:
+        """Per-column (property, column, kind, a, b) plus the lookup and Location columns to prefetch,
+        cached per table and column selection (``every``: all data columns, keyed without the names)."""
+        key = (table.lname, len(table.columns)) if every else (table.lname, tuple(c.name for c in cols))
+        found = self._plans.get(key)
+        if found is None:
             plan = [(property_name(c.name, self.options.tolowercase), c.name, *self._kind(c))
                     for c in cols if not (c.is_key or c.is_uu or c.secure or c.is_button_string)]
-            self._plans[key] = plan
-        return plan
+            found = (plan, [c for c in cols if c.is_lookup and not c.secure], [c for c in cols if c.dt == DT.LOCATION])
+            self._plans[key] = found
+        return found
 
     def _kind(self, col: Column) -> tuple[int, Any, Any]:
         dt = col.dt

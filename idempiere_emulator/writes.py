@@ -6,18 +6,19 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from .catalog import DT, Column, Table
-from .clock import later_than, now_text, today_text
+from .clock import later_than, now_text
 from .documents import Documents
 from .errors import EmulatorError
 from .serialize import property_name
 from .session import Session
+from .write_plans import NOT_MANDATORY, WritePlans
 from .write_values import ConversionError, ValueConverter, gson_text
 
 if TYPE_CHECKING:
     from .backend import Backend
 
 ALLOWED_EXTRA = ("doc-action", "id", "identifier", "model-name", "tableName", "uid")
-NOT_MANDATORY = ("Created", "CreatedBy", "Updated", "UpdatedBy", "Value", "DocumentNo", "M_AttributeSetInstance_ID")
+__all__ = ["Writer", "NOT_MANDATORY"]
 ALWAYS_UPDATEABLE = {"Description", "POReference", "IsActive", "DatePrinted", "IsPrinted", "IsSelected"}
 
 
@@ -31,6 +32,7 @@ class Writer:
         self.options = backend.options
         self.values = ValueConverter(self, backend.options.legacy, backend.options.tz)
         self.docs = Documents(self)
+        self.plans = WritePlans(self.store, self.catalog, backend.options.tz)
         self._session: Session | None = None
 
     # ---- error helpers -------------------------------------------------------------------
@@ -82,15 +84,15 @@ class Writer:
     # ---- body -> column values -----------------------------------------------------------
     def _check_fields(self, table: Table, body: dict, extra: tuple = ()) -> None:
         """validateJsonFields: exact ColumnName or toPropertyName form only (§2.5)."""
+        accepted = self.plans.plan(table).accepted
         for field, value in body.items():
-            if field in ALLOWED_EXTRA or field in extra or isinstance(value, list):
+            if field in accepted or field in ALLOWED_EXTRA or field in extra or isinstance(value, list):
                 continue
             col = table.column(field)
             if col is None:
                 raise self.validation(f"Column {field} does not exist")
             prop = property_name(col.name, True)
-            if field not in (col.name, prop):
-                raise self.validation(f"Wrong name for column {field}, you must use {prop} or {col.name}")
+            raise self.validation(f"Wrong name for column {field}, you must use {prop} or {col.name}")
 
     def _field(self, col: Column, body: dict) -> tuple[bool, Any]:
         prop = property_name(col.name, True)
@@ -101,29 +103,7 @@ class Writer:
         return False, None
 
     def _default(self, session: Session, col: Column) -> Any:
-        d = col.default
-        if d is None:
-            return None
-        special = {"@Client@": session.client_id, "@Org@": session.org_id, "@User@": session.user_id,
-                   "@Warehouse@": session.warehouse_id or None, "@Date@": today_text(self.options.tz)}
-        if d in special:
-            return special[d]
-        if d == "@Default@" and col.ref_table:  # @SQL=SELECT ... WHERE IsDefault='Y' style defaults
-            ref = self.catalog.get(col.ref_table)
-            if ref is not None and ref.key and ref.has("IsDefault"):
-                rows = self.store.query(f'SELECT "{ref.key}" FROM "{ref.name}" WHERE IsDefault=\'Y\' AND '
-                                        f"IsActive='Y' AND AD_Client_ID IN (0,?) ORDER BY 1 LIMIT 1",
-                                        (session.client_id,))
-                return rows[0][0] if rows else None
-        if d.startswith("@"):
-            return None
-        if col.dt == DT.YESNO:
-            return "Y" if d == "Y" else "N"
-        if col.dt in DT.NUMERIC:
-            return float(d)
-        if col.dt in DT.IDS or col.dt == DT.INTEGER:
-            return int(d)
-        return d
+        return self.plans.default(session, col)
 
     def _convert(self, col: Column, value: Any, title: str) -> Any:
         try:
@@ -133,25 +113,17 @@ class Writer:
 
     def _check_fk(self, table: Table, values: dict) -> None:
         """validForeignKeysEx: the referenced row must exist (§7.2)."""
+        refs = self.plans.plan(table).fk_refs
         for name, v in values.items():
-            col = table.column(name)
-            if col is None or v is None or not col.is_lookup or col.name in ("CreatedBy", "UpdatedBy"):
+            ref = refs.get(name)
+            if ref is None or v is None:
                 continue
-            ref = self.catalog.get(col.ref_table)
-            if ref is None or not ref.key:
-                continue
-            if not self.store.query(f'SELECT 1 FROM "{ref.name}" WHERE "{ref.key}"=?', (v,)):
-                raise self.validation(f"Foreign ID {v} not found in {col.name}",
-                                      f"Foreign ID {v} not found in {col.name}")
+            if not self.plans.fk_exists(ref, v):
+                raise self.validation(f"Foreign ID {v} not found in {name}", f"Foreign ID {v} not found in {name}")
 
     def _mandatory(self, table: Table, values: dict, only: set[str] | None) -> None:
-        missing = []
-        for col in table.columns:
-            if (not col.mandatory or col.is_key or col.is_uu or col.dt == DT.YESNO or col.name in NOT_MANDATORY
-                    or (only is not None and col.name not in only)):
-                continue
-            if values.get(col.name) is None:
-                missing.append(property_name(col.name, True))
+        missing = [prop for col, prop in self.plans.plan(table).mandatory
+                   if (only is None or col.name in only) and values.get(col.name) is None]
         if missing:
             raise self.validation("Fill mandatory fields: " + ", ".join(missing),
                                   "Mandatory fields missing: " + ", ".join(missing))
@@ -217,14 +189,17 @@ class Writer:
     def _insert(self, session: Session, table: Table, body: dict, *, title: str,
                 preset: dict | None = None) -> tuple[Any, dict]:
         values: dict[str, Any] = dict(preset or {})
-        for col in table.columns:
-            if col.name in values:
+        default = self.plans.default
+        for col, prop in self.plans.plan(table).fields:
+            name = col.name
+            if name in values:
                 continue
-            present, raw = self._field(col, body)
-            if present:
-                values[col.name] = self._convert(col, raw, title)
+            if prop in body:
+                values[name] = self._convert(col, body[prop], title)
+            elif name in body:
+                values[name] = self._convert(col, body[name], title)
             elif not col.is_key and not col.is_uu:
-                values[col.name] = self._default(session, col)
+                values[name] = default(session, col)
         client = values.get("AD_Client_ID")
         if client not in (None, session.client_id):
             raise EmulatorError(403, "Update error", "You are not allowed to create a record for another tenant")
@@ -293,9 +268,14 @@ class Writer:
         if len(row) <= 1:
             row = self.store.query_dicts(f'SELECT * FROM "{table.name}" WHERE "{keycol}"=?', (row[keycol],))[0]
         changes: dict[str, Any] = {}
-        for col in table.columns:
-            present, raw = self._field(col, body)
-            if not present or col.is_key:
+        for col, prop in self.plans.plan(table).fields:
+            if col.is_key:
+                continue
+            if prop in body:
+                raw = body[prop]
+            elif col.name in body:
+                raw = body[col.name]
+            else:
                 continue
             value = self._convert(col, raw, title)
             if value == row.get(col.name) or (isinstance(value, float) and row.get(col.name) is not None

@@ -123,8 +123,13 @@ class Table:
 
     @property
     def data_columns(self) -> list[Column]:
-        """Columns that appear as record properties (key and _UU are emitted as id/uid)."""
-        return [c for c in self.columns if not c.is_key and not c.is_uu]
+        """Columns that appear as record properties (key and _UU are emitted as id/uid); built once per
+        column count (``add_column`` appends), since every serialized page asks for it."""
+        cached = self.__dict__.get("_data_cols")
+        if cached is None or cached[0] != len(self.columns):
+            cached = self.__dict__["_data_cols"] = (len(self.columns), [c for c in self.columns
+                                                                          if not c.is_key and not c.is_uu])
+        return cached[1]
 
 
 class Catalog:

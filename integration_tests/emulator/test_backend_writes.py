@@ -263,3 +263,17 @@ def test_lookup_identifiers_follow_every_kind_of_write(backend):
     assert ident("c_bpartner", str(bp), "C_BP_Group_ID") == "Short lived"
     backend.hard_delete("C_BP_Group", [group])
     assert ident("c_bpartner", str(bp), "C_BP_Group_ID") == f"<{group}>"
+
+
+def test_fk_existence_and_sql_defaults_are_rechecked_after_writes(backend):
+    """FK existence and @SQL defaults are cached per referenced table; writes to it must show through."""
+    group = backend.create(ADMIN, "c_bp_group", {"Name": "Soon gone", "Value": "SG"})["id"]
+    assert backend.create(ADMIN, "c_bpartner", {"Name": "A", "C_BP_Group_ID": group})["C_BP_Group_ID"]["id"] == group
+    backend.hard_delete("C_BP_Group", [group])
+    assert err(backend.create, ADMIN, "c_bpartner", {"Name": "B", "C_BP_Group_ID": group}).body() == {
+        "title": "Validation Error", "status": 400, "detail": f"Foreign ID {group} not found in C_BP_Group_ID"}
+    assert backend.create(ADMIN, "c_bpartner", {"Name": "C"})["C_BP_Group_ID"]["id"] == 103  # the default group
+    other = backend.create(ADMIN, "c_bp_group", {"Name": "New default", "Value": "ND", "IsDefault": True})["id"]
+    assert backend.create(ADMIN, "c_bpartner", {"Name": "C2"})["C_BP_Group_ID"]["id"] == 103  # lowest id wins
+    backend.update(ADMIN, "c_bp_group", "103", {"IsDefault": False})
+    assert backend.create(ADMIN, "c_bpartner", {"Name": "D"})["C_BP_Group_ID"]["id"] == other

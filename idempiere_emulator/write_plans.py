@@ -1,0 +1,128 @@
+"""Per-table write plans and small caches that keep POST/PUT cheap per item (batch benchmark, spec §9).
+
+Everything here is derived from the catalog once per table, or cached under ``Store.stamp`` of the tables
+it read, so a write elsewhere never serves stale answers: FK existence (``validForeignKeysEx``, §7.2),
+``@SQL`` style FK defaults (§7.1 "absent on POST"), and the server-local date for ``@#Date@``.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .catalog import DT, Catalog, Column, Table
+from .clock import today_text
+from .serialize import property_name
+from .session import Session
+from .store import Store
+
+# never mandatory for the REST mandatory check (adapted GridField rule, §7.2)
+NOT_MANDATORY = ("Created", "CreatedBy", "Updated", "UpdatedBy", "Value", "DocumentNo", "M_AttributeSetInstance_ID")
+_SESSION_DEFAULTS = ("@Client@", "@Org@", "@User@", "@Warehouse@")
+
+
+@dataclass
+class TablePlan:
+    """What a write needs to know about one table, computed once."""
+
+    fields: list[tuple[Column, str]]  # every column with its toPropertyName form, in column order
+    accepted: dict[str, Column]  # body field names that pass validateJsonFields (exact or property form)
+    fk_refs: dict[str, Table]  # lookup column -> referenced table with a single key (FK existence check)
+    mandatory: list[tuple[Column, str]]  # columns the mandatory check looks at, with their property name
+
+
+class WritePlans:
+    """Plans per table plus the stamped caches; one instance per Writer."""
+
+    def __init__(self, store: Store, catalog: Catalog, tz: str) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.tz = tz
+        self._plans: dict[str, TablePlan] = {}
+        self._exists: dict[str, tuple[tuple, set]] = {}
+        self._ref_defaults: dict[tuple[str, int], tuple[tuple, Any]] = {}
+        self._today: tuple[int, str] = (-1, "")
+
+    def plan(self, table: Table) -> TablePlan:
+        found = self._plans.get(table.lname)
+        if found is None:
+            fields = [(c, property_name(c.name, True)) for c in table.columns]
+            accepted: dict[str, Column] = {}
+            for col, prop in fields:
+                accepted[col.name] = accepted[prop] = col
+            fk_refs = {}
+            for col in table.columns:
+                if col.is_lookup and col.name not in ("CreatedBy", "UpdatedBy"):
+                    ref = self.catalog.get(col.ref_table)
+                    if ref is not None and ref.key:
+                        fk_refs[col.name] = ref
+            mandatory = [(c, p) for c, p in fields if c.mandatory and not c.is_key and not c.is_uu
+                         and c.dt != DT.YESNO and c.name not in NOT_MANDATORY]
+            found = self._plans[table.lname] = TablePlan(fields, accepted, fk_refs, mandatory)
+        return found
+
+    def fk_exists(self, ref: Table, value: Any) -> bool:
+        """Does ``ref`` have a row with key ``value``? Positive answers are kept until ``ref`` is written."""
+        stamp = self.store.stamp((ref.lname,))
+        entry = self._exists.get(ref.lname)
+        if entry is None or entry[0] != stamp:
+            entry = self._exists[ref.lname] = (stamp, set())
+        known = entry[1]
+        if value in known:
+            return True
+        if self.store.query(f'SELECT 1 FROM "{ref.name}" WHERE "{ref.key}"=?', (value,)):
+            if len(known) > 50_000:
+                known.clear()
+            known.add(value)
+            return True
+        return False
+
+    def default(self, session: Session, col: Column) -> Any:
+        """AD_Column.DefaultValue for a column absent on POST (session variables, @SQL defaults, literals)."""
+        d = col.default
+        if d is None:
+            return None
+        if d[0] == "@":
+            if d == "@Client@":
+                return session.client_id
+            if d == "@Org@":
+                return session.org_id
+            if d == "@User@":
+                return session.user_id
+            if d == "@Warehouse@":
+                return session.warehouse_id or None
+            if d == "@Date@":
+                return self.today()
+            if d == "@Default@" and col.ref_table:
+                return self._ref_default(col.ref_table, session.client_id)
+            return None
+        if col.dt == DT.YESNO:
+            return "Y" if d == "Y" else "N"
+        if col.dt in DT.NUMERIC:
+            return float(d)
+        if col.dt in DT.IDS or col.dt == DT.INTEGER:
+            return int(d)
+        return d
+
+    def today(self) -> str:
+        """Server-local date, recomputed at most once a second."""
+        now = int(time.time())
+        if self._today[0] != now:
+            self._today = (now, today_text(self.tz))
+        return self._today[1]
+
+    def _ref_default(self, ref_name: str, client_id: int) -> Any:
+        """``@SQL=SELECT ... WHERE IsDefault='Y'`` style defaults: the client's default row of ``ref``."""
+        ref = self.catalog.get(ref_name)
+        if ref is None or not ref.key or not ref.has("IsDefault"):
+            return None
+        key = (ref.lname, client_id)
+        stamp = self.store.stamp((ref.lname,))
+        cached = self._ref_defaults.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        rows = self.store.query(f'SELECT "{ref.key}" FROM "{ref.name}" WHERE IsDefault=\'Y\' AND '
+                                f"IsActive='Y' AND AD_Client_ID IN (0,?) ORDER BY 1 LIMIT 1", (client_id,))
+        value = rows[0][0] if rows else None
+        self._ref_defaults[key] = (stamp, value)
+        return value
