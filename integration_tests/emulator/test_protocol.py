@@ -214,3 +214,32 @@ def test_concurrent_clients_are_all_served(emulator):
         statuses = [s for result in pool.map(worker, range(8)) for s in result]
     assert statuses == [200] * 160
     assert len(emulator.requests()) == 160
+
+
+def test_cli_flags_reach_the_server(tmp_path):
+    """Every issue-3 flag is parsed and takes effect (the other tests use the Python API)."""
+    import subprocess
+    import sys
+    db = tmp_path / "cli.db"
+    cmd = [sys.executable, "-m", "idempiere_emulator", "--host", "127.0.0.1", "--port", "0", "--rows", "12",
+           "--legacy", "--tz", "Europe/Berlin", "--tolowercase", "--max-records", "5", "--token-ttl", "60",
+           "--latency-ms", "1", "--fail-rate", "0", "--drop-rate", "0", "--s2s-token", "flags", "--seed", "3",
+           "--db", str(db)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().split(" on ", 1)[1].split(" ", 1)[0]
+        body = requests.get(url + "/models/c_order", params={"$orderby": "C_Order_ID", "$top": 50},
+                            headers=bearer("flags"), timeout=30).json()
+        assert body["records-size"] == 5 and body["array-count"] == 0  # --max-records, --legacy
+        first = body["records"][0]
+        assert first["documentNo"] == "80000" and "DocumentNo" not in first  # --tolowercase
+        assert first["created"] == "2024-01-01T01:00:00Z"  # --tz Berlin, legacy fake Z
+        root = url[:-len("/api/v1")]
+        state = requests.post(root + "/__emulator__/faults", json={}, timeout=10).json()
+        assert state == {"fail_rate": 0.0, "drop_rate": 0.0, "latency_ms": 1, "token_ttl": 60}
+        assert requests.get(root + "/__emulator__/count", params={"table": "C_Order"}, timeout=10).json() == {
+            "count": 12}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert db.exists() and db.stat().st_size > 0  # --db
