@@ -20,7 +20,7 @@ from bench.scenarios import SCENARIOS, Context, Sizes
 
 DEFAULT_DICTIONARY = REPO.parent / "shared" / "idempiere" / "dictionary.json"
 _TITLES = {"1": "source read cost (+6 incremental)", "2": "memory", "3": "discovery at scale",
-           "4": "concurrency (4 tables)", "4b": "concurrency (time windows)", "5": "destination throughput"}
+           "4": "concurrency (4 tables, then one table in time windows)", "5": "destination throughput"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=1, help="repetitions of measurement 1 (min CPU is kept)")
     ap.add_argument("--strict-floor", action="store_true",
                     help="measurement 1 also against a floor that uses orjson (one more 200k-row read)")
+    ap.add_argument("--dest-latency-ms", type=int, default=0,
+                    help="measurement 5 with this emulator latency (a network between destination and ERP)")
     ap.add_argument("--dictionary", default=str(DEFAULT_DICTIONARY), help="dictionary.json for measurement 3")
     ap.add_argument("--json", default=str(REPO / "bench" / "results.json"))
     args = ap.parse_args(argv)
@@ -38,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = Sizes.quick() if args.quick else Sizes()
     sizes.repeats = max(1, args.repeats)
     sizes.strict_floor = args.strict_floor
+    sizes.dest_latency_ms = args.dest_latency_ms
     wanted = [k.strip() for k in args.only.split(",") if k.strip()] or list(SCENARIOS)
-    wanted = ["1" if k == "6" else k for k in wanted]
+    wanted = [{"6": "1", "4b": "4"}.get(k, k) for k in wanted]
     started = time.perf_counter()
 
     def log(msg: str) -> None:
