@@ -147,6 +147,19 @@ def test_record_shape(emu):
     assert get(emu, f"/models/c_order/{inactive}").json()["IsActive"] is False  # single GET ignores IsActive
 
 
+# ------------------------------------------------------------------ models, yaml (§2, §14.7)
+def test_models_list_yaml_and_unknown_tables(emu):
+    models = get(emu, "/models", {"$filter": "startswith(TableName,'C_Order')"}).json()["models"]
+    assert [m["model-name"] for m in models] == ["c_order", "c_orderline", "c_ordertax"]
+    assert set(models[0]) == {"id", "uid", "model-name", "name", "description"}
+    doc = get(emu, "/models/c_order/yaml")
+    assert doc.status_code == 200 and doc.headers["Content-Type"].startswith("application/yaml")
+    assert "C_BPartner_ID:" in doc.text and "DocAction:" not in doc.text  # buttons are left out
+    assert get(emu, "/models/nope/yaml").status_code == 500 and get(emu, "/models/nope/yaml").content == b""
+    assert get(emu, "/models/nope").json() == {"title": "Invalid table name", "status": 404,
+                                               "detail": "No match found for table name: nope"}
+
+
 # ------------------------------------------------------------------ writes (§7, §14.6)
 def test_post_put_delete_with_every_fk_and_list_form(emu):
     group = get(emu, "/models/c_bp_group/103").json()
@@ -160,6 +173,15 @@ def test_post_put_delete_with_every_fk_and_list_form(emu):
         assert made.status_code == 201, (form, made.text)
         assert made.json()["C_BP_Group_ID"]["id"] == 103 and made.json()["SOCreditStatus"]["id"] == "W"
     rid = made.json()["id"]
+    uu = "7a0c1e52-3b4d-4e6f-8a9b-%012d" % (1 if emu.options.legacy else 2)
+    assert call(emu, "POST", "/models/c_bpartner", {"Name": "UU", "C_BPartner_UU": uu}).json()["uid"] == uu
+    created = call(emu, "GET", f"/models/c_bpartner/{rid}").json()["Created"]
+    echo = call(emu, "PUT", f"/models/c_bpartner/{rid}", {"Created": created})  # stored with ms: a change
+    assert (echo.status_code, echo.json()["detail"]) == (500 if emu.options.legacy else 400,
+                                                         "Cannot update column Created")
+    stored = emu.backend.sql("SELECT Created FROM C_BPartner WHERE C_BPartner_ID=?", (rid,))[0][0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}", stored)
+    assert created == f"{stored[:10]}T{stored[11:19]}Z"  # output truncates the milliseconds
     put = call(emu, "PUT", f"/models/c_bpartner/{rid}", {"SOCreditStatus": {"id": "H"}, "SalesRep_ID": -1,
                                                           "name": "Renamed", "id": 1})
     assert put.status_code == 200 and put.json()["id"] == rid and put.json()["Name"] == "Renamed"

@@ -56,6 +56,13 @@ def test_top_is_clamped_to_max_records(emulator_factory):
     assert body["page-count"] == expected_page_count(body["row-count"], 5)
 
 
+def test_max_records_zero_means_no_limit(emulator_factory):
+    emu = emulator_factory(rows=150, max_records=0)
+    body = get(emu, "/models/c_order", {"$filter": "IsActive neq null"}).json()
+    assert body["records-size"] == 0 and body["page-count"] == 1 and len(body["records"]) == body["row-count"] == 150
+    assert get(emu, "/models/c_order", {"$top": 120}).json()["records-size"] == 120  # no clamp either
+
+
 def test_legacy_array_count_is_always_zero(emulator_factory):
     emu = emulator_factory(legacy=True)
     resp = get(emu, "/models/c_order", {"$orderby": "C_Order_ID", "$top": 3})
