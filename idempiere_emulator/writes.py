@@ -352,26 +352,21 @@ class Writer:
         if not table.key:
             return
         value = row[table.key]
-        for other in self.catalog.tables():
-            for col in other.columns:
-                if (not col.is_lookup or col.ref_table.lower() != table.lname or other.parent_link == col.name
-                        or col.name in ("CreatedBy", "UpdatedBy") or (other is table and col.name == table.key)):
-                    continue
-                sql, args = f'SELECT 1 FROM "{other.name}" WHERE "{col.name}"=?', [value]
-                if row.get("Created") and other.has("Updated") and other.key:
-                    # a referencing row was written after the referenced one existed: the Updated index
-                    # keeps this cheap for recently created records in big tables
-                    sql, args = sql + " AND Updated >= ?", [value, row["Created"]]
-                if self.store.query(sql + " LIMIT 1", args):
-                    raise EmulatorError(500, "Delete error", f'ERROR: update or delete on table "{table.lname}" '
-                                        f'violates foreign key constraint "{col.name.lower()}_{other.lname}" on '
-                                        f'table "{other.lname}"')
+        for other, col in self.plans.references(table)[0]:
+            sql, args = f'SELECT 1 FROM "{other.name}" WHERE "{col.name}"=?', [value]
+            if row.get("Created") and other.has("Updated") and other.key:
+                # a referencing row was written after the referenced one existed: the Updated index
+                # keeps this cheap for recently created records in big tables
+                sql, args = sql + " AND Updated >= ?", [value, row["Created"]]
+            if self.store.query(sql + " LIMIT 1", args):
+                raise EmulatorError(500, "Delete error", f'ERROR: update or delete on table "{table.lname}" '
+                                    f'violates foreign key constraint "{col.name.lower()}_{other.lname}" on '
+                                    f'table "{other.lname}"')
 
     def _delete_row(self, table: Table, row: dict) -> None:
         keycol = table.key or table.uu_column
-        for child in self.catalog.tables():  # parent links cascade (C_OrderLine, C_BPartner_Location, ...)
-            if child.parent_link and child.parent_link == keycol:
-                self.store.execute(f'DELETE FROM "{child.name}" WHERE "{keycol}"=?', (row[keycol],))
+        for child in self.plans.references(table)[1]:  # parent links cascade (C_OrderLine, ...)
+            self.store.execute(f'DELETE FROM "{child.name}" WHERE "{keycol}"=?', (row[keycol],))
         self.store.execute(f'DELETE FROM "{table.name}" WHERE "{keycol}"=?', (row[keycol],))
         if table.parent_link:
             self.docs.after_line_change(table.name, row.get(table.parent_link))

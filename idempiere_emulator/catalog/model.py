@@ -146,6 +146,9 @@ class Catalog:
     def get(self, name: str) -> Table | None:
         return self._tables.get((name or "").lower())
 
+    def __len__(self) -> int:
+        return len(self._tables)
+
     def __contains__(self, name: str) -> bool:
         return (name or "").lower() in self._tables
 
