@@ -39,11 +39,13 @@ def emulator_fingerprint() -> str:
 def seeded_db(rows: int, seed: int = 42) -> tuple[Path, float | None]:
     """Path of a seeded database with ``rows`` orders, and the seconds seeding took (None = from cache)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    final = CACHE / f"emu-{emulator_fingerprint()}-rows{rows}-seed{seed}.sqlite"
+    fingerprint = emulator_fingerprint()
+    for stale in CACHE.glob("emu-*"):
+        if not stale.name.startswith(f"emu-{fingerprint}-"):
+            stale.unlink(missing_ok=True)  # written by older emulator code: hundreds of MB each
+    final = CACHE / f"emu-{fingerprint}-rows{rows}-seed{seed}.sqlite"
     if final.exists():
         return final, None
-    for stale in CACHE.glob(f"emu-*-rows{rows}-seed{seed}.sqlite"):
-        stale.unlink()  # written by older emulator code
     partial = final.with_suffix(".partial")
     partial.unlink(missing_ok=True)
     start = time.perf_counter()
