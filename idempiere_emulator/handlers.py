@@ -6,7 +6,6 @@ below and turned into the plugin's JSON (or empty) body here. Jersey behaviours 
 """
 from __future__ import annotations
 
-import json
 import re
 import sys
 import traceback
@@ -18,6 +17,12 @@ import orjson
 from .auth import AuthContext, AuthService
 from .errors import EmulatorError
 from .faults import ContainerError, jetty_page
+from .bodies import PlainError as _PlainError
+from .bodies import as_str as _as_str
+from .bodies import gson_object as _gson_object
+from .bodies import jackson_int as _jackson_int
+from .bodies import jackson_object as _jackson_object
+from .bodies import string_fields as _string_fields
 from .options import EmulatorOptions
 from .serialize import Decimal
 
@@ -60,14 +65,6 @@ class Response:
     content_type: str | None = None
     headers: list = field(default_factory=list)
     json_body: object = None  # the Python value behind a JSON body (used by batch)
-
-
-class _PlainError(Exception):
-    """Jersey/Jackson mapper errors: a text/plain body (spec Open question 2)."""
-
-    def __init__(self, status: int, text: str):
-        super().__init__(text)
-        self.status, self.text = status, text
 
 
 # Gson's compact output: no spaces, non-ASCII kept, no HTML escaping (spec §0). orjson writes it and splices
@@ -239,6 +236,9 @@ class Api:
         return json_response(200, {})  # IDEMPIERE_REST_EXPOSE_JWK is off by default (§1.5)
 
     def health(self, req: Request, _ctx) -> Response:
+        """§9 Health: ``?db=true`` adds the database check."""
+        if (req.params.get("db") or "").lower() == "true":
+            return json_response(200, {"status": "UP", "database": "connected"})
         return json_response(200, {"status": "UP"})
 
     # ------------------------------------------------------------------ models (§2, §3, §7)
@@ -300,100 +300,3 @@ def _int_param(req: Request, name: str) -> int:
     if not _INT.fullmatch(raw) or not -2**31 <= int(raw) < 2**31:
         raise EmulatorError(404, empty_body=True)
     return int(raw)
-
-
-def _jackson_object(req: Request, allowed: tuple, cls: str) -> dict:
-    """Strict Jackson binding used by /auth/*: unknown properties and bad JSON are 400 text/plain."""
-    text = req.body.decode("utf-8", errors="replace").strip()
-    if not text:
-        raise _PlainError(400, "No content to map due to end-of-input")
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise _PlainError(400, f"Unexpected character: {exc}") from None
-    if not isinstance(value, dict):
-        raise _PlainError(400, f"Cannot deserialize value of type `{cls}` from non-object value")
-    for key in value:
-        if key not in allowed:
-            raise _PlainError(400, f'Unrecognized field "{key}" (class {cls}), not marked as ignorable')
-    return value
-
-
-def _string_fields(obj: dict, allowed: tuple, cls: str) -> dict:
-    """LoginParameters fields are Java Strings: JSON numbers/booleans coerce, objects do not."""
-    out = {}
-    for key, value in obj.items():
-        if key not in allowed:
-            raise _PlainError(400, f'Unrecognized field "{key}" (class {cls}), not marked as ignorable')
-        if isinstance(value, (dict, list)):
-            raise _PlainError(400, f"Cannot deserialize value of type `java.lang.String` for {key}")
-        out[key] = _as_str(value)
-    return out
-
-
-def _as_str(value) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _jackson_int(value, name: str) -> int | None:
-    """RefreshParameters ids are Java Integers: numbers and numeric strings bind, anything else is a 400."""
-    if value is None:
-        return None
-    if isinstance(value, (bool, dict, list)):
-        raise _PlainError(400, f"Cannot deserialize value of type `java.lang.Integer` for {name}")
-    try:
-        return int(value)
-    except ValueError:
-        raise _PlainError(400, f'Cannot deserialize value of type `java.lang.Integer` from String "{value}"') from None
-
-
-def _gson_object(req: Request, title: str) -> dict:
-    """Write bodies: Gson in lenient mode accepts // # /* */ comments (Postman bodies rely on it, §7)."""
-    if req.parsed_body is not None:
-        return req.parsed_body
-    text = req.body.decode("utf-8", errors="replace")
-    if not text.strip():
-        raise EmulatorError(500, title, "java.lang.NullPointerException")
-    try:
-        value = json.loads(text)
-    except ValueError:
-        try:
-            value = json.loads(strip_comments(text))
-        except ValueError as exc:
-            raise EmulatorError(500, title, f"com.google.gson.JsonSyntaxException: {exc}") from None
-    if not isinstance(value, dict):
-        raise EmulatorError(500, "Server error", "Not a JSON Object: " + text.strip()[:100])
-    return value
-
-
-def strip_comments(text: str) -> str:
-    """Remove //, # and /* */ comments outside double-quoted strings."""
-    out, i, n, in_str = [], 0, len(text), False
-    while i < n:
-        ch = text[i]
-        if in_str:
-            out.append(ch)
-            if ch == "\\" and i + 1 < n:
-                out.append(text[i + 1])
-                i += 1
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-            out.append(ch)
-        elif ch == "#" or text.startswith("//", i):
-            while i < n and text[i] != "\n":
-                i += 1
-            continue
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-            continue
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)

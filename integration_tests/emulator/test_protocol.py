@@ -80,6 +80,8 @@ def test_legacy_server_has_no_batch_and_no_health(emulator_factory):
 def test_health_needs_no_token(emulator):
     resp = requests.get(api(emulator) + "/health", timeout=10)
     assert resp.status_code == 200 and resp.text == '{"status":"UP"}'
+    with_db = requests.get(api(emulator) + "/health", params={"db": "true"}, timeout=10)
+    assert with_db.text == '{"status":"UP","database":"connected"}'
 
 
 @pytest.mark.parametrize("param", ["$top", "$skip"])
