@@ -147,6 +147,24 @@ def test_record_shape(emu):
     assert get(emu, f"/models/c_order/{inactive}").json()["IsActive"] is False  # single GET ignores IsActive
 
 
+def test_location_objects_embed_the_address_and_write_a_new_location(emu):
+    """Location(21): every non-key C_Location column, lookups as objects, the rest as Java toString() (§6.2);
+    a Location object in a body saves a C_Location first; the read object is not a valid body (§7.1)."""
+    loc = get(emu, "/models/c_bpartner_location/118").json()["C_Location_ID"]
+    assert list(loc)[:4] == ["propertyLabel", "id", "identifier", "model-name"] and loc["model-name"] == "c_location"
+    stored = emu.backend.sql("SELECT Created, City FROM C_Location WHERE C_Location_ID=?", (loc["id"],))[0]
+    assert loc["IsActive"] == "true" and loc["City"] == stored[1]
+    assert loc["Created"] == stored[0][:20] + (stored[0][20:23].rstrip("0") or "0")  # Timestamp.toString(), UTC
+    assert loc["C_Country_ID"]["model-name"] == "c_country" and "C_Location_ID" not in loc
+    made = call(emu, "PUT", "/models/c_bpartner_location/118", {"C_Location_ID": {
+        "id": 0, "Address1": "1 Test St", "City": "Testville", "C_Country_ID": 100}})
+    assert made.status_code == 200 and made.json()["C_Location_ID"]["City"] == "Testville"
+    assert made.json()["C_Location_ID"]["id"] != loc["id"]
+    echo = call(emu, "PUT", "/models/c_bpartner_location/118", {"C_Location_ID": loc})
+    assert (echo.status_code, echo.json()["detail"]) == (500 if emu.options.legacy else 400,
+                                                         "Column propertyLabel does not exist")
+
+
 # ------------------------------------------------------------------ models, yaml (§2, §14.7)
 def test_models_list_yaml_and_unknown_tables(emu):
     models = get(emu, "/models", {"$filter": "startswith(TableName,'C_Order')"}).json()["models"]
