@@ -37,7 +37,7 @@ def _gson_map(value):
                 out[k] = v
             elif t is dict or t is list:
                 out[k] = _gson_map(v)
-            else:  # int, float, serialize.Decimal
+            else:  # int, float, serialize.ScaledNumber
                 out[k] = float(v)
         return out
     if isinstance(value, list):

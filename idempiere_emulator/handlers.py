@@ -24,7 +24,7 @@ from .bodies import jackson_int as _jackson_int
 from .bodies import jackson_object as _jackson_object
 from .bodies import string_fields as _string_fields
 from .options import EmulatorOptions
-from .serialize import Decimal
+from .serialize import ScaledNumber
 
 API_PREFIX = "/api/v1/"
 JSON_TYPE = "application/json"
@@ -70,7 +70,7 @@ class Response:
 # Gson's compact output: no spaces, non-ASCII kept, no HTML escaping (spec §0). orjson writes it and splices
 # numeric column values as raw tokens (``10.00``, spec §6.2).
 def _raw_number(value: object) -> orjson.Fragment:
-    if isinstance(value, Decimal):
+    if isinstance(value, ScaledNumber):
         return orjson.Fragment(value.text)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 

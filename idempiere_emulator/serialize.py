@@ -16,7 +16,7 @@ def property_name(column_name: str, tolowercase: bool) -> str:
     return column_name
 
 
-class Decimal(float):
+class ScaledNumber(float):
     """A numeric column value that remembers its ``BigDecimal.toString()`` text (spec §6.2).
 
     It behaves as a float inside the emulator (arithmetic, comparisons, test oracles) while the HTTP
@@ -37,7 +37,7 @@ def decimal_text(value: float, scale: int) -> str:
     return f"{value:.6f}".rstrip("0")
 
 
-def number(value: float | int, col: Column) -> Decimal | int:
+def number(value: float | int, col: Column) -> ScaledNumber | int:
     """Amount/Number/CostPrice/Quantity with the column scale (§6.2); scale 0 integral values are ints."""
     scale = col.scale
     if isinstance(value, int) and scale == 0:
@@ -46,7 +46,7 @@ def number(value: float | int, col: Column) -> Decimal | int:
     if value == 0 or (scale == 0 and value.is_integer()):
         return int(value)  # BigDecimal.ZERO (defaults, reset totals) prints "0" whatever the column scale
     text = decimal_text(value, scale)
-    out = Decimal(text)
+    out = ScaledNumber(text)
     out.text = text
     return out
 
