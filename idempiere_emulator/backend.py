@@ -18,7 +18,7 @@ from .dataset import seed_ad_table, seed_master
 from .dataset_docs import seed_documents
 from .errors import EmulatorError
 from .options import EmulatorOptions
-from .query.filter import FilterConverter, mentions_isactive
+from .query.filter import ConverterCache, Converted, mentions_isactive
 from .query.options import order_by, scrambled_order, select_columns
 from .serialize import Serializer, property_name
 from .session import Session
@@ -62,6 +62,7 @@ class Backend:
             self.store.conn.execute("ANALYZE")
             self.store.set_meta("seeded", "1")
         self.access = Access(self.store, self.catalog)
+        self.filters = ConverterCache(legacy=options.legacy, tz=options.tz)
         self.serializer = Serializer(self.store, self.catalog, options)
         from .writes import Writer
         self.writer = Writer(self)
@@ -79,7 +80,7 @@ class Backend:
     def list_models(self, session: Session, filter: str | None = None) -> list[dict]:
         """GET /models: active AD_Table rows the role can access, by TableName (§2.1)."""
         ad_table = self.catalog.get("AD_Table")
-        conv = FilterConverter(ad_table, legacy=self.options.legacy, tz=self.options.tz).convert(filter)
+        conv = self.convert_filter(ad_table, filter)
         where = f"({conv.where}) AND IsActive='Y'" if conv.where else "IsActive='Y'"
         try:
             rows = self.store.query_dicts(f"SELECT * FROM AD_Table WHERE {where} ORDER BY TableName", conv.params)
@@ -109,9 +110,13 @@ class Backend:
         return table_yaml(t)
 
     # ---- reads --------------------------------------------------------------------------
+    def convert_filter(self, table: Table, text: str | None) -> Converted:
+        """$filter -> SQL through the plugin's text-keyed converter cache (§4.9); /models and $expand share it."""
+        return self.filters.convert(table, text)
+
     def where_clause(self, session: Session, table: Table, filter: str | None) -> tuple[str, list]:
         """Converted $filter + default IsActive + data access, as ModelHelper/Query build it (§3.4)."""
-        conv = FilterConverter(table, legacy=self.options.legacy, tz=self.options.tz).convert(filter)
+        conv = self.convert_filter(table, filter)
         parts = [f"({conv.where})"] if conv.where else []
         params = list(conv.params)
         if "Updated" in conv.bounds and table.key and table.has("Updated"):

@@ -8,7 +8,7 @@ from ..catalog import Table
 from ..errors import EmulatorError
 from ..serialize import property_name
 from ..session import Session
-from .filter import FilterConverter, mentions_isactive
+from .filter import mentions_isactive
 from .options import order_by, scrambled_order, select_columns
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def _detail(b: "Backend", session: Session, parent: Table, rows: list[dict], rec
     mx = b.options.max_records
     if mx > 0 and (top > mx or top <= 0):
         top = mx
-    conv = FilterConverter(child, legacy=b.options.legacy, tz=b.options.tz).convert(opts.get("$filter"))
+    conv = b.convert_filter(child, opts.get("$filter"))
     where = [f'"{link_col}"=?']
     if conv.where:
         where.append(f"({conv.where})")

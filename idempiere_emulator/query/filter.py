@@ -6,6 +6,9 @@ input fails later in the database (500), exactly where the real server fails.
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ..catalog import Column, Table
@@ -236,3 +239,42 @@ class FilterConverter:
             pattern = {"contains": f"'%{value}%'", "startswith": f"'{value}%'", "endswith": f"'%{value}'"}[method]
             self._param(col, pattern)
         return f"{lhs}{' NOT ' if negate else ''} LIKE {rhs}"
+
+
+_QUOTED_COLUMN = re.compile(r'"(\w+)"')
+
+
+class ConverterCache:
+    """DefaultQueryConverter's CCache (1000 entries, 60 minutes) keyed by the filter text only (spec §4.9).
+
+    A text converted for one table is reused as is for any other table: no validation, the first table's
+    column names and parameter types. A column the other table lacks then fails in the database (500 with
+    PostgreSQL's text) where a fresh conversion would have said 400 ``Invalid column for filter``. The check
+    is explicit because SQLite would read an unknown double-quoted name as a string literal.
+    Conversion is ``synchronized`` in the plugin, so one lock serialises it here too.
+    """
+
+    def __init__(self, *, legacy: bool, tz: str, size: int = 1000, ttl_s: float = 3600.0) -> None:
+        self.legacy, self.tz, self.size, self.ttl_s = legacy, tz, size, ttl_s
+        self._entries: OrderedDict[str, tuple[float, Converted, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def convert(self, table: Table, text: str | None) -> Converted:
+        if not text or not text.strip():
+            return Converted()  # an empty filter is not cached (nothing to convert)
+        with self._lock:
+            hit = self._entries.get(text)
+            now = time.monotonic()
+            if hit is not None and hit[0] > now:
+                self._entries.move_to_end(text)
+                if hit[2] != table.lname:
+                    for name in _QUOTED_COLUMN.findall(hit[1].where):
+                        if not table.has(name):
+                            raise EmulatorError(500, "GET Error", f'ERROR: column "{name.lower()}" does not exist')
+                return hit[1]
+            converted = FilterConverter(table, legacy=self.legacy, tz=self.tz).convert(text)  # errors: not cached
+            self._entries[text] = (now + self.ttl_s, converted, table.lname)
+            self._entries.move_to_end(text)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+            return converted

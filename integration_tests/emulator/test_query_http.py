@@ -98,6 +98,19 @@ def test_numbers_keep_the_stored_scale_in_the_raw_body(generation, request):
         re.fullmatch(r"\d+\.\d{2}|0", t) for t in re.findall(r'"GrandTotal":([-0-9.]+)', page))
 
 
+@pytest.mark.parametrize("generation", ["current", "legacy"])
+def test_filter_text_converted_for_one_table_is_reused_for_another(generation, emulator_factory):
+    """§4.9: the converter cache is keyed by the text only. C_BPartner_ID exists in C_Order, not in M_Product:
+    after C_Order converted the text, M_Product fails in the database (500), not in the parser (400)."""
+    emu = emulator_factory(rows=5, legacy=generation == "legacy")
+    flt = {"$filter": "C_BPartner_ID eq 118"}
+    assert get(emu, "/models/m_product", flt).status_code == 400  # first conversion: validated, not cached
+    assert get(emu, "/models/c_order", flt).status_code == 200
+    resp = get(emu, "/models/m_product", flt)
+    assert resp.status_code == 500
+    assert resp.json() == {"title": "GET Error", "status": 500, "detail": 'ERROR: column "c_bpartner_id" does not exist'}
+
+
 def test_select_and_orderby_rules(current):
     body = get(current, "/models/c_order", {"$select": "DocumentNo", "$orderby": "Updated,C_Order_ID", "$top": 3}).json()
     assert [list(r) for r in body["records"]] == [["id", "uid", "DocumentNo", "model-name"]] * 3

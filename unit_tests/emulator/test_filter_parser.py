@@ -182,3 +182,25 @@ def test_implied_lower_bounds_for_index_ranges(text, bounds):
 
 def test_space_separated_milliseconds_are_cut_to_seconds_like_simpledateformat():
     assert convert("Updated ge '2024-05-01 10:00:00.987'")[1] == ["2024-05-01 10:00:00.000"]
+
+
+def test_converter_cache_is_keyed_by_the_filter_text_only():
+    """§4.9: the first table's conversion is reused for any table; what the other table lacks fails in SQL."""
+    from idempiere_emulator.query.filter import ConverterCache
+    cache = ConverterCache(legacy=False, tz="UTC")
+    bp, product = CATALOG.get("C_BPartner"), CATALOG.get("M_Product")
+    first = cache.convert(ORDER, "id eq 100")
+    assert first.where == '"C_Order_ID"= ?' and cache.convert(ORDER, "id eq 100") is first
+    with pytest.raises(EmulatorError) as info:
+        cache.convert(bp, "id eq 100")  # a fresh conversion would have used C_BPartner_ID
+    assert info.value.body() == {"title": "GET Error", "status": 500, "detail": 'ERROR: column "c_order_id" does not exist'}
+    assert cache.convert(bp, "Name eq 'x'").where == cache.convert(product, "Name eq 'x'").where == '"Name"= ?'
+    for _ in range(2):  # errors are not cached: the same text fails the same way again
+        with pytest.raises(EmulatorError) as info:
+            cache.convert(bp, "Nope eq 1")
+        assert info.value.status == 400
+    small = ConverterCache(legacy=False, tz="UTC", size=2)
+    a = small.convert(bp, "Value eq 'a'")
+    small.convert(bp, "Value eq 'b'")
+    small.convert(bp, "Value eq 'c'")  # evicts the least recently used text
+    assert small.convert(bp, "Value eq 'a'") is not a
