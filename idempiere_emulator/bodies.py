@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class PlainError(Exception):
     """Jersey/Jackson mapper errors: a text/plain body (spec Open question 2)."""
 
-    def __init__(self, status: int, text: str):
+    def __init__(self, status: int, text: str) -> None:
         super().__init__(text)
         self.status, self.text = status, text
 
@@ -51,7 +51,7 @@ def string_fields(obj: dict, allowed: tuple, cls: str) -> dict:
     return out
 
 
-def as_str(value) -> str | None:
+def as_str(value: object) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -59,7 +59,7 @@ def as_str(value) -> str | None:
     return str(value)
 
 
-def jackson_int(value, name: str) -> int | None:
+def jackson_int(value: object, name: str) -> int | None:
     """RefreshParameters ids are Java Integers: numbers and numeric strings bind, anything else is a 400."""
     if value is None:
         return None
