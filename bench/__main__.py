@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import signal
 import sys
 import time
 import traceback
@@ -36,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dictionary", default=str(DEFAULT_DICTIONARY), help="dictionary.json for measurement 3")
     ap.add_argument("--json", default=str(REPO / "bench" / "results.json"))
     args = ap.parse_args(argv)
+    # A terminated bench must still stop its emulators: turn SIGTERM into an exit that runs __exit__.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     sizes = Sizes.quick() if args.quick else Sizes()
     sizes.repeats = max(1, args.repeats)
