@@ -119,3 +119,14 @@ def test_cpu_ceiling_is_bounded_by_the_busiest_single_process_and_by_all_cores()
     assert cpu_ceiling(100.0, run, cores=2) == pytest.approx(100.0 / 10.0)  # now the source's 10 s
     run.user_s, run.sys_s, run.server_cpu_s = 9.0, 0.0, 9.0
     assert cpu_ceiling(100.0, run, cores=1) == pytest.approx(100.0 / 18.0)  # one core shares both
+
+
+def test_stream_seconds_come_from_the_sources_complete_line() -> None:
+    from bench.harness import RunResult
+    from bench.scenarios import _stream_seconds
+
+    line = (b'{"type":"LOG","log":{"level":"INFO","message":"Stream c_order: COMPLETE - 50000 records in 41.4 s '
+            b'(1208 records/s, 517 pages)"}}')
+    run = RunResult(["x"], 0, 1.0, 1.0, 0.0, 1.0, 0, others=[line])
+    assert _stream_seconds(run, "c_order") == 41.4
+    assert _stream_seconds(run, "c_orderline") is None
