@@ -36,6 +36,7 @@ from idempiere_client.filters import include_inactive
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog, TableMeta
 from idempiere_client.timeutil import ServerClock
+from idempiere_client.tzcheck import check_server_timezone
 
 from destination_idempiere.fk_resolver import FkResolver
 from destination_idempiere.options import DestinationOptions, connection_specification
@@ -261,13 +262,20 @@ def _detect_legacy_datetime(client: IdempiereClient, clock: ServerClock, metas: 
     """Whether DateTime input is read as server-local wall clock (servers before 2026-04-30, spec §13).
 
     Only matters when the server is not in UTC. No batch endpoint -> older than 2025-08 -> old. With the
-    batch endpoint, one ``Updated`` value decides: a real offset means current; a ``Z`` where the configured
-    zone has a non-zero offset means the old fake ``Z``.
+    batch endpoint and a table with an integer key, ``check_server_timezone`` decides (a current server in
+    UTC configured with another zone raises ConfigurationError). Otherwise one ``Updated`` value decides:
+    a real offset means current; a ``Z`` where the configured zone has a non-zero offset means the old
+    fake ``Z``.
     """
     if clock.is_utc:
         return not use_batch
     if not use_batch:
         return True
+    for meta in metas:  # an integer key allows the probe that tells a fake Z from real UTC (tzcheck.py)
+        if meta.has_updated and meta.key_column:
+            established = check_server_timezone(client, clock, meta.model_name, meta.key_column)  # may raise
+            if established in ("legacy", "offset"):
+                return established == "legacy"
     for meta in metas:
         if not meta.has_updated:
             continue

@@ -34,6 +34,7 @@ from idempiere_client.errors import ApiError, ConfigurationError, TransientError
 from idempiere_client.filters import include_inactive, orderby
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog
+from idempiere_client.tzcheck import check_server_timezone
 from source_idempiere.concurrency import Cancelled, Emit, StreamPump
 from source_idempiere.discovery import discover_tables, select_tables
 from source_idempiere.options import SourceOptions, connection_specification
@@ -103,6 +104,14 @@ class SourceIdempiere(AbstractSource):
                 meta = catalog.get(table)
                 if not meta.has_updated:
                     continue
+                if meta.key_column:  # integer key: tells an old server's fake Z from a current one in UTC
+                    established = check_server_timezone(client, options.clock(), table, meta.key_column)
+                    if established != "empty":
+                        logger.info(f"Check: {len(selected)} tables readable; time zone checked with "
+                                    f"{table}.Updated ({established})")
+                        checked = True
+                        break
+                    # "empty": no row, or a lower-case-column server ("updated", spec §2.5): sample below
                 key = meta.key_column or meta.uu_column
                 page = client.get_page(table, filter=include_inactive(),
                                        orderby=orderby(CURSOR, key) if key else orderby(CURSOR), top=1)
@@ -178,6 +187,7 @@ class SourceIdempiere(AbstractSource):
                 raise config_error(exc) from None
             names = [cs.stream.name for cs in catalog.streams]
             metas, errors = MetadataCatalog(client, workers=options.num_workers).get_many(names)
+            self._check_timezone(client, clock, [metas[n] for n in names if n in metas], logger)
             jobs = []
             for configured in catalog.streams:
                 name = configured.stream.name
@@ -200,6 +210,23 @@ class SourceIdempiere(AbstractSource):
                 if all(f.failure_type == FailureType.config_error for f in failures.values())
                 else FailureType.system_error,
             )
+
+    @staticmethod
+    def _check_timezone(client: IdempiereClient, clock: Any, metas: list, logger: logging.Logger) -> None:
+        """Verify server_timezone once before reading (tzcheck.py): a contradiction fails the sync."""
+        for meta in metas:
+            if not (meta.has_updated and meta.key_column):
+                continue
+            try:
+                established = check_server_timezone(client, clock, meta.model_name, meta.key_column)
+            except ConfigurationError as exc:
+                raise config_error(exc) from None
+            except (ApiError, TransientError) as exc:
+                logger.warning(f"Could not verify server_timezone with {meta.model_name}: {exc}")
+                return  # the stream itself reports the problem
+            if established != "empty":
+                logger.info(f"Time zone checked with {meta.model_name}.Updated ({established})")
+                return
 
     @staticmethod
     def _missing_job(configured: ConfiguredAirbyteStream, error: str, failures: dict, lock: threading.Lock):
