@@ -92,14 +92,18 @@ class RecordMapper:
         logger: the dropped-field note is logged once per stream (and once more per new field).
         keyless_inserts: with an ``id``/``uid`` key, a record without one is a new row (upsert mode);
             its ``<Table>_UU`` is then derived from its content, so rerunning the same input finds it.
+        key_required: whether an empty key value rejects the record. ``append`` never looks rows up, so
+            there the key only labels reports and an empty one is no reason to refuse a row.
 
     Raises:
         RecordRejected: never from ``__init__``; ValueError when a key field is not a column.
     """
 
     def __init__(self, meta: TableMeta, stream: str, key_names: list[str], ctx: WriteContext,
-                 deterministic_uu: bool, logger: logging.Logger, keyless_inserts: bool = False):
+                 deterministic_uu: bool, logger: logging.Logger, keyless_inserts: bool = False,
+                 key_required: bool = True):
         self.meta = meta
+        self.key_required = key_required
         self.stream = stream
         self.ctx = ctx
         self.deterministic = deterministic_uu
@@ -252,6 +256,8 @@ class RecordMapper:
                 if value == CLEAR_FK and kf.column.kind == "fk":
                     value = None
             if value is None or value == "":
+                if not self.key_required:
+                    return None
                 raise RecordRejected(f"primary key field {kf.name!r} is empty")
             out.append(value)
         return tuple(out)

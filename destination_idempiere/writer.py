@@ -59,7 +59,8 @@ class StreamWriter:
         self.meta = meta
         self.mode = mode
         self.mapper = RecordMapper(meta, stream, key_names, run.ctx, deterministic_uu=mode != "append",
-                                   logger=run.logger, keyless_inserts=mode == "append_dedup")
+                                   logger=run.logger, keyless_inserts=mode == "append_dedup",
+                                   key_required=mode != "append")
         self.finder = RowFinder(run.client, meta, self.mapper.key_fields, run.ctx.clock, run.options.num_workers,
                                 run.logger, use_in=run.executor.use_batch)
         self.doc_action = run.options.doc_action.get(meta.model_name) or run.options.doc_action.get(stream.lower())

@@ -57,6 +57,17 @@ def test_insert_resolves_every_identifier_form_and_rejects_unresolvable_ones(emu
     assert "column C_BP_Group_ID: identifier 'Nope' not found in c_bp_group" in reasons
 
 
+def test_append_with_a_catalog_key_inserts_rows_whose_key_is_empty(emu) -> None:
+    """PyAirbyte's cache gives every row an ``id`` key; new rows staged for append have none."""
+    messages = [record(BP, {"id": None, "Value": "AK-1", "Name": "Append keyless", "C_BP_Group_ID": "Vendors"}),
+                record(BP, {"id": "", "Value": "AK-2", "Name": "Append blank key", "C_BP_Group_ID": "Staff"}),
+                state(BP, 1)]
+    out, dest = write(emu, catalog((BP, "append", ["id"])), messages)
+    assert [m.state.stream.stream_state.n for m in out] == [1]
+    assert [r[:3] for r in bp_rows(emu, "AK-")] == [("AK-1", "Append keyless", 104), ("AK-2", "Append blank key", 105)]
+    assert counts(dest, BP)["inserted"] == 2 and counts(dest, BP)["rejected"] == 0
+
+
 def test_ambiguous_identifier_is_rejected_with_the_column_and_value(emu) -> None:
     messages = [record("ad_user", {"Name": "Pat", "C_BPartner_ID": "Patio Fun, Inc."}),
                 record("ad_user", {"Name": "Joe 2", "C_BPartner_ID": "Joe Block"})]

@@ -66,6 +66,13 @@ def test_empty_key_is_rejected() -> None:
         mapper().prepare(1, {"Name": "no value"})
 
 
+def test_empty_key_is_no_reason_to_refuse_a_row_in_append_mode() -> None:
+    append_mapper = RecordMapper(bpartner_meta(), "c_bpartner", ["Value"], CTX, False, logging.getLogger("t"),
+                                 key_required=False)
+    rec = append_mapper.prepare(1, {"Name": "no value"})
+    assert rec.key is None and rec.values["Name"] == "no value"
+
+
 def test_uu_is_deterministic_per_stream_and_key_in_upsert_modes_and_random_in_append() -> None:
     a = mapper().prepare(1, {"Value": "V"})
     b = mapper().prepare(2, {"value": "V", "name": "other"})
