@@ -40,7 +40,7 @@ def safe_fragment(value: str) -> str | None:
 
 def order_column(meta: TableMeta) -> str:
     """A real, unique column for ``$orderby`` (``id`` is refused, §3.5)."""
-    return meta.key_column or meta.uu_column or next(iter(meta.columns))
+    return meta.row_key or next(iter(meta.columns))
 
 
 def with_active(meta: TableMeta, expr: str) -> str:

@@ -80,6 +80,14 @@ class TableMeta:
         self._ci = {name.lower(): col for name, col in self.columns.items()}
 
     @property
+    def row_key(self) -> str | None:
+        """The column that identifies a row for filters and ``$orderby``: the integer key, else ``<T>_UU``.
+
+        ``id`` is not accepted in ``$orderby`` (spec §3.5), so callers need the real column name.
+        """
+        return self.key_column or self.uu_column
+
+    @property
     def has_updated(self) -> bool:
         """True when the table has ``Updated`` (incremental cursor)."""
         return "Updated" in self.columns

@@ -80,7 +80,7 @@ class TableReader:
         self.settings = settings
         self.logger = logger or logging.getLogger("airbyte")
         self.convert = RecordConverter(meta, settings.fk_mode, clock).convert
-        self.key_column = meta.key_column or meta.uu_column  # filter/order column
+        self.key_column = meta.row_key  # filter/order column
         self.key_field = "id" if meta.key_column else ("uid" if meta.uu_column else None)  # record property
         self.key_kind = "integer" if meta.key_column else "string"
         self.page_size = settings.page_size

@@ -112,7 +112,7 @@ class SourceIdempiere(AbstractSource):
                         checked = True
                         break
                     # "empty": no row, or a lower-case-column server ("updated", spec §2.5): sample below
-                key = meta.key_column or meta.uu_column
+                key = meta.row_key
                 page = client.get_page(table, filter=include_inactive(),
                                        orderby=orderby(CURSOR, key) if key else orderby(CURSOR), top=1)
                 # REST_COLUMNNAME_TOLOWERCASE=Y servers send "updated" (spec §2.5)

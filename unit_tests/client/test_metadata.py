@@ -133,3 +133,12 @@ def test_a_listed_t_id_column_is_not_the_key():
         meta = MetadataCatalog(_client()).get("AD_ChangeLog")
     assert meta.key_column is None and meta.uu_column == "AD_ChangeLog_UU"
     assert "AD_ChangeLog_ID" in meta.columns
+
+
+def test_row_key_prefers_the_integer_key_and_falls_back_to_the_uu_column():
+    from idempiere_client.metadata import TableMeta
+
+    assert TableMeta("C_Order", "c_order", {}, key_column="C_Order_ID", uu_column="C_Order_UU").row_key == "C_Order_ID"
+    assert TableMeta("AD_Role_OrgAccess", "ad_role_orgaccess", {},
+                     uu_column="AD_Role_OrgAccess_UU").row_key == "AD_Role_OrgAccess_UU"
+    assert TableMeta("T_Fact_Acct_History", "t_fact_acct_history", {}).row_key is None
