@@ -17,6 +17,10 @@ TESTS = [
     "pytest-timeout>=2.2,<3",  # a hung socket must fail one test, not stall CI for 90 minutes
 ]
 
+BENCH = [
+    "matplotlib>=3.8,<4",  # bench/results.png: a ratio-vs-target chart; drawing a PNG by hand is not worth owning
+]
+
 DEMO = [
     "airbyte>=0.71,<0.72",  # PyAirbyte: drives both connectors into DuckDB (demo and its test)
 ]
@@ -29,7 +33,7 @@ setup(
     package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"]},
     python_requires=">=3.10,<3.13",
     install_requires=RUNTIME,
-    extras_require={"tests": TESTS + DEMO, "demo": DEMO},
+    extras_require={"tests": TESTS + DEMO, "demo": DEMO, "bench": BENCH},
     entry_points={
         "console_scripts": [
             "source-idempiere=source_idempiere.run:run",

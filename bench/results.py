@@ -106,8 +106,16 @@ def write_json(path: Path, results: list[Measurement], meta: dict[str, Any]) -> 
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
 
 
+def margin(m: Measurement) -> float:
+    """How many times better than its target a figure is (1 = exactly on target, < 1 = missed).
+
+    One scale for every target, so "<= 1.3x", ">= 10x" and "< 20 s" can share the plot's axis.
+    """
+    return m.target / m.value if m.op in ("<=", "<") else m.value / m.target
+
+
 def write_plot(path: Path, results: list[Measurement]) -> str:
-    """Bar chart of value/target per measurement, only when matplotlib is importable (never installed for this)."""
+    """Bar chart of value/target per measurement, (matplotlib comes with the `bench` extra, which `make bench` installs)."""
     try:
         import matplotlib
 
@@ -115,15 +123,22 @@ def write_plot(path: Path, results: list[Measurement]) -> str:
         import matplotlib.pyplot as plt
     except ImportError:
         return "matplotlib is not importable in this environment: plot skipped (bench/results.png not written)"
-    shown = [m for m in results if m.value is not None and m.target and m.unit == "x" and not m.skipped]
+    shown = [m for m in results if m.value and m.target and m.op in ("<=", ">=", "<") and not m.skipped]
     if not shown:
         return "nothing to plot"
-    fig, ax = plt.subplots(figsize=(8, 0.5 + 0.5 * len(shown)))
-    labels = [f"{m.key} {m.title}" for m in shown]
-    ax.barh(labels, [m.value for m in shown], color=["tab:green" if m.status == "PASS" else "tab:red" for m in shown])
-    for i, m in enumerate(shown):
-        ax.plot([m.target, m.target], [i - 0.4, i + 0.4], color="black")
-    ax.set_xlabel("ratio (black line = target)")
+    shown.reverse()  # matplotlib draws the first bar at the bottom; keep the table's order top-down
+    margins = [margin(m) for m in shown]
+    fig, ax = plt.subplots(figsize=(9, 0.6 + 0.45 * len(shown)))
+    colors = ["tab:green" if m.status == "PASS" else "tab:red" for m in shown]
+    ax.barh(range(len(shown)), margins, color=colors)
+    ax.set_yticks(range(len(shown)), [f"{m.key}  {m.title}" for m in shown], fontsize=8)
+    for i, (m, margin) in enumerate(zip(shown, margins)):
+        ax.annotate(f" {_fmt(m.value, m.unit)} (target {m.op} {_fmt(m.target, m.unit)})", (margin, i),
+                    va="center", fontsize=7)
+    ax.set_xscale("log")
+    ax.axvline(1.0, color="black", linewidth=1)
+    ax.set_xlim(min(0.05, min(margins) / 2), max(margins) * 8)
+    ax.set_xlabel("times better than the target (log scale; right of the black line = target holds)")
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, dpi=110)
     return f"plot written to {path}"

@@ -10,7 +10,7 @@ import pytest
 from bench.connectors import configure, final_state
 from bench.floor import plan_from_log
 from bench.harness import classify_line, collection_gets, run_measured
-from bench.results import Measurement, format_table, ratio, verdict
+from bench.results import Measurement, format_table, margin, ratio, verdict
 
 
 @pytest.mark.parametrize(
@@ -130,3 +130,16 @@ def test_stream_seconds_come_from_the_sources_complete_line() -> None:
     run = RunResult(["x"], 0, 1.0, 1.0, 0.0, 1.0, 0, others=[line])
     assert _stream_seconds(run, "c_order") == 41.4
     assert _stream_seconds(run, "c_orderline") is None
+
+
+@pytest.mark.parametrize("value, target, op, expected", [
+    (0.65, 1.3, "<=", 2.0),     # half the allowed cost: twice better than the target
+    (2.6, 1.3, "<=", 0.5),      # twice the allowed cost: missed by half
+    (10.0, 20.0, "<", 2.0),     # seconds against a wall-time limit
+    (6.0, 3.0, ">=", 2.0),      # speed-up twice the required one
+    (1.5, 3.0, ">=", 0.5),
+])
+def test_plot_margin_puts_every_target_on_one_scale(value: float, target: float, op: str, expected: float) -> None:
+    m = Measurement("k", "t", value, target, op, "x")
+    assert margin(m) == pytest.approx(expected)
+    assert (margin(m) >= 1) == (verdict(value, target, op) == "PASS")
