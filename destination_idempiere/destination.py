@@ -32,15 +32,13 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.errors import ApiError, ConfigurationError, IdempiereError, TransientError
-from idempiere_client.filters import include_inactive
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog, TableMeta
 from idempiere_client.timeutil import ServerClock
-from idempiere_client.tzcheck import check_server_timezone
+from idempiere_client.tzcheck import verify_server_timezone
 
 from destination_idempiere.fk_resolver import FkResolver
 from destination_idempiere.options import DestinationOptions, connection_specification
-from destination_idempiere.queries import order_column
 from destination_idempiere.rejects import RejectedRecord, RejectLog
 from destination_idempiere.report import Report
 from destination_idempiere.values import WriteContext
@@ -52,6 +50,8 @@ SUPPORTED_MODES = (
     DestinationSyncMode.soft_delete,
 )
 DOCS_URL = "https://docs.airbyte.com/integrations/destinations/idempiere"
+# Core tables that always have rows: check verifies server_timezone with the first readable one
+CHECK_TABLES = ("ad_org", "c_bpartner")
 
 
 @dataclass(frozen=True)
@@ -85,22 +85,24 @@ class DestinationIdempiere(Destination):
 
     # ---- check -------------------------------------------------------------------------------------
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
-        """Parse the config, log in, read one row and detect the server generation."""
+        """Parse the config, log in, verify server_timezone (tzcheck.py) and detect the batch endpoint.
+
+        A few requests: login, ``ad_org``'s key probe and YAML, one or two ``Updated`` reads, ``POST /batch``.
+        """
         try:
             DestinationOptions.from_config(config)
             conn = ConnectionConfig.from_airbyte(config)
-            ServerClock(config.get("server_timezone") or "UTC")
+            clock = ServerClock(config.get("server_timezone") or "UTC")
         except ConfigurationError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
         client = IdempiereClient(conn, max_in_flight=2, logger=logger)
         try:
-            try:
-                client.get_page("ad_org", filter=include_inactive(), orderby="AD_Org_ID", select="Name", top=1)
-            except ApiError as exc:
-                if exc.status not in (403, 404):
-                    raise  # 403/404: logged in fine, the role just cannot read AD_Org
+            client.tokens.current()  # log in: bad credentials are reported as such, before any table
+            catalog = MetadataCatalog(client, workers=1)
+            outcome, meta = verify_server_timezone(client, clock, _readable(catalog, CHECK_TABLES, logger))
             batch = _detect_batch(client)
-            logger.info("Check: logged in; batch endpoint %s", "available" if batch else "absent (older server)")
+            logger.info("Check: logged in; batch endpoint %s; server_timezone %s",
+                        "available" if batch else "absent (older server)", _describe(outcome, meta))
             return AirbyteConnectionStatus(status=Status.SUCCEEDED)
         except IdempiereError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
@@ -145,7 +147,7 @@ class DestinationIdempiere(Destination):
             raise config_error(f"Target table(s) not found or not accessible with this role: {detail}")
         _check_doc_actions(options, metas, logger)
         use_batch = _detect_batch(client)
-        legacy = _detect_legacy_datetime(client, clock, list(metas.values()), use_batch, logger)
+        legacy = _legacy_datetime(client, clock, list(metas.values()), use_batch, logger)
         logger.info("Server: batch endpoint %s; date-times written as %s%s",
                     "available" if use_batch else "absent (single requests)",
                     "server-local wall clock with Z (older server)" if legacy else "UTC instants",
@@ -257,40 +259,42 @@ def _detect_batch(client: IdempiereClient) -> bool:
     return False
 
 
-def _detect_legacy_datetime(client: IdempiereClient, clock: ServerClock, metas: list[TableMeta], use_batch: bool,
-                            logger: logging.Logger) -> bool:
+def _readable(catalog: MetadataCatalog, tables: Iterable[str], logger: logging.Logger) -> Iterable[TableMeta]:
+    """Metadata of those ``tables`` the role can read, loaded one at a time (a generator)."""
+    for table in tables:
+        try:
+            yield catalog.get(table)
+        except ApiError as exc:
+            if not (exc.is_access_denied or exc.is_not_found):
+                raise
+            logger.info("Time zone check: %s is not readable with this role (%s)", table, exc)
+        except ValueError as exc:  # a YAML the parser cannot read (metadata.parse_yaml)
+            logger.info("Time zone check: the metadata of %s could not be read (%s)", table, exc)
+
+
+def _describe(outcome: str, meta: TableMeta | None) -> str:
+    if meta is None:
+        return "not verified (no Updated value found)"
+    return f"checked with {meta.model_name}.Updated ({outcome})"
+
+
+def _legacy_datetime(client: IdempiereClient, clock: ServerClock, metas: list[TableMeta], use_batch: bool,
+                     logger: logging.Logger) -> bool:
     """Whether DateTime input is read as server-local wall clock (servers before 2026-04-30, spec §13).
 
-    Only matters when the server is not in UTC. No batch endpoint -> older than 2025-08 -> old. With the
-    batch endpoint and a table with an integer key, ``check_server_timezone`` decides (a current server in
-    UTC configured with another zone raises ConfigurationError). Otherwise one ``Updated`` value decides:
-    a real offset means current; a ``Z`` where the configured zone has a non-zero offset means the old
-    fake ``Z``.
+    ``verify_server_timezone`` decides with the target tables (tzcheck.py; a contradiction raises
+    ConfigurationError). With UTC configured the generation does not matter (a UTC wall clock is UTC).
+    When no target table has a row, a server without the batch endpoint (older than 2025-08) is old;
+    one with it is assumed current.
     """
-    if clock.is_utc:
+    outcome, meta = verify_server_timezone(client, clock, metas)
+    logger.info("server_timezone %s", _describe(outcome, meta))
+    if outcome == "empty":
+        if not clock.is_utc:
+            logger.info("Could not tell the server's date-time convention; assuming %s.",
+                        "a current server (ISO instants)" if use_batch else "an older server (no batch endpoint)")
         return not use_batch
-    if not use_batch:
-        return True
-    for meta in metas:  # an integer key allows the probe that tells a fake Z from real UTC (tzcheck.py)
-        if meta.has_updated and meta.key_column:
-            established = check_server_timezone(client, clock, meta.model_name, meta.key_column)  # may raise
-            if established in ("legacy", "offset"):
-                return established == "legacy"
-    for meta in metas:
-        if not meta.has_updated:
-            continue
-        page = client.get_page(meta.model_name, filter=include_inactive(), orderby=order_column(meta),
-                               select="Updated", top=1)
-        sample = next((r.get("Updated") for r in page.records if isinstance(r.get("Updated"), str)), None)
-        if not sample:
-            continue
-        if clock.check_offset(sample):  # real offset (and it matches server_timezone, else ConfigurationError)
-            return False
-        instant = clock.to_utc(sample)
-        if clock.expected_offset(instant).total_seconds() != 0:
-            return True
-    logger.info("Could not tell the server's date-time convention; assuming a current server (ISO instants).")
-    return False
+    return outcome == "legacy"
 
 
 def _check_doc_actions(options: DestinationOptions, metas: dict[str, TableMeta], logger: logging.Logger) -> None:

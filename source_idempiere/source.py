@@ -31,10 +31,9 @@ from airbyte_cdk.utils.stream_status_utils import as_airbyte_message as status_m
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from idempiere_client.errors import ApiError, ConfigurationError, TransientError
-from idempiere_client.filters import include_inactive, orderby
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog
-from idempiere_client.tzcheck import check_server_timezone
+from idempiere_client.tzcheck import verify_server_timezone
 from source_idempiere.concurrency import Cancelled, Emit, StreamPump
 from source_idempiere.discovery import discover_tables, select_tables
 from source_idempiere.options import SourceOptions, connection_specification
@@ -44,6 +43,7 @@ from source_idempiere.streams import IdempiereStream
 
 DOCS_URL = "https://github.com/airbyte-idempiere/airbyte-idempiere/blob/main/docs/source.md"
 CHECK_MAX_ATTEMPTS = 3
+CHECK_TIMEZONE_TABLES = 5  # tables check may sample for server_timezone (one or two requests each)
 NO_CURSOR_STATE = {"__ab_no_cursor_state_message": True}  # what the CDK emits after a full refresh
 
 
@@ -92,40 +92,20 @@ class SourceIdempiere(AbstractSource):
 
     # ---- check --------------------------------------------------------------------------
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
-        """Log in, list the readable tables, read one Updated value and verify the server time zone."""
+        """Log in, list the readable tables and verify server_timezone with one of them (tzcheck.py)."""
         options = self.options(config)
         # Fewer attempts than a sync: "Test connection" should answer in seconds; one blip is still tolerated.
         client = self._client(options, logger, max_attempts=CHECK_MAX_ATTEMPTS)
         try:
             catalog = MetadataCatalog(client, workers=options.num_workers)
             selected = select_tables(catalog.list_tables(), options)
-            checked = False
-            for table in selected[:5]:
-                meta = catalog.get(table)
-                if not meta.has_updated:
-                    continue
-                if meta.key_column:  # integer key: tells an old server's fake Z from a current one in UTC
-                    established = check_server_timezone(client, options.clock(), table, meta.key_column)
-                    if established != "empty":
-                        logger.info(f"Check: {len(selected)} tables readable; time zone checked with "
-                                    f"{table}.Updated ({established})")
-                        checked = True
-                        break
-                    # "empty": no row, or a lower-case-column server ("updated", spec §2.5): sample below
-                key = meta.row_key
-                page = client.get_page(table, filter=include_inactive(),
-                                       orderby=orderby(CURSOR, key) if key else orderby(CURSOR), top=1)
-                # REST_COLUMNNAME_TOLOWERCASE=Y servers send "updated" (spec §2.5)
-                values = (r.get(CURSOR) or r.get(CURSOR.lower()) for r in page.records)
-                sample = next((v for v in values if isinstance(v, str)), None)
-                if sample:
-                    verified = options.clock().check_offset(sample)
-                    logger.info(f"Check: {len(selected)} tables readable; time zone "
-                                f"{'verified' if verified else 'not verifiable on this server'} with {table}.Updated")
-                    checked = True
-                    break
-            if not checked:
+            metas = (catalog.get(table) for table in selected[:CHECK_TIMEZONE_TABLES])  # loaded as far as needed
+            outcome, meta = verify_server_timezone(client, options.clock(), metas)
+            if meta is None:
                 logger.info(f"Check: {len(selected)} tables readable (no Updated value found to verify the time zone)")
+            else:
+                logger.info(f"Check: {len(selected)} tables readable; time zone checked with "
+                            f"{meta.model_name}.Updated ({outcome})")
             return True, None
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
@@ -214,19 +194,15 @@ class SourceIdempiere(AbstractSource):
     @staticmethod
     def _check_timezone(client: IdempiereClient, clock: Any, metas: list, logger: logging.Logger) -> None:
         """Verify server_timezone once before reading (tzcheck.py): a contradiction fails the sync."""
-        for meta in metas:
-            if not (meta.has_updated and meta.key_column):
-                continue
-            try:
-                established = check_server_timezone(client, clock, meta.model_name, meta.key_column)
-            except ConfigurationError as exc:
-                raise config_error(exc) from None
-            except (ApiError, TransientError) as exc:
-                logger.warning(f"Could not verify server_timezone with {meta.model_name}: {exc}")
-                return  # the stream itself reports the problem
-            if established != "empty":
-                logger.info(f"Time zone checked with {meta.model_name}.Updated ({established})")
-                return
+        try:
+            outcome, meta = verify_server_timezone(client, clock, metas)
+        except ConfigurationError as exc:
+            raise config_error(exc) from None
+        except (ApiError, TransientError) as exc:
+            logger.warning(f"Could not verify server_timezone: {exc}")
+            return  # the stream itself reports the problem
+        if meta is not None:
+            logger.info(f"Time zone checked with {meta.model_name}.Updated ({outcome})")
 
     @staticmethod
     def _missing_job(configured: ConfiguredAirbyteStream, error: str, failures: dict, lock: threading.Lock):

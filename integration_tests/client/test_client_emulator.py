@@ -121,30 +121,3 @@ def test_short_token_lifetime_and_faults_lose_nothing(emulator_factory):
             t.join(30)
         assert not errors
         assert client.stats["refreshes"] >= 1 and client.peak_in_flight <= 4
-
-
-@pytest.mark.parametrize(
-    ("legacy", "server_tz", "configured", "expected"),
-    [(False, "UTC", "UTC", "utc"), (False, "Europe/Berlin", "Europe/Berlin", "offset"),
-     (True, "Europe/Berlin", "Europe/Berlin", "legacy"), (True, "UTC", "UTC", "utc")],
-    ids=["current-utc", "current-berlin", "legacy-berlin", "legacy-utc"],
-)
-def test_server_timezone_check_accepts_the_right_zone(emulator_factory, legacy, server_tz, configured, expected):
-    from idempiere_client.tzcheck import check_server_timezone
-
-    emu = emulator_factory(rows=20, legacy=legacy, tz=server_tz)
-    with _client(emu) as client:
-        assert check_server_timezone(client, ServerClock(configured), "c_order", "C_Order_ID") == expected
-
-
-@pytest.mark.parametrize(
-    ("legacy", "server_tz", "configured"),
-    [(False, "UTC", "Europe/Berlin"), (False, "Europe/Berlin", "UTC"), (False, "America/New_York", "Europe/Berlin")],
-    ids=["current-utc-configured-berlin", "current-berlin-configured-utc", "current-new-york-configured-berlin"],
-)
-def test_server_timezone_check_refuses_a_wrong_zone(emulator_factory, legacy, server_tz, configured):
-    from idempiere_client.tzcheck import check_server_timezone
-
-    emu = emulator_factory(rows=20, legacy=legacy, tz=server_tz)
-    with _client(emu) as client, pytest.raises(ConfigurationError, match="server_timezone"):
-        check_server_timezone(client, ServerClock(configured), "c_order", "C_Order_ID")
