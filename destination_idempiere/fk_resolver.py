@@ -71,7 +71,8 @@ class _Once:
         self._done: dict[tuple, Any] = {}
         self._pending: dict[tuple, threading.Event] = {}
 
-    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+    def get(self, key: tuple, compute: Callable[[], Any], keep: Callable[[Any], bool] | None = None) -> Any:
+        """The value of ``key``, computed once; ``keep(value)`` False: return it but do not remember it."""
         while True:
             with self._lock:
                 if key in self._done:
@@ -88,7 +89,8 @@ class _Once:
             try:
                 value = compute()
                 with self._lock:
-                    self._done[key] = value
+                    if keep is None or keep(value):
+                        self._done[key] = value
                 return value
             finally:
                 with self._lock:
@@ -121,6 +123,8 @@ class FkResolver:
         self.workers = max(1, workers)
         self.logger = logger
         self._memo = _Once()
+        self._epochs: dict[str, int] = {}  # per table: how many times rows were inserted into it (forget_misses)
+        self._epoch_lock = threading.Lock()
         self.lookups = 0
         self._count_lock = threading.Lock()
 
@@ -140,23 +144,29 @@ class FkResolver:
 
     def get(self, ref: FkRef) -> Resolution:
         """The (cached) resolution of one reference; never raises for data problems."""
-        return self._memo.get(self._key(ref), lambda: self._resolve(ref))
+        return self._cached(self._key(ref), ref.ref_table, lambda: self._resolve(ref))
 
     def forget_misses(self, table: str) -> None:
-        """Drop cached "not found" answers about ``table`` after this run inserted rows into it."""
-        def miss(key: tuple, value: Any) -> bool:
-            if len(key) < 2 or key[1] != table:
-                return False
-            return value == {} or (isinstance(value, Resolution) and value.error is not None)
+        """Drop cached "not found" answers about ``table`` after this run inserted rows into it.
 
-        self._memo.forget(miss)
+        A lookup of ``table`` that is running meanwhile (another slice) may have read before the insert:
+        its "not found" is returned to its caller but not cached (see ``_cached``)."""
+        with self._epoch_lock:
+            self._epochs[table] = self._epochs.get(table, 0) + 1
+        self._memo.forget(lambda key, value: len(key) >= 2 and key[1] == table and _is_miss(value))
+
+    def _cached(self, key: tuple, table: str | None, compute: Callable[[], Any]) -> Any:
+        """``compute`` once per key; a miss is only remembered when no insert into ``table`` came meanwhile."""
+        start = self._epochs.get(table, 0)
+        return self._memo.get(key, compute, keep=lambda value: not _is_miss(value)
+                              or self._epochs.get(table, 0) == start)
 
     def id_exists(self, table: str, record_id: int) -> bool:
         """Whether ``table`` has a row with this id (cached; one GET per distinct id)."""
         return self._id_row(table, record_id) is not None
 
     def _id_row(self, table: str, record_id: int) -> dict | None:
-        found = self._memo.get(("exists", table, record_id), lambda: self._exists(table, record_id))
+        found = self._cached(("exists", table, record_id), table, lambda: self._exists(table, record_id))
         return found or None
 
     # ---- resolution ------------------------------------------------------------------------------
@@ -176,7 +186,7 @@ class FkResolver:
                 row = self._id_row(ref.ref_table, ref.pair_id)
                 if row is not None and _agrees(row, ref.value):
                     return Resolution(ref.pair_id)
-                res = self._memo.get(("identifier", ref.ref_table, ref.value),
+                res = self._cached(("identifier", ref.ref_table, ref.value), ref.ref_table,
                                      lambda: self._by_identifier(ref.ref_table, ref.value))
                 if res.error:
                     return Resolution(error=f"id {ref.pair_id} does not exist in {ref.ref_table} and {res.error}")
@@ -294,6 +304,11 @@ class FkResolver:
         if len(active) == 1:
             return Resolution(row_key_id(active[0], meta))
         return Resolution(error=f"ambiguous {ambiguous}")
+
+
+def _is_miss(value: Any) -> bool:
+    """A cached "not found": an id that does not exist ({}), or a resolution that failed."""
+    return value == {} or (isinstance(value, Resolution) and value.error is not None)
 
 
 def _agrees(row: dict, identifier: str) -> bool:

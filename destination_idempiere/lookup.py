@@ -6,7 +6,8 @@
 * key columns (e.g. ``Value``, ``DocumentNo``, composite keys): one ``$filter`` per chunk of records,
   ``(Value eq 'a') or (Value eq 'b') ... and IsActive neq null`` (inactive rows count: they exist);
   with a single key column on a server that has the batch endpoint (so also the ``in`` operator, added
-  2024-09, spec §13), ``Value in ('a','b',...)`` with 100 values per request instead;
+  2024-09, spec §13), ``Value in ('a','b',...)`` with 100 values per request instead; ordered by the key
+  columns (then the row key), so the server can answer from its index on them;
   a value that is unsafe in a filter is searched with ``contains`` on a safe fragment, and every row
   is then matched exactly here, so a quote can never change the filter.
 """
@@ -20,15 +21,24 @@ from typing import Any
 
 from idempiere_client.errors import ApiError, UnsafeFilterValue
 from idempiere_client.filters import F
-from idempiere_client.literals import literal
+from idempiere_client.literals import is_safe_string, literal
 from idempiere_client.metadata import TableMeta
 from idempiere_client.timeutil import ServerClock
 
-from destination_idempiere.queries import TooManyRows, canonical, eq_or_contains, query_all, same_value, with_active
+from destination_idempiere.queries import (
+    TooManyRows,
+    canonical,
+    eq_or_contains,
+    key_order,
+    query_all,
+    same_value,
+    with_active,
+)
 from destination_idempiere.record_mapping import KeyField, PreparedRecord
 
 CHUNK = 20  # records per OR-filter: keeps URLs well under common 8 KB limits
 IN_CHUNK = 100  # values per ``in (...)`` list: one page of rows when keys are unique
+_OTHER = object()  # index bucket of rows whose key value is not a string
 
 
 @dataclass
@@ -61,29 +71,36 @@ class RowFinder:
         self.use_in = use_in and len(key_fields) == 1 and key_fields[0].role == "column"
         roles = [k.role for k in key_fields]
         self.by_path = bool(roles) and set(roles) <= {"id", "uid"}  # the first one addresses the row
+        self.orderby = key_order(meta, [meta.key_column if k.role == "id" else meta.uu_column if k.role == "uid"
+                                        else k.column.name for k in key_fields])
 
-    def find(self, recs: list[PreparedRecord]) -> dict[int, Found]:
-        """Existing row (or error) per record ``seq``."""
+    def find(self, recs: list[PreparedRecord], parallel: bool = True) -> dict[int, Found]:
+        """Existing row (or error) per record ``seq``; ``parallel``: up to ``workers`` requests at once, else
+        one after the other (the writer's slices run in parallel themselves)."""
+        workers = self.workers if parallel else 1
         if self.by_path:  # (records without id/uid -- new rows -- only exist with such keys)
-            results = self._map(self._find_by_path, recs)
+            results = self._map(self._find_by_path, recs, workers)
             return {r.seq: f for r, f in zip(recs, results)}
         out: dict[int, Found] = {}
         safe: list[tuple[PreparedRecord, str]] = []
         singles: list[tuple[PreparedRecord, str]] = []
+        listed: list[tuple[PreparedRecord, str]] = []
         for rec in recs:
             try:
+                if self.use_in:
+                    lit = self._listable_literal(rec)
+                    if lit is not None:
+                        listed.append((rec, lit))
+                        continue
                 expr, exact = self._record_filter(rec)
             except (ValueError, UnsafeFilterValue) as exc:
                 out[rec.seq] = Found(error=f"cannot look up the key {list(rec.key or ())!r}: {exc}")
                 continue
             (safe if exact else singles).append((rec, expr))
-        listed: list[tuple[PreparedRecord, str]] = []
-        if self.use_in:
-            listed, safe = self._split_listable(safe)
         tasks: list[list[tuple[PreparedRecord, str]]] = [safe[i:i + CHUNK] for i in range(0, len(safe), CHUNK)]
         tasks += [self._in_task(listed[i:i + IN_CHUNK]) for i in range(0, len(listed), IN_CHUNK)]
         tasks += [[item] for item in singles]
-        for found in self._map(self._find_chunk, tasks):
+        for found in self._map(self._find_chunk, tasks, workers):
             out.update(found)
         return out
 
@@ -137,15 +154,18 @@ class RowFinder:
             parts.append(expr)
         return F.and_(*parts), exact
 
-    def _split_listable(self, items: list[tuple[PreparedRecord, str]]
-                        ) -> tuple[list[tuple[PreparedRecord, str]], list[tuple[PreparedRecord, str]]]:
-        """Records whose key literal may go into an ``in`` list (no comma or parenthesis, §4.3)."""
-        listed, rest = [], []
-        for rec, expr in items:
-            column, kind, value = self._key_values(rec)[0]
-            lit = literal(value, kind, self.clock)
-            (rest if ("," in lit or "(" in lit or ")" in lit) else listed).append((rec, lit))
-        return listed, rest
+    def _listable_literal(self, rec: PreparedRecord) -> str | None:
+        """The key's literal when it may go into an ``in`` list: an exact match (not a ``contains``
+        fragment) with no comma or parenthesis (§4.3); None sends the record the ``eq``/``contains`` way.
+
+        Raises:
+            ValueError / UnsafeFilterValue: the key cannot be looked up (as ``_record_filter`` would).
+        """
+        column, kind, value = self._key_values(rec)[0]
+        if kind in ("string", "list", "other") and isinstance(value, str) and not is_safe_string(value):
+            return None  # the contains() form
+        lit = literal(value, kind, self.clock)
+        return None if ("," in lit or "(" in lit or ")" in lit) else lit
 
     def _in_task(self, items: list[tuple[PreparedRecord, str]]) -> list[tuple[PreparedRecord, str]]:
         """One chunk whose filter is ``Col in (...)``; carried as the first item's expression."""
@@ -168,14 +188,20 @@ class RowFinder:
         exprs = list(dict.fromkeys(e for _, e in chunk))  # an ``in`` chunk carries one shared expression
         expr = F.or_(*exprs) if len(exprs) > 1 else exprs[0]
         try:
-            rows = query_all(self.client, self.meta, with_active(self.meta, expr))
+            rows = query_all(self.client, self.meta, with_active(self.meta, expr), orderby=self.orderby)
         except TooManyRows as exc:
             return {rec.seq: Found(error=f"key lookup is ambiguous: {exc}") for rec, _ in chunk}
         except ApiError as exc:
             return {rec.seq: Found(error=f"key lookup failed: {api_text(exc)}") for rec, _ in chunk}
         out: dict[int, Found] = {}
+        index = self._index(rows) if len(chunk) > 1 and len(rows) > 1 else None
         for rec, _ in chunk:
-            matches = [r for r in rows if self._matches(rec, r)]
+            candidates = rows
+            if index is not None:
+                wanted = self._key_values(rec)[0][2]
+                if isinstance(wanted, str):
+                    candidates = index.get(wanted, []) + index[_OTHER]
+            matches = [r for r in candidates if self._matches(rec, r)]
             if len(matches) > 1:
                 out[rec.seq] = Found(error=f"{len(matches)} rows of {self.meta.name} match the key "
                                            f"{list(rec.key or ())!r}; the key must be unique")
@@ -183,10 +209,27 @@ class RowFinder:
                 out[rec.seq] = Found(matches[0] if matches else None)
         return out
 
-    def _map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-        if len(items) <= 1 or self.workers == 1:
+    def _index(self, rows: list[dict]) -> dict[Any, list[dict]] | None:
+        """Rows by their key value, for a single text key column (``same_value`` is ``==`` for text), so a
+        chunk of 100 records is matched against its rows in linear time; rows whose value is not a string
+        go under ``_OTHER`` and are compared with every record. None when the key is not such a column."""
+        if len(self.key_fields) != 1 or self.key_fields[0].role != "column":
+            return None
+        column = self.key_fields[0].column
+        if column.kind not in ("string", "list", "other") or column.name in (self.meta.key_column,
+                                                                            self.meta.uu_column):
+            return None
+        index: dict[Any, list[dict]] = {_OTHER: []}
+        for row in rows:
+            value = row.get(column.name)
+            index.setdefault(value if isinstance(value, str) else _OTHER, []).append(row)
+        return index
+
+    @staticmethod
+    def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
+        if len(items) <= 1 or workers == 1:
             return [fn(i) for i in items]
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(items)), thread_name_prefix="lookup") as pool:
+        with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="lookup") as pool:
             return list(pool.map(fn, items))
 
 

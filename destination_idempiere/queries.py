@@ -43,6 +43,18 @@ def order_column(meta: TableMeta) -> str:
     return meta.row_key or next(iter(meta.columns))
 
 
+def key_order(meta: TableMeta, columns: list[str]) -> str:
+    """``$orderby`` for a lookup by ``columns``: those columns, then the row key (so it stays unique).
+
+    Ordering by the searched columns lets the database answer ``Value in (...)`` from the index on them;
+    ordered by the row key alone, a planner may walk the whole table in key order to honour ``$top``
+    (SQLite does: a lookup of 100 keys in 20k partners cost 6-11 ms of server CPU instead of ~1 ms).
+    """
+    names = list(dict.fromkeys(c for c in columns if c))
+    last = order_column(meta)
+    return ",".join(names + ([last] if last not in names else []))
+
+
 def with_active(meta: TableMeta, expr: str) -> str:
     """Mention IsActive so inactive rows are found too (the server hides them otherwise, §3.4)."""
     return F.and_(expr, include_inactive()) if "IsActive" in meta.columns else expr
@@ -63,16 +75,21 @@ def canonical(meta: TableMeta, row: Any) -> Any:
     return out
 
 
-def query_all(client: Any, meta: TableMeta, filter_text: str, select: str | None = None) -> list[dict]:
+def query_all(client: Any, meta: TableMeta, filter_text: str, select: str | None = None,
+              orderby: str | None = None) -> list[dict]:
     """All rows of ``filter_text`` (paged by the server's page size, at most ``MAX_PAGES`` pages).
+
+    Args:
+        orderby: a unique ``$orderby`` (default: the row key, ``order_column``).
 
     Raises:
         TooManyRows: more rows than ``MAX_PAGES`` pages hold.
     """
     rows: list[dict] = []
     skip = 0
+    order = orderby or order_column(meta)
     for _ in range(MAX_PAGES):
-        page = client.get_page(meta.model_name, filter=filter_text, orderby=order_column(meta), select=select,
+        page = client.get_page(meta.model_name, filter=filter_text, orderby=order, select=select,
                                top=100, skip=skip)
         rows.extend(canonical(meta, r) for r in page.records)
         if not page.records or len(rows) >= page.row_count or not page.is_full:

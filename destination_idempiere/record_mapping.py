@@ -7,6 +7,7 @@ ColumnName. A field matching no column rejects the record (never a silent loss).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import uuid
@@ -25,6 +26,11 @@ DROPPED_PREFIXES = ("_airbyte_", "_ab_cdc_")
 IDENTIFIER_SUFFIX = "_identifier"
 CDC_DELETED_AT = "_ab_cdc_deleted_at"  # set on the source's tombstones (rows deleted in the source)
 UU_NAMESPACE = uuid.UUID("5b0f7c1e-2f7a-4d8e-9a53-3a1f0d6c9e21")  # fixed: <Table>_UU must be stable across runs
+_UU_NAMESPACE_SHA1 = hashlib.sha1(UU_NAMESPACE.bytes, usedforsecurity=False)  # uuid5's hash, namespace fed once
+# json.dumps(list(key), sort_keys=True, default=str, separators=(",", ":")) without building an encoder per call
+_KEY_JSON = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":"))
+_json_string = json.encoder.encode_basestring_ascii  # json.dumps(str) with the default ensure_ascii
+_VARIANT = "89ab"
 
 
 class RecordRejected(Exception):
@@ -68,16 +74,50 @@ class PreparedRecord:
     new_row: bool = False  # upsert keyed by id/uid without one: a row the warehouse has not seen an id for
     deleted: bool = False  # a tombstone (``_ab_cdc_deleted_at`` set): deactivate the row, never insert it
 
+    _group: Any = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def group_key(self) -> Any:
-        """What makes two records "the same row" within a run (key, else the content UUID)."""
-        return repr(self.key) if self.key is not None else self.uu
+        """What makes two records "the same row" within a run (key, else the content UUID).
+
+        Taken once, when first asked for (after ``prepare`` has set ``key`` and ``uu``)."""
+        group = self._group
+        if group is None:
+            group = self._group = repr(self.key) if self.key is not None else self.uu
+        return group
 
 
 def deterministic_uu(stream: str, key: tuple) -> str:
-    """uuid5 of (stream, key): a rerun of the same input inserts the same ``<Table>_UU`` (spec §12)."""
-    name = stream.lower() + "\x1f" + json.dumps(list(key), sort_keys=True, default=str, separators=(",", ":"))
-    return str(uuid.uuid5(UU_NAMESPACE, name))
+    """uuid5 of (stream, key): a rerun of the same input inserts the same ``<Table>_UU`` (spec §12).
+
+    Equal to ``str(uuid.uuid5(UU_NAMESPACE, name))`` (unit-tested), computed without the ``UUID`` object.
+    """
+    if len(key) == 1 and type(key[0]) is str:  # the usual key: what json.dumps writes for ["text"]
+        text = "[" + _json_string(key[0]) + "]"
+    else:
+        text = _KEY_JSON.encode(list(key))
+    sha = _UU_NAMESPACE_SHA1.copy()
+    sha.update((stream.lower() + "\x1f" + text).encode("utf-8"))
+    h = sha.hexdigest()
+    # the first 16 bytes, with the version nibble set to 5 and the variant bits to 10 (RFC 4122)
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
+
+
+# What ``prepare`` does with a field (see ``RecordMapper._plan_for``)
+_COLUMN, _DROP, _ID, _UID, _DELETED, _IDENTIFIER_ONLY, _UNKNOWN = (
+    "column", "drop", "id", "uid", "deleted", "identifier-only", "unknown")
+_MAX_PLANS = 256  # distinct field-name sets remembered per stream
+_MAX_FK_FORMS = 4096  # parsed FK values remembered per stream
+_IDENTIFIER_OBJECT = object()  # marks ``{"identifier": v}`` in that memo (no plain value can equal it)
+
+
+@dataclass
+class _FieldPlan:
+    """Per field (in record order): (action, column, name of its ``X_identifier`` field or None)."""
+
+    steps: tuple[tuple[str, ColumnMeta | None, str | None], ...]
+    dropped: tuple[str, ...]
+    noted: bool = False  # dropped names logged (after the first record mapped without rejection)
 
 
 class RecordMapper:
@@ -110,7 +150,10 @@ class RecordMapper:
         self.keyless_inserts = keyless_inserts
         self.logger = logger
         self.key_fields = [self._key_field(name) for name in key_names]
+        self._keyless_possible = keyless_inserts and all(k.role in ("id", "uid") for k in self.key_fields)
         self._logged_drops: set[str] = set()
+        self._plans: dict[tuple[str, ...], _FieldPlan] = {}
+        self._fk_forms: dict[tuple, Any] = {}
         self._id_names = {"id"} | ({meta.key_column.lower()} if meta.key_column else set())
         self._uid_names = {"uid"} | ({meta.uu_column.lower()} if meta.uu_column else set())
 
@@ -137,43 +180,29 @@ class RecordMapper:
             RecordRejected: unknown field, value that does not fit its column, missing key value.
         """
         rec = PreparedRecord(seq=seq, stream=self.stream, data=data)
-        lower = {k.lower(): k for k in data}
-        dropped: list[str] = []
-        for name, value in data.items():
-            low = name.lower()
-            if low.startswith(DROPPED_PREFIXES) or low in ENVELOPE_FIELDS or low in SERVER_MAINTAINED:
-                if low == "id" or low in self._id_names:
-                    rec.record_id = self._record_id(name, value)
-                elif low == "uid" or low in self._uid_names:
-                    rec.record_uid = self._record_uid(name, value)
-                elif low == CDC_DELETED_AT and value not in (None, ""):
-                    rec.deleted = True
-                dropped.append(name)
+        names = tuple(data)
+        plan = self._plans.get(names)
+        if plan is None:
+            plan = self._plan_for(names)
+        for (name, value), (action, col, extra) in zip(data.items(), plan.steps):
+            if action is _COLUMN:
+                self._map_value(rec, col, value, data[extra] if extra is not None else None)
+            elif action is _DROP:
                 continue
-            if low in self._id_names:
+            elif action is _ID:
                 rec.record_id = self._record_id(name, value)
-                dropped.append(name)
-                continue
-            if low in self._uid_names:
+            elif action is _UID:
                 rec.record_uid = self._record_uid(name, value)
-                dropped.append(name)
-                continue
-            col = self.meta.column_ci(name)
-            if col is None:
-                base = self._identifier_base(low)
-                if base is not None:
-                    dropped.append(name)  # consumed with its column (flattened FK pair) or informational
-                    base_col = self.meta.column_ci(base)
-                    if base not in lower and base_col is not None and base_col.kind in ("fk", "list"):
-                        self._map_value(rec, base_col, None, value)  # only the identifier was given
-                    continue
+            elif action is _DELETED:
+                if value not in (None, ""):
+                    rec.deleted = True
+            elif action is _IDENTIFIER_ONLY:
+                self._map_value(rec, col, None, value)  # only the identifier was given
+            else:
                 raise RecordRejected(f"field {name!r} matches no column of table {self.meta.name}")
-            companion = None
-            comp_name = lower.get(low + IDENTIFIER_SUFFIX)
-            if comp_name is not None:
-                companion = data[comp_name]
-            self._map_value(rec, col, value, companion)
-        self._note_drops(dropped)
+        if not plan.noted:
+            self._note_drops(plan.dropped)
+            plan.noted = True
         rec.key = self._key(rec)
         if self.meta.uu_column:
             if rec.record_uid and any(k.role == "uid" for k in self.key_fields):
@@ -187,6 +216,52 @@ class RecordMapper:
             else:
                 rec.uu = str(uuid.uuid4())
         return rec
+
+    def _plan_for(self, names: tuple[str, ...]) -> _FieldPlan:
+        """What to do with each field of records that have exactly these field names (cached: a stream's
+        records nearly always share them, so names are matched once, not once per record)."""
+        lower = {k.lower(): k for k in names}
+        steps: list[tuple[str, ColumnMeta | None, str | None]] = []
+        dropped: list[str] = []
+        for name in names:
+            low = name.lower()
+            if low.startswith(DROPPED_PREFIXES) or low in ENVELOPE_FIELDS or low in SERVER_MAINTAINED:
+                if low == "id" or low in self._id_names:
+                    steps.append((_ID, None, None))
+                elif low == "uid" or low in self._uid_names:
+                    steps.append((_UID, None, None))
+                elif low == CDC_DELETED_AT:
+                    steps.append((_DELETED, None, None))
+                else:
+                    steps.append((_DROP, None, None))
+                dropped.append(name)
+                continue
+            if low in self._id_names:
+                steps.append((_ID, None, None))
+                dropped.append(name)
+                continue
+            if low in self._uid_names:
+                steps.append((_UID, None, None))
+                dropped.append(name)
+                continue
+            col = self.meta.column_ci(name)
+            if col is None:
+                base = self._identifier_base(low)
+                if base is not None:
+                    dropped.append(name)  # consumed with its column (flattened FK pair) or informational
+                    base_col = self.meta.column_ci(base)
+                    if base not in lower and base_col is not None and base_col.kind in ("fk", "list"):
+                        steps.append((_IDENTIFIER_ONLY, base_col, None))
+                    else:
+                        steps.append((_DROP, None, None))
+                    continue
+                steps.append((_UNKNOWN, None, None))
+                continue
+            steps.append((_COLUMN, col, lower.get(low + IDENTIFIER_SUFFIX)))  # with its X_identifier, if any
+        if len(self._plans) >= _MAX_PLANS:
+            self._plans.clear()
+        plan = self._plans[names] = _FieldPlan(tuple(steps), tuple(dropped))
+        return plan
 
     def _identifier_base(self, low: str) -> str | None:
         if low.endswith(IDENTIFIER_SUFFIX):
@@ -207,16 +282,44 @@ class RecordMapper:
             return  # JSON null is not sent for other columns: absent = unchanged / server default
         if value is None and col.kind == "list":
             value = companion  # a label; mapped to its code below
-        try:
-            out = normalize(col, value, self.ctx, companion)
-        except ValueError as exc:
-            raise RecordRejected(f"column {col.name}: {exc}") from None
+        if col.kind == "fk":
+            out = self._fk_value(col, value, companion)
+        else:
+            try:
+                out = normalize(col, value, self.ctx, companion)
+            except ValueError as exc:
+                raise RecordRejected(f"column {col.name}: {exc}") from None
         if out is DROP:
             return
         if isinstance(out, FkRef):
             rec.fk_refs[col.name] = out
         else:
             rec.values[col.name] = out
+
+    def _fk_value(self, col: ColumnMeta, value: Any, companion: Any) -> Any:
+        """``normalize`` for an FK column, remembered per (column, value, identifier) for the plain forms
+        (a string, an int, ``{"identifier": ...}``): a stream repeats the same few references."""
+        kind = type(value)
+        key: tuple | None = None
+        if kind is dict:
+            ident = value.get("identifier")
+            if len(value) == 1 and type(ident) is str and companion is None:
+                key = (col.name, _IDENTIFIER_OBJECT, ident)
+        elif (kind is str or kind is int) and (companion is None or type(companion) is str):
+            key = (col.name, value, companion)  # bool is not int here, so True never meets 1
+        if key is not None:
+            out = self._fk_forms.get(key)
+            if out is not None:
+                return out
+        try:
+            out = normalize(col, value, self.ctx, companion)
+        except ValueError as exc:
+            raise RecordRejected(f"column {col.name}: {exc}") from None
+        if key is not None:
+            if len(self._fk_forms) >= _MAX_FK_FORMS:
+                self._fk_forms.clear()
+            self._fk_forms[key] = out  # an int, a string or a frozen FkRef: safe to share between records
+        return out
 
     def _record_id(self, name: str, value: Any) -> int | None:
         if value is None or value == "":
@@ -238,7 +341,7 @@ class RecordMapper:
     def _key(self, rec: PreparedRecord) -> tuple | None:
         if not self.key_fields:
             return None
-        if (self.keyless_inserts and not rec.deleted and all(k.role in ("id", "uid") for k in self.key_fields)
+        if (self._keyless_possible and not rec.deleted
                 and rec.record_id is None and rec.record_uid is None):
             rec.new_row = True
             return None

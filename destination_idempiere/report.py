@@ -57,7 +57,9 @@ class Report:
     def add(self, stream: str, outcome: str, n: int = 1) -> None:
         """Add ``n`` to ``outcome`` (a ``StreamCounts`` field) of ``stream``."""
         with self._lock:
-            counts = self.streams.setdefault(stream, StreamCounts())
+            counts = self.streams.get(stream)
+            if counts is None:
+                counts = self.streams[stream] = StreamCounts()
             setattr(counts, outcome, getattr(counts, outcome) + n)
 
     def progress(self, force: bool = False) -> None:

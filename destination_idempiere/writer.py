@@ -1,20 +1,37 @@
 """Per-stream sink (Singer SDK lifecycle: preprocess -> add -> is_full -> flush) for one target table.
 
-``flush`` takes the buffered records through: FK resolution (cached per run) -> key lookup (upsert,
-update, soft delete) -> write plan (POST / PUT of changed columns only / nothing) -> ``WriteExecutor``.
-Every record ends with exactly one outcome: committed (inserted/updated/deactivated), unchanged, or
-rejected with a reason; in dry runs the would-be outcome is counted instead and nothing is sent.
+Records go through: mapping (``add``, main thread) -> FK resolution (cached per run) -> key lookup
+(upsert, update, soft delete) -> write plan (POST / PUT of changed columns only / nothing) ->
+``WriteExecutor``. Every record ends with exactly one outcome: committed (inserted/updated/deactivated),
+unchanged, or rejected with a reason; in dry runs the would-be outcome is counted instead and nothing is sent.
+
+Concurrency. Records are processed in *slices*: ``batch_size`` records, or with ``in`` lookups at least
+one lookup request's worth (``IN_CHUNK``, written in ``batch_size`` batches). One slice is one unit of
+work on a worker thread (resolve -> look up -> plan -> write -> account), and up to ``num_workers``
+slices run at once (the client's ``max_in_flight`` still bounds the requests in flight), so one slice's
+lookups overlap another's batch POSTs. Keys are distinct within a slice; a slice waits for every earlier
+slice that holds one of its keys (the second record of a key must see the first one's row) and, when it
+references its own table through an FK to resolve, for every earlier slice (rows created earlier in the
+run can be referenced later). ``flush`` returns only when every record added before it has its outcome,
+so ``destination.py``'s state handling is unchanged. While no other stream has records waiting or in
+flight, ``add`` already starts a slice once a slice's worth of records is buffered, so reading and
+mapping the input overlaps the network and server work of the slices before it; otherwise records wait
+for ``flush`` (``_flush_all`` orders the streams so that referenced rows are written first).
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from collections import Counter, deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_all
+from dataclasses import dataclass, field
 from typing import Any
 
 from idempiere_client.metadata import TableMeta
 
 from destination_idempiere.fk_resolver import FkResolver
-from destination_idempiere.lookup import RowFinder
+from destination_idempiere.lookup import CHUNK, IN_CHUNK, RowFinder
 from destination_idempiere.options import DestinationOptions
 from destination_idempiere.queries import row_key_id, row_value, same_value
 from destination_idempiere.record_mapping import PreparedRecord, RecordMapper, RecordRejected
@@ -24,11 +41,12 @@ from destination_idempiere.values import WriteContext
 from destination_idempiere.writes import DOC_ACTION_RESULT, WriteExecutor, WriteOp
 
 MODES = ("append", "append_dedup", "update", "soft_delete")
+_DRY_OUTCOME = {"inserted": "would_insert", "updated": "would_update", "deactivated": "would_deactivate"}
 
 
 @dataclass
 class RunContext:
-    """Everything the sinks of one run share."""
+    """Everything the sinks of one run share (``writers``: every ``StreamWriter`` of the run)."""
 
     client: Any
     resolver: FkResolver
@@ -38,6 +56,23 @@ class RunContext:
     report: Report
     rejects: RejectLog
     logger: logging.Logger
+    writers: list = field(default_factory=list)
+
+
+class _Slice:
+    """Records processed together on one worker; ``after``: slices that must finish first."""
+
+    __slots__ = ("recs", "after", "future", "first_seq")
+
+    def __init__(self, recs: list[PreparedRecord], after: list[Future]):
+        self.recs = recs
+        self.after = after
+        self.first_seq = recs[0].seq
+        self.future: Future | None = None
+
+
+class _Skipped(Exception):
+    """A slice not started because an earlier one failed (the run stops with that failure)."""
 
 
 class StreamWriter:
@@ -65,8 +100,28 @@ class StreamWriter:
                                 run.logger, use_in=run.executor.use_batch)
         self.doc_action = run.options.doc_action.get(meta.model_name) or run.options.doc_action.get(stream.lower())
         self.buffer: list[PreparedRecord] = []
-        self.capacity = run.options.batch_size * run.options.num_workers
+        self.workers = run.options.num_workers
+        # Records per slice. Batch endpoint: one batch, or with ``in`` lookups one full lookup request
+        # (IN_CHUNK keys, written in batch_size batches: a lookup costs the server about as much for 100 keys
+        # as for 50). Single requests: one OR lookup's worth (CHUNK). Within a slice requests go one after
+        # the other; the slices are what runs in parallel.
+        self.slice_size = run.options.batch_size if run.executor.use_batch else CHUNK
+        if self.finder.use_in and mode != "append":
+            self.slice_size = max(self.slice_size, IN_CHUNK)
+        self.capacity = max(run.options.batch_size * self.workers, self.slice_size)
         self._dry_inserted: set[Any] = set()
+        self._self_ref_columns = frozenset(c.name for c in meta.columns.values() if c.kind == "fk" and (
+            c.ref_table is None or c.ref_table == meta.model_name))
+        self._insert_path = f"models/{meta.model_name}"
+        # slices started and not yet collected by ``_wait_all`` (main thread only), and per key the latest one
+        self._slices: deque[_Slice] = deque()
+        self._latest: dict[Any, _Slice] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        # bounds slices started and not finished: a few ready beyond the running ones, memory stays flat
+        self._room = threading.BoundedSemaphore(2 * self.workers)
+        self._failure: BaseException | None = None
+        self._failure_lock = threading.Lock()
+        run.writers.append(self)
 
     # ---- lifecycle -------------------------------------------------------------------------------
     def add(self, seq: int, data: dict[str, Any]) -> None:
@@ -78,33 +133,142 @@ class StreamWriter:
             self._reject_raw(seq, data, exc.reason)
             return
         self.buffer.append(rec)
+        if len(self.buffer) >= self.slice_size and self._may_start_early():
+            recs, self.buffer = self.buffer, []
+            self._start(recs)
+            self.run.report.progress()
 
     def is_full(self) -> bool:
         return len(self.buffer) >= self.capacity
 
     def oldest_seq(self) -> float:
-        return self.buffer[0].seq if self.buffer else float("inf")
+        """The oldest record without an outcome yet: buffered, or in a slice still running."""
+        seqs = [s.first_seq for s in self._slices if not s.future.done()]
+        if self.buffer:
+            seqs.append(self.buffer[0].seq)
+        return min(seqs, default=float("inf"))
 
     def flush(self) -> None:
-        """Resolve, look up, write and account for every buffered record."""
+        """Resolve, look up, write and account for every record added so far; returns when all are final.
+
+        Raises:
+            whatever a slice raised (e.g. ``TransientError`` when writes could not be confirmed), after
+            every other started slice has finished.
+        """
         recs, self.buffer = self.buffer, []
-        if not recs:
-            return
-        recs = self._resolve_fks(recs)
-        if self.run.options.dry_run:
-            recs = self._check_ids(recs)
-        for round_recs in self._rounds(recs):
-            self._process(round_recs)
+        try:
+            if recs:
+                self._start(recs)
+        finally:
+            self._wait_all()
         self.run.report.progress()
+
+    def idle(self) -> bool:
+        """No record buffered and no slice running."""
+        return not self.buffer and all(s.future.done() for s in self._slices)
+
+    # ---- slices ----------------------------------------------------------------------------------
+    def _may_start_early(self) -> bool:
+        """Start a slice from ``add`` only while no other stream has records without an outcome (its rows
+        may be referenced by ours), and not after a rejection under ``reject_policy=fail``."""
+        options = self.run.options
+        if options.reject_policy == "fail" and not options.dry_run and self.run.rejects.first is not None:
+            return False
+        return all(w is self or w.idle() for w in self.run.writers)
+
+    def _start(self, recs: list[PreparedRecord]) -> None:
+        """Cut ``recs`` into slices and start them (blocks while too many are unfinished)."""
+        if self._failure is not None:
+            self._wait_all()  # raises: stop reading input once a slice failed
+        for round_recs in self._rounds(recs):
+            for i in range(0, len(round_recs), self.slice_size):
+                self._submit(round_recs[i:i + self.slice_size])
+
+    def _submit(self, recs: list[PreparedRecord]) -> None:
+        if any(s.future.done() for s in self._slices):  # forget finished slices (and their keys)
+            running: deque[_Slice] = deque()
+            for sl in self._slices:
+                if not sl.future.done():
+                    running.append(sl)
+                elif self.mode != "append":
+                    for rec in sl.recs:
+                        if self._latest.get(rec.group_key) is sl:
+                            del self._latest[rec.group_key]
+            self._slices = running
+        after: dict[int, Future] = {}
+        if self._references_own_table(recs):
+            after = {id(s): s.future for s in self._slices if not s.future.done()}
+        sl = _Slice(recs, [])
+        if self.mode != "append":  # append never looks rows up: the same key twice is two rows
+            for rec in recs:
+                prev = self._latest.get(rec.group_key)
+                if prev is not None and not prev.future.done():
+                    after[id(prev)] = prev.future
+                self._latest[rec.group_key] = sl
+        sl.after = list(after.values())
+        self._room.acquire()
+        try:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix=f"slice-{self.stream}")
+            sl.future = self._pool.submit(self._run_slice, sl)
+        except BaseException:
+            self._room.release()
+            raise
+        self._slices.append(sl)
+
+    def _references_own_table(self, recs: list[PreparedRecord]) -> bool:
+        """Whether a record names a row of this table (or of a table the metadata does not tell) by a
+        reference that is resolved (FK columns only produce those; ``FkRef.ref_table`` is the column's)."""
+        own = self._self_ref_columns
+        return bool(own) and any(column in own for rec in recs for column in rec.fk_refs)
+
+    def _run_slice(self, sl: _Slice) -> None:
+        """Worker: wait for the slices it depends on, then resolve, look up, write and account."""
+        try:
+            for dep in sl.after:
+                dep.result()  # a failed dependency fails this slice too (the run stops with the first error)
+            if self._failure is not None:
+                raise _Skipped()
+            recs = self._resolve_fks(sl.recs)
+            if self.run.options.dry_run:
+                recs = self._check_ids(recs)
+            if recs:
+                self._process(recs)
+        except BaseException as exc:
+            with self._failure_lock:
+                if self._failure is None and not isinstance(exc, _Skipped):
+                    self._failure = exc
+            raise
+        finally:
+            self._room.release()
+
+    def _wait_all(self) -> None:
+        """Wait for every started slice, stop the workers, and raise the first failure (if any)."""
+        if self._slices:
+            wait_all([s.future for s in self._slices])
+        self._slices.clear()
+        self._latest.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        with self._failure_lock:
+            failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
 
     # ---- steps -----------------------------------------------------------------------------------
     def _resolve_fks(self, recs: list[PreparedRecord]) -> list[PreparedRecord]:
-        self.run.resolver.resolve_all(ref for rec in recs for ref in rec.fk_refs.values())
+        resolver = self.run.resolver
+        refs = {id(ref): ref for rec in recs for ref in rec.fk_refs.values()}  # the mapper shares equal refs
+        if not refs:
+            return recs
+        resolver.resolve_all(refs.values())
+        resolved = {key: resolver.get(ref) for key, ref in refs.items()}
         kept = []
         for rec in recs:
             error = None
             for column, ref in rec.fk_refs.items():
-                res = self.run.resolver.get(ref)
+                res = resolved[id(ref)]
                 if res.error:
                     error = f"column {column}: {res.error}"
                     break
@@ -152,46 +316,55 @@ class StreamWriter:
         return rounds
 
     def _process(self, recs: list[PreparedRecord]) -> None:
-        if self.mode == "append":
-            for rec in (r for r in recs if r.deleted):
-                self.run.report.add(self.stream, "unchanged")  # appending a deletion means nothing
-            plans = [(rec, self._insert_op(rec)) for rec in recs if not rec.deleted]
-        else:
-            found = self.finder.find(recs)
-            plans = []
-            for rec in recs:
-                hit = found[rec.seq]
-                if hit.error:
-                    self._reject(rec, hit.error)
-                    continue
-                plan = self._plan(rec, hit.row)
-                if plan is not None:
-                    plans.append((rec, plan))
-        if self.run.options.dry_run:
-            for rec, op in plans:
-                if op.method == "POST":
-                    self._dry_inserted.add(rec.group_key)
-                self.run.report.add(self.stream, "would_" + {"inserted": "insert", "updated": "update",
-                                                             "deactivated": "deactivate"}[op.outcome])
-            return
-        if not plans:
-            return
-        results = self.run.executor.execute([op for _, op in plans])
-        if any(r.ok and r.op.method == "POST" for r in results):
-            self.run.resolver.forget_misses(self.meta.model_name)  # new rows may be referenced by later records
-        for res in results:
-            if res.ok:
-                self.run.report.add(self.stream, res.op.outcome)
+        """Look up, plan, write and count one slice (its keys are distinct)."""
+        counts: Counter[str] = Counter()
+        try:
+            if self.mode == "append":
+                plans = []
+                for rec in recs:
+                    if rec.deleted:
+                        counts["unchanged"] += 1  # appending a deletion means nothing
+                    else:
+                        plans.append((rec, self._insert_op(rec)))
             else:
-                self._reject(res.op.rec, res.reason or "rejected by the server")
+                found = self.finder.find(recs, parallel=False)
+                plans = []
+                for rec in recs:
+                    hit = found[rec.seq]
+                    if hit.error:
+                        self._reject(rec, hit.error)
+                        continue
+                    plan = self._plan(rec, hit.row, counts)
+                    if plan is not None:
+                        plans.append((rec, plan))
+            if self.run.options.dry_run:
+                for rec, op in plans:
+                    if op.method == "POST":
+                        self._dry_inserted.add(rec.group_key)
+                    counts[_DRY_OUTCOME[op.outcome]] += 1
+                return
+            if not plans:
+                return
+            results = self.run.executor.execute([op for _, op in plans], parallel=False)
+            if any(r.ok and r.op.method == "POST" for r in results):
+                self.run.resolver.forget_misses(self.meta.model_name)  # new rows may be referenced by later records
+            for res in results:
+                if res.ok:
+                    counts[res.op.outcome] += 1
+                else:
+                    self._reject(res.op.rec, res.reason or "rejected by the server")
+        finally:
+            report = self.run.report
+            for outcome, n in counts.items():
+                report.add(self.stream, outcome, n)
 
-    def _plan(self, rec: PreparedRecord, row: dict | None) -> WriteOp | None:
-        """The write for one looked-up record, or None (unchanged / rejected / nothing to do)."""
+    def _plan(self, rec: PreparedRecord, row: dict | None, counts: Counter[str]) -> WriteOp | None:
+        """The write for one looked-up record, or None (unchanged -- counted in ``counts`` -- / rejected)."""
         if row is None and self.run.options.dry_run and rec.group_key in self._dry_inserted:
             return self._dry_update(rec)  # dry run: an earlier record of this run would have inserted it
         if self.mode == "soft_delete" or rec.deleted:  # a tombstone deactivates, it never deletes or inserts
             if row is None or row_value(row, "IsActive") is False:
-                self.run.report.add(self.stream, "unchanged")  # nothing (left) to deactivate
+                counts["unchanged"] += 1  # nothing (left) to deactivate
                 return None
             return WriteOp(rec, "PUT", self._row_path(row), {"IsActive": False}, "deactivated")
         if row is None:
@@ -209,7 +382,7 @@ class StreamWriter:
                 changes[column] = {**value, "id": current["id"]}  # edit the linked address, do not add one per run
         action = self._doc_action_for(row)
         if not changes and not action:
-            self.run.report.add(self.stream, "unchanged")
+            counts["unchanged"] += 1
             return None
         if action:
             changes["doc-action"] = action
@@ -227,10 +400,10 @@ class StreamWriter:
         verify = None
         if self.meta.uu_column and rec.uu:
             body[self.meta.uu_column] = rec.uu
-            verify = f"models/{self.meta.model_name}/{rec.uu}"
+            verify = f"{self._insert_path}/{rec.uu}"
         if self.doc_action:
             body["doc-action"] = self.doc_action
-        return WriteOp(rec, "POST", f"models/{self.meta.model_name}", body, "inserted", verify_path=verify,
+        return WriteOp(rec, "POST", self._insert_path, body, "inserted", verify_path=verify,
                        doc_action=self.doc_action)
 
     def _doc_action_for(self, row: dict) -> str | None:

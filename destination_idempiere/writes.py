@@ -9,6 +9,7 @@ is hand-rolled because the CDK has no destination-side write/retry machinery.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -67,6 +68,8 @@ def api_reason(status: int | None, title: Any, detail: Any) -> str:
 class WriteExecutor:
     """Executes ``WriteOp``s and returns one ``OpResult`` per op (committed or rejected with a reason).
 
+    Thread-safe: the writer's slices call ``execute`` concurrently.
+
     Args:
         client: ``IdempiereClient``.
         use_batch: ``POST /batch?transaction=false`` (each item committed on its own, §9) vs single requests.
@@ -88,8 +91,12 @@ class WriteExecutor:
         self.logger = logger
         self._sleep = sleep
         self.uncertain_checks = 0
+        self._count_lock = threading.Lock()
 
-    def execute(self, ops: list[WriteOp]) -> list[OpResult]:
+    def execute(self, ops: list[WriteOp], parallel: bool = True) -> list[OpResult]:
+        """One result per op, in order. ``parallel``: up to ``workers`` requests at once; False sends them one
+        after the other (the writer's slices run in parallel themselves)."""
+        workers = self.workers if parallel else 1
         results: dict[int, OpResult] = {}
         pending = list(ops)
         for round_no in range(MAX_ROUNDS):
@@ -99,12 +106,12 @@ class WriteExecutor:
                 self._sleep(min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (round_no - 1)))
                 self.logger.info("Resending %d write(s) whose outcome was not applied (attempt %d)",
                                  len(pending), round_no + 1)
-            done, uncertain = self._send(pending)
+            done, uncertain = self._send(pending, workers)
             for res in done:
                 results[id(res.op)] = res
             pending = []
             if uncertain:
-                for op, res in zip(uncertain, self._map(self._verify, uncertain)):
+                for op, res in zip(uncertain, self._map(self._verify, uncertain, workers)):
                     if res is None:
                         pending.append(op)
                     else:
@@ -116,20 +123,21 @@ class WriteExecutor:
         return [results[id(op)] for op in ops]
 
     # ---- sending ---------------------------------------------------------------------------------
-    def _map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-        if len(items) <= 1 or self.workers == 1:
+    @staticmethod
+    def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
+        if len(items) <= 1 or workers == 1:
             return [fn(i) for i in items]
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(items)), thread_name_prefix="write") as pool:
+        with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="write") as pool:
             return list(pool.map(fn, items))
 
-    def _send(self, ops: list[WriteOp]) -> tuple[list[OpResult], list[WriteOp]]:
+    def _send(self, ops: list[WriteOp], workers: int) -> tuple[list[OpResult], list[WriteOp]]:
         done: list[OpResult] = []
         uncertain: list[WriteOp] = []
         if self.use_batch:
             chunks = [ops[i:i + self.batch_size] for i in range(0, len(ops), self.batch_size)]
-            outcomes = self._map(self._send_batch, chunks)
+            outcomes = self._map(self._send_batch, chunks, workers)
         else:
-            outcomes = self._map(lambda op: self._send_single_list([op]), ops)
+            outcomes = self._map(lambda op: self._send_single_list([op]), ops, workers)
         for chunk_done, chunk_uncertain in outcomes:
             done.extend(chunk_done)
             uncertain.extend(chunk_uncertain)
@@ -182,7 +190,8 @@ class WriteExecutor:
     # ---- checking uncertain writes ---------------------------------------------------------------
     def _verify(self, op: WriteOp) -> OpResult | None:
         """Committed result when the uncertain write is known to be applied; None when it must be resent."""
-        self.uncertain_checks += 1
+        with self._count_lock:
+            self.uncertain_checks += 1
         if op.verify_path is None:
             if op.method == "POST":
                 raise TransientError(

@@ -1,6 +1,10 @@
 """In-memory stand-ins for the client and table metadata (no HTTP): enough for mapping, FK and state tests."""
 from __future__ import annotations
 
+import functools
+import re
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from idempiere_client.errors import ApiError, TransientError
@@ -41,8 +45,18 @@ class FakeCatalog:
         return self.metas[table.lower()]
 
 
+def _serialised(method: Callable) -> Callable:
+    """One call at a time: the writer's slices call the client from several threads."""
+    @functools.wraps(method)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return call
+
+
 class FakeClient:
-    """Records calls; ``pages`` maps a substring of the $filter to the rows it returns."""
+    """Records calls; ``pages`` maps a substring of the $filter to the rows it returns. Thread-safe."""
 
     def __init__(self, pages: dict[str, list[dict]] | None = None, rows: dict[str, dict] | None = None):
         self.pages = pages or {}
@@ -51,7 +65,9 @@ class FakeClient:
         self.post_script: list[str] = []  # per POST: "ok" | "drop" (commit, then TransientError) | "fail" (not applied)
         self.batch_script: list[str] = []
         self.next_id = 1000
+        self.lock = threading.RLock()
 
+    @_serialised
     def get_page(self, table: str, *, filter: str | None, orderby: str, select: str | None = None, top: int = 100,
                  skip: int = 0) -> Page:
         self.calls.append(("page", filter))
@@ -61,6 +77,7 @@ class FakeClient:
                 return Page(chunk, len(rows), top, skip)
         return Page([], 0, top, skip)
 
+    @_serialised
     def get(self, path: str, params: dict | None = None) -> Any:
         self.calls.append(("get", path))
         if path in self.rows:
@@ -77,6 +94,7 @@ class FakeClient:
             self.rows[f"{path}/{uu}"] = row
         return row
 
+    @_serialised
     def post(self, path: str, json_body: Any, params: dict | None = None) -> Any:
         self.calls.append(("post", path))
         step = self.post_script.pop(0) if self.post_script else "ok"
@@ -89,12 +107,14 @@ class FakeClient:
             raise TransientError("POST: connection dropped", maybe_committed=True)
         return row
 
+    @_serialised
     def put(self, path: str, json_body: Any, params: dict | None = None) -> Any:
         self.calls.append(("put", path))
         row = self.rows.setdefault(path, {})
         row.update(json_body)
         return row
 
+    @_serialised
     def batch(self, items: list[dict], transaction: bool = False) -> list[dict]:
         self.calls.append(("batch", len(items)))
         step = self.batch_script.pop(0) if self.batch_script else "ok"
@@ -123,3 +143,51 @@ def has_batch_endpoint(self) -> bool:
 
 
 FakeClient.has_batch_endpoint = has_batch_endpoint
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+class StoreClient(FakeClient):
+    """A FakeClient whose collection GETs search the rows written so far: a row matches when its
+    ``Value`` or ``Name`` equals a quoted literal of the ``$filter`` (enough for key lookups and
+    identifiers), so upserts see earlier writes. ``pages`` still answers filters it has fragments for.
+
+    ``hold`` / ``held``: a write (POST or batch) carrying a row whose ``Value`` is in ``held`` waits for the
+    Event ``hold`` (at most 10 s), outside the client lock, so other requests go on meanwhile.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hold = threading.Event()
+        self.held: set[str] = set()
+
+    def _wait_if_held(self, bodies: list[Any]) -> None:
+        if any(isinstance(b, dict) and b.get("Value") in self.held for b in bodies):
+            self.hold.wait(10)
+
+    @_serialised
+    def get_page(self, table: str, *, filter: str | None, orderby: str, select: str | None = None, top: int = 100,
+                 skip: int = 0) -> Page:
+        if any(filter and fragment in filter for fragment in self.pages):
+            return FakeClient.get_page.__wrapped__(self, table, filter=filter, orderby=orderby, select=select,
+                                                   top=top, skip=skip)
+        self.calls.append(("page", filter))
+        wanted = set(_QUOTED.findall(filter or ""))
+        prefix = f"models/{table}/"
+        rows = [dict(r) for k, r in self.rows.items() if k.startswith(prefix) and k[len(prefix):].isdigit()
+                and (r.get("Value") in wanted or r.get("Name") in wanted)]
+        return Page(rows[skip:skip + top], len(rows), top, skip)
+
+    def post(self, path: str, json_body: Any, params: dict | None = None) -> Any:
+        self._wait_if_held([json_body])
+        return super().post(path, json_body, params)
+
+    def put(self, path: str, json_body: Any, params: dict | None = None) -> Any:
+        if json_body.get("Name") == "BAD":  # as a batch item would be
+            raise ApiError(400, "Validation Error", "Fill mandatory fields: Name", "PUT", path)
+        return super().put(path, json_body, params)
+
+    def batch(self, items: list[dict], transaction: bool = False) -> list[dict]:
+        self._wait_if_held([item.get("body") for item in items])
+        return super().batch(items, transaction)

@@ -128,3 +128,23 @@ def test_composite_identifier_matches_a_leading_part_only_when_the_other_parts_a
     assert r.get(FkRef("C_Order_ID", "c_order", "identifier", "80001_2024-07-01_100.00")).error
     (_, filt), = [c for c in client.calls if "2024-06-01" in (c[1] or "")]
     assert "DocumentNo eq '80001_2024-06-01_100.00'" in filt and "DocumentNo eq '80001'" in filt
+
+
+def test_a_miss_read_while_rows_were_inserted_is_not_remembered() -> None:
+    """Another slice inserts into the table while the lookup runs: the lookup may have read before the
+    insert, so its "not found" counts for its own records only; the next record looks again."""
+    class Client(FakeClient):
+        def get_page(self, table, **kwargs):
+            page = super().get_page(table, **kwargs)
+            if len(self.calls) == 1:
+                r.forget_misses("c_bp_group")  # meanwhile, a slice inserted groups
+                self.pages["'Late'"] = [{"id": 9, "Name": "Late"}]
+            return page
+
+    client = Client()
+    r = resolver(client)
+    assert "not found" in r.get(ident("Late")).error
+    assert r.get(ident("Late")).value == 9
+    assert r.get(ident("Late")).value == 9 and len(client.calls) == 2
+    assert "not found" in r.get(ident("Never")).error and "not found" in r.get(ident("Never")).error
+    assert len(client.calls) == 3  # a miss with no insert meanwhile stays cached
