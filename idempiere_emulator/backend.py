@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .access import Access
 from .catalog import Table, builtin_catalog
@@ -18,6 +18,7 @@ from .dataset import seed_ad_table, seed_master
 from .dataset_docs import seed_documents
 from .errors import EmulatorError
 from .options import EmulatorOptions
+from .query.counts import RangeCounts
 from .query.filter import ConverterCache, Converted, mentions_isactive
 from .query.options import order_by, scrambled_order, select_columns
 from .serialize import Serializer, property_name
@@ -63,6 +64,7 @@ class Backend:
             self.store.set_meta("seeded", "1")
         self.access = Access(self.store, self.catalog)
         self.filters = ConverterCache(legacy=options.legacy, tz=options.tz)
+        self.counts = RangeCounts(self.store)
         self.serializer = Serializer(self.store, self.catalog, options)
         from .writes import Writer
         self.writer = Writer(self)
@@ -129,8 +131,11 @@ class Backend:
 
     def query(self, session: Session, table: str, *, filter: str | None = None,
               orderby: str | None = None, select: str | None = None, top: int = 0,
-              skip: int = 0, expand: str | None = None) -> QueryResult:
-        """GET /models/{t}: COUNT(*) plus one page; $top clamp, $skip, no default order (§3)."""
+              skip: int = 0, expand: str | None = None, wire: bool = False) -> QueryResult:
+        """GET /models/{t}: COUNT(*) plus one page; $top clamp, $skip, no default order (§3).
+
+        ``wire=True`` (the HTTP handler) gives records meant only for the response encoder (``Serializer.page``).
+        """
         t = self.access.readable(session, table)
         where, params = self.where_clause(session, t, filter)
         cols = select_columns(t, select)
@@ -142,20 +147,20 @@ class Backend:
             raise EmulatorError(500, "GET Error", "ERROR: OFFSET must not be negative")
         try:
             with self.store.lock:
-                count = self.store.count(t.name, where, params)
+                count = self.counts.count(t, where, params)
                 order = order_by(t, orderby) or scrambled_order(t, filter or "", count)
                 sql = f'SELECT * FROM "{t.name}" WHERE {where} ORDER BY {order}'
                 if limit > 0:
                     sql += f" LIMIT {int(limit)} OFFSET {int(skip)}"
                 elif skip:
                     sql += f" LIMIT -1 OFFSET {int(skip)}"
-                rows = self.store.query_dicts(sql, params)
+                names, rows = self.store.query_rows(sql, params)
         except sqlite3.Error as exc:
             raise sql_error(exc) from None
-        records = self.serializer.records(t, rows, cols)
+        records = self.serializer.page(t, names, rows, cols, wire)
         if expand:
             from .query.expand import apply_expand
-            apply_expand(self, session, t, rows, records, expand)
+            apply_expand(self, session, t, [dict(zip(names, r)) for r in rows], records, expand)
         return QueryResult(records=records, row_count=count, records_size=limit)
 
     def find_row(self, session: Session, table: Table, record_id: str, *, for_write: bool = False) -> dict:
@@ -188,31 +193,32 @@ class Backend:
         raise EmulatorError(404, "Record not found", f"No record found matching id: {rid}")
 
     def get_record(self, session: Session, table: str, record_id: str, *,
-                   select: str | None = None, expand: str | None = None) -> dict:
+                   select: str | None = None, expand: str | None = None, wire: bool = False) -> dict:
         """GET /models/{t}/{id}: inactive records are returned too (§2.2)."""
         t = self.access.readable(session, table)
         cols = select_columns(t, select)
         row = self.find_row(session, t, record_id)
-        record = self.serializer.records(t, [row], cols)[0]
+        record = self.serializer.page(t, tuple(row), [tuple(row.values())], cols, wire)[0]
         if expand:
             from .query.expand import apply_expand
             apply_expand(self, session, t, [row], [record], expand)
         return record
 
-    def get_record_column(self, session: Session, table: str, record_id: str, column: str) -> dict:
+    def get_record_column(self, session: Session, table: str, record_id: str, column: str, *,
+                          wire: bool = False) -> dict:
         """GET /models/{t}/{id}/{column} (§2.3)."""
         t = self.access.readable(session, table)
         col = t.column(column)
         if col is None:
             raise EmulatorError(404, "Invalid property name", f"No match found for column name: {column}")
         row = self.find_row(session, t, record_id)
-        return self.serializer.records(t, [row], [col])[0]
+        return self.serializer.page(t, tuple(row), [tuple(row.values())], [col], wire)[0]
 
     def record_by_key(self, table: Table, key_value: Any) -> dict:
         """Re-read a record after a write (all columns, §7.2)."""
         keycol = table.key or table.uu_column
-        rows = self.store.query_dicts(f'SELECT * FROM "{table.name}" WHERE "{keycol}"=?', (key_value,))
-        return self.serializer.records(table, rows)[0]
+        names, rows = self.store.query_rows(f'SELECT * FROM "{table.name}" WHERE "{keycol}"=?', (key_value,))
+        return self.serializer.page(table, names, rows)[0]
 
     # ---- writes -------------------------------------------------------------------------
     def create(self, session: Session, table: str, body: dict) -> dict:
@@ -224,11 +230,9 @@ class Backend:
     def delete(self, session: Session, table: str, record_id: str) -> dict:
         return self.writer.delete(session, table, record_id)
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """SAVEPOINT scope for the batch endpoint: an exception rolls everything back."""
-        with self.store.transaction():
-            yield
+    def transaction(self, absorbs: bool = False) -> AbstractContextManager[None]:
+        """SAVEPOINT scope for the batch endpoint: an exception rolls everything back (``Store.transaction``)."""
+        return self.store.transaction(absorbs)
 
     # ---- control ------------------------------------------------------------------------
     def _control_table(self, table: str) -> Table:

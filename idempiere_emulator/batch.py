@@ -57,10 +57,10 @@ def _item_path(path: str) -> str:
 
 def _result(resp: Response) -> dict:
     body = None
-    if resp.body:
-        body = resp.json_body if isinstance(resp.json_body, dict) else resp.body.decode("utf-8", "replace")
-        if isinstance(body, dict):
-            body = _gson_map(body)
+    if isinstance(resp.json_body, dict):  # a JSON object body is never empty
+        body = _gson_map(resp.json_body)
+    elif resp.body:
+        body = resp.body.decode("utf-8", "replace")
     return {"status": _reason(resp.status), "statusCode": resp.status, "body": body}
 
 
@@ -95,13 +95,15 @@ def run_batch(api: Api, req: Request, ctx) -> Response:
         else:
             sub = Request(method, _item_path(path), query, headers,
                           b"" if body is None else json.dumps(body).encode("utf-8"))
-        resp = api.dispatch(sub)
+        resp = api.dispatch(sub, lazy=True)
         results.append(_result(resp))
         return resp.status in _OK
 
+    # every item that fails rolls back its enclosing transaction (raise _Rollback below), so the writer's
+    # own transaction joins it (absorbs=True) instead of nesting a savepoint per item
     if transaction:
         try:
-            with api.backend.transaction():
+            with api.backend.transaction(absorbs=True):
                 for item in items:
                     if not run_one(item):
                         raise _Rollback()
@@ -114,7 +116,7 @@ def run_batch(api: Api, req: Request, ctx) -> Response:
 
     for item in items:
         try:
-            with api.backend.transaction():
+            with api.backend.transaction(absorbs=True):
                 if not run_one(item):
                     raise _Rollback()
         except _Rollback:

@@ -14,10 +14,17 @@ def utc_text(dt: datetime) -> str:
     return f"{dt:%Y-%m-%d %H:%M:%S}.{dt.microsecond // 1000:03d}"
 
 
+_second: tuple[int, str] = (-1, "")  # the last whole second formatted by now_text
+
+
 def now_text() -> str:
     """Now with milliseconds, as stored (Created/Updated keep ms; spec §12)."""
+    global _second
     t = time.time()
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}"
+    second = _second
+    if second[0] != int(t):  # strftime once per second: every write stamps Created/Updated
+        second = _second = (int(t), time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t)))
+    return second[1] + f".{int(t * 1000) % 1000:03d}"
 
 
 def later_than(previous: str | None) -> str:

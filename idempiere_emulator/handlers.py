@@ -58,13 +58,29 @@ class Request:
         return self._params
 
 
-@dataclass
 class Response:
-    status: int
-    body: bytes = b""
-    content_type: str | None = None
-    headers: list = field(default_factory=list)
-    json_body: object = None  # the Python value behind a JSON body (used by batch)
+    """Status, body bytes, content type, extra headers; ``json_body`` is the Python value behind a JSON body.
+
+    A JSON body is encoded when ``body`` is first read: ``Api.dispatch`` reads it (so an encoding error is a
+    500 page as before), a batch item (``dispatch(lazy=True)``) never does, its result is built from
+    ``json_body``.
+    """
+
+    __slots__ = ("status", "_body", "content_type", "headers", "json_body")
+
+    def __init__(self, status: int, body: bytes | None = b"", content_type: str | None = None,
+                 headers: list | None = None, json_body: object = None) -> None:
+        self.status = status
+        self._body = body
+        self.content_type = content_type
+        self.headers = headers if headers is not None else []
+        self.json_body = json_body
+
+    @property
+    def body(self) -> bytes:
+        if self._body is None:
+            self._body = dumps(self.json_body)
+        return self._body
 
 
 # Gson's compact output: no spaces, non-ASCII kept, no HTML escaping (spec §0). orjson writes it and splices
@@ -95,7 +111,7 @@ def dumps(value: object) -> bytes:
 
 
 def json_response(status: int, value: object, headers: list | None = None) -> Response:
-    return Response(status, dumps(value), JSON_TYPE, headers or [], value)
+    return Response(status, None, JSON_TYPE, headers or [], value)
 
 
 def error_response(err: EmulatorError) -> Response:
@@ -125,9 +141,13 @@ class Api:
         self.batch_runner = batch_runner  # callable(api, request, ctx) -> Response, set by server
 
     # ------------------------------------------------------------------ routing
-    def dispatch(self, req: Request) -> Response:
+    def dispatch(self, req: Request, lazy: bool = False) -> Response:
+        """``lazy``: leave a JSON body unencoded (batch items only use ``json_body``)."""
         try:
-            return self._dispatch(req)
+            resp = self._dispatch(req)
+            if not lazy:
+                resp.body  # noqa: B018 - encode here, where an error still becomes a 500 page
+            return resp
         except EmulatorError as err:
             return error_response(err)
         except _PlainError as err:
@@ -249,7 +269,7 @@ class Api:
         p = req.params
         top, skip = _int_param(req, "$top"), _int_param(req, "$skip")
         result = self.backend.query(ctx.session, table, filter=p.get("$filter"), orderby=p.get("$orderby"),
-                                    select=p.get("$select"), top=top, skip=skip, expand=p.get("$expand"))
+                                    select=p.get("$select"), top=top, skip=skip, expand=p.get("$expand"), wire=True)
         return envelope(result.records, result.row_count, result.records_size, skip, self.legacy)
 
     def yaml(self, req: Request, ctx: AuthContext, table: str) -> Response:
@@ -258,11 +278,12 @@ class Api:
 
     def get_record(self, req: Request, ctx: AuthContext, table: str, rid: str) -> Response:
         p = req.params
-        record = self.backend.get_record(ctx.session, table, rid, select=p.get("$select"), expand=p.get("$expand"))
+        record = self.backend.get_record(ctx.session, table, rid, select=p.get("$select"), expand=p.get("$expand"),
+                                         wire=True)
         return json_response(200, record)
 
     def get_column(self, req: Request, ctx: AuthContext, table: str, rid: str, column: str) -> Response:
-        return json_response(200, self.backend.get_record_column(ctx.session, table, rid, column))
+        return json_response(200, self.backend.get_record_column(ctx.session, table, rid, column, wire=True))
 
     def create(self, req: Request, ctx: AuthContext, table: str) -> Response:
         body = _gson_object(req, "Server error")

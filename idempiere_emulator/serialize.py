@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+import orjson
+
 from .catalog import DT, Catalog, Column, Table
 from .clock import format_datetime, parse_stored, zone
 from .options import EmulatorOptions
+from .record_plans import CALL, LIST, LOCATION, LOOKUP, MEMO_LIMIT, SAME, YESNO, RecordPlan, compile_plan
 from .store import Store
 
 
@@ -37,6 +40,12 @@ def decimal_text(value: float, scale: int) -> str:
     return f"{value:.6f}".rstrip("0")
 
 
+def wire_number(value: float | int, col: Column) -> orjson.Fragment | int:
+    """``number`` for an HTTP body: the same text as a raw JSON token (what the response encoder splices)."""
+    out = number(value, col)
+    return orjson.Fragment(out.text) if type(out) is ScaledNumber else out
+
+
 def number(value: float | int, col: Column) -> ScaledNumber | int:
     """Amount/Number/CostPrice/Quantity with the column scale (§6.2); scale 0 integral values are ints."""
     scale = col.scale
@@ -65,26 +74,40 @@ class IdentifierCache:
         self.store = store
         self.catalog = catalog
         self.tables: dict[str, dict[Any, str]] = {}
-        self._stamps: dict[str, tuple] = {}
         self._deps: dict[str, tuple[str, ...]] = {}
+        # every table some cached entry depends on -> its version when last looked at, and who depends on it
+        self._versions: dict[str, Any] = {}
+        self._dependents: dict[str, set[str]] = {}
         self._epoch = store.epoch
+        self._version = -1  # store.version at the last refresh
 
     def refresh(self) -> None:
         """Drop what writes made stale (called once per serialization)."""
         store = self.store
         if self._epoch != store.epoch or sum(map(len, list(self.tables.values()))) > self.MAX_ENTRIES:
-            self.tables, self._stamps, self._epoch = {}, {}, store.epoch
+            self.tables, self._versions, self._dependents, self._epoch = {}, {}, {}, store.epoch
             return
-        for ref in list(self.tables):
-            if store.stamp(self.deps(ref)) != self._stamps.get(ref):
-                self.tables.pop(ref, None)
+        if self._version == store.version:  # nothing written since the last check (every page of a read)
+            return
+        self._version = store.version
+        current = store.table_versions
+        for table, seen in list(self._versions.items()):
+            if current.get(table) != seen:  # written since: entries built from it may be stale
+                self._versions[table] = current.get(table)
+                for ref in list(self._dependents.get(table, ())):
+                    self.tables.pop(ref, None)
 
     def table(self, ref_l: str) -> dict[Any, str]:
-        """The entry dict of one referenced table, created (stamped before any read into it) when missing."""
+        """The entry dict of one referenced table, created (its tables watched before any read into it)
+        when missing. A table already watched keeps its older version, so a write that happened before
+        this entry was filled can only drop it once more, never keep it stale."""
         found = self.tables.get(ref_l)
         if found is None:
+            current = self.store.table_versions
+            for table in self.deps(ref_l):
+                self._versions.setdefault(table, current.get(table))
+                self._dependents.setdefault(table, set()).add(ref_l)
             found = {}
-            self._stamps[ref_l] = self.store.stamp(self.deps(ref_l))
             self.tables[ref_l] = found
         return found
 
@@ -133,6 +156,21 @@ class Identifiers:
                     wanted.setdefault(col.ref_table, set()).update(missing)
         for ref, ids in wanted.items():
             self._load(ref, ids, depth)
+
+    def prefetch_rows(self, rows: list[tuple], columns: list[tuple[int, str, str]]) -> None:
+        """``prefetch`` for row tuples: ``columns`` are (position, referenced table, the same lower-cased)
+        of lookup columns in column order."""
+        wanted: dict[str, set] = {}
+        tables = self.tables
+        for i, ref, ref_l in columns:
+            known = tables.get(ref_l)
+            if known is None:
+                known = self._table(ref_l)
+            missing = {v for r in rows if (v := r[i]) is not None and v not in known}
+            if missing:
+                wanted.setdefault(ref, set()).update(missing)
+        for ref, ids in wanted.items():
+            self._load(ref, ids, 0)
 
     def _load(self, ref_name: str, ids: set, depth: int) -> None:
         known = self._table(ref_name.lower())
@@ -188,7 +226,11 @@ class Serializer:
         self.catalog = catalog
         self.options = options
         self._plans: dict[tuple, list] = {}
+        self._compiled: dict[tuple, RecordPlan] = {}
+        self._numbers: dict[tuple[bool, int], dict] = {}
         self._idents = IdentifierCache(store, catalog)
+        tz = options.tz
+        self._datetime = None if tz in ("UTC", "Z", "") else (lambda v: format_datetime(v, tz, options.legacy))
 
     def identifiers(self) -> Identifiers:
         """An identifier resolver over the shared cache, with stale tables dropped first."""
@@ -196,15 +238,43 @@ class Serializer:
         return Identifiers(self.store, self.catalog, self._idents)
 
     def records(self, table: Table, rows: list[dict], selected: list[Column] | None = None) -> list[dict]:
-        cols = selected if selected else table.data_columns
-        plan, lookups, loc_cols = self._plan(table, cols, not selected)
-        idents = self.identifiers()
-        idents.prefetch(table, rows, lookups)
-        locations = self._locations(rows, loc_cols, idents) if loc_cols else {}
-        return [self._record(table, r, plan, idents, locations) for r in rows]
+        """Records of rows read with ``SELECT *`` (dicts of one query: every row has the first row's keys)."""
+        if not rows:
+            return []
+        names = tuple(rows[0])
+        return self.page(table, names, [tuple(map(r.get, names)) for r in rows], selected)
 
-    # plan kinds: the record loop dispatches on small ints (serialization is the hot path of paging, §12)
-    _SAME, _CALL, _LOOKUP, _LIST, _YESNO, _LOCATION = range(6)
+    def page(self, table: Table, names: tuple[str, ...], rows: list[tuple], selected: list[Column] | None = None,
+             wire: bool = False) -> list[dict]:
+        """Records of row tuples laid out as ``names``; ``wire`` records are only for ``orjson.dumps``."""
+        plan = self._compiled_plan(table, names, selected, wire)
+        idents = self.identifiers()
+        idents.prefetch_rows(rows, plan.prefetch)
+        refs = [idents._table(ref_l) for ref_l in plan.lookups]
+        locations = self._locations(rows, plan.locations, idents) if plan.locations else {}
+        build = plan.make(refs, locations, lambda col, v: self._lookup(col, v, idents))
+        return [build(r) for r in rows]
+
+    def _compiled_plan(self, table: Table, names: tuple[str, ...], selected: list[Column] | None,
+                       wire: bool) -> RecordPlan:
+        key = (table.lname, len(table.columns), tuple(c.name for c in selected) if selected else None, names, wire)
+        found = self._compiled.get(key)
+        if found is None:
+            if len(self._compiled) > 2000:
+                self._compiled.clear()
+            cols = selected if selected else table.data_columns
+            plan, prefetch, _ = self._plan(table, cols, not selected)
+            found = self._compiled[key] = compile_plan(
+                table, plan, prefetch, names, legacy=bool(self.options.legacy), wire=wire,
+                number=wire_number if wire else number, datetime_text=self._datetime,
+                number_memos=lambda scale: self._numbers.setdefault((wire, scale), {}))
+        for memo in found.numbers:
+            if len(memo) > MEMO_LIMIT:
+                memo.clear()
+        return found
+
+    # plan kinds (record_plans.py compiles them into straight-line code)
+    _SAME, _CALL, _LOOKUP, _LIST, _YESNO, _LOCATION = SAME, CALL, LOOKUP, LIST, YESNO, LOCATION
 
     def _plan(self, table: Table, cols: list[Column], every: bool) -> tuple[list[tuple], list[Column], list[Column]]:
         """Per-column (property, column, kind, a, b) plus the lookup and Location columns to prefetch,
@@ -212,7 +282,7 @@ class Serializer:
         key = (table.lname, len(table.columns)) if every else (table.lname, tuple(c.name for c in cols))
         found = self._plans.get(key)
         if found is None:
-            plan = [(property_name(c.name, self.options.tolowercase), c.name, *self._kind(c))
+            plan = [(property_name(c.name, self.options.tolowercase), c, *self._kind(c))
                     for c in cols if not (c.is_key or c.is_uu or c.secure or c.is_button_string)]
             found = (plan, [c for c in cols if c.is_lookup and not c.secure], [c for c in cols if c.dt == DT.LOCATION])
             self._plans[key] = found
@@ -248,43 +318,6 @@ class Serializer:
             return lambda v: str(v)[:10]
         return str
 
-    def _record(self, table: Table, row: dict, plan: list, idents: Identifiers, locations: dict) -> dict:
-        out: dict[str, Any] = {}
-        key = table.key
-        if key:
-            out["id"] = row.get(key)
-        elif table.is_uuid_keyed and self.options.legacy:
-            out["id"] = 0  # old servers emitted po.get_ID() (0) for UUID-key tables (§13)
-        uu = row.get(table.uu_column) if table.uu_column else None
-        if uu:
-            out["uid"] = uu
-        tables = idents.tables
-        get = row.get
-        for prop, name, kind, a, b in plan:
-            v = get(name)
-            if v is None:
-                continue
-            if kind == 1:  # _CALL
-                out[prop] = a(v)
-            elif kind == 2:  # _LOOKUP: a=label, b=reference table (lower case)
-                ident = tables[b].get(v)
-                if ident is None:
-                    ident = f"<{v}>"
-                out[prop] = ({"propertyLabel": a, "id": v, "identifier": ident, "model-name": b} if ident
-                             else {"propertyLabel": a, "id": v, "model-name": b})  # blank identifier omitted
-            elif kind == 4:  # _YESNO
-                out[prop] = v == "Y"
-            elif kind == 3:  # _LIST: a=label, b=values
-                label = b.get(v)
-                out[prop] = ({"propertyLabel": a, "id": v, "identifier": label, "model-name": "ad_ref_list"} if label
-                             else {"propertyLabel": a, "id": v, "model-name": "ad_ref_list"})
-            elif kind == 5:  # _LOCATION: a=column
-                out[prop] = locations.get(v) or self._lookup(a, v, idents)
-            else:
-                out[prop] = v
-        out["model-name"] = table.lname
-        return out
-
     def value(self, col: Column, v: Any, idents: Identifiers) -> Any:
         """One column value as JSON (None = omit the property)."""
         if v is None or col.secure or col.is_button_string:
@@ -305,9 +338,9 @@ class Serializer:
         obj["model-name"] = col.ref_table.lower()
         return obj
 
-    def _locations(self, rows: list[dict], loc_cols: list[Column], idents: Identifiers) -> dict:
+    def _locations(self, rows: list[tuple], loc_cols: list[tuple[int, Column]], idents: Identifiers) -> dict:
         """Location objects embed every non-key C_Location column, as strings or lookups (§6.2)."""
-        ids = {r.get(c.name) for r in rows for c in loc_cols if r.get(c.name) is not None}
+        ids = {v for r in rows for i, _ in loc_cols if (v := r[i]) is not None}
         loc_table = self.catalog.get("C_Location")
         if not ids or loc_table is None:
             return {}

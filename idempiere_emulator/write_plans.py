@@ -29,6 +29,11 @@ class TablePlan:
     accepted: dict[str, Column]  # body field names that pass validateJsonFields (exact or property form)
     fk_refs: dict[str, Table]  # lookup column -> referenced table with a single key (FK existence check)
     mandatory: list[tuple[Column, str]]  # columns the mandatory check looks at, with their property name
+    # POST: (column, property, name, is key or _UU, the default when absent or DYNAMIC), in column order
+    inserts: list[tuple[Column, str, str, bool, Any]]
+
+
+DYNAMIC = object()  # a default that depends on the session or the data: WritePlans.default computes it per write
 
 
 class WritePlans:
@@ -60,8 +65,19 @@ class WritePlans:
                         fk_refs[col.name] = ref
             mandatory = [(c, p) for c, p in fields if c.mandatory and not c.is_key and not c.is_uu
                          and c.dt != DT.YESNO and c.name not in NOT_MANDATORY]
-            found = self._plans[table.lname] = TablePlan(fields, accepted, fk_refs, mandatory)
+            inserts = [(c, p, c.name, c.is_key or c.is_uu, self._static_default(c)) for c, p in fields]
+            found = self._plans[table.lname] = TablePlan(fields, accepted, fk_refs, mandatory, inserts)
         return found
+
+    def _static_default(self, col: Column) -> Any:
+        """A literal DefaultValue converted once; DYNAMIC for session/@SQL defaults and for a literal that
+        does not convert (its error is raised by ``default`` on the write that needs it, as before)."""
+        if col.default is not None and col.default[:1] == "@":
+            return DYNAMIC
+        try:
+            return self.default(None, col)  # type: ignore[arg-type] - literals never read the session
+        except Exception:  # noqa: BLE001
+            return DYNAMIC
 
     def references(self, table: Table) -> tuple[list[tuple[Table, Column]], list[Table]]:
         """Who points at ``table``: (restricting lookup columns of other tables, child tables whose parent

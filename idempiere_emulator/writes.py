@@ -11,7 +11,7 @@ from .documents import Documents
 from .errors import EmulatorError
 from .serialize import property_name
 from .session import Session
-from .write_plans import NOT_MANDATORY, WritePlans
+from .write_plans import DYNAMIC, NOT_MANDATORY, WritePlans
 from .write_values import ConversionError, ValueConverter, gson_text
 
 if TYPE_CHECKING:
@@ -190,16 +190,15 @@ class Writer:
                 preset: dict | None = None) -> tuple[Any, dict]:
         values: dict[str, Any] = dict(preset or {})
         default = self.plans.default
-        for col, prop in self.plans.plan(table).fields:
-            name = col.name
+        for col, prop, name, keyish, static in self.plans.plan(table).inserts:
             if name in values:
                 continue
             if prop in body:
                 values[name] = self._convert(col, body[prop], title)
             elif name in body:
                 values[name] = self._convert(col, body[name], title)
-            elif not col.is_key and not col.is_uu:
-                values[name] = default(session, col)
+            elif not keyish:
+                values[name] = default(session, col) if static is DYNAMIC else static
         client = values.get("AD_Client_ID")
         if client not in (None, session.client_id):
             raise EmulatorError(403, "Update error", "You are not allowed to create a record for another tenant")

@@ -277,3 +277,33 @@ def test_fk_existence_and_sql_defaults_are_rechecked_after_writes(backend):
     assert backend.create(ADMIN, "c_bpartner", {"Name": "C2"})["C_BP_Group_ID"]["id"] == 103  # lowest id wins
     backend.update(ADMIN, "c_bp_group", "103", {"IsDefault": False})
     assert backend.create(ADMIN, "c_bpartner", {"Name": "D"})["C_BP_Group_ID"]["id"] == other
+
+
+def test_new_ids_follow_the_highest_key_whoever_wrote_it(backend):
+    """AD_Sequence: max(key)+1, never below 1,000,000 and never going back; ``Store.next_id`` only skips its
+    MAX(key) query while nothing but API inserts touched the table."""
+    first = backend.create(ADMIN, "c_bpartner", {"Name": "Seq 1"})["id"]
+    assert backend.create(ADMIN, "c_bpartner", {"Name": "Seq 2"})["id"] == first + 1
+    backend.insert_raw("C_BPartner", [{"C_BPartner_ID": first + 500, "Name": "Raw", "Value": "RAW"}])
+    assert backend.create(ADMIN, "c_bpartner", {"Name": "Seq 3"})["id"] == first + 501
+    backend.sql(f"INSERT INTO C_BPartner (C_BPartner_ID, Name, Value) VALUES ({first + 900}, 'SQL', 'SQL')")
+    assert backend.create(ADMIN, "c_bpartner", {"Name": "Seq 4"})["id"] == first + 901
+    backend.hard_delete("C_BPartner", [first + 900, first + 901])
+    assert backend.create(ADMIN, "c_bpartner", {"Name": "Seq 5"})["id"] == first + 902  # ids are never reused
+    with pytest.raises(RuntimeError):
+        with backend.transaction():
+            assert backend.create(ADMIN, "c_bpartner", {"Name": "Undone"})["id"] == first + 903
+            raise RuntimeError("undo")
+    assert backend.create(ADMIN, "c_bpartner", {"Name": "Seq 6"})["id"] == first + 904
+
+
+def test_statistics_follow_a_growing_table_so_value_lookups_use_the_index(backend):
+    """After many inserts the planner must not keep the seed's statistics (12 partners: a full scan looks
+    cheapest) for the destination's ``Value in (...)`` lookups (Store.ANALYZE_AFTER, like autoanalyze)."""
+    backend.store.ANALYZE_AFTER = 200
+    backend.insert_raw("C_BPartner", [{"Name": f"Bulk {i}", "Value": f"BULK-{i:05d}"} for i in range(450)])
+    plan = backend.sql('EXPLAIN QUERY PLAN SELECT * FROM C_BPartner WHERE ("Value" IN (?,?,?) AND "IsActive" IS NOT '
+                       'NULL) AND AD_Client_ID IN (0,11) ORDER BY "C_BPartner_ID"', ["BULK-00001", "BULK-00002", "X"])
+    assert "INDEX C_BPartner_value" in " ".join(str(r[-1]) for r in plan)
+    found = backend.query(ADMIN, "c_bpartner", filter="Value in ('BULK-00001','BULK-00449','nope')", orderby="Value")
+    assert [r["Value"] for r in found.records] == ["BULK-00001", "BULK-00449"] and found.row_count == 2

@@ -95,3 +95,21 @@ def test_items_run_with_the_callers_auth(emulator):
 def test_unknown_item_path_is_an_item_404(emulator):
     resp = batch(emulator, [{"method": "POST", "path": "v1/nope", "body": {}}], transaction=False)
     assert resp.json() == [{"status": "Not Found", "statusCode": 404, "body": None}]
+
+
+def test_a_failed_item_leaves_nothing_behind_not_even_the_location_it_saved_first(emulator):
+    """A Location object is saved before the rest of its record is validated (§7.1); when the record then fails
+    (unknown partner), the batch undoes the location too, in both modes."""
+    def location_item(bp):
+        return {"method": "POST", "path": "v1/models/C_BPartner_Location",
+                "body": {"C_BPartner_ID": bp, "Name": "Depot",
+                         "C_Location_ID": {"Address1": "1 Batch Road", "City": "Rollback", "C_Country_ID": 100}}}
+
+    locations, sites = count(emulator, "C_Location"), count(emulator, "C_BPartner_Location")
+    resp = batch(emulator, [location_item(118), location_item(999999), location_item(118)], transaction=False)
+    assert resp.status_code == 200
+    assert [r["statusCode"] for r in resp.json()] == [201, 400, 201]
+    assert count(emulator, "C_Location") == locations + 2 and count(emulator, "C_BPartner_Location") == sites + 2
+    resp = batch(emulator, [location_item(118), location_item(999999)], transaction=True)
+    assert resp.status_code == 400
+    assert count(emulator, "C_Location") == locations + 2 and count(emulator, "C_BPartner_Location") == sites + 2
