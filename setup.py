@@ -33,7 +33,7 @@ setup(
     package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"]},
     python_requires=">=3.10,<3.13",
     install_requires=RUNTIME,
-    extras_require={"tests": TESTS + DEMO, "demo": DEMO, "bench": BENCH},
+    extras_require={"tests": TESTS + DEMO + BENCH, "demo": DEMO, "bench": BENCH},  # tests draw the plot once
     entry_points={
         "console_scripts": [
             "source-idempiere=source_idempiere.run:run",

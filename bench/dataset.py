@@ -21,7 +21,7 @@ CACHE = OUT / "cache"
 
 # HTTP-layer modules: they never change what is stored, so editing them must not invalidate the cache.
 _PROTOCOL_ONLY = {"serialize.py", "handlers.py", "server.py", "control.py", "faults.py", "batch.py", "auth.py",
-                  "tokens.py", "session.py", "access.py", "clock.py", "yaml_schema.py", "__main__.py"}
+                  "tokens.py", "session.py", "access.py", "clock.py", "yaml_schema.py", "__main__.py", "record_plans.py"}
 
 
 def emulator_fingerprint() -> str:

@@ -132,8 +132,8 @@ def write_plot(path: Path, results: list[Measurement]) -> str:
     colors = ["tab:green" if m.status == "PASS" else "tab:red" for m in shown]
     ax.barh(range(len(shown)), margins, color=colors)
     ax.set_yticks(range(len(shown)), [f"{m.key}  {m.title}" for m in shown], fontsize=8)
-    for i, (m, margin) in enumerate(zip(shown, margins)):
-        ax.annotate(f" {_fmt(m.value, m.unit)} (target {m.op} {_fmt(m.target, m.unit)})", (margin, i),
+    for i, (m, x) in enumerate(zip(shown, margins)):
+        ax.annotate(f" {_fmt(m.value, m.unit)} (target {m.op} {_fmt(m.target, m.unit)})", (x, i),
                     va="center", fontsize=7)
     ax.set_xscale("log")
     ax.axvline(1.0, color="black", linewidth=1)

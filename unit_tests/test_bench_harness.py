@@ -10,7 +10,7 @@ import pytest
 from bench.connectors import configure, final_state
 from bench.floor import plan_from_log
 from bench.harness import classify_line, collection_gets, run_measured
-from bench.results import Measurement, format_table, margin, ratio, verdict
+from bench.results import Measurement, format_table, margin, ratio, verdict, write_plot
 
 
 @pytest.mark.parametrize(
@@ -143,3 +143,12 @@ def test_plot_margin_puts_every_target_on_one_scale(value: float, target: float,
     m = Measurement("k", "t", value, target, op, "x")
     assert margin(m) == pytest.approx(expected)
     assert (margin(m) >= 1) == (verdict(value, target, op) == "PASS")
+
+
+def test_plot_is_a_png_with_one_bar_per_judged_figure(tmp_path) -> None:
+    results = [Measurement("1", "cpu", 0.9, 1.3, "<=", "x"), Measurement("3", "discover", 12.0, 20.0, "<", "s"),
+               Measurement("5", "batch", 4.0, 5.0, ">=", "x"), Measurement("1d", "info", None, None, "", "")]
+    path = tmp_path / "results.png"
+    assert write_plot(path, results) == f"plot written to {path}"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert write_plot(tmp_path / "none.png", results[3:]) == "nothing to plot"
