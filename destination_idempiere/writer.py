@@ -5,26 +5,19 @@ Records go through: mapping (``add``, main thread) -> FK resolution (cached per 
 ``WriteExecutor``. Every record ends with exactly one outcome: committed (inserted/updated/deactivated),
 unchanged, or rejected with a reason; in dry runs the would-be outcome is counted instead and nothing is sent.
 
-Concurrency. Records are processed in *slices*: ``batch_size`` records, or with ``in`` lookups at least
-one lookup request's worth (``IN_CHUNK``, written in ``batch_size`` batches). One slice is one unit of
-work on a worker thread (resolve -> look up -> plan -> write -> account), and up to ``num_workers``
-slices run at once (the client's ``max_in_flight`` still bounds the requests in flight), so one slice's
-lookups overlap another's batch POSTs. Keys are distinct within a slice; a slice waits for every earlier
-slice that holds one of its keys (the second record of a key must see the first one's row) and, when it
-references its own table through an FK to resolve, for every earlier slice (rows created earlier in the
-run can be referenced later). ``flush`` returns only when every record added before it has its outcome,
-so ``destination.py``'s state handling is unchanged. While no other stream has records waiting or in
-flight, ``add`` already starts a slice once a slice's worth of records is buffered, so reading and
-mapping the input overlaps the network and server work of the slices before it; otherwise records wait
-for ``flush`` (``_flush_all`` orders the streams so that referenced rows are written first).
+Concurrency. Records are processed in *slices* (``slices.py``: ordering, waits, failure propagation):
+``batch_size`` records, or with ``in`` lookups at least one lookup request's worth (``IN_CHUNK``, written
+in ``batch_size`` batches), each one unit of work on a worker thread (resolve -> look up -> plan -> write
+-> account). ``flush`` returns only when every record added before it has its outcome. While no other
+stream has records waiting or in flight, ``add`` already starts a slice once a slice's worth of records is
+buffered, so reading and mapping the input overlaps the network and server work of the slices before it;
+otherwise records wait for ``flush`` (``_flush_all`` orders the streams so that referenced rows are
+written first).
 """
 from __future__ import annotations
 
 import logging
-import threading
-from collections import Counter, deque
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_all
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +30,7 @@ from destination_idempiere.queries import row_key_id, row_value, same_value
 from destination_idempiere.record_mapping import PreparedRecord, RecordMapper, RecordRejected
 from destination_idempiere.rejects import RejectedRecord, RejectLog
 from destination_idempiere.report import Report
+from destination_idempiere.slices import SliceScheduler
 from destination_idempiere.values import WriteContext
 from destination_idempiere.writes import DOC_ACTION_RESULT, WriteExecutor, WriteOp
 
@@ -57,22 +51,6 @@ class RunContext:
     rejects: RejectLog
     logger: logging.Logger
     writers: list = field(default_factory=list)
-
-
-class _Slice:
-    """Records processed together on one worker; ``after``: slices that must finish first."""
-
-    __slots__ = ("recs", "after", "future", "first_seq")
-
-    def __init__(self, recs: list[PreparedRecord], after: list[Future]):
-        self.recs = recs
-        self.after = after
-        self.first_seq = recs[0].seq
-        self.future: Future | None = None
-
-
-class _Skipped(Exception):
-    """A slice not started because an earlier one failed (the run stops with that failure)."""
 
 
 class StreamWriter:
@@ -113,14 +91,8 @@ class StreamWriter:
         self._self_ref_columns = frozenset(c.name for c in meta.columns.values() if c.kind == "fk" and (
             c.ref_table is None or c.ref_table == meta.model_name))
         self._insert_path = f"models/{meta.model_name}"
-        # slices started and not yet collected by ``_wait_all`` (main thread only), and per key the latest one
-        self._slices: deque[_Slice] = deque()
-        self._latest: dict[Any, _Slice] = {}
-        self._pool: ThreadPoolExecutor | None = None
-        # bounds slices started and not finished: a few ready beyond the running ones, memory stays flat
-        self._room = threading.BoundedSemaphore(2 * self.workers)
-        self._failure: BaseException | None = None
-        self._failure_lock = threading.Lock()
+        self.scheduler = SliceScheduler(stream, self.workers, self._write_slice, keyed=mode != "append",
+                                        waits_for_all=self._references_own_table)
         run.writers.append(self)
 
     # ---- lifecycle -------------------------------------------------------------------------------
@@ -135,7 +107,7 @@ class StreamWriter:
         self.buffer.append(rec)
         if len(self.buffer) >= self.slice_size and self._may_start_early():
             recs, self.buffer = self.buffer, []
-            self._start(recs)
+            self.scheduler.start(recs, self.slice_size)
             self.run.report.progress()
 
     def is_full(self) -> bool:
@@ -143,10 +115,8 @@ class StreamWriter:
 
     def oldest_seq(self) -> float:
         """The oldest record without an outcome yet: buffered, or in a slice still running."""
-        seqs = [s.first_seq for s in self._slices if not s.future.done()]
-        if self.buffer:
-            seqs.append(self.buffer[0].seq)
-        return min(seqs, default=float("inf"))
+        oldest = self.scheduler.oldest_seq()
+        return min(oldest, self.buffer[0].seq) if self.buffer else oldest
 
     def flush(self) -> None:
         """Resolve, look up, write and account for every record added so far; returns when all are final.
@@ -158,14 +128,14 @@ class StreamWriter:
         recs, self.buffer = self.buffer, []
         try:
             if recs:
-                self._start(recs)
+                self.scheduler.start(recs, self.slice_size)
         finally:
-            self._wait_all()
+            self.scheduler.wait_all()
         self.run.report.progress()
 
     def idle(self) -> bool:
         """No record buffered and no slice running."""
-        return not self.buffer and all(s.future.done() for s in self._slices)
+        return not self.buffer and self.scheduler.idle()
 
     # ---- slices ----------------------------------------------------------------------------------
     def _may_start_early(self) -> bool:
@@ -176,85 +146,20 @@ class StreamWriter:
             return False
         return all(w is self or w.idle() for w in self.run.writers)
 
-    def _start(self, recs: list[PreparedRecord]) -> None:
-        """Cut ``recs`` into slices and start them (blocks while too many are unfinished)."""
-        if self._failure is not None:
-            self._wait_all()  # raises: stop reading input once a slice failed
-        for round_recs in self._rounds(recs):
-            for i in range(0, len(round_recs), self.slice_size):
-                self._submit(round_recs[i:i + self.slice_size])
-
-    def _submit(self, recs: list[PreparedRecord]) -> None:
-        if any(s.future.done() for s in self._slices):  # forget finished slices (and their keys)
-            running: deque[_Slice] = deque()
-            for sl in self._slices:
-                if not sl.future.done():
-                    running.append(sl)
-                elif self.mode != "append":
-                    for rec in sl.recs:
-                        if self._latest.get(rec.group_key) is sl:
-                            del self._latest[rec.group_key]
-            self._slices = running
-        after: dict[int, Future] = {}
-        if self._references_own_table(recs):
-            after = {id(s): s.future for s in self._slices if not s.future.done()}
-        sl = _Slice(recs, [])
-        if self.mode != "append":  # append never looks rows up: the same key twice is two rows
-            for rec in recs:
-                prev = self._latest.get(rec.group_key)
-                if prev is not None and not prev.future.done():
-                    after[id(prev)] = prev.future
-                self._latest[rec.group_key] = sl
-        sl.after = list(after.values())
-        self._room.acquire()
-        try:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix=f"slice-{self.stream}")
-            sl.future = self._pool.submit(self._run_slice, sl)
-        except BaseException:
-            self._room.release()
-            raise
-        self._slices.append(sl)
-
     def _references_own_table(self, recs: list[PreparedRecord]) -> bool:
         """Whether a record names a row of this table (or of a table the metadata does not tell) by a
         reference that is resolved (FK columns only produce those; ``FkRef.ref_table`` is the column's)."""
         own = self._self_ref_columns
         return bool(own) and any(column in own for rec in recs for column in rec.fk_refs)
 
-    def _run_slice(self, sl: _Slice) -> None:
-        """Worker: wait for the slices it depends on, then resolve, look up, write and account."""
-        try:
-            for dep in sl.after:
-                dep.result()  # a failed dependency fails this slice too (the run stops with the first error)
-            if self._failure is not None:
-                raise _Skipped()
-            recs = self._resolve_fks(sl.recs)
-            if self.run.options.dry_run:
-                recs = self._check_ids(recs)
-            if recs:
-                self._process(recs)
-        except BaseException as exc:
-            with self._failure_lock:
-                if self._failure is None and not isinstance(exc, _Skipped):
-                    self._failure = exc
-            raise
-        finally:
-            self._room.release()
-
-    def _wait_all(self) -> None:
-        """Wait for every started slice, stop the workers, and raise the first failure (if any)."""
-        if self._slices:
-            wait_all([s.future for s in self._slices])
-        self._slices.clear()
-        self._latest.clear()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
-        with self._failure_lock:
-            failure, self._failure = self._failure, None
-        if failure is not None:
-            raise failure
+    def _write_slice(self, recs: list[PreparedRecord]) -> None:
+        """One slice, on a worker thread (``SliceScheduler`` orders the slices): resolve, look up, write,
+        account."""
+        recs = self._resolve_fks(recs)
+        if self.run.options.dry_run:
+            recs = self._check_ids(recs)
+        if recs:
+            self._process(recs)
 
     # ---- steps -----------------------------------------------------------------------------------
     def _resolve_fks(self, recs: list[PreparedRecord]) -> list[PreparedRecord]:
@@ -296,24 +201,6 @@ class StreamWriter:
             else:
                 kept.append(rec)
         return kept
-
-    def _rounds(self, recs: list[PreparedRecord]) -> list[list[PreparedRecord]]:
-        """Split so that a key occurs once per round: the second record of a key must see the first's row."""
-        if self.mode == "append":
-            return [recs]
-        rounds: list[list[PreparedRecord]] = []
-        seen: list[set] = []
-        for rec in recs:
-            key = rec.group_key
-            for i, keys in enumerate(seen):
-                if key not in keys:
-                    keys.add(key)
-                    rounds[i].append(rec)
-                    break
-            else:
-                seen.append({key})
-                rounds.append([rec])
-        return rounds
 
     def _process(self, recs: list[PreparedRecord]) -> None:
         """Look up, plan, write and count one slice (its keys are distinct)."""

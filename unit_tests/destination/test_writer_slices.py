@@ -100,7 +100,7 @@ def test_every_record_ends_once_and_repeated_keys_apply_in_input_order(batch: bo
     assert got["received"] == len(records) == sum(want.values())
     assert {v: r["Name"] for v, r in by_value(client).items()} == names
     assert run.rejects.total == want["rejected"]
-    assert writer.idle() and writer._pool is None
+    assert writer.idle() and writer.scheduler._pool is None
 
 
 def test_a_slice_waits_for_the_earlier_slices_that_hold_its_keys() -> None:
@@ -112,7 +112,7 @@ def test_a_slice_waits_for_the_earlier_slices_that_hold_its_keys() -> None:
     for seq, value in enumerate(["A", "B", "C", "D", "A", "E"], 1):  # slices [A B] [C D] [A E]
         writer.add(seq, {"Value": value, "Name": f"{value}{seq}"})
         if seq % 2 == 0:
-            started.append(writer._slices[-1])
+            started.append(writer.scheduler._slices[-1])
     first, second, third = started
     assert [r.seq for r in third.recs] == [5, 6]
     assert third.after == [first.future] and not second.after
@@ -133,10 +133,10 @@ def test_a_reference_to_the_own_table_waits_for_every_earlier_slice() -> None:
     for seq in range(1, 5):
         writer.add(seq, {"Value": f"U{seq}", "Name": f"U{seq}"})
         if seq % 2 == 0:
-            slices.append(writer._slices[-1])
+            slices.append(writer.scheduler._slices[-1])
     writer.add(5, {"Value": "U9", "Name": "U9", "Supervisor_ID": "U1"})
     writer.add(6, {"Value": "U10", "Name": "U10"})
-    slices.append(writer._slices[-1])
+    slices.append(writer.scheduler._slices[-1])
     assert [[r.seq for r in s.recs] for s in slices] == [[1, 2], [3, 4], [5, 6]]
     assert slices[0].future in slices[2].after  # U1's slice, still held
     assert set(slices[2].after) <= {slices[0].future, slices[1].future}
@@ -156,11 +156,11 @@ def test_slices_start_from_add_only_while_no_other_stream_has_records_waiting() 
     users.add(1, {"Value": "U1", "Name": "U1"})  # buffered: less than a slice
     for seq in range(2, 6):
         partners.add(seq, {"Value": f"P{seq}", "Name": f"P{seq}"})
-    assert len(partners.buffer) == 4 and not partners._slices  # the user may reference them: wait for flush
+    assert len(partners.buffer) == 4 and not partners.scheduler._slices  # the user may reference them: wait for flush
     assert partners.oldest_seq() == 2 and users.oldest_seq() == 1
     users.flush()
     partners.add(6, {"Value": "P6", "Name": "P6"})
-    assert not partners.buffer and partners._slices  # nothing else waiting now: started at once
+    assert not partners.buffer and partners.scheduler._slices  # nothing else waiting now: started at once
     partners.flush()
     assert sorted(by_value(client)) == [f"P{i}" for i in range(2, 7)]
 
@@ -174,7 +174,7 @@ def test_a_failed_slice_fails_the_flush_after_the_others_finish_and_stops_furthe
         for seq in range(1, 200):
             writer.add(seq, {"Value": f"F{seq}", "Name": f"F{seq}"})
         writer.flush()
-    assert writer.idle() and writer._pool is None and not writer._slices
+    assert writer.idle() and writer.scheduler._pool is None and not writer.scheduler._slices
     assert not by_value(client)
     assert len([c for c in client.calls if c[0] == "post"]) < 199 * 8  # later slices were not started
 
