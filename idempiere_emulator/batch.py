@@ -35,7 +35,18 @@ def _gson_map(value):
             t = type(v)
             if t is str or t is bool or v is None:
                 out[k] = v
-            elif t is dict or t is list:
+            elif t is dict:  # a lookup/list object: flat, inlined (most of a record's nested values)
+                inner = {}
+                for ik, iv in v.items():
+                    it = type(iv)
+                    if it is str or it is bool or iv is None:
+                        inner[ik] = iv
+                    elif it is int or it is float:
+                        inner[ik] = float(iv)
+                    else:
+                        inner[ik] = _gson_map(iv)
+                out[k] = inner
+            elif t is list:
                 out[k] = _gson_map(v)
             else:  # int, float, serialize.ScaledNumber
                 out[k] = float(v)
@@ -114,11 +125,14 @@ def run_batch(api: Api, req: Request, ctx) -> Response:
             return json_response(400, results)
         return json_response(200, results)
 
-    for item in items:
-        try:
-            with api.backend.transaction(absorbs=True):
-                if not run_one(item):
-                    raise _Rollback()
-        except _Rollback:
-            pass
+    # each item is its own savepoint inside one enclosing transaction: an item still commits or rolls back
+    # on its own (§9), but RELEASE of a nested savepoint is not a commit of the database (one per batch)
+    with api.backend.transaction():
+        for item in items:
+            try:
+                with api.backend.transaction(absorbs=True):
+                    if not run_one(item):
+                        raise _Rollback()
+            except _Rollback:
+                pass
     return json_response(200, results)

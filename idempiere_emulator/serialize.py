@@ -162,6 +162,20 @@ class Identifiers:
         of lookup columns in column order."""
         wanted: dict[str, set] = {}
         tables = self.tables
+        if len(rows) == 1:  # one record (a write's re-read): no set comprehension per column
+            row = rows[0]
+            for i, ref, ref_l in columns:
+                v = row[i]
+                if v is None:
+                    continue
+                known = tables.get(ref_l)
+                if known is None:
+                    known = self._table(ref_l)
+                if v not in known:
+                    wanted.setdefault(ref, set()).add(v)
+            for ref, ids in wanted.items():
+                self._load(ref, ids, 0)
+            return
         for i, ref, ref_l in columns:
             known = tables.get(ref_l)
             if known is None:

@@ -44,6 +44,7 @@ class WritePlans:
         self.catalog = catalog
         self.tz = tz
         self._plans: dict[str, TablePlan] = {}
+        self._insert_steps: dict[tuple, tuple[dict, list]] = {}
         self._exists: dict[str, tuple[tuple, set]] = {}
         self._ref_defaults: dict[tuple[str, int], tuple[tuple, Any]] = {}
         self._today: tuple[int, str] = (-1, "")
@@ -67,6 +68,36 @@ class WritePlans:
                          and c.dt != DT.YESNO and c.name not in NOT_MANDATORY]
             inserts = [(c, p, c.name, c.is_key or c.is_uu, self._static_default(c)) for c, p in fields]
             found = self._plans[table.lname] = TablePlan(fields, accepted, fk_refs, mandatory, inserts)
+        return found
+
+    def insert_steps(self, table: Table, fields: tuple[str, ...]) -> tuple[dict, list[tuple[Column, str | None, str]]]:
+        """POST without preset values, planned once per (table, body field names): ``Writer._insert`` copies
+        ``template`` (every column that gets a value, in column order, static defaults filled in) and runs
+        ``steps`` in column order: (column, body field to convert, name), or field None for a DYNAMIC default.
+        Same values, key order and conversion order as walking ``TablePlan.inserts`` per item."""
+        key = (table.lname, len(table.columns), fields)
+        found = self._insert_steps.get(key)
+        if found is None:
+            if len(self._insert_steps) > 1000:
+                self._insert_steps.clear()
+            present = set(fields)
+            template: dict[str, Any] = {}
+            steps: list[tuple[Column, str | None, str]] = []
+            for col, prop, name, keyish, static in self.plan(table).inserts:
+                if name in template:
+                    continue
+                if prop in present:
+                    template[name] = None
+                    steps.append((col, prop, name))
+                elif name in present:
+                    template[name] = None
+                    steps.append((col, name, name))
+                elif not keyish:
+                    template[name] = static
+                    if static is DYNAMIC:
+                        template[name] = None
+                        steps.append((col, None, name))
+            found = self._insert_steps[key] = (template, steps)
         return found
 
     def _static_default(self, col: Column) -> Any:

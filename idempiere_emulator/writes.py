@@ -188,17 +188,23 @@ class Writer:
 
     def _insert(self, session: Session, table: Table, body: dict, *, title: str,
                 preset: dict | None = None) -> tuple[Any, dict]:
-        values: dict[str, Any] = dict(preset or {})
         default = self.plans.default
-        for col, prop, name, keyish, static in self.plans.plan(table).inserts:
-            if name in values:
-                continue
-            if prop in body:
-                values[name] = self._convert(col, body[prop], title)
-            elif name in body:
-                values[name] = self._convert(col, body[name], title)
-            elif not keyish:
-                values[name] = default(session, col) if static is DYNAMIC else static
+        if preset:
+            values: dict[str, Any] = dict(preset)
+            for col, prop, name, keyish, static in self.plans.plan(table).inserts:
+                if name in values:
+                    continue
+                if prop in body:
+                    values[name] = self._convert(col, body[prop], title)
+                elif name in body:
+                    values[name] = self._convert(col, body[name], title)
+                elif not keyish:
+                    values[name] = default(session, col) if static is DYNAMIC else static
+        else:  # the same values, key order and conversion order from a plan per set of body fields
+            template, steps = self.plans.insert_steps(table, tuple(body))
+            values = template.copy()
+            for col, field, name in steps:
+                values[name] = default(session, col) if field is None else self._convert(col, body[field], title)
         client = values.get("AD_Client_ID")
         if client not in (None, session.client_id):
             raise EmulatorError(403, "Update error", "You are not allowed to create a record for another tenant")

@@ -113,3 +113,32 @@ def test_a_failed_item_leaves_nothing_behind_not_even_the_location_it_saved_firs
     resp = batch(emulator, [location_item(118), location_item(999999)], transaction=True)
     assert resp.status_code == 400
     assert count(emulator, "C_Location") == locations + 2 and count(emulator, "C_BPartner_Location") == sites + 2
+
+
+def _doubles(value):
+    """Gson's Map view of a JSON value: every number a Double (the reference for batch item bodies)."""
+    if isinstance(value, dict):
+        return {k: _doubles(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_doubles(v) for v in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def test_independent_item_bodies_are_the_records_as_read_back_with_every_number_a_double(emulator):
+    items = [bp_item("dbl-1", SO_CreditLimit=12.5, C_PaymentTerm_ID=105, IsVendor=True),
+             bp_item("dbl-bad", NoSuchColumn=1),
+             bp_item("dbl-2", Description="second")]
+    resp = batch(emulator, items, transaction=False)
+    assert resp.status_code == 200
+    results = resp.json()
+    assert [r["statusCode"] for r in results] == [201, 400, 201]
+    for result in (results[0], results[2]):
+        rid = int(result["body"]["id"])
+        read = requests.get(api(emulator) + f"/models/c_bpartner/{rid}", headers=bearer(emulator.s2s_token),
+                            timeout=10)
+        assert result["body"] == _doubles(read.json())
+        assert list(result["body"]) == list(read.json())  # the plugin's property order
+    assert results[0]["body"]["C_PaymentTerm_ID"]["id"] == 105.0
+    assert '"id":105.0' in resp.text and '"SO_CreditLimit":12.5' in resp.text
