@@ -66,6 +66,8 @@ class Backend:
         self.filters = ConverterCache(legacy=options.legacy, tz=options.tz)
         self.counts = RangeCounts(self.store)
         self.serializer = Serializer(self.store, self.catalog, options)
+        # table -> (store epoch, SELECT * column names, their SQLite affinity, the names as a set)
+        self._row_layouts: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], frozenset]] = {}
         from .writes import Writer
         self.writer = Writer(self)
 
@@ -218,7 +220,39 @@ class Backend:
         """Re-read a record after a write (all columns, §7.2)."""
         keycol = table.key or table.uu_column
         names, rows = self.store.query_rows(f'SELECT * FROM "{table.name}" WHERE "{keycol}"=?', (key_value,))
+        known = self._row_layouts.get(table.lname)
+        if known is None or known[0] != self.store.epoch or known[1] != names:
+            kinds = []
+            for n in names:
+                col = table.column(n)
+                kinds.append(col.sql_type if col is not None and col.name == n else "?")
+            self._row_layouts[table.lname] = (self.store.epoch, names, tuple(kinds), frozenset(names))
         return self.serializer.page(table, names, rows)[0]
+
+    def record_from_values(self, table: Table, values: dict[str, Any]) -> dict | None:
+        """The record ``record_by_key`` would give right after ``values`` were inserted, without reading it back.
+
+        Only when the stored row is certain to equal ``values`` (None: the caller re-reads): the ``SELECT *``
+        column layout of the table is known from an earlier re-read (raw SQL resets it), every value needs no
+        SQLite type-affinity conversion except int -> REAL, and nothing else wrote the row since (the caller's
+        business). Unset columns are NULL: the tables have no SQL defaults or triggers.
+        """
+        known = self._row_layouts.get(table.lname)
+        if known is None or known[0] != self.store.epoch or not values.keys() <= known[3]:
+            return None  # never re-read in this epoch, or a value for a column the row does not have
+        names, kinds = known[1], known[2]
+        row = []
+        for name, kind in zip(names, kinds):
+            v = values.get(name)
+            t = type(v)
+            if v is None or (t is str and kind == "TEXT") or (t is int and kind == "INTEGER") or \
+                    (t is float and kind == "REAL"):
+                row.append(v)
+            elif t is int and kind == "REAL" and abs(v) < 2 ** 53:
+                row.append(float(v))
+            else:
+                return None  # SQLite would convert it (affinity): let the re-read tell
+        return self.serializer.page(table, names, [tuple(row)])[0]
 
     # ---- writes -------------------------------------------------------------------------
     def create(self, session: Session, table: str, body: dict) -> dict:

@@ -139,18 +139,23 @@ class Writer:
             raise EmulatorError(500, "Server error", "Not a JSON object")
         self._session = session
         with self.store.transaction():
-            key, out_children, msg = self._create_tree(session, table, body, top=True)
-            record = self.backend.record_by_key(table, key)
+            key, out_children, msg, values = self._create_tree(session, table, body, top=True)
+            record = None
+            if not out_children and msg is None and "doc-action" not in body:  # nothing wrote the row since
+                record = self.backend.record_from_values(table, values)
+            if record is None:
+                record = self.backend.record_by_key(table, key)
         record.update(out_children)
         if msg is not None:
             record["doc-processmsg"] = msg
         return record
 
     def _create_tree(self, session: Session, table: Table, body: dict, top: bool,
-                     link: tuple[str, Any] | None = None) -> tuple[Any, dict, str | None]:
+                     link: tuple[str, Any] | None = None) -> tuple[Any, dict, str | None, dict]:
+        """Insert ``body`` and its children; (key, children records, doc-action message, inserted values)."""
         self._check_fields(table, body)
         values = {link[0]: link[1]} if link else {}
-        key, _ = self._insert(session, table, body, title="Save error" if not top else "Server error",
+        key, inserted = self._insert(session, table, body, title="Save error" if not top else "Server error",
                               preset=values)
         children: dict[str, list] = {}
         for field, value in body.items():
@@ -159,7 +164,7 @@ class Writer:
         msg = None
         if "doc-action" in body and table.is_document:
             msg = self.docs.process(table.name, key, body["doc-action"])
-        return key, children, msg
+        return key, children, msg, inserted
 
     def _child_table(self, parent: Table, name: str) -> Table:
         child = self.catalog.get(name)
@@ -175,7 +180,7 @@ class Writer:
         out = []
         for item in items:
             try:
-                ckey, grand, _ = self._create_tree(session, child, item if isinstance(item, dict) else {}, False,
+                ckey, grand, _, _ = self._create_tree(session, child, item if isinstance(item, dict) else {}, False,
                                                    link=(link, key))
             except EmulatorError as exc:  # every child error is flattened to 500 on POST (§7.4)
                 raise EmulatorError(500, "Save error", f"Save error with exception: {exc.detail}") from None
@@ -330,7 +335,7 @@ class Writer:
                 self._update_row(session, child, existing, fields, title="Update error")
                 ckey = existing[child.key or child.uu_column]
             else:
-                ckey, _, _ = self._create_tree(session, child, fields, False, link=(link, key))
+                ckey, _, _, _ = self._create_tree(session, child, fields, False, link=(link, key))
             rec = self.backend.record_by_key(child, ckey)
             rec.pop(property_name(link, self.options.tolowercase), None)
             rec.pop("model-name", None)
