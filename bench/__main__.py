@@ -27,7 +27,7 @@ _TITLES = {"1": "source read cost (+6 incremental)", "2": "memory", "3": "discov
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen scenarios; a crashing scenario is reported as ERROR and the others still run."""
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="", help="comma-separated scenarios (1,2,3,4,4b,5; 6 runs with 1)")
+    ap.add_argument("--only", default="", help="comma-separated scenarios (1,2,3,4,5; 6 runs with 1, 4b with 4, 5b and 5c with 5)")
     ap.add_argument("--quick", action="store_true", help="tiny sizes; for checking the harness only")
     ap.add_argument("--repeats", type=int, default=1, help="repetitions of measurement 1 (min CPU is kept)")
     ap.add_argument("--strict-floor", action="store_true",
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes.strict_floor = args.strict_floor
     sizes.dest_latency_ms = args.dest_latency_ms
     wanted = [k.strip() for k in args.only.split(",") if k.strip()] or list(SCENARIOS)
-    wanted = [{"6": "1", "4b": "4"}.get(k, k) for k in wanted]
+    wanted = [{"6": "1", "4b": "4", "5b": "5", "5c": "5"}.get(k, k) for k in wanted]
     started = time.perf_counter()
 
     def log(msg: str) -> None:
