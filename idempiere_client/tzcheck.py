@@ -30,6 +30,7 @@ from idempiere_client.metadata import TableMeta
 from idempiere_client.records import to_property_name
 from idempiere_client.timeutil import ServerClock
 
+
 def check_server_timezone(client: Any, clock: ServerClock, meta: TableMeta, column: str = "Updated") -> str:
     """Check ``clock`` against the newest row of one table (one request, two on an old server).
 
