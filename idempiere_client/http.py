@@ -28,6 +28,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+import urllib3
 from urllib3.exceptions import InsecureRequestWarning
 
 from idempiere_client.auth import TokenManager
@@ -343,8 +344,10 @@ class IdempiereClient:
                 self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
                 self._stats["requests"] += 1
             try:
-                return self.session.request(method, url, params=params, data=data, headers=headers,
-                                            timeout=self.timeout, verify=self._verify)
+                response = self.session.request(method, url, params=params, data=data, headers=headers,
+                                                timeout=self.timeout, verify=self._verify, stream=True)
+                _read_body(response)
+                return response
             finally:
                 with self._stats_lock:
                     self._in_flight -= 1
@@ -352,6 +355,32 @@ class IdempiereClient:
     def _count(self, key: str) -> None:
         with self._stats_lock:
             self._stats[key] = self._stats.get(key, 0) + 1
+
+
+def _read_body(response: requests.Response) -> None:
+    """Read the whole body in one call and hand it to ``response.content``.
+
+    ``requests`` reads a body in 10 KB chunks through a generator: for a 311 KB page that costs ~0.7 ms
+    more CPU than one ``read()`` (~7 µs per record, about a tenth of the source's CPU per record; issue 6).
+    Errors become the exceptions ``Response.content`` raises, so ``error_policy`` sees the same types; a body
+    shorter than its Content-Length raises (urllib3 enforces it), it is never passed on truncated.
+    """
+    raw = response.raw
+    if raw is None or response._content_consumed:  # a body already in hand (adapters, test doubles)
+        return
+    try:
+        response._content = raw.read(decode_content=True) or b""  # what Response.content caches
+    except urllib3.exceptions.ProtocolError as exc:  # includes IncompleteRead
+        raise requests.exceptions.ChunkedEncodingError(exc) from None
+    except urllib3.exceptions.DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from None
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from None
+    except urllib3.exceptions.SSLError as exc:
+        raise requests.exceptions.SSLError(exc) from None
+    finally:
+        response._content_consumed = True
+    raw.release_conn()  # keep-alive: the connection goes back to the pool
 
 
 def _parse_json(content: bytes) -> Any:

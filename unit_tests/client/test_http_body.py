@@ -1,0 +1,97 @@
+"""How the client reads bodies (``http._read_body``), against a real loopback socket: one read per body,
+a truncated body is retried and never parsed, and connections are kept alive."""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from idempiere_client.errors import TransientError
+from idempiere_client.http import IdempiereClient
+from idempiere_client.config import ConnectionConfig
+from unit_tests.client.conftest import S2S_TOKEN_SECRET_PART, make_jwt
+
+PAGE = json.dumps({"page-count": 1, "records-size": 2, "skip-records": 0, "row-count": 2, "array-count": 2,
+                   "records": [{"id": 1, "Name": "a" * 5000}, {"id": 2, "Name": "b"}]}).encode()
+
+
+class _Server:
+    """HTTP/1.1 on loopback answering each request with the next scripted reply ("full" or "truncated")."""
+
+    def __init__(self, replies: list[str]):
+        self.replies = replies
+        self.connections = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            buf = b""
+            while self.replies:
+                while b"\r\n\r\n" not in buf:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    buf += data
+                _, buf = buf.split(b"\r\n\r\n", 1)
+                kind = self.replies.pop(0)
+                head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(PAGE)}\r\n"
+                        f"Connection: keep-alive\r\n\r\n").encode()
+                if kind == "truncated":
+                    conn.sendall(head + PAGE[: len(PAGE) // 2])
+                    return  # close mid-body
+                conn.sendall(head + PAGE)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def server() -> Iterator[_Server]:
+    srv = _Server([])
+    yield srv
+    srv.close()
+
+
+def _client(srv: _Server, **kw) -> IdempiereClient:
+    token = make_jwt(AD_User_ID=101, AD_Role_ID=102, n=S2S_TOKEN_SECRET_PART)
+    cfg = ConnectionConfig.from_airbyte({"base_url": f"http://127.0.0.1:{srv.port}/api/v1",
+                                         "credentials": {"auth_type": "token", "token": token}})
+    return IdempiereClient(cfg, sleep=lambda _s: None, **kw)
+
+
+def test_bodies_are_read_whole_and_the_connection_is_reused(server: _Server) -> None:
+    server.replies.extend(["full"] * 5)
+    client = _client(server)
+    for _ in range(5):
+        page = client.get_page("c_order", filter=None, orderby="C_Order_ID", top=2)
+        assert [r["id"] for r in page.records] == [1, 2] and len(page.records[0]["Name"]) == 5000
+    assert server.connections == 1  # keep-alive: the read body released the connection to the pool
+
+
+def test_a_body_cut_short_is_retried_never_parsed(server: _Server) -> None:
+    server.replies.extend(["truncated", "full"])
+    client = _client(server)
+    page = client.get_page("c_order", filter=None, orderby="C_Order_ID", top=2)
+    assert [r["id"] for r in page.records] == [1, 2]
+    assert client.stats["retries"] == 1
+
+
+def test_a_body_always_cut_short_fails_loudly(server: _Server) -> None:
+    server.replies.extend(["truncated"] * 3)
+    client = _client(server, max_attempts=3)
+    with pytest.raises(TransientError, match="truncated"):
+        client.get_page("c_order", filter=None, orderby="C_Order_ID", top=2)
