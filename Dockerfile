@@ -1,6 +1,6 @@
 # One image per connector from the same build context (Airbyte Python connector convention):
-#   docker build --build-arg CONNECTOR=source-idempiere      -t airbyte/source-idempiere:0.1.0 .
-#   docker build --build-arg CONNECTOR=destination-idempiere -t airbyte/destination-idempiere:0.1.0 .
+#   docker build --build-arg CONNECTOR=source-idempiere      -t airbyte/source-idempiere:0.2.0 .
+#   docker build --build-arg CONNECTOR=destination-idempiere -t airbyte/destination-idempiere:0.2.0 .
 # unit_tests/test_packaging.py checks that the entrypoint names real console scripts.
 FROM docker.io/airbyte/python-connector-base:4.0.0
 
@@ -27,7 +27,7 @@ RUN case "${CONNECTOR}" in \
     && chown -R airbyte /airbyte
 
 LABEL io.airbyte.name="airbyte/${CONNECTOR}"
-LABEL io.airbyte.version="0.1.0"
+LABEL io.airbyte.version="0.2.0"
 
 # The Airbyte platform runs "$AIRBYTE_ENTRYPOINT <command> <args>"; ENTRYPOINT does the same for docker run.
 ENV AIRBYTE_ENTRYPOINT="${CONNECTOR}"

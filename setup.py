@@ -27,7 +27,7 @@ DEMO = [
 
 setup(
     name="airbyte-idempiere",
-    version="0.1.0",
+    version="0.2.0",
     description="Airbyte source and destination for the iDempiere ERP REST API, with a faithful local emulator",
     packages=find_packages(include=["idempiere_client*", "source_idempiere*", "destination_idempiere*", "idempiere_emulator*"]),
     package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"]},
