@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -173,6 +173,22 @@ class RowFinder:
         expr = F.in_(column, list(dict.fromkeys(lit for _, lit in items)))
         return [(rec, expr) for rec, _ in items]
 
+    def _select(self, recs: Iterable[PreparedRecord]) -> str | None:
+        """``$select`` for a lookup (§5.2): only the columns that planning compares or reads, so the server
+        builds and sends a few columns per row instead of all of them (FK objects included).
+
+        Those are the records' own columns, the key columns, ``IsActive`` (soft delete) and ``DocStatus``
+        (document actions); ``id`` and ``uid`` are always in a record, and the key and ``_UU`` columns are
+        not repeated there (§6.1), so they are left out. None (every column) when most would be selected.
+        """
+        names = {column for rec in recs for column in rec.values}
+        names.update(kf.column.name for kf in self.key_fields if kf.column is not None)
+        names.update(col.name for c in ("IsActive", "DocStatus") if (col := self.meta.column_ci(c)) is not None)
+        names -= {self.meta.key_column, self.meta.uu_column}
+        if not names or len(names) * 2 > len(self.meta.columns):
+            return None
+        return ",".join(sorted(names))
+
     def _matches(self, rec: PreparedRecord, row: dict) -> bool:
         for column, kind, value in self._key_values(rec):
             have = row.get(column)
@@ -188,7 +204,8 @@ class RowFinder:
         exprs = list(dict.fromkeys(e for _, e in chunk))  # an ``in`` chunk carries one shared expression
         expr = F.or_(*exprs) if len(exprs) > 1 else exprs[0]
         try:
-            rows = query_all(self.client, self.meta, with_active(self.meta, expr), orderby=self.orderby)
+            rows = query_all(self.client, self.meta, with_active(self.meta, expr), orderby=self.orderby,
+                             select=self._select(rec for rec, _ in chunk))
         except TooManyRows as exc:
             return {rec.seq: Found(error=f"key lookup is ambiguous: {exc}") for rec, _ in chunk}
         except ApiError as exc:
