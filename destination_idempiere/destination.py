@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from airbyte_cdk.destinations import Destination
@@ -147,7 +148,9 @@ class DestinationIdempiere(Destination):
             raise config_error(f"Target table(s) not found or not accessible with this role: {detail}")
         _check_doc_actions(options, metas, logger)
         use_batch = _detect_batch(client)
-        legacy = _legacy_datetime(client, clock, list(metas.values()), use_batch, logger)
+        # the target tables first; when none has a row, the check's tables (loaded only then)
+        probe_tables = chain(metas.values(), _readable(catalog, [t for t in CHECK_TABLES if t not in metas], logger))
+        legacy = _legacy_datetime(client, clock, probe_tables, use_batch, logger)
         logger.info("Server: batch endpoint %s; date-times written as %s%s",
                     "available" if use_batch else "absent (single requests)",
                     "server-local wall clock with Z (older server)" if legacy else "UTC instants",
@@ -278,14 +281,14 @@ def _describe(outcome: str, meta: TableMeta | None) -> str:
     return f"checked with {meta.model_name}.Updated ({outcome})"
 
 
-def _legacy_datetime(client: IdempiereClient, clock: ServerClock, metas: list[TableMeta], use_batch: bool,
+def _legacy_datetime(client: IdempiereClient, clock: ServerClock, metas: Iterable[TableMeta], use_batch: bool,
                      logger: logging.Logger) -> bool:
     """Whether DateTime input is read as server-local wall clock (servers before 2026-04-30, spec §13).
 
-    ``verify_server_timezone`` decides with the target tables (tzcheck.py; a contradiction raises
-    ConfigurationError). With UTC configured the generation does not matter (a UTC wall clock is UTC).
-    When no target table has a row, a server without the batch endpoint (older than 2025-08) is old;
-    one with it is assumed current.
+    ``verify_server_timezone`` decides with the first of ``metas`` that has a row (the target tables, then
+    the check's; tzcheck.py; a contradiction raises ConfigurationError). With UTC configured the
+    generation does not matter (a UTC wall clock is UTC). When no table has a row, a server without the
+    batch endpoint (older than 2025-08) is old; one with it is assumed current.
     """
     outcome, meta = verify_server_timezone(client, clock, metas)
     logger.info("server_timezone %s", _describe(outcome, meta))

@@ -120,3 +120,16 @@ def test_legacy_detection_does_not_lean_on_the_batch_endpoint(emulator_factory, 
     with IdempiereClient(ConnectionConfig.from_airbyte(config(emu))) as client:
         meta = MetadataCatalog(client).get(table)
         assert _legacy_datetime(client, ServerClock("Europe/Berlin"), [meta], True, logging.getLogger("t")) is legacy
+
+
+@pytest.mark.parametrize("legacy", [True, False], ids=["legacy-berlin", "current-berlin"])
+def test_write_into_empty_tables_detects_the_generation_with_the_checks_tables(emulator_factory, monkeypatch, legacy):
+    """A 2025-08..2026-04 server (batch endpoint, fake Z) whose target table has no row yet: the write falls
+    back to ad_org's newest row instead of assuming a current server from the batch endpoint."""
+    emu = emulator_factory(rows=3, legacy=legacy, tz="Europe/Berlin")
+    emu.backend.sql("DELETE FROM TestUU")
+    assert sql(emu, "SELECT COUNT(*) FROM TestUU") == [(0,)]
+    monkeypatch.setattr("destination_idempiere.destination._detect_batch", lambda client: True)
+    _, dest = write(emu, catalog(("testuu", "append", None)), [record("testuu", {"Value": "E-1", "Name": "E"}),
+                      state("testuu", 1)], server_timezone="Europe/Berlin", dry_run=True)
+    assert dest.last_run.ctx.legacy_datetime is legacy
