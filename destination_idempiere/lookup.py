@@ -21,7 +21,7 @@ from typing import Any
 
 from idempiere_client.errors import ApiError, UnsafeFilterValue
 from idempiere_client.filters import F
-from idempiere_client.literals import is_safe_string, literal
+from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta
 from idempiere_client.timeutil import ServerClock
 
@@ -30,6 +30,7 @@ from destination_idempiere.queries import (
     canonical,
     eq_or_contains,
     key_order,
+    needs_contains,
     query_all,
     same_value,
     with_active,
@@ -162,7 +163,7 @@ class RowFinder:
             ValueError / UnsafeFilterValue: the key cannot be looked up (as ``_record_filter`` would).
         """
         column, kind, value = self._key_values(rec)[0]
-        if kind in ("string", "list", "other") and isinstance(value, str) and not is_safe_string(value):
+        if needs_contains(kind, value):
             return None  # the contains() form
         lit = literal(value, kind, self.clock)
         return None if ("," in lit or "(" in lit or ")" in lit) else lit

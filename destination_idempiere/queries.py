@@ -98,6 +98,11 @@ def query_all(client: Any, meta: TableMeta, filter_text: str, select: str | None
     raise TooManyRows(f"more than {len(rows)} rows of {meta.name} match")
 
 
+def needs_contains(kind: str, value: Any) -> bool:
+    """Whether ``value`` cannot be an exact literal and is searched with ``contains`` (``eq_or_contains``)."""
+    return kind in ("string", "list", "other") and isinstance(value, str) and not is_safe_string(value)
+
+
 def eq_or_contains(meta: TableMeta, column: str, kind: str, value: Any, clock: ServerClock | None = None) -> str:
     """``column eq <literal>``, or ``contains(column,'<fragment>')`` when the literal would be unsafe.
 
@@ -106,7 +111,7 @@ def eq_or_contains(meta: TableMeta, column: str, kind: str, value: Any, clock: S
     Raises:
         ValueError (UnsafeFilterValue): no safe form exists.
     """
-    if kind in ("string", "list", "other") and isinstance(value, str) and not is_safe_string(value):
+    if needs_contains(kind, value):
         fragment = safe_fragment(value)
         if fragment is None:
             raise ValueError(f"{value!r} has no fragment that can be searched safely")
