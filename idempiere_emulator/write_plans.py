@@ -70,12 +70,14 @@ class WritePlans:
             found = self._plans[table.lname] = TablePlan(fields, accepted, fk_refs, mandatory, inserts)
         return found
 
-    def insert_steps(self, table: Table, fields: tuple[str, ...]) -> tuple[dict, list[tuple[Column, str | None, str]]]:
-        """POST without preset values, planned once per (table, body field names): ``Writer._insert`` copies
-        ``template`` (every column that gets a value, in column order, static defaults filled in) and runs
-        ``steps`` in column order: (column, body field to convert, name), or field None for a DYNAMIC default.
+    def insert_steps(self, table: Table, fields: tuple[str, ...], preset: tuple[str, ...] = ()
+                     ) -> tuple[dict, list[tuple[Column, str | None, str]]]:
+        """POST values planned once per (table, body field names, preset column names): ``Writer._insert``
+        copies ``template`` (every other column that gets a value, in column order, static defaults filled
+        in) after the preset values (a child's parent link) and runs ``steps`` in column order: (column, body
+        field to convert, name), or field None for a DYNAMIC default.
         Same values, key order and conversion order as walking ``TablePlan.inserts`` per item."""
-        key = (table.lname, len(table.columns), fields)
+        key = (table.lname, len(table.columns), fields, preset)
         found = self._insert_steps.get(key)
         if found is None:
             if len(self._insert_steps) > 1000:
@@ -84,7 +86,7 @@ class WritePlans:
             template: dict[str, Any] = {}
             steps: list[tuple[Column, str | None, str]] = []
             for col, prop, name, keyish, static in self.plan(table).inserts:
-                if name in template:
+                if name in template or name in preset:
                     continue
                 if prop in present:
                     template[name] = None

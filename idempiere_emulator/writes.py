@@ -11,7 +11,7 @@ from .documents import Documents
 from .errors import EmulatorError
 from .serialize import property_name
 from .session import Session
-from .write_plans import DYNAMIC, NOT_MANDATORY, WritePlans
+from .write_plans import NOT_MANDATORY, WritePlans
 from .write_values import ConversionError, ValueConverter, gson_text
 
 if TYPE_CHECKING:
@@ -194,22 +194,11 @@ class Writer:
     def _insert(self, session: Session, table: Table, body: dict, *, title: str,
                 preset: dict | None = None) -> tuple[Any, dict]:
         default = self.plans.default
-        if preset:
-            values: dict[str, Any] = dict(preset)
-            for col, prop, name, keyish, static in self.plans.plan(table).inserts:
-                if name in values:
-                    continue
-                if prop in body:
-                    values[name] = self._convert(col, body[prop], title)
-                elif name in body:
-                    values[name] = self._convert(col, body[name], title)
-                elif not keyish:
-                    values[name] = default(session, col) if static is DYNAMIC else static
-        else:  # the same values, key order and conversion order from a plan per set of body fields
-            template, steps = self.plans.insert_steps(table, tuple(body))
-            values = template.copy()
-            for col, field, name in steps:
-                values[name] = default(session, col) if field is None else self._convert(col, body[field], title)
+        # values in column order, from a plan per set of body fields (after the preset ones, e.g. a child's link)
+        template, steps = self.plans.insert_steps(table, tuple(body), tuple(preset) if preset else ())
+        values: dict[str, Any] = {**preset, **template} if preset else template.copy()
+        for col, field, name in steps:
+            values[name] = default(session, col) if field is None else self._convert(col, body[field], title)
         client = values.get("AD_Client_ID")
         if client not in (None, session.client_id):
             raise EmulatorError(403, "Update error", "You are not allowed to create a record for another tenant")
