@@ -1,14 +1,10 @@
 """destination-idempiere: spec, check and write (reverse ETL into iDempiere through the REST plugin).
 
-State contract (airbyte-notes.md): a STATE message is yielded only after every record received before
-it has a final outcome -- committed, unchanged, or reported as rejected. On each STATE every sink is
-flushed first; with ``reject_policy=fail`` the run stops at the first rejection after flushing what
-came before, so no state after a rejected record is ever emitted. Dry runs emit no state at all (the
-source would otherwise skip records that were never written).
-
-The CDK's ``Destination`` only provides the message loop; buffering per stream, holding state, FK
-resolution and write retries are hand-rolled here because the CDK has no destination-side facility
-for them (the Singer SDK sink lifecycle preprocess -> add -> is_full -> flush is the model, writer.py).
+``write`` sets the run up -- target tables' metadata, the batch endpoint, the server's date-time convention,
+one sink per stream (``table_planner.table_sink``) -- and hands the messages to the shared outcome pipeline
+(``erp_airbyte.destination.state_gate``: STATE only after every earlier record has its outcome, the
+``reject_policy``, dry runs, the rejects file and the report). The CDK's ``Destination`` only provides the
+message loop; the CDK has no destination-side facility for the rest.
 """
 from __future__ import annotations
 
@@ -28,9 +24,11 @@ from airbyte_cdk.models import (
     DestinationSyncMode,
     FailureType,
     Status,
-    Type,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from erp_airbyte.destination.rejects import RejectLog
+from erp_airbyte.destination.report import Report
+from erp_airbyte.destination.state_gate import gate_state
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.errors import ApiError, ConfigurationError, IdempiereError, TransientError
 from idempiere_client.http import IdempiereClient
@@ -40,11 +38,9 @@ from idempiere_client.tzcheck import verify_server_timezone
 
 from destination_idempiere.fk_resolver import FkResolver
 from destination_idempiere.options import DestinationOptions, connection_specification
-from destination_idempiere.rejects import RejectedRecord, RejectLog
-from destination_idempiere.report import Report
+from destination_idempiere.table_planner import RunContext, table_sink
 from destination_idempiere.values import WriteContext
-from destination_idempiere.writer import RunContext, StreamWriter
-from destination_idempiere.writes import WriteExecutor
+from destination_idempiere.write_requests import write_executor
 
 SUPPORTED_MODES = (
     DestinationSyncMode.append, DestinationSyncMode.append_dedup, DestinationSyncMode.update,
@@ -161,47 +157,17 @@ class DestinationIdempiere(Destination):
         run = RunContext(
             client=client,
             resolver=FkResolver(client, catalog, options.num_workers, logger),
-            executor=WriteExecutor(client, use_batch, options.batch_size, options.num_workers, logger),
+            executor=write_executor(client, use_batch, options.batch_size, options.num_workers, logger),
             options=options, ctx=WriteContext(clock, legacy), report=report, rejects=rejects, logger=logger,
+            use_batch=use_batch,
         )
         self.last_run = run
-        writers: dict[str, StreamWriter] = {}
         for plan in plans:
             try:
-                writers[plan.stream] = StreamWriter(run, plan.stream, metas[plan.table], plan.mode, plan.key)
+                table_sink(run, plan.stream, metas[plan.table], plan.mode, plan.key)
             except ValueError as exc:
                 raise config_error(str(exc), exc) from None
-        fail_fast = options.reject_policy == "fail" and not options.dry_run
-        seq = 0
-        try:
-            for message in messages:
-                if message.type == Type.RECORD and message.record is not None:
-                    seq += 1
-                    writer = writers.get(message.record.stream)
-                    if writer is None:
-                        report.add(message.record.stream, "received")
-                        report.add(message.record.stream, "rejected")
-                        rejects.add(RejectedRecord(message.record.stream, None,
-                                                   "stream is not in the configured catalog", message.record.data, seq))
-                    else:
-                        writer.add(seq, message.record.data)
-                        if writer.is_full() and not (fail_fast and rejects.first):
-                            _flush_all(writers)  # earlier records of other streams first: they may be referenced
-                    if fail_fast and rejects.first:
-                        _flush_all(writers)
-                        raise _rejected_error(rejects.first)
-                elif message.type == Type.STATE:
-                    _flush_all(writers)
-                    if fail_fast and rejects.first:
-                        raise _rejected_error(rejects.first)
-                    if not options.dry_run:
-                        yield message
-            _flush_all(writers)
-            if fail_fast and rejects.first:
-                raise _rejected_error(rejects.first)
-        finally:
-            report.log_summary()
-            rejects.close()
+        yield from gate_state(run.pipeline, messages)
 
 
 def stream_plans(catalog: ConfiguredAirbyteCatalog) -> list[StreamPlan]:
@@ -234,20 +200,6 @@ def stream_plans(catalog: ConfiguredAirbyteCatalog) -> list[StreamPlan]:
         table = getattr(configured, "destination_object_name", None) or stream.name
         plans.append(StreamPlan(stream.name, table.lower(), mode_name, key))
     return plans
-
-
-def _flush_all(writers: dict[str, StreamWriter]) -> None:
-    """Flush in order of each buffer's oldest record, so a row is written before later records that
-    reference it (e.g. an order before its lines) are resolved."""
-    for writer in sorted(writers.values(), key=lambda w: w.oldest_seq()):
-        writer.flush()
-
-
-def _rejected_error(first: RejectedRecord) -> AirbyteTracedException:
-    return config_error(
-        f"Record rejected ({first.describe()}). reject_policy is 'fail': the records before it were written and "
-        f"their state was emitted. Fix the cause (the record, or the role's access), or set reject_policy to "
-        f"'continue' to report rejected records and write the rest.")
 
 
 def _detect_batch(client: IdempiereClient) -> bool:

@@ -127,7 +127,7 @@ def test_overwrite_is_refused_before_anything_is_written() -> None:
 
 
 def test_reject_file_never_holds_password_like_fields(tmp_path) -> None:
-    from destination_idempiere.rejects import RejectedRecord, RejectLog
+    from erp_airbyte.destination.rejects import RejectedRecord, RejectLog
 
     log = RejectLog(str(tmp_path / "r.jsonl"), logging.getLogger("t"))
     log.add(RejectedRecord("ad_user", "u1", "bad", {"Name": "u1", "Password": "hunter2", "api_token": "t0k"}, 1))
