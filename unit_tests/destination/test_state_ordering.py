@@ -125,13 +125,3 @@ def test_overwrite_is_refused_before_anything_is_written() -> None:
         stream_plans(catalog(DestinationSyncMode.overwrite))
     assert info.value.failure_type.value == "config_error"
 
-
-def test_reject_file_never_holds_password_like_fields(tmp_path) -> None:
-    from erp_airbyte.destination.rejects import RejectedRecord, RejectLog
-
-    log = RejectLog(str(tmp_path / "r.jsonl"), logging.getLogger("t"))
-    log.add(RejectedRecord("ad_user", "u1", "bad", {"Name": "u1", "Password": "hunter2", "api_token": "t0k"}, 1))
-    log.close()
-    line = json.loads((tmp_path / "r.jsonl").read_text())
-    assert line["record"] == {"Name": "u1", "Password": "****", "api_token": "****"}
-    assert "hunter2" not in (tmp_path / "r.jsonl").read_text()
