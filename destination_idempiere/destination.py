@@ -37,7 +37,7 @@ from idempiere_client.timeutil import ServerClock
 from idempiere_client.tzcheck import verify_server_timezone
 
 from destination_idempiere.fk_resolver import FkResolver
-from destination_idempiere.options import DestinationOptions, connection_specification
+from destination_idempiere.write_options import DestinationOptions, connection_specification
 from destination_idempiere.table_planner import RunContext, table_sink
 from destination_idempiere.values import WriteContext
 from destination_idempiere.write_requests import write_executor

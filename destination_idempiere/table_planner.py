@@ -26,7 +26,7 @@ from idempiere_client.metadata import TableMeta
 
 from destination_idempiere.fk_resolver import FkResolver
 from destination_idempiere.lookup import CHUNK, IN_CHUNK, RowFinder
-from destination_idempiere.options import DestinationOptions
+from destination_idempiere.write_options import DestinationOptions
 from destination_idempiere.queries import row_key_id, row_value, same_value
 from destination_idempiere.record_mapping import PreparedRecord, RecordMapper
 from destination_idempiere.values import WriteContext

@@ -26,7 +26,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 import destination_idempiere.destination as dest_module
 from destination_idempiere.destination import DestinationIdempiere, stream_plans
-from destination_idempiere.options import DestinationOptions
+from destination_idempiere.write_options import DestinationOptions
 from idempiere_client.timeutil import ServerClock
 from unit_tests.destination.fakes import FakeClient, bpartner_meta
 

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from destination_idempiere.fk_resolver import FkResolver
-from destination_idempiere.options import DestinationOptions
+from destination_idempiere.write_options import DestinationOptions
 from destination_idempiere.table_planner import RunContext, table_sink
 from destination_idempiere.values import WriteContext
 from destination_idempiere.write_requests import write_executor
