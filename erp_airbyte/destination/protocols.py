@@ -14,9 +14,9 @@ knows nothing of tables, keys or endpoints; an ERP destination implements these 
    *uncertain* writes (the request may or may not have been applied: a dropped connection, a 5xx).
 3. ``WriteProver``: how an uncertain write is proven. A committed ``WriteResult`` when the write is known to
    be applied, ``None`` when it is known not to be (it is resent), or an exception when neither can be known
-   (resending could duplicate a row: the run stops). iDempiere reads the row by the ``<Table>_UU`` the insert
-   carried; an ERP whose inserts are refused as duplicates (e.g. a 409 on a natural name) can answer ``None``
-   and let its sender count that refusal as committed.
+   (resending could duplicate a row: the run stops). An ERP may read the row back by a unique id its insert
+   carried, or by an external-id field; one whose inserts are refused as duplicates (e.g. a 409 on a natural
+   name) can answer ``None`` and let its sender count that refusal as committed.
 
 Writes are the ERP's own objects (``PlannedWrite``: the record they write and the outcome they count);
 records are the ERP's prepared records (``Record``).

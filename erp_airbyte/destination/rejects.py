@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 _MAX_LOGGED = 50  # after this many, rejections are only counted and written to the file
-_SECRET_HINTS = ("password", "secret", "token")  # e.g. AD_User.Password: never copied into the reject file
+_SECRET_HINTS = ("password", "secret", "token")  # e.g. a user table's Password: never copied into the reject file
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 An ERP client never retries a write blindly: when a request may have reached the server it reports the
 write as *uncertain*. Each uncertain write is proven (``WriteProver``) before it is sent again; the ERP says
-how (iDempiere reads the row by the ``<Table>_UU`` its insert carried). Writes proven not applied are
+how (e.g. by reading the row back by a unique id its insert carried). Writes proven not applied are
 resent in the next round, after a backoff; after ``MAX_ROUNDS`` the run fails loudly (their state is never
 emitted). Hand-rolled because the CDK has no destination-side write/retry machinery.
 """

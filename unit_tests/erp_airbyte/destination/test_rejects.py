@@ -9,7 +9,7 @@ from erp_airbyte.destination.rejects import RejectedRecord, RejectLog
 
 def test_reject_file_never_holds_password_like_fields(tmp_path) -> None:
     log = RejectLog(str(tmp_path / "r.jsonl"), logging.getLogger("t"))
-    log.add(RejectedRecord("ad_user", "u1", "bad", {"Name": "u1", "Password": "hunter2", "api_token": "t0k"}, 1))
+    log.add(RejectedRecord("users", "u1", "bad", {"Name": "u1", "Password": "hunter2", "api_token": "t0k"}, 1))
     log.close()
     line = json.loads((tmp_path / "r.jsonl").read_text())
     assert line["record"] == {"Name": "u1", "Password": "****", "api_token": "****"}
