@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -21,7 +20,6 @@ from airbyte_cdk.models import (
     AirbyteMessage,
     ConfiguredAirbyteCatalog,
     ConnectorSpecification,
-    DestinationSyncMode,
     FailureType,
     Status,
 )
@@ -29,6 +27,8 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from erp_airbyte.destination.rejects import RejectLog
 from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.state_gate import gate_state
+from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, StreamPlan
+from erp_airbyte.destination.stream_plans import stream_plans as shared_stream_plans
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.errors import ApiError, ConfigurationError, IdempiereError, TransientError
 from idempiere_client.http import IdempiereClient
@@ -42,21 +42,9 @@ from destination_idempiere.table_planner import RunContext, table_sink
 from destination_idempiere.values import WriteContext
 from destination_idempiere.write_requests import write_executor
 
-SUPPORTED_MODES = (
-    DestinationSyncMode.append, DestinationSyncMode.append_dedup, DestinationSyncMode.update,
-    DestinationSyncMode.soft_delete,
-)
 DOCS_URL = "https://docs.airbyte.com/integrations/destinations/idempiere"
 # Core tables that always have rows: check verifies server_timezone with the first readable one
 CHECK_TABLES = ("ad_org", "c_bpartner")
-
-
-@dataclass(frozen=True)
-class StreamPlan:
-    stream: str
-    table: str
-    mode: str
-    key: list[str]
 
 
 def config_error(message: str, exc: Exception | None = None) -> AirbyteTracedException:
@@ -171,35 +159,12 @@ class DestinationIdempiere(Destination):
 
 
 def stream_plans(catalog: ConfiguredAirbyteCatalog) -> list[StreamPlan]:
-    """Validate the configured catalog: supported modes, a primary key where one is needed.
+    """The shared catalog check (``erp_airbyte.destination.stream_plans``); table names are lower-case model names.
 
     Raises:
         AirbyteTracedException (config_error): ``overwrite`` or another unsupported mode, a missing key.
     """
-    plans = []
-    for configured in catalog.streams:
-        stream = configured.stream
-        mode = configured.destination_sync_mode
-        mode_name = mode.value if isinstance(mode, DestinationSyncMode) else str(mode)
-        if mode_name == "overwrite":
-            raise config_error(
-                f"Stream {stream.name!r} uses the 'overwrite' sync mode, which this destination refuses: it would "
-                f"have to delete ERP rows that are not in the input. Use append, append_dedup (upsert), update or "
-                f"soft_delete.")
-        if mode_name not in {m.value for m in SUPPORTED_MODES}:
-            raise config_error(f"Stream {stream.name!r}: unsupported destination sync mode {mode_name!r}.")
-        key_paths = configured.primary_key or stream.source_defined_primary_key or []
-        key: list[str] = []
-        for path in key_paths:
-            if len(path) != 1:
-                raise config_error(f"Stream {stream.name!r}: nested primary key {path!r} is not supported.")
-            key.append(path[0])
-        if mode_name != "append" and not key:
-            raise config_error(f"Stream {stream.name!r}: sync mode {mode_name} needs a primary key (e.g. Value, "
-                               f"DocumentNo, uid or id) to find existing rows.")
-        table = getattr(configured, "destination_object_name", None) or stream.name
-        plans.append(StreamPlan(stream.name, table.lower(), mode_name, key))
-    return plans
+    return shared_stream_plans(catalog, key_examples="Value, DocumentNo, uid or id", table_name=str.lower)
 
 
 def _detect_batch(client: IdempiereClient) -> bool:

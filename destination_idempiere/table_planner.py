@@ -21,6 +21,7 @@ from erp_airbyte.destination.protocols import SliceOutcomes, WriteResult
 from erp_airbyte.destination.rejects import RejectLog
 from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.sink import PipelineRun, StreamSink
+from erp_airbyte.destination.stream_plans import SUPPORTED_MODES
 from erp_airbyte.destination.write_rounds import WriteRounds
 from idempiere_client.metadata import TableMeta
 
@@ -32,7 +33,7 @@ from destination_idempiere.record_mapping import PreparedRecord, RecordMapper
 from destination_idempiere.values import WriteContext
 from destination_idempiere.write_requests import DOC_ACTION_RESULT, WriteOp
 
-MODES = ("append", "append_dedup", "update", "soft_delete")
+MODES = tuple(mode.value for mode in SUPPORTED_MODES)
 
 
 @dataclass
