@@ -38,7 +38,10 @@ class RejectedRecord:
     seq: int = 0
 
     def describe(self) -> str:
-        key = f" key {json.dumps(self.key, default=_json_default)}" if self.key is not None else f" record #{self.seq} of the input"
+        if self.key is not None:
+            key = f" key {json.dumps(self.key, default=_json_default)}"
+        else:
+            key = f" record #{self.seq} of the input"
         return f"stream {self.stream!r}{key}: {self.reason}"
 
 
@@ -97,7 +100,8 @@ class RejectLog:
         if n < _MAX_LOGGED:
             self.logger.warning("Rejected %s", rejected.describe())
         elif n == _MAX_LOGGED:
-            self.logger.warning("More rejections follow; only counted%s.", " and written to the file" if self.path else "")
+            self.logger.warning("More rejections follow; only counted%s.",
+                                " and written to the file" if self.path else "")
 
     def close(self) -> None:
         with self._lock:

@@ -14,7 +14,8 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from erp_airbyte.destination.stream_plans import StreamPlan, stream_plans
 
 
-def catalog(mode: DestinationSyncMode, key: list[list[str]] | None, name: str = "Sales Order") -> ConfiguredAirbyteCatalog:
+def catalog(mode: DestinationSyncMode, key: list[list[str]] | None,
+            name: str = "Sales Order") -> ConfiguredAirbyteCatalog:
     stream = AirbyteStream(name=name, json_schema={}, supported_sync_modes=[SyncMode.full_refresh])
     return ConfiguredAirbyteCatalog(streams=[ConfiguredAirbyteStream(
         stream=stream, sync_mode=SyncMode.full_refresh, destination_sync_mode=mode, primary_key=key)])
