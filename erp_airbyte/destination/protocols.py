@@ -48,7 +48,7 @@ class Record(Protocol):
         """The record as received (written to the rejects file, secrets masked)."""
 
     @property
-    def key(self) -> tuple | None:
+    def key(self) -> tuple[Any, ...] | None:
         """Primary-key values as received (None for a stream without a key)."""
 
     @property
@@ -102,7 +102,7 @@ class RecordPlanner(Protocol[R, W]):
             RecordRejected: an unknown field, a value that does not fit, a missing key value.
         """
 
-    def raw_key(self, data: dict[str, Any]) -> tuple | None:
+    def raw_key(self, data: dict[str, Any]) -> tuple[Any, ...] | None:
         """The key of a record ``prepare`` refused, for the rejects file (may raise: then none is shown)."""
 
     def waits_for_all(self, recs: list[R]) -> bool:

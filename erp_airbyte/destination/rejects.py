@@ -38,6 +38,7 @@ class RejectedRecord:
     seq: int = 0
 
     def describe(self) -> str:
+        """``stream 's' key ...: reason`` (or the record's position when it has no key), for logs and errors."""
         if self.key is not None:
             key = f" key {json.dumps(self.key, default=_json_default)}"
         else:
@@ -81,6 +82,7 @@ class RejectLog:
 
     @property
     def total(self) -> int:
+        """Rejections so far, every stream."""
         return sum(self.counts.values())
 
     def add(self, rejected: RejectedRecord) -> None:
@@ -104,6 +106,7 @@ class RejectLog:
                                 " and written to the file" if self.path else "")
 
     def close(self) -> None:
+        """Close the rejects file (idempotent)."""
         with self._lock:
             if self._file is not None:
                 self._file.close()

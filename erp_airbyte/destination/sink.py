@@ -42,10 +42,10 @@ class PipelineRun:
 
     report: Report
     rejects: RejectLog
-    rounds: WriteRounds
+    rounds: WriteRounds[Any]
     dry_run: bool = False
     stop_at_first_reject: bool = False
-    sinks: list[StreamSink] = field(default_factory=list)
+    sinks: list[StreamSink[Any, Any]] = field(default_factory=list)
 
     @property
     def fail_fast(self) -> bool:
@@ -95,6 +95,7 @@ class StreamSink(Generic[R, W]):
             self.run.report.progress()
 
     def is_full(self) -> bool:
+        """Enough records are buffered that the caller should flush (every stream, in order)."""
         return len(self.buffer) >= self.capacity
 
     def oldest_seq(self) -> float:
@@ -171,7 +172,7 @@ class StreamSink(Generic[R, W]):
 class _SliceOutcomes:
     """A ``SliceOutcomes``: rejections go out at once, other counts when the slice ends."""
 
-    def __init__(self, sink: StreamSink):
+    def __init__(self, sink: StreamSink[Any, Any]):
         self.sink = sink
         self.counts: Counter[str] = Counter()
 
@@ -182,7 +183,7 @@ class _SliceOutcomes:
         self.counts["unchanged"] += n
 
 
-def _key_json(key: tuple | None) -> Any:
+def _key_json(key: tuple[Any, ...] | None) -> Any:
     if key is None:
         return None
     return list(key) if len(key) != 1 else key[0]

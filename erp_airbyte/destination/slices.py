@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
-from typing import Any, Callable, Generic
+from typing import Any, Generic
 
 from erp_airbyte.destination.protocols import R
 
@@ -34,12 +35,12 @@ class _Slice(Generic[R]):
     """Records processed together on one worker; ``after``: slices that must finish first."""
 
     __slots__ = ("recs", "after", "future", "first_seq")
+    future: Future[None]  # set by ``SliceScheduler._submit`` as soon as the slice is submitted
 
-    def __init__(self, recs: list[R], after: list[Future]):
+    def __init__(self, recs: list[R], after: list[Future[None]]):
         self.recs = recs
         self.after = after
         self.first_seq = recs[0].seq
-        self.future: Future | None = None
 
 
 class _Skipped(Exception):
@@ -116,7 +117,7 @@ class SliceScheduler(Generic[R]):
         if not self.keyed:
             return [recs]
         rounds: list[list[R]] = []
-        seen: list[set] = []
+        seen: list[set[Any]] = []
         for rec in recs:
             key = rec.group_key
             for i, keys in enumerate(seen):
@@ -140,7 +141,7 @@ class SliceScheduler(Generic[R]):
                         if self._latest.get(rec.group_key) is sl:
                             del self._latest[rec.group_key]
             self._slices = running
-        after: dict[int, Future] = {}
+        after: dict[int, Future[None]] = {}
         if self._waits_for_all(recs):
             after = {id(s): s.future for s in self._slices if not s.future.done()}
         sl = _Slice(recs, [])
@@ -162,7 +163,7 @@ class SliceScheduler(Generic[R]):
         self._slices.append(sl)
 
     # ---- worker ----------------------------------------------------------------------------------
-    def _run(self, sl: _Slice) -> None:
+    def _run(self, sl: _Slice[R]) -> None:
         """Worker: wait for the slices it depends on, then do the work; keep the first failure."""
         try:
             for dep in sl.after:

@@ -10,6 +10,7 @@ loop, so buffering and holding state are hand-rolled (``sink.py``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from airbyte_cdk.models import AirbyteMessage, FailureType, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -29,7 +30,7 @@ def gate_state(run: PipelineRun, messages: Iterable[AirbyteMessage]) -> Iterator
         whatever a sink's flush raises (the ERP's errors: writes that could not be confirmed, ...).
     """
     report, rejects = run.report, run.rejects
-    sinks: dict[str, StreamSink] = {sink.stream: sink for sink in run.sinks}
+    sinks: dict[str, StreamSink[Any, Any]] = {sink.stream: sink for sink in run.sinks}
     fail_fast = run.fail_fast
     seq = 0
     try:
@@ -63,7 +64,7 @@ def gate_state(run: PipelineRun, messages: Iterable[AirbyteMessage]) -> Iterator
         rejects.close()
 
 
-def flush_all(sinks: Iterable[StreamSink]) -> None:
+def flush_all(sinks: Iterable[StreamSink[Any, Any]]) -> None:
     """Flush in order of each buffer's oldest record, so a row is written before later records that
     reference it (e.g. an order before its lines) are resolved."""
     for sink in sorted(sinks, key=lambda s: s.oldest_seq()):

@@ -76,7 +76,7 @@ class WriteRounds(Generic[W]):
                 results[id(res.op)] = res
             pending = []
             if uncertain:
-                for op, res in zip(uncertain, _map(self._prove, uncertain, workers)):
+                for op, res in zip(uncertain, _map(self._prove, uncertain, workers), strict=True):
                     if res is None:
                         pending.append(op)
                     else:
