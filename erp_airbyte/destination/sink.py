@@ -14,6 +14,7 @@ first). The CDK has no destination-side sink, so this is hand-rolled.
 """
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Generic
@@ -46,6 +47,13 @@ class PipelineRun:
     dry_run: bool = False
     stop_at_first_reject: bool = False
     sinks: list[StreamSink[Any, Any]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, rounds: WriteRounds[Any], logger: logging.Logger, *, dry_run: bool, reject_policy: str,
+             rejects_path: str | None) -> PipelineRun:
+        """A run with a fresh report and rejects file (``rejects_path``: JSONL file appended to, or None)."""
+        return cls(Report(logger, dry_run=dry_run), RejectLog(rejects_path, logger, dry_run=dry_run), rounds,
+                   dry_run=dry_run, stop_at_first_reject=reject_policy == "fail")
 
     @property
     def fail_fast(self) -> bool:

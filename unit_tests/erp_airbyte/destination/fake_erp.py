@@ -24,8 +24,6 @@ from airbyte_cdk.models import (
 )
 
 from erp_airbyte.destination.protocols import RecordRejected, SliceOutcomes, WriteResult
-from erp_airbyte.destination.rejects import RejectLog
-from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.sink import PipelineRun, StreamSink
 from erp_airbyte.destination.write_rounds import WriteRounds
 
@@ -168,8 +166,7 @@ def fake_destination(streams: tuple[str, ...] = ("partner",), *, dry_run: bool =
     server = server or FakeServer()
     sleeps: list[float] = []
     rounds = WriteRounds(FakeSender(server, chunk_size), FakeProver(server), workers, LOG, sleep=sleeps.append)
-    run = PipelineRun(Report(LOG, dry_run=dry_run), RejectLog(rejects_path, LOG, dry_run=dry_run), rounds,
-                      dry_run=dry_run, stop_at_first_reject=reject_policy == "fail")
+    run = PipelineRun.open(rounds, LOG, dry_run=dry_run, reject_policy=reject_policy, rejects_path=rejects_path)
     dest = FakeDestination(server, run, sleeps=sleeps)
     for stream in streams:
         planner = dest.planners[stream] = FakePlanner(server, stream, dry_run)
