@@ -34,8 +34,21 @@ from urllib3.exceptions import InsecureRequestWarning
 
 from erp_http import json_codec
 from erp_http.auth import Auth
-from erp_http.errors import ApiError, AuthenticationError, ConfigurationError, TransientError
-from erp_http.policy import Action, Answer, Resolution, StatusPolicy, api_error, classify_exception, classify_response
+from erp_http.errors import (
+    ApiError,
+    AuthenticationError,
+    ConfigurationError,
+    TransientError,
+)
+from erp_http.policy import (
+    Action,
+    Answer,
+    Resolution,
+    StatusPolicy,
+    api_error,
+    classify_exception,
+    classify_response,
+)
 
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = 0.5
