@@ -40,6 +40,8 @@ actions (``idempiere_emulator.child.EmulatorChild``: ``count``, ``touch``, ``ins
 
 Modules: ``messages`` (Request, Response), ``server`` (HttpEmulator, Site, ServeOptions), ``faults`` (Faults,
 proxy pages), ``control`` (Control, Action, bad_request), ``store`` (SqliteStore: one connection, one lock,
-savepoint transactions, per-table versions for caches), ``clock`` (stored UTC text, now, time zones),
+savepoint transactions, per-table versions for caches), ``clock`` (``Clock``: the wall clock a test may set,
+freeze or advance, with ``control.clock_actions(clock)`` as ``GET|POST /__emulator__/clock``; stored UTC text,
+``now_text(clock)``, time zones),
 ``ready_line`` (format/parse), ``cli`` (flags, serve), ``process`` (EmulatorProcess).
 """

@@ -24,8 +24,10 @@ def control(emu, method: str, name: str, **kwargs) -> requests.Response:
 def test_the_api_handler_gets_the_request_and_its_answer_is_sent(toy) -> None:
     resp = requests.post(toy.base_url + "/api/thing?a=1&b=x+y", data=b"hello", timeout=10)
     assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/json"
-    assert resp.json() == {"method": "POST", "path": "/api/thing", "params": {"a": "1", "b": "x y"},
-                           "body": "hello", "counter": 1}
+    body = resp.json()
+    assert body.pop("stamp")  # the clock's now, checked in test_a_test_can_move_the_clock
+    assert body == {"method": "POST", "path": "/api/thing", "params": {"a": "1", "b": "x y"}, "body": "hello",
+                    "counter": 1}
     assert requests.get(toy.base_url + "/elsewhere", timeout=10).status_code == 404
 
 
@@ -107,3 +109,15 @@ def test_a_request_target_over_the_limit_is_refused_and_the_connection_closed(to
     assert resp.status_code == 414 and resp.headers["Connection"] == "close"
     assert toy.requests()[-1]["status"] == 414
     assert json.loads(requests.get(toy.base_url + "/api/x", timeout=10).text)["path"] == "/api/x"
+
+
+def test_a_test_can_move_the_clock_the_erp_stamps_with(toy) -> None:
+    frozen = control(toy, "POST", "clock", json={"set": "2024-03-31T01:59:59.250+00:00", "frozen": True})
+    assert frozen.json() == {"now": "2024-03-31T01:59:59.250000+00:00", "frozen": True, "offset_s": 0.0}
+    assert requests.get(toy.base_url + "/api/x", timeout=10).json()["stamp"] == "2024-03-31 01:59:59.250"
+    control(toy, "POST", "clock", json={"advance_s": 1})
+    assert requests.get(toy.base_url + "/api/x", timeout=10).json()["stamp"] == "2024-03-31 02:00:00.250"
+    assert control(toy, "GET", "clock").json()["now"] == "2024-03-31T02:00:00.250000+00:00"
+    assert control(toy, "POST", "clock", json={"set": "2024-03-31 02:00:00"}).status_code == 400  # no offset
+    assert control(toy, "POST", "clock", json={"speed": 2}).status_code == 400
+    assert control(toy, "POST", "clock", json={"reset": True}).json()["frozen"] is False

@@ -1,6 +1,6 @@
 """A toy ERP on the shared transport: the least an ERP emulator plugs in, used to test erp_emulator alone.
 
-Its API echoes the request as JSON under ``/api/``; it has one control action (``POST /__emulator__/bump``),
+Its API echoes the request as JSON under ``/api/``; it has one control action (``POST /__emulator__/bump``) and the shared clock actions,
 one ERP error type, a log field, and a URI limit. ``python -m integration_tests.erp_emulator.toy`` serves it.
 """
 from __future__ import annotations
@@ -10,6 +10,8 @@ import sys
 from dataclasses import dataclass
 
 from erp_emulator.cli import add_transport_arguments, interrupt_on_sigterm, serve
+from erp_emulator.clock import Clock, now_text
+from erp_emulator.control import clock_actions
 from erp_emulator.messages import Request, Response, json_response
 from erp_emulator.server import HttpEmulator, Site
 
@@ -34,7 +36,8 @@ class ToyEmulator(HttpEmulator):
         options = options or ToyOptions()
         self.counter = 0
         self.stopped = False
-        site = Site(handle=self.handle, actions={("POST", "bump"): self.bump},
+        self.clock = Clock()
+        site = Site(handle=self.handle, actions={("POST", "bump"): self.bump, **clock_actions(self.clock)},
                     action_error=lambda exc: json_response(409, {"toy": str(exc)}) if isinstance(exc, ToyError)
                     else None,
                     log_fields=lambda path: {"resource": path.rsplit("/", 1)[-1]}, max_uri=200)
@@ -46,7 +49,8 @@ class ToyEmulator(HttpEmulator):
         if request.method == "POST":
             self.counter += 1
         return json_response(200, {"method": request.method, "path": request.path, "params": request.params,
-                                   "body": request.body.decode(), "counter": self.counter})
+                                   "body": request.body.decode(), "counter": self.counter,
+                                   "stamp": now_text(self.clock)})
 
     def bump(self, payload: dict, _params: dict) -> Response:
         if payload.get("by") == "error":
