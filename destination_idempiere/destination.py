@@ -24,23 +24,23 @@ from airbyte_cdk.models import (
     Status,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from destination_idempiere.fk_resolver import FkResolver
+from destination_idempiere.table_planner import RunContext, table_sink
+from destination_idempiere.values import WriteContext
+from destination_idempiere.write_options import DestinationOptions, connection_specification
+from destination_idempiere.write_requests import write_executor
 from erp_airbyte.destination.rejects import RejectLog
 from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.state_gate import gate_state
 from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, StreamPlan
 from erp_airbyte.destination.stream_plans import stream_plans as shared_stream_plans
+from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.config import ConnectionConfig
-from idempiere_client.errors import ApiError, ConfigurationError, IdempiereError, TransientError
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog, TableMeta
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.tzcheck import verify_server_timezone
-
-from destination_idempiere.fk_resolver import FkResolver
-from destination_idempiere.write_options import DestinationOptions, connection_specification
-from destination_idempiere.table_planner import RunContext, table_sink
-from destination_idempiere.values import WriteContext
-from destination_idempiere.write_requests import write_executor
 
 DOCS_URL = "https://docs.airbyte.com/integrations/destinations/idempiere"
 # Core tables that always have rows: check verifies server_timezone with the first readable one
@@ -89,7 +89,7 @@ class DestinationIdempiere(Destination):
             logger.info("Check: logged in; batch endpoint %s; server_timezone %s",
                         "available" if batch else "absent (older server)", _describe(outcome, meta))
             return AirbyteConnectionStatus(status=Status.SUCCEEDED)
-        except IdempiereError as exc:
+        except ErpError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
         finally:
             client.close()
@@ -116,7 +116,7 @@ class DestinationIdempiere(Destination):
             raise AirbyteTracedException(message=f"The iDempiere server did not answer reliably: {exc}",
                                          internal_message=repr(exc), failure_type=FailureType.transient_error,
                                          exception=exc) from None
-        except IdempiereError as exc:
+        except ErpError as exc:
             raise AirbyteTracedException(message=f"Writing to iDempiere failed: {exc}", internal_message=repr(exc),
                                          failure_type=FailureType.system_error, exception=exc) from None
         finally:

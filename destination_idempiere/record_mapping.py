@@ -14,10 +14,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from destination_idempiere.values import CLEAR_FK, DROP, FkRef, WriteContext, is_uuid, normalize
 from erp_airbyte.destination.protocols import RecordRejected
 from idempiere_client.metadata import ColumnMeta, TableMeta
-
-from destination_idempiere.values import CLEAR_FK, DROP, FkRef, WriteContext, is_uuid, normalize
 
 # Maintained by the server; echoing them back is at best useless and at worst a 400 (§7.2 guidance).
 SERVER_MAINTAINED = frozenset({"created", "createdby", "updated", "updatedby", "processed", "processing", "posted"})

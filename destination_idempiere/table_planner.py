@@ -17,6 +17,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from destination_idempiere.fk_resolver import FkResolver
+from destination_idempiere.lookup import CHUNK, IN_CHUNK, RowFinder
+from destination_idempiere.queries import row_key_id, row_value, same_value
+from destination_idempiere.record_mapping import PreparedRecord, RecordMapper
+from destination_idempiere.values import WriteContext
+from destination_idempiere.write_options import DestinationOptions
+from destination_idempiere.write_requests import DOC_ACTION_RESULT, WriteOp
 from erp_airbyte.destination.protocols import SliceOutcomes, WriteResult
 from erp_airbyte.destination.rejects import RejectLog
 from erp_airbyte.destination.report import Report
@@ -24,14 +31,6 @@ from erp_airbyte.destination.sink import PipelineRun, StreamSink
 from erp_airbyte.destination.stream_plans import SUPPORTED_MODES
 from erp_airbyte.destination.write_rounds import WriteRounds
 from idempiere_client.metadata import TableMeta
-
-from destination_idempiere.fk_resolver import FkResolver
-from destination_idempiere.lookup import CHUNK, IN_CHUNK, RowFinder
-from destination_idempiere.write_options import DestinationOptions
-from destination_idempiere.queries import row_key_id, row_value, same_value
-from destination_idempiere.record_mapping import PreparedRecord, RecordMapper
-from destination_idempiere.values import WriteContext
-from destination_idempiere.write_requests import DOC_ACTION_RESULT, WriteOp
 
 MODES = tuple(mode.value for mode in SUPPORTED_MODES)
 

@@ -17,11 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from destination_idempiere.record_mapping import PreparedRecord
 from erp_airbyte.destination.protocols import WriteResult
 from erp_airbyte.destination.write_rounds import WriteRounds
-from idempiere_client.errors import ApiError, TransientError
-
-from destination_idempiere.record_mapping import PreparedRecord
+from erp_http.errors import ApiError, TransientError, api_reason
 
 # Items answered with these were not applied or may be: checked, then resent. 401: batch items are dispatched
 # one by one with the caller's token (§9), so a token that expires during a long batch fails the rest.
@@ -49,17 +48,9 @@ class WriteOp:
     doc_action: str | None = None
 
 
-def api_reason(status: int | None, title: Any, detail: Any) -> str:
-    """The server's reason as users see it: ``HTTP 400 Validation Error: Column Foo does not exist``."""
-    parts = [f"HTTP {status}" if status is not None else "error"]
-    text = ": ".join(str(p) for p in (title, detail) if p not in (None, ""))
-    return f"{parts[0]} {text}".strip() if text else parts[0]
-
-
 def write_executor(client: Any, use_batch: bool, batch_size: int, workers: int, logger: logging.Logger,
                    sleep: Callable[[float], None] = time.sleep) -> WriteRounds[WriteOp]:
-    """The shared rounds over iDempiere's sender and prover; raises ``TransientError`` when writes stay
-    unconfirmed (the sync fails, their state is never emitted).
+    """The shared rounds over iDempiere's sender and prover.
 
     Args:
         client: ``IdempiereClient``.
@@ -69,7 +60,7 @@ def write_executor(client: Any, use_batch: bool, batch_size: int, workers: int, 
         sleep: injectable (tests).
     """
     return WriteRounds(RequestSender(client, use_batch, batch_size, logger), UuProver(client), workers, logger,
-                       sleep=sleep, unconfirmed=lambda message: TransientError(message, maybe_committed=False))
+                       sleep=sleep)
 
 
 class RequestSender:
@@ -135,7 +126,7 @@ class RequestSender:
                     body = self.client.put(op.path, op.body)
                 done.append(WriteResult(op, True, body=body))
             except ApiError as exc:
-                done.append(WriteResult(op, False, api_reason(exc.status, exc.title, exc.detail)))
+                done.append(WriteResult(op, False, exc.reason))
             except TransientError:
                 uncertain.append(op)
         return done, uncertain

@@ -5,8 +5,6 @@ import json
 import logging
 
 import pytest
-
-from idempiere_client.errors import ApiError
 from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteRecordMessage,
@@ -27,6 +25,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 import destination_idempiere.destination as dest_module
 from destination_idempiere.destination import DestinationIdempiere, stream_plans
 from destination_idempiere.write_options import DestinationOptions
+from erp_http.errors import ApiError
 from idempiere_client.timeutil import ServerClock
 from unit_tests.destination.fakes import FakeClient, bpartner_meta
 

@@ -8,14 +8,14 @@ from collections import Counter
 import pytest
 
 from destination_idempiere.fk_resolver import FkResolver
-from destination_idempiere.write_options import DestinationOptions
 from destination_idempiere.table_planner import RunContext, table_sink
 from destination_idempiere.values import WriteContext
+from destination_idempiere.write_options import DestinationOptions
 from destination_idempiere.write_requests import write_executor
 from erp_airbyte.destination.rejects import RejectLog
 from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.sink import StreamSink
-from idempiere_client.errors import TransientError
+from erp_http.errors import TransientError
 from idempiere_client.metadata import TableMeta
 from idempiere_client.timeutil import ServerClock
 from unit_tests.destination.fakes import FakeCatalog, StoreClient, bpartner_meta, col, group_meta

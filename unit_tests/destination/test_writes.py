@@ -8,7 +8,7 @@ import pytest
 from destination_idempiere.record_mapping import PreparedRecord
 from destination_idempiere.write_requests import WriteOp, write_executor
 from erp_airbyte.destination.write_rounds import WriteRounds
-from idempiere_client.errors import TransientError
+from erp_http.errors import TransientError
 from unit_tests.destination.fakes import FakeClient
 
 
