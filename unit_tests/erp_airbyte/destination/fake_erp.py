@@ -24,6 +24,7 @@ from airbyte_cdk.models import (
 )
 
 from erp_airbyte.destination.protocols import RecordRejected, SliceOutcomes, WriteResult
+from erp_airbyte.destination.run_policy import RunPolicy
 from erp_airbyte.destination.sink import PipelineRun, StreamSink
 from erp_airbyte.destination.write_rounds import WriteRounds
 
@@ -166,7 +167,7 @@ def fake_destination(streams: tuple[str, ...] = ("partner",), *, dry_run: bool =
     server = server or FakeServer()
     sleeps: list[float] = []
     rounds = WriteRounds(FakeSender(server, chunk_size), FakeProver(server), workers, LOG, sleep=sleeps.append)
-    run = PipelineRun.open(rounds, LOG, dry_run=dry_run, reject_policy=reject_policy, rejects_path=rejects_path)
+    run = PipelineRun.open(rounds, LOG, RunPolicy(reject_policy, rejects_path, dry_run))
     dest = FakeDestination(server, run, sleeps=sleeps)
     for stream in streams:
         planner = dest.planners[stream] = FakePlanner(server, stream, dry_run)
