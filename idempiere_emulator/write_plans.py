@@ -13,7 +13,7 @@ from typing import Any
 from erp_emulator.clock import today_text
 
 from .catalog import DT, Catalog, Column, Table
-from .serialize import property_name
+from .catalog.properties import property_name
 from .session import Session
 from .store import Store
 
