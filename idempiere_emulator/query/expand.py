@@ -1,7 +1,7 @@
 """$expand: master (FK) and detail (child table / Table.Column) expansion (spec §5.3).
 
-It reads through ``ExpandReads`` (the model's ``reads.Reads``), a narrow interface, so that this package
-depends on the catalog only and the model may import it without a cycle.
+It reads through ``ExpandReads`` (the model's ``model.reads.Reads``), a narrow interface, so that this package
+depends only on the catalog, errors and session, and the model imports it without a cycle.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..catalog.properties import property_name
 from ..errors import EmulatorError
 from ..session import Session
 from .filter import Converted, mentions_isactive
-from .options import order_by, scrambled_order, select_columns
+from .orderby_select import order_by, scrambled_order, select_columns
 
 
 class ExpandReads(Protocol):

@@ -1,6 +1,6 @@
 """The read path of the API: /models, /yaml, collections, one record, one column (spec §2, §3, §5).
 
-``Reads`` is also what ``$expand`` reads through (``query.expand.ExpandReads``), so the query package never
+``Reads`` is also what ``$expand`` reads through (``idempiere_emulator.query.expand.ExpandReads``), so the query package never
 imports the model: it gets a narrow interface instead.
 """
 from __future__ import annotations
@@ -9,19 +9,19 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..catalog import Catalog, Column, Table
+from ..data.store import Store
+from ..emulator_options import EmulatorOptions
+from ..errors import EmulatorError
+from ..query.counts import RangeCounts
+from ..query.expand import apply_expand
+from ..query.filter import Converted, ConverterCache, mentions_isactive
+from ..query.orderby_select import order_by, scrambled_order, select_columns
+from ..session import Session
 from .access import Access
-from .catalog import Catalog, Column, Table
-from .errors import EmulatorError
 from .fk_lookup import ForeignKeys
-from .options import EmulatorOptions
-from .query.counts import RangeCounts
-from .query.expand import apply_expand
-from .query.filter import ConverterCache, Converted, mentions_isactive
-from .query.options import order_by, scrambled_order, select_columns
 from .rows import Rows
 from .serialize import Serializer
-from .session import Session
-from .store import Store
 from .yaml_schema import table_yaml
 
 

@@ -1,6 +1,6 @@
 """Backend facade: everything below HTTP (moto-style model layer; never sees HTTP).
 
-The protocol layer (handlers.py) calls these methods with a ``Session``; every API error comes
+The protocol layer (http/handlers.py) calls these methods with a ``Session``; every API error comes
 out of here as ``EmulatorError`` (docs/architecture.md "Backend interface"). The facade builds the
 parts and delegates: ``reads.Reads`` (GET), ``writes.Writer`` (POST/PUT/DELETE), ``rows.Rows``
 (one record by id, the record a write returns); the control plane (touch, raw inserts, hard deletes,
@@ -13,23 +13,23 @@ from typing import Any
 
 from erp_emulator.clock import now_text
 
+from ..catalog import Table, builtin_catalog
+from ..data.dataset import seed_ad_table, seed_master
+from ..data.dataset_docs import seed_documents
+from ..data.dictionary import load_dictionary, seed_dictionary_rows
+from ..data.store import Store
+from ..emulator_options import EmulatorOptions
+from ..errors import EmulatorError
+from ..query.counts import RangeCounts
+from ..query.filter import Converted, ConverterCache
+from ..query.orderby_select import scrambled_order
+from ..session import Session
 from .access import Access
-from .catalog import Table, builtin_catalog
-from .dataset import seed_ad_table, seed_master
-from .dataset_docs import seed_documents
-from .dictionary import load_dictionary, seed_dictionary_rows
-from .errors import EmulatorError
 from .fk_lookup import ForeignKeys
-from .options import EmulatorOptions
-from .query.counts import RangeCounts
-from .query.filter import ConverterCache, Converted
-from .query.options import scrambled_order
 from .raw_rows import insert_raw
 from .reads import QueryResult, Reads
 from .rows import Rows
 from .serialize import Serializer
-from .session import Session
-from .store import Store
 from .writes import Writer
 
 

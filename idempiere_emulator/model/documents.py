@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import Catalog
-from .dataset import PRODUCTS
-from .errors import EmulatorError
-from .session import Session
-from .store import Store
+from ..catalog import Catalog
+from ..data.dataset import PRODUCTS
+from ..data.store import Store
+from ..errors import EmulatorError
+from ..session import Session
 
 PRICES = {p[0]: p[4] for p in PRODUCTS}
 DOCNO_START = {"c_order": 80000, "c_invoice": 50000, "c_payment": 90000}

@@ -6,11 +6,11 @@ from typing import Any
 
 from erp_emulator.clock import now_text
 
-from . import fixtures as fx
-from .catalog import DT, Column, Table
-from .errors import EmulatorError
-from .session import Session
-from .store import Store
+from .. import fixtures as fx
+from ..catalog import DT, Column, Table
+from ..data.store import Store
+from ..errors import EmulatorError
+from ..session import Session
 from .write_plans import WritePlans
 from .write_values import stored_datetime
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..catalog import Table
+from ..data.store import Store
+from ..errors import EmulatorError
+from ..session import Session
 from .access import Access
-from .catalog import Table
-from .errors import EmulatorError
 from .serialize import Serializer
-from .session import Session
-from .store import Store
 
 UUID_RE = re.compile(r"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$")
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from erp_emulator.clock import epoch_text
 
-from .catalog import DT, Catalog, Column, Table, builtin_catalog
-from .catalog.dsl import _standard_columns
-from .catalog.elements import label_for
+from ..catalog import DT, Catalog, Column, Table, builtin_catalog
+from ..catalog.dsl import _standard_columns
+from ..catalog.elements import label_for
 from .dataset import fast_uuid
 from .store import Store
 

@@ -7,16 +7,16 @@ from typing import Any
 
 from erp_emulator.clock import later_than, now_text
 
+from ..catalog import Catalog, Column, Table
+from ..catalog.properties import property_name
+from ..data.store import Store
+from ..emulator_options import EmulatorOptions
+from ..errors import EmulatorError
+from ..session import Session
 from .access import Access
-from .catalog import Catalog, Column, Table
-from .catalog.properties import property_name
 from .documents import Documents
-from .errors import EmulatorError
 from .fk_lookup import ForeignKeys
-from .options import EmulatorOptions
 from .rows import Rows
-from .session import Session
-from .store import Store
 from .write_plans import NOT_MANDATORY, WritePlans
 from .write_values import ConversionError, ValueConverter
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..catalog import Catalog, Table
+from ..data.store import Store
+from ..session import Session
 from .access import Access
-from .catalog import Catalog, Table
-from .session import Session
-from .store import Store
 from .write_values import ConversionError, gson_text
 
 

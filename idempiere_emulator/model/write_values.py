@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 from erp_emulator.clock import local_to_stored, utc_text
 
-from .catalog import DT, Catalog, Column
-from .errors import EmulatorError
+from ..catalog import DT, Catalog, Column
+from ..errors import EmulatorError
 
 ZERO_ID_TABLES = {"ad_client", "ad_org", "ad_role", "ad_user", "c_doctype", "ad_table", "ad_system"}
 _ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")

@@ -7,12 +7,12 @@ import orjson
 
 from erp_emulator.clock import parse_stored, zone
 
-from .catalog import DT, Catalog, Column, Table
-from .catalog.properties import property_name
+from ..catalog import DT, Catalog, Column, Table
+from ..catalog.properties import property_name
+from ..data.store import Store
+from ..emulator_options import EmulatorOptions
 from .datetime_wire import format_datetime
-from .options import EmulatorOptions
 from .record_plans import CALL, LIST, LOCATION, LOOKUP, MEMO_LIMIT, SAME, YESNO, RecordPlan, compile_plan
-from .store import Store
 
 
 class ScaledNumber(float):
