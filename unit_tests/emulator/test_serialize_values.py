@@ -5,9 +5,10 @@ import pytest
 
 from erp_emulator.clock import local_to_stored
 from idempiere_emulator.catalog import DT, Column, builtin_catalog
+from idempiere_emulator.catalog.properties import property_name
 from idempiere_emulator.errors import EmulatorError
 from idempiere_emulator.model.datetime_wire import format_datetime
-from idempiere_emulator.model.serialize import number, property_name
+from idempiere_emulator.model.serialize import number
 from idempiere_emulator.query.orderby_select import order_by, select_columns
 
 ORDER = builtin_catalog().get("C_Order")
