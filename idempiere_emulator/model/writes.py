@@ -1,4 +1,4 @@
-"""POST/PUT/DELETE semantics of /models/{table} (spec §7) plus raw control-plane inserts."""
+"""POST/PUT/DELETE semantics of /models/{table} (spec §7); control-plane inserts are ``raw_rows``."""
 from __future__ import annotations
 
 import sqlite3
@@ -82,17 +82,6 @@ class Writer:
                 raise self.validation(f"Column {field} does not exist")
             prop = property_name(col.name, True)
             raise self.validation(f"Wrong name for column {field}, you must use {prop} or {col.name}")
-
-    def _field(self, col: Column, body: dict) -> tuple[bool, Any]:
-        prop = property_name(col.name, True)
-        if prop in body:
-            return True, body[prop]
-        if col.name in body:
-            return True, body[col.name]
-        return False, None
-
-    def _default(self, session: Session, col: Column) -> Any:
-        return self.plans.default(session, col)
 
     def _convert(self, col: Column, value: Any, title: str) -> Any:
         try:
