@@ -82,6 +82,8 @@ class Api:
             path = "/api/" + path[len("/api/v1/"):]
         if path == "/api/method/login" or ctx.form.get("cmd") == "login":
             return self.login(ctx)
+        if path == "/api/method/frappe.integrations.oauth2.get_token":
+            return self.oauth_token(ctx)
         if path.startswith("/api/method/"):
             value = self.methods.call(ctx, unquote(path[len("/api/method/"):]))
             return 200, ({"message": value} if value is not None else {})
@@ -113,6 +115,16 @@ class Api:
                             cookie("user_lang", "en")]
         home = "/desk" if site.options.major >= 16 else "/app"
         return 200, {"message": "Logged In", "home_page": home, "full_name": user.full_name}
+
+    def oauth_token(self, ctx: Ctx) -> Response:
+        """The raw token JSON, unwrapped; oauthlib errors are 400 ``{"error": ...}`` (spec §2.3)."""
+        form = ctx.form
+        if form.get("grant_type") != "refresh_token":
+            return json_response(400, {"error": "unsupported_grant_type"})
+        tokens = self.site.auth.refresh(form.get("refresh_token"), form.get("client_id"))
+        if tokens is None:
+            return json_response(400, {"error": "invalid_grant"})
+        return json_response(200, tokens)
 
     # ---- errors --------------------------------------------------------------------------------
     def failure(self, ctx: Ctx, err: FrappeError) -> Response:

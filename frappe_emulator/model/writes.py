@@ -114,6 +114,7 @@ class Writer:
         name = site.namer.new_name(dt, values, body.get("name"), honour_name or dt.autoname == "Prompt")
         values["name"] = name
         build_children(site, dt, body, doc, None)
+        controllers.user_password(site, doc)
         validate_links(site, doc)
         controllers.before_validate(site, doc)
         validate_mandatory(site, doc)
@@ -179,6 +180,7 @@ class Writer:
 
     def _save(self, user, doc: Doc, replaced: set) -> Doc:
         site = self.site
+        controllers.user_password(site, doc)
         validate_links(site, doc)
         controllers.before_validate(site, doc)
         validate_mandatory(site, doc)
