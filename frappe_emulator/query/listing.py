@@ -79,6 +79,10 @@ class ListEngine:
         if args.group_by:
             sql += " GROUP BY " + ", ".join(self._order_items(dt, args.group_by, allow_direction=False))
         order = self._order_by(dt, args.order_by)
+        if not order and not where.conds and not joins and not args.group_by:
+            # no ORDER BY is sent; an unfiltered scan comes back in primary-key order, as MariaDB's does
+            # (SQLite would otherwise walk whichever covering index is smallest)
+            order = f'"{dt.table}".name'
         if order:
             sql += " ORDER BY " + order
         sql += self._limit(args)
