@@ -26,7 +26,9 @@ def defaults(site, dt: DocType) -> dict:
     out = {}
     for f in dt.data_fields():
         d = f.default
-        if d is None:
+        if d is None and f.fieldtype == "Select" and f.reqd and f.options:
+            out[f.fieldname] = next((o for o in f.options.split("\n") if o), None)  # first option (create_new)
+        elif d is None:
             out[f.fieldname] = 0 if f.fieldtype in NUMERIC else None
         elif d == "Today":
             out[f.fieldname] = site.clock.today()
