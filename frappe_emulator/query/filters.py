@@ -94,6 +94,26 @@ class FilterBuilder:
         else:
             self.where.conds.extend(conds)
 
+    def add_nested(self, tree) -> None:
+        """16's v2 filters: conditions joined by ``"and"``/``"or"`` at any depth (spec §5 F16)."""
+        if tree:
+            self.where.conds.append(self._nested(tree))
+
+    def _nested(self, node) -> str:
+        if isinstance(node, dict):
+            return "(" + " AND ".join(self.condition(*item) for item in normalize(node, self.dt.name, self.major)) + ")"
+        if not isinstance(node, list):
+            raise _bad_format(node, self.major)
+        if node and isinstance(node[0], str) and node[0].lower() not in ("and", "or"):
+            return self.condition(*normalize([node], self.dt.name, self.major)[0])
+        parts, joiner = [], " AND "
+        for item in node:
+            if isinstance(item, str) and item.lower() in ("and", "or"):
+                joiner = f" {item.upper()} "
+                continue
+            parts.append(self._nested(item))
+        return "(" + joiner.join(parts) + ")" if parts else "1=1"
+
     # ---- one condition ----------------------------------------------------------------------
     def condition(self, doctype: str, fieldname: str, operator, value) -> str:
         alias, ftype = self._column(doctype, fieldname)

@@ -31,6 +31,7 @@ class ListArgs:
     limit_page_length: object = 20
     as_dict: bool = True
     parent: str | None = None
+    nested: bool = False  # v2 (16): filters may nest "and"/"or" groups
 
 
 class ListEngine:
@@ -101,7 +102,10 @@ class ListEngine:
         where = Where()
         fb = FilterBuilder(site.registry, dt, major, site.clock.today(), where)
         fb.tree_lookup = site.tree_names
-        fb.add(args.filters)
+        if args.nested:
+            fb.add_nested(args.filters)
+        else:
+            fb.add(args.filters)
         if check_perms:
             cond = site.perms.row_condition(user, dt.name, f'"{dt.table}"')
             if cond:
