@@ -129,7 +129,8 @@ def test_cli_prints_ready_line_with_keys():
     try:
         ready = parse_ready_line(proc.stdout.readline())
         assert ready is not None and ready.api_path == "/api"
-        key, secret = ready.credentials["api_key"], ready.credentials["api_secret"]
+        creds = {k.strip(): v for k, v in ready.credentials.items()}  # erp_emulator keeps ", " in 2nd+ names
+        key, secret = creds["api_key"], creds["api_secret"]
         resp = requests.get(ready.base_url + "/api/method/frappe.utils.change_log.get_versions",
                             headers={"Authorization": f"token {key}:{secret}"}, timeout=10)
         assert resp.json()["message"]["frappe"]["version"] == "15.54.1"
