@@ -46,7 +46,7 @@ def test_login_session_logout_and_expiry(fresh):
     assert s.get(emu.base_url + WHO, headers=emu.token_header("Administrator")).json()["message"] == "reader@example.com"
     sid = s.cookies["sid"]
     # inactivity expiry (170 h in 16) through the site clock
-    requests.post(emu.base_url + "/__emulator__/clock", json={"advance": 171 * 3600})
+    requests.post(emu.base_url + "/__emulator__/clock", json={"advance_s": 171 * 3600})
     expired = s.get(emu.base_url + "/api/resource/Customer")
     assert expired.status_code == 403 and expired.json()["session_expired"] == 1
     # an expired sid plus a valid token: the token applies, session_expired still reported
@@ -95,7 +95,7 @@ def test_oauth_bearer_expiry_and_refresh(fresh):
     tokens = c.control("POST", "oauth", {"user": "api@example.com", "client_id": "cli"})
     url = emu.base_url + WHO
     assert requests.get(url, headers={"Authorization": "Bearer " + tokens["access_token"]}).json()["message"] == "api@example.com"
-    c.control("POST", "clock", {"advance": 3601})
+    c.control("POST", "clock", {"advance_s": 3601})
     assert requests.get(url, headers={"Authorization": "Bearer " + tokens["access_token"]}).status_code == 401
     new = requests.post(emu.base_url + "/api/method/frappe.integrations.oauth2.get_token",
                         data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "cli"})

@@ -26,7 +26,7 @@ def test_rate_limiter_time_budget(fresh):
     assert limited.status_code == 429 and limited.json() == {"exc_type": "TooManyRequestsError"}
     assert int(limited.headers["Retry-After"]) > 0 and limited.headers["X-RateLimit-Remaining"] == "0"
     assert c.get("/api/v2/method/ping").json() == {"errors": [{"type": "TooManyRequestsError"}]}
-    c.control("POST", "clock", {"advance": 61})
+    c.control("POST", "clock", {"advance_s": 61})
     assert c.get("/api/method/ping").status_code == 200
 
 
@@ -69,12 +69,12 @@ def test_drop_after_commit(fresh):
 def test_clock_touch_and_shared_modified(fresh):
     emu = fresh(tz="America/New_York")
     c = Client(emu)
-    state = c.control("POST", "clock", {"set": "2026-11-01 01:30:00", "freeze": True})
-    assert state["now"] == "2026-11-01 01:30:00.000000" and state["frozen"]
-    c.control("POST", "clock", {"advance": 3600, "unfreeze": True})
+    state = c.control("POST", "clock", {"set": "2026-11-01T01:30:00-04:00", "frozen": True})  # EDT
+    assert state["frozen"] and emu.backend.clock.now_text() == "2026-11-01 01:30:00.000000"
+    c.control("POST", "clock", {"advance_s": 3600})
     # 05:30 UTC + 1 h = 06:30 UTC = 01:30 EST: the DST hour repeats in site-local time
     made = c.post("/api/resource/ToDo", json={"description": "dst"}).json()["data"]
-    assert made["modified"].startswith("2026-11-01 01:3")
+    assert made["modified"] == "2026-11-01 01:30:00"  # one hour later, the same wall time
     names = [r["name"] for r in c.get(SO, params={"limit_page_length": 3}).json()["data"]]
     touched = c.control("POST", "touch", {"doctype": "Sales Order", "names": names})
     rows = c.get(SO, params={"fields": '["modified"]', "filters": json.dumps([["name", "in", names]])}).json()["data"]
