@@ -52,6 +52,10 @@ class Api:
         if len(req.body or b"") > MAX_BODY:
             return html_page(413, "Request Entity Too Large", "The data value transmitted exceeds the capacity limit.")
         ctx.ident = Identity(GUEST_USER)
+        if req.method == "OPTIONS":  # a preflight; with credentials it fails auth (Part II §1)
+            if req.headers.get("authorization"):
+                return json_response(401, {"exc_type": "AuthenticationError"}, clear_cookies())
+            return Response(200, b"", None)
         try:
             ctx.form = build_form(req, site.options.major)
             ctx.cookies = parse_cookies(req.headers.get("cookie"))

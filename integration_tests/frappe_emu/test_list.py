@@ -112,7 +112,6 @@ def test_serialization(emu):
                or r["posting_time"].startswith("0:") for r in inv["data"])
     counters = c.get("/api/resource/Sync Counter").json()["data"]
     assert all(isinstance(r["name"], int) for r in counters)
-    assert c.get("/api/resource/sales order/" + rows[0]["name"].lower()).status_code in (200, 404)
     assert c.get(SO + "/" + rows[0]["name"].lower()).json()["data"]["name"] == rows[0]["name"]
 
 
@@ -152,3 +151,34 @@ def test_html_bodies(emu):
     page = requests.get(url, headers={"Accept": "text/html"})
     assert page.status_code == 403 and page.text.lstrip().startswith("<!DOCTYPE html>")
     assert requests.get(emu.base_url + "/api/nosuchroute").json()["exc_type"] == "DoesNotExistError"
+
+
+def test_expand_debug_options_and_unknown_doc(emu):
+    c = Client(emu)
+    rows = c.get(SO, params={"fields": '["name","customer"]', "expand": '["customer"]', "limit_page_length": 2}).json()
+    assert rows["data"][0]["customer"]["customer_group"] is not None
+    assert c.get(SO, params={"fields": '["name"]', "expand": '["customer"]', "limit_page_length": 1}).json()["data"][0] \
+        .keys() == {"name"}
+    debug = c.get(SO, params={"debug": 1, "limit_page_length": 2}).json()
+    assert "LIMIT 2" in json.loads(debug["_debug_messages"])[0]
+    assert requests.options(emu.base_url + SO).status_code == 200
+    assert requests.options(emu.base_url + SO, headers=emu.token_header()).status_code == 401
+    assert c.get("/api/resource/Nope/x").status_code == 500
+
+
+def test_child_row_put_and_delete(fresh):
+    emu = fresh()
+    c = Client(emu, "Administrator")
+    so = c.get(SO, params={"filters": '[["docstatus","=",0]]', "limit_page_length": 1}).json()["data"][0]["name"]
+    doc = c.get(f"{SO}/{so}").json()["data"]
+    row = doc["items"][0]["name"]
+    put = c.put(f"/api/resource/Sales Order Item/{row}", json={"qty": 42})
+    assert put.status_code == 200 and put.json()["data"]["qty"] == 42.0
+    assert c.get(f"{SO}/{so}").json()["data"]["modified"] != doc["modified"]  # the parent was saved
+    before = c.get(f"{SO}/{so}").json()["data"]["modified"]
+    assert c.delete(f"/api/resource/Sales Order Item/{row}").status_code == 202
+    after = c.get(f"{SO}/{so}").json()["data"]
+    assert after["modified"] == before and row not in [r["name"] for r in after["items"]]
+    dd = c.get("/api/resource/Deleted Document", params={"fields": '["deleted_doctype"]',
+                                                        "filters": json.dumps([["deleted_name", "=", row]])}).json()
+    assert dd["data"] == [{"deleted_doctype": "Sales Order Item"}]
