@@ -225,8 +225,7 @@ class FilterBuilder:
             return date_text(value)
         if ftype == "Time":
             return time_text(value)
-        if ftype in ("Check",) and isinstance(value, str) and self.major >= 16:
-            return value  # `is_rush`='true' compares a string: MariaDB casts it to 0 (Part II §4a)
+        # Check/Int with a string such as "true": MariaDB casts it to 0, so it matches the 0 rows (Part II §4a)
         if ftype in NUMERIC:
             return flt(value) if ftype not in ("Int", "Check") else cint(value)
         if isinstance(value, bool):

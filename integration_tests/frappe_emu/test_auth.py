@@ -128,3 +128,8 @@ def test_user_creation_roles_and_generate_keys(fresh):
     assert again.json()["message"]["api_key"] == key and again.json()["message"]["api_secret"] != secret
     s = requests.Session()
     assert s.post(emu.base_url + "/api/method/login", json={"usr": "new@example.com", "pwd": "pw-123"}).status_code == 200
+
+
+def test_single_doc_values_are_typed_but_idx_is_text(emu):
+    settings = Client(emu).get("/api/resource/System Settings/System Settings").json()["data"]
+    assert settings["allow_consecutive_login_attempts"] == 10 and settings["docstatus"] == "0"

@@ -100,3 +100,8 @@ def test_dsl():
     assert (f.fieldtype, f.options, f.reqd, f.set_only_once) == ("Select", "SAL-ORD-.YYYY.-", 1, 1)
     g = parse_field("customer_group:L>Customer+Group")
     assert g.options == "Customer Group"
+
+
+def test_check_string_true_matches_zero_rows():
+    assert build([["public", "=", "true"]], doctype="Note")[1] == [0]
+    assert build([["public", "=", True]], doctype="Note")[1] == [1]
