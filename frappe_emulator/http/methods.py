@@ -24,6 +24,7 @@ class Methods:
         self.meta = meta  # http.meta.Meta: getdoctype payloads
         self.table = {
             "ping": (lambda ctx: "pong", ANY, True),
+            "login": (lambda ctx: None, ANY, True),  # v2's login route is a no-op without cmd=login (spec §2.4)
             "logout": (self.logout, ANY, True),
             "frappe.auth.get_logged_user": (lambda ctx: ctx.user.name, ANY, False),
             "frappe.client.get_time_zone": (self.get_time_zone, ANY, True),

@@ -24,7 +24,8 @@ class V2:
         kind = parts[0] if parts else ""
         if kind == "method" and len(parts) >= 2:
             cmd = parts[1] if len(parts) == 2 else ".".join(parts[1:])
-            return 200, {"data": self.methods.call(ctx, cmd)}
+            value = self.methods.call(ctx, cmd)
+            return 200, ({"data": value} if value is not None else {})
         if kind == "doctype" and len(parts) == 3 and parts[2] in ("meta", "count"):
             if ctx.user.is_guest:
                 raise FrappeError("PermissionError", "Not permitted", title="Not Permitted")

@@ -182,3 +182,25 @@ def test_child_row_put_and_delete(fresh):
     dd = c.get("/api/resource/Deleted Document", params={"fields": '["deleted_doctype"]',
                                                         "filters": json.dumps([["deleted_name", "=", row]])}).json()
     assert dd["data"] == [{"deleted_doctype": "Sales Order Item"}]
+
+
+def test_doctypes_flag_serves_a_dictionary(fresh, tmp_path):
+    path = tmp_path / "doctypes.json"
+    path.write_text(json.dumps({"doctypes": [
+        {"name": "Discovery Thing", "module": "Setup", "autoname": "hash", "fields": [
+            {"fieldname": "title", "fieldtype": "Data", "reqd": 1}, {"fieldname": "size", "fieldtype": "Int"},
+            {"fieldname": "rows", "fieldtype": "Table", "options": "Nope Child"}]},
+        {"name": "Customer", "module": "Selling", "fields": []}]}))
+    c = Client(fresh(doctypes=str(path)))
+    names = [r["name"] for r in c.get("/api/resource/DocType", params={"limit_page_length": 0}).json()["data"]]
+    assert "Discovery Thing" in names
+    made = c.post("/api/resource/Discovery Thing", json={"title": "t", "size": "3"}).json()["data"]
+    assert made["size"] == 3
+    assert c.get("/api/resource/Customer", params={"fields": '["customer_name"]'}).status_code == 200  # built-in kept
+
+
+def test_doctypes_flag_bad_path_is_a_clear_error(tmp_path):
+    import pytest
+    from frappe_emulator import FrappeEmulator, FrappeOptions
+    with pytest.raises(ValueError, match="--doctypes"):
+        FrappeEmulator(FrappeOptions(doctypes=str(tmp_path / "missing.json")))
