@@ -113,6 +113,9 @@ class Writer:
             controllers.before_validate(site, doc)  # fetches run before links/naming (customer_name)
         if dt.issingle:
             raise FrappeError("ValidationError", f"{dt.name} is a Single DocType")
+        if dt.name == "Custom Field" and not values.get("fieldname") and values.get("label"):
+            scrubbed = "".join(ch if ch.isalnum() else "_" for ch in str(values["label"]).strip().lower())
+            values["fieldname"] = scrubbed if site.options.major == 14 else "custom_" + scrubbed
         name = site.namer.new_name(dt, values, body.get("name"), honour_name or dt.autoname == "Prompt")
         values["name"] = name
         build_children(site, dt, body, doc, None)
@@ -129,6 +132,8 @@ class Writer:
             site.namer.bump_autoincrement(dt, name)
         insert_row(site, dt, values)
         self._write_children(doc, set(doc.children), fresh=True)
+        if dt.name == "Custom Field":
+            site.add_custom_field(values)
         return doc
 
     # ---- save (PUT) ------------------------------------------------------------------------------

@@ -170,3 +170,18 @@ def test_insert_many_and_bulk_update(fresh):
     assert len(res["failed_docs"]) == 1 and res["failed_docs"][0]["doc"]["docname"] == "missing"
     assert c.get("/api/resource/Customer/Customer 0003").json()["data"]["tax_id"] == "T3"
     assert c.post("/api/method/frappe.client.bulk_update", json={"docs": docs}).status_code == 500
+
+
+def test_custom_field_created_through_the_api(fresh):
+    c = Client(fresh())
+    made = c.post("/api/resource/Custom Field", json={"dt": "Sales Order", "label": "Ext Ref", "fieldtype": "Data",
+                                                      "insert_after": "customer"})
+    assert made.status_code == 200 and made.json()["data"]["name"] == "Sales Order-custom_ext_ref"
+    docs = c.get("/api/method/frappe.desk.form.load.getdoctype", params={"doctype": "Sales Order"}).json()["docs"]
+    fields = [f["fieldname"] for f in docs[0]["fields"]]
+    assert fields[fields.index("customer") + 1] == "custom_ext_ref"
+    record = c.get("/api/resource/DocType/Sales Order").json()["data"]
+    assert "custom_ext_ref" not in [f["fieldname"] for f in record["fields"]]
+    so = c.get(SO, params={"filters": '[["docstatus","=",0]]', "limit_page_length": 1}).json()["data"][0]["name"]
+    assert c.put(f"{SO}/{so}", json={"custom_ext_ref": "R-1"}).json()["data"]["custom_ext_ref"] == "R-1"
+    assert c.get(SO, params={"filters": '[["custom_ext_ref","=","R-1"]]'}).json()["data"] == [{"name": so}]
