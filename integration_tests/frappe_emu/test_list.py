@@ -204,3 +204,15 @@ def test_doctypes_flag_bad_path_is_a_clear_error(tmp_path):
     from frappe_emulator import FrappeEmulator, FrappeOptions
     with pytest.raises(ValueError, match="--doctypes"):
         FrappeEmulator(FrappeOptions(doctypes=str(tmp_path / "missing.json")))
+
+
+def test_rpc_reads_and_unknown_seen_column(emu):
+    c = Client(emu)
+    value = c.get("/api/method/frappe.client.get_value", params={"doctype": "Customer", "fieldname": "territory",
+                                                                "filters": "Customer 0003"}).json()["message"]
+    assert value == {"territory": emu.backend.sql('SELECT territory FROM "tabCustomer" WHERE name=?', ("Customer 0003",))[0][0]}
+    got = c.get("/api/method/frappe.client.get", params={"doctype": "Customer", "name": "Customer 0003"}).json()["message"]
+    assert "website" in got and got["website"] is None  # frappe.client.get keeps nulls
+    seen = c.get("/api/resource/ToDo", params={"fields": '["name","_seen"]'})
+    assert seen.status_code == 500 and seen.json()["exc_type"] == "OperationalError"
+    assert c.get("/api/resource/ToDo", params={"fields": '["name","_user_tags","_assign"]'}).status_code == 200
