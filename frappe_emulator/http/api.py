@@ -52,6 +52,8 @@ class Api:
         if len(req.body or b"") > MAX_BODY:
             return html_page(413, "Request Entity Too Large", "The data value transmitted exceeds the capacity limit.")
         ctx.ident = Identity(GUEST_USER)
+        if not req.path.startswith("/api/"):
+            return self.website(req)
         if req.method == "OPTIONS":  # a preflight; with credentials it fails auth (Part II §1)
             if req.headers.get("authorization"):
                 return json_response(401, {"exc_type": "AuthenticationError"}, clear_cookies())
@@ -101,6 +103,24 @@ class Api:
                 parts = parts[:2] + ["/".join(parts[2:])]
             return self.v2.handle(ctx, parts)
         raise FrappeError("DoesNotExistError", None, traceback=False, messages=[])
+
+    def website(self, req: Request) -> Response:
+        """Outside ``/api``: the F16 OAuth discovery documents, else the website's HTML 404 (spec §2.3)."""
+        host = req.headers.get("host", "127.0.0.1")
+        base = f"http://{host}"
+        if self.site.options.major >= 16 and req.method == "GET":
+            if req.path == "/.well-known/oauth-protected-resource":
+                return json_response(200, {"resource": base, "authorization_servers": [base],
+                                           "bearer_methods_supported": ["header"]})
+            if req.path in ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"):
+                prefix = base + "/api/method/frappe.integrations.oauth2."
+                return json_response(200, {"issuer": base, "authorization_endpoint": prefix + "authorize",
+                                           "token_endpoint": prefix + "get_token",
+                                           "revocation_endpoint": prefix + "revoke_token",
+                                           "introspection_endpoint": prefix + "introspect_token",
+                                           "grant_types_supported": ["authorization_code", "refresh_token"],
+                                           "response_types_supported": ["code"]})
+        return html_page(404, "Not Found", "The page you are looking for has gone missing.")
 
     def login(self, ctx: Ctx):
         site = self.site

@@ -137,3 +137,24 @@ def test_cli_prints_ready_line_with_keys():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_well_known_and_website_404(emu, fresh):
+    resource = requests.get(emu.base_url + "/.well-known/oauth-protected-resource")
+    assert resource.status_code == 200 and resource.json()["bearer_methods_supported"] == ["header"]
+    assert "token_endpoint" in requests.get(emu.base_url + "/.well-known/openid-configuration").json()
+    page = requests.get(emu.base_url + "/nothing-here")
+    assert page.status_code == 404 and page.headers["Content-Type"].startswith("text/html")
+    assert requests.get(fresh(version="15").base_url + "/.well-known/oauth-protected-resource").status_code == 404
+
+
+def test_python_api_hooks_log_and_users(fresh):
+    emu = fresh()
+    seen = []
+    emu.add_hook(seen.append)
+    Client(emu).get(SO, params={"limit_page_length": 1})
+    assert seen[-1]["doctype"] == "Sales Order" and seen[-1]["status"] == 200
+    assert emu.requests()[-1]["path"] == SO
+    assert emu.users["reader@example.com"]["password"] == "reader-password"
+    assert emu.api_key == emu.users["api@example.com"]["api_key"]
+    assert emu.backend.sql("SELECT COUNT(*) FROM `tabSales Order`")[0][0] == 30
