@@ -154,7 +154,7 @@ def test_python_api_hooks_log_and_users(fresh):
     emu.add_hook(seen.append)
     Client(emu).get(SO, params={"limit_page_length": 1})
     assert seen[-1]["doctype"] == "Sales Order" and seen[-1]["status"] == 200
-    assert emu.requests()[-1]["path"] == SO
+    assert emu.requests()[-1]["path"] == "/api/resource/Sales%20Order"  # the raw request path
     assert emu.users["reader@example.com"]["password"] == "reader-password"
     assert emu.api_key == emu.users["api@example.com"]["api_key"]
     assert emu.backend.sql("SELECT COUNT(*) FROM `tabSales Order`")[0][0] == 30
