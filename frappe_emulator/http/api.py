@@ -32,6 +32,7 @@ class Api:
         self.v2 = V2(site, self.methods, self.meta)
         pair = site.options.rate_limit_pair()
         self.limiter = RateLimiter(site, *pair) if pair else None
+        self.maintenance = "off"  # off | maintenance | read_only (spec §9 "Maintenance mode")
 
     # ---- entry ---------------------------------------------------------------------------------
     def handle(self, req: Request) -> Response:
@@ -66,6 +67,7 @@ class Api:
                 ctx.extra["session_expired"] = 1
             if self.limiter is not None:
                 self.limiter.check()
+            self._check_maintenance(req.method)
             with site.store.transaction():
                 result = self.route(ctx)
         except FrappeError as err:
@@ -103,6 +105,12 @@ class Api:
                 parts = parts[:2] + ["/".join(parts[2:])]
             return self.v2.handle(ctx, parts)
         raise FrappeError("DoesNotExistError", None, traceback=False, messages=[])
+
+    def _check_maintenance(self, method: str) -> None:
+        if self.maintenance == "maintenance":
+            raise FrappeError("SessionStopped", "Session Stopped", status=503, traceback=False)
+        if self.maintenance == "read_only" and method in ("POST", "PUT", "DELETE", "PATCH"):
+            raise FrappeError("InReadOnlyMode", "Site is in read only mode", status=503, traceback=False)
 
     def website(self, req: Request) -> Response:
         """Outside ``/api``: the F16 OAuth discovery documents, else the website's HTML 404 (spec §2.3)."""

@@ -73,6 +73,8 @@ class Resource:
         if m == "GET":
             if ctx.form.get("run_method"):
                 return self.run_method(ctx, doctype, name, ctx.form["run_method"])
+            if major >= 16 and sbool(ctx.form.get("expand_links", False)):
+                return 200, {"data": self._expand_links(ctx, read_doc(site, ctx, doctype, name, no_nulls=False))}
             return 200, {"data": read_doc(site, ctx, doctype, name)}
         if m == "PUT":
             dt = site.registry.get(doctype)
@@ -127,6 +129,28 @@ class Resource:
                                                                  filters=[["name", "=", value]], limit_page_length=1))
                     cache[key] = got[0] if got else value
                 row[fieldname] = cache[key]
+
+    def _expand_links(self, ctx: Ctx, doc: dict) -> dict:
+        """16's ``expand_links=1``: Link values (also in child rows) become the linked documents, nulls kept."""
+        site = self.site
+
+        def expand(row: dict) -> None:
+            dt = site.registry.find(row.get("doctype", ""))
+            for f in dt.data_fields() if dt else []:
+                target = site.registry.find(f.options or "") if f.fieldtype == "Link" else None
+                value = row.get(f.fieldname)
+                if target is not None and not target.issingle and value not in (None, "") and \
+                        site.perms.has(ctx.user, target.name, "read"):
+                    found = load(site, target, value, missing_ok=True)
+                    if found is not None:
+                        row[f.fieldname] = as_dict(site, found, no_nulls=False)
+        expand(doc)
+        for value in list(doc.values()):
+            if isinstance(value, list):
+                for row in value:
+                    if isinstance(row, dict):
+                        expand(row)
+        return doc
 
     def create(self, ctx: Ctx, doctype: str):
         site = self.site

@@ -158,3 +158,38 @@ def test_python_api_hooks_log_and_users(fresh):
     assert emu.users["reader@example.com"]["password"] == "reader-password"
     assert emu.api_key == emu.users["api@example.com"]["api_key"]
     assert emu.backend.sql("SELECT COUNT(*) FROM `tabSales Order`")[0][0] == 30
+
+
+def test_maintenance_modes(fresh):
+    emu = fresh()
+    c = Client(emu)
+    c.control("POST", "maintenance", {"mode": "read_only"})
+    assert c.get(SO).status_code == 200
+    ro = c.post("/api/resource/ToDo", json={"description": "x"})
+    assert ro.status_code == 503 and ro.json()["exc_type"] == "InReadOnlyMode"
+    c.control("POST", "maintenance", {"mode": "maintenance"})
+    assert c.get(SO).json()["exc_type"] == "SessionStopped"
+    c.control("POST", "maintenance", {"mode": "off"})
+    assert c.get(SO).status_code == 200
+
+
+def test_login_settings(fresh):
+    emu = fresh()
+    c = Client(emu)
+    c.put("/api/resource/System Settings/System Settings", json={"deny_multiple_sessions": 1})
+    url = emu.base_url + "/api/method/login"
+    first, second = requests.Session(), requests.Session()
+    first.post(url, json={"usr": "reader@example.com", "pwd": "reader-password"})
+    second.post(url, json={"usr": "reader@example.com", "pwd": "reader-password"})
+    who = "/api/method/frappe.auth.get_logged_user"
+    assert first.get(emu.base_url + who).status_code == 403 and second.get(emu.base_url + who).status_code == 200
+    c.put("/api/resource/System Settings/System Settings", json={"disable_user_pass_login": 1})
+    assert requests.post(url, json={"usr": "reader@example.com", "pwd": "reader-password"}).status_code == 401
+
+
+def test_expand_links_on_a_document(emu):
+    c = Client(emu)
+    name = c.get(SO, params={"limit_page_length": 1}).json()["data"][0]["name"]
+    doc = c.get(f"{SO}/{name}", params={"expand_links": 1}).json()["data"]
+    assert doc["customer"]["doctype"] == "Customer" and doc["items"][0]["item_code"]["doctype"] == "Item"
+    assert "amended_from" in doc  # nulls kept
