@@ -185,3 +185,12 @@ def test_custom_field_created_through_the_api(fresh):
     so = c.get(SO, params={"filters": '[["docstatus","=",0]]', "limit_page_length": 1}).json()["data"][0]["name"]
     assert c.put(f"{SO}/{so}", json={"custom_ext_ref": "R-1"}).json()["data"]["custom_ext_ref"] == "R-1"
     assert c.get(SO, params={"filters": '[["custom_ext_ref","=","R-1"]]'}).json()["data"] == [{"name": so}]
+
+
+def test_patch_on_a_v1_document_per_version(fresh):
+    for version, status, ctype in (("16", 404, "application/json"), ("15", 405, "text/html")):
+        emu = fresh(version=version)
+        c = Client(emu)
+        name = c.get("/api/resource/ToDo", params={"limit_page_length": 1}).json()["data"][0]["name"]
+        resp = c.session.patch(f"{emu.base_url}/api/resource/ToDo/{name}", json={"status": "Closed"})
+        assert resp.status_code == status and resp.headers["Content-Type"].startswith(ctype)
