@@ -10,6 +10,7 @@ from .auth.users import Users
 from .clock import Clock
 from .data.seed import Seeder
 from .model import naming
+from .model.dsl import Field
 from .model.naming import Namer
 from .model.registry import Registry
 from .model.writes import Writer
@@ -53,7 +54,6 @@ class Site:
 
     def add_custom_field(self, values: dict) -> None:
         """A new Custom Field becomes a column and part of the merged meta (getdoctype, v2 meta, writes)."""
-        from .model.dsl import Field  # noqa: PLC0415 - only this path builds fields at run time
         dt = self.registry.get(values["dt"])
         if dt.get(values["fieldname"]) is not None:
             return

@@ -10,11 +10,12 @@ store's savepoints.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from erp_emulator.store import SqliteStore
 
-from .model.dsl import DocType, NUMERIC, INTEGER
+from .model.dsl import INTEGER, NUMERIC, DocType
 from .model.registry import Registry
 
 

@@ -16,8 +16,17 @@ from .methods import Methods
 from .ratelimit import RateLimiter
 from .request import Ctx, build_form, parse_cookies
 from .resource import Resource
-from .responses import (NO_STORE, clear_cookies, cookie, error_page, guest_cookies, html_page, json_response,
-                        v1_error, v2_error)
+from .responses import (
+    NO_STORE,
+    clear_cookies,
+    cookie,
+    error_page,
+    guest_cookies,
+    html_page,
+    json_response,
+    v1_error,
+    v2_error,
+)
 from .v2 import V2
 
 MAX_BODY = 25 * 1024 * 1024  # max_content_length default (spec §9)
@@ -133,10 +142,7 @@ class Api:
     def login(self, ctx: Ctx):
         site = self.site
         client = ctx.req.headers.get("x-forwarded-for", "127.0.0.1")
-        try:
-            user, sid = site.auth.login(ctx.form.get("usr"), ctx.form.get("pwd"), client)
-        except FrappeError as err:
-            raise err
+        user, sid = site.auth.login(ctx.form.get("usr"), ctx.form.get("pwd"), client)
         if ctx.v2:  # the v2 route is a no-op: no session (spec §2.4)
             site.auth.logout(sid)
             return 200, {}

@@ -5,6 +5,7 @@ import json
 
 from ..errors import FrappeError
 from ..model.documents import as_dict, load, load_single
+from ..model.writes import apply_values
 from ..query.listing import ListArgs
 from .request import Ctx, json_arg, sbool
 from .responses import html_page
@@ -163,12 +164,11 @@ class Resource:
     def save_single(self, ctx: Ctx, dt):
         site = self.site
         site.perms.check(ctx.user, dt.name, "write")
-        from ..model.writes import apply_values  # noqa: PLC0415 - keeps the single-doc path in one place
         values = dict(site.store.single(dt.name))
         apply_values(site, dt, values, body_of(ctx))
         values["modified"] = site.clock.now_text()
         site.store.set_single(dt.name, values)
-        if "time_zone" in values and values["time_zone"]:
+        if values.get("time_zone"):
             site.clock.set_tz(values["time_zone"])
         return 200, {"data": as_dict(site, load_single(site, dt))}
 

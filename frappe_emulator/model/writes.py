@@ -12,10 +12,15 @@ from ..errors import FrappeError
 from . import controllers
 from .coerce import to_stored
 from .documents import Doc, as_dict, insert_row, load, update_row
-from .dsl import DocType, NO_VALUE, NUMERIC, TABLE
+from .dsl import NO_VALUE, NUMERIC, TABLE, DocType
 from .naming import hash_name
 from .registry import STANDARD
-from .validate import validate_links, validate_mandatory, validate_unique, validate_values
+from .validate import (
+    validate_links,
+    validate_mandatory,
+    validate_unique,
+    validate_values,
+)
 
 IGNORED_KEYS = set(STANDARD) | {"doctype", "flags", "meta", "parent_doc", "__newname", "__islocal", "__unsaved",
                                 "_user_tags", "_comments", "_assign", "_liked_by"}

@@ -201,6 +201,7 @@ def test_doctypes_flag_serves_a_dictionary(fresh, tmp_path):
 
 def test_doctypes_flag_bad_path_is_a_clear_error(tmp_path):
     import pytest
+
     from frappe_emulator import FrappeEmulator, FrappeOptions
     with pytest.raises(ValueError, match="--doctypes"):
         FrappeEmulator(FrappeOptions(doctypes=str(tmp_path / "missing.json")))
