@@ -106,6 +106,8 @@ class Writer:
         if docstatus not in (0, 1):
             raise FrappeError("DocstatusTransitionError", f"Cannot change docstatus from 0 (Draft) to {docstatus} "
                               f"({_DOCSTATUS.get(docstatus, docstatus)})")
+        if dt.name == "User" and not body.get("email"):  # the controller fails before validation (Part II §3)
+            raise FrappeError("AttributeError", "'NoneType' object has no attribute 'strip'", module="builtins")
         values = defaults(site, dt)
         echo: dict = {}
         apply_values(site, dt, values, body, echo)

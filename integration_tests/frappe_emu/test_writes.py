@@ -66,6 +66,7 @@ def test_validation_errors(fresh):
     assert c.post("/api/resource/Note", json={"title": "n", "expire_notification_on": "2026-12-01T09:30:00Z"}).status_code == 500
     made = c.post("/api/resource/Note", json={"title": "n", "expire_notification_on": "2026-12-01T09:30:00"}).json()
     assert c.get("/api/resource/Note/" + made["data"]["name"]).json()["data"]["expire_notification_on"] == "2026-12-01 09:30:00"
+    assert c.post("/api/resource/User", json={}).status_code == 500  # a controller error, not a 417
     check = c.post("/api/resource/Note", json={"title": "n", "public": "true"}).json()["data"]
     assert check["public"] == 0  # the string "true" stores 0
 
