@@ -29,7 +29,7 @@ class Site:
         self.store.create_schema(self.registry)
         tz = self.store.single("System Settings").get("time_zone") if not fresh else None
         self.clock = Clock(tz or options.tz)
-        self.perms = Permissions(self.registry)
+        self.perms = Permissions(self.registry, self.store)
         self.users = Users(self)
         self.auth = Auth(self)
         self.namer = Namer(self)
