@@ -174,6 +174,8 @@ class Writer:
                     doc.values.get(f.fieldname) != before.get(f.fieldname):
                 raise FrappeError("CannotChangeConstantError", f"Value cannot be changed for {f.title}")
         replaced = build_children(site, dt, body, doc, before_children)
+        if new_status == 2 and old_status == 1:
+            self._check_links(dt, doc, submitted_only=True)
         doc.values["docstatus"] = new_status
         if old_status == 1 and new_status == 1:
             self._check_after_submit(doc, before, before_children, replaced)
@@ -189,6 +191,8 @@ class Writer:
         if not dt.is_submittable:
             raise FrappeError("ValidationError", f"Cannot edit standard fields: {dt.name} is not submittable")
         self._check_transition(dt, old, new_status)
+        if new_status == 2:
+            self._check_links(dt, doc, submitted_only=True)
         doc.values["docstatus"] = new_status
         return self._save(user, doc, set())
 
@@ -228,10 +232,17 @@ class Writer:
             f = doc.dt.get(tf)
             if f.allow_on_submit:
                 continue
-            old_n, new_n = len(before_children.get(tf, [])), len(doc.children.get(tf, []))
-            if old_n != new_n:
+            old_rows, new_rows = before_children.get(tf, []), doc.children.get(tf, [])
+            if len(old_rows) != len(new_rows):
                 raise FrappeError("UpdateAfterSubmitError", f"Not allowed to change {f.title} after submission from "
-                                  f"{old_n} to {new_n}", title="Cannot Update After Submit")
+                                  f"{len(old_rows)} to {len(new_rows)}", title="Cannot Update After Submit")
+            child = self.site.registry.get(f.options)
+            for old, new in zip(old_rows, new_rows):
+                for cf in child.data_fields():
+                    if not cf.allow_on_submit and old.get(cf.fieldname) != new.get(cf.fieldname):
+                        raise FrappeError("UpdateAfterSubmitError", f"Not allowed to change {cf.title} in row "
+                                          f"{new.get('idx')} after submission from {old.get(cf.fieldname)} to "
+                                          f"{new.get(cf.fieldname)}", title="Cannot Update After Submit")
 
     def _mismatch(self, doc: Doc, sent) -> FrappeError:
         stored = _fmt(doc.get("modified"))
@@ -302,7 +313,8 @@ class Writer:
                               "deleted_name": str(doc.name), "deleted_doctype": doc.dt.name, "restored": 0,
                               "data": data})
 
-    def _check_links(self, dt: DocType, doc: Doc) -> None:
+    def _check_links(self, dt: DocType, doc: Doc, submitted_only: bool = False) -> None:
+        """Delete: any Link to the document blocks it; cancel: only Links from submitted documents do."""
         site = self.site
         for other in site.registry.doctypes.values():
             if other.issingle or other.name in ("Deleted Document", "Comment"):
@@ -313,7 +325,8 @@ class Writer:
                 if other.name == dt.name and f.fieldname != "amended_from":
                     continue
                 cols = "parent, parenttype" if other.istable else "name, NULL"
-                row = site.store.query(f'SELECT {cols} FROM "{other.table}" WHERE "{f.fieldname}" = ? LIMIT 1',
+                extra = " AND docstatus = 1" if submitted_only else ""
+                row = site.store.query(f'SELECT {cols} FROM "{other.table}" WHERE "{f.fieldname}" = ?{extra} LIMIT 1',
                                        (str(doc.name),))
                 if row:
                     linked_dt = row[0][1] or other.name

@@ -195,3 +195,24 @@ def test_patch_on_a_v1_document_per_version(fresh):
         name = c.get("/api/resource/ToDo", params={"limit_page_length": 1}).json()["data"][0]["name"]
         resp = c.session.patch(f"{emu.base_url}/api/resource/ToDo/{name}", json={"status": "Closed"})
         assert resp.status_code == status and resp.headers["Content-Type"].startswith(ctype)
+
+
+def test_submitted_rows_and_cancel_with_submitted_links(fresh):
+    emu = fresh()
+    c = Client(emu)
+    so = _order(c, docstatus=1)
+    assert so["docstatus"] == 1
+    rows = [dict(r) for r in so["items"]]
+    rows[0]["qty"] = 99
+    changed = c.put(f"{SO}/{so['name']}", json={"items": rows})
+    assert changed.status_code == 417 and changed.json()["exc_type"] == "UpdateAfterSubmitError"
+    inv = c.post("/api/resource/Sales Invoice", json={
+        "customer": "Customer 0001", "company": "Demo Company", "posting_date": "2026-12-01", "currency": "USD",
+        "conversion_rate": 1, "docstatus": 1,
+        "items": [{"item_code": "ITEM-0001", "item_name": "Item 1", "uom": "Nos", "qty": 1, "rate": 5, "amount": 5,
+                   "sales_order": so["name"]}]})
+    assert inv.status_code == 200, inv.text
+    blocked = c.post(f"{SO}/{so['name']}", json={"run_method": "cancel"})
+    assert blocked.status_code == 417 and blocked.json()["exc_type"] == "LinkExistsError"
+    assert c.post(f"/api/resource/Sales Invoice/{inv.json()['data']['name']}", json={"run_method": "cancel"}).status_code == 200
+    assert c.post(f"{SO}/{so['name']}", json={"run_method": "cancel"}).status_code == 200
