@@ -62,6 +62,11 @@ class FrappeEmulator(HttpEmulator):
             out[name] = {"password": pwd, "api_key": key, "api_secret": secret, "roles": list(roles)}
         return out
 
+    @property
+    def oauth(self) -> dict:
+        """The pre-issued OAuth tokens of the API user: access_token, refresh_token, expires_in, client "demo-client"."""
+        return {**self.backend.oauth, "client_id": "demo-client"}
+
     def token_header(self, user: str = API_USER) -> dict:
         key, secret = self.backend.keys[user]
         return {"Authorization": f"token {key}:{secret}"}

@@ -41,6 +41,8 @@ class Site:
             with self.store.transaction():
                 seeder.run()
             self.store.set_meta("seeded", "1")
+        # a pre-issued OAuth pair for the API user (client "demo-client"; 3600 s on the site clock)
+        self.oauth = self.auth.issue_tokens("api@example.com", "demo-client")
         for name, key in self.store.query('SELECT name, api_key FROM "tabUser" WHERE api_key IS NOT NULL'):
             self.keys[name] = (key, self.users.api_secret(name) or "")
 

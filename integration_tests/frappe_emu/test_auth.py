@@ -92,6 +92,8 @@ def test_login_lock_scope_per_version(fresh):
 def test_oauth_bearer_expiry_and_refresh(fresh):
     emu = fresh()
     c = Client(emu, None)
+    pre = emu.oauth
+    assert requests.get(emu.base_url + WHO, headers={"Authorization": "Bearer " + pre["access_token"]}).status_code == 200
     tokens = c.control("POST", "oauth", {"user": "api@example.com", "client_id": "cli"})
     url = emu.base_url + WHO
     assert requests.get(url, headers={"Authorization": "Bearer " + tokens["access_token"]}).json()["message"] == "api@example.com"

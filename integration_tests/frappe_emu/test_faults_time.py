@@ -61,7 +61,8 @@ def test_drop_after_commit(fresh):
     emu.set_faults(drop_rate=1.0)
     with pytest.raises(requests.ConnectionError):
         c.post("/api/resource/ToDo", json={"description": "dropped but kept"})
-    emu.set_faults(drop_rate=0.0)
+    emu.set_faults(drop_rate=0.0, latency_ms=5)
+    assert Client(emu).control("GET", "faults") == {"fail_rate": 0.0, "drop_rate": 0.0, "latency_ms": 5}
     assert emu.backend.sql('SELECT COUNT(*) FROM "tabToDo" WHERE description = ?', ("dropped but kept",))[0][0] == 1
     assert emu.requests()[-1]["fault"] == "drop"
 
