@@ -58,6 +58,8 @@ class Api:
 
     def _handle(self, req: Request) -> Response:
         site = self.site
+        if req.method == "HEAD":  # werkzeug answers HEAD wherever GET is routed (the transport drops the body)
+            req = Request("GET", req.path, req.query, req.headers, req.body)
         ctx = Ctx(req, req.path.startswith("/api/v2/"))
         if len(req.body or b"") > MAX_BODY:
             return html_page(413, "Request Entity Too Large", "The data value transmitted exceeds the capacity limit.")

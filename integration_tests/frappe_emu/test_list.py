@@ -241,3 +241,8 @@ def test_v1_keyset_recipe_returns_every_row_once_across_ties(emu):
     assert ties > 0
     for page in (7, 13, 50):
         assert _keyset_walk(c, page) == reference
+
+
+def test_head_is_routed_like_get(emu):
+    resp = requests.head(emu.base_url + SO, headers=emu.token_header())
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/json" and resp.content == b""
