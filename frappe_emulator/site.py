@@ -26,7 +26,7 @@ class Site:
         self.store = Store(options.db)
         naming.seed(options.seed)
         fresh = self.store.get_meta("seeded") is None
-        self.store.create_schema(self.registry)
+        self.store.create_schema(self.registry, indexes=not fresh)
         tz = self.store.single("System Settings").get("time_zone") if not fresh else None
         self.clock = Clock(tz or options.tz)
         self.perms = Permissions(self.registry, self.store)
@@ -40,6 +40,10 @@ class Site:
             seeder = Seeder(self)
             with self.store.transaction():
                 seeder.run()
+            for dt in self.registry.doctypes.values():  # indexes after the bulk insert: a faster seed
+                if not dt.issingle:
+                    self.store.create_indexes(dt)
+            self.store.execute("ANALYZE")
             self.store.set_meta("seeded", "1")
         # a pre-issued OAuth pair for the API user (client "demo-client"; 3600 s on the site clock)
         self.oauth = self.auth.issue_tokens("api@example.com", "demo-client")

@@ -66,7 +66,6 @@ class Seeder:
         self.masters()
         self.orders(site.options.rows)
         self.misc()
-        self.store.execute("ANALYZE")
 
     def settings(self) -> None:
         opts = self.site.options
