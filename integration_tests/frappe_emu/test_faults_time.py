@@ -193,3 +193,18 @@ def test_expand_links_on_a_document(emu):
     doc = c.get(f"{SO}/{name}", params={"expand_links": 1}).json()["data"]
     assert doc["customer"]["doctype"] == "Customer" and doc["items"][0]["item_code"]["doctype"] == "Item"
     assert "amended_from" in doc  # nulls kept
+
+
+def test_child_process_wrapper(tmp_path):
+    from frappe_emulator.child import FrappeChild
+    with FrappeChild(tmp_path / "frappe.log", "--rows", "5", "--version", "15") as child:
+        hdr = {"Authorization": f"token {child.api_key}:{child.api_secret}"}
+        assert requests.get(child.base_url + "/api/method/frappe.auth.get_logged_user", headers=hdr,
+                            timeout=10).json() == {"message": "api@example.com"}
+        before = child.count("ToDo")
+        names = child.insert("ToDo", [{"description": "late"}], modified="2025-01-01 00:00:00")
+        assert child.count("ToDo") == before + 1
+        stamp = child.touch("Sales Order", count=2)
+        assert len(stamp) == 26
+        assert child.hard_delete("ToDo", names) == 1
+        assert child.rename("Customer", "Customer 0001", "Customer One") == "Customer One"
