@@ -72,6 +72,15 @@ class Permissions:
                     params += values
         return (" AND ".join(conds), params) if conds else None
 
+    def check_row(self, user, doctype: str, name) -> None:
+        """A document outside the user's rows (ToDo's own, User Permissions) is a 403, as in a list."""
+        dt = self.registry.find(doctype)
+        if dt is None or dt.issingle:
+            return
+        cond = self.row_condition(user, doctype, f'"{dt.table}"')
+        if cond and not self.store.query(f'SELECT 1 FROM "{dt.table}" WHERE name = ? AND {cond[0]}', [name, *cond[1]]):
+            raise FrappeError("PermissionError", f"No permission for {doctype}", title="Not Permitted")
+
     def user_permissions(self, user: str, doctype: str) -> dict[str, list[str]]:
         """allow DocType -> permitted names, for the rules that apply to ``doctype``."""
         out: dict[str, list[str]] = {}

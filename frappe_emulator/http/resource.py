@@ -37,9 +37,7 @@ def read_doc(site, ctx: Ctx, doctype: str, name, no_nulls: bool = True) -> dict:
         raise FrappeError("PermissionError", f"Please specify a valid parent DocType for <strong>{dt.name}</strong>",
                           title="Not Permitted")
     doc = load(site, dt, name)
-    cond = site.perms.row_condition(ctx.user, dt.name, f'"{dt.table}"')
-    if cond and not site.store.query(f'SELECT 1 FROM "{dt.table}" WHERE name = ? AND {cond[0]}', [doc.name, *cond[1]]):
-        raise FrappeError("PermissionError", f"No permission for {dt.name}", title="Not Permitted")
+    site.perms.check_row(ctx.user, dt.name, doc.name)
     return as_dict(site, doc, no_nulls=no_nulls)
 
 

@@ -150,6 +150,8 @@ class Writer:
         if check_perms:
             site.perms.check(user, dt.name, "write", name)
         doc = load(site, dt, name)
+        if check_perms:
+            site.perms.check_row(user, dt.name, doc.name)
         body = {k: v for k, v in body.items() if k != "flags"}
         if "name" in body and str(body["name"]) != str(doc.name):
             other = load(site, dt, body["name"])
@@ -290,6 +292,8 @@ class Writer:
         doc = load(site, dt, name, missing_ok=True)
         if doc is None:
             raise FrappeError("DoesNotExistError", None, traceback=False, messages=[])
+        if check_perms:
+            site.perms.check_row(user, dt.name, doc.name)
         if int(doc.get("docstatus") or 0) == 1:
             raise FrappeError("ValidationError", "Submitted Record cannot be deleted. You must <a href='/app/"
                               f"{dt.name.lower().replace(' ', '-')}/{doc.name}'> Cancel </a> it first.")

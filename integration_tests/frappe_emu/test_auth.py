@@ -152,3 +152,15 @@ def test_user_permissions_restrict_rows_and_links(fresh):
     assert reader.get("/api/resource/Customer/Customer 0003").status_code == 403
     assert reader.get("/api/resource/User Permission").status_code == 403
     assert len(admin.get("/api/resource/Customer", params={"limit_page_length": 0}).json()["data"]) > 1
+
+
+def test_todo_rows_of_others_are_forbidden(fresh):
+    emu = fresh()
+    admin, reader = Client(emu, "Administrator"), Client(emu, "reader@example.com")
+    other = admin.post("/api/resource/ToDo", json={"description": "admin's", "allocated_to": "Administrator"}).json()
+    name = other["data"]["name"]
+    assert reader.get("/api/resource/ToDo/" + name).status_code == 403
+    assert reader.put("/api/resource/ToDo/" + name, json={"status": "Closed"}).status_code == 403
+    assert reader.delete("/api/resource/ToDo/" + name).status_code == 403
+    mine = reader.post("/api/resource/ToDo", json={"description": "mine"}).json()["data"]["name"]
+    assert reader.put("/api/resource/ToDo/" + mine, json={"status": "Closed"}).status_code == 200
