@@ -208,3 +208,14 @@ def test_child_process_wrapper(tmp_path):
         assert len(stamp) == 26
         assert child.hard_delete("ToDo", names) == 1
         assert child.rename("Customer", "Customer 0001", "Customer One") == "Customer One"
+
+
+def test_db_file_persists_between_runs(tmp_path):
+    from frappe_emulator import FrappeEmulator, FrappeOptions
+    path = str(tmp_path / "site.db")
+    with FrappeEmulator(FrappeOptions(rows=5, db=path, tz="Europe/Berlin")) as first:
+        made = Client(first).post("/api/resource/ToDo", json={"description": "kept"}).json()["data"]["name"]
+        key = first.api_key
+    with FrappeEmulator(FrappeOptions(rows=5, db=path)) as second:
+        assert second.api_key == key and second.backend.time_zone() == "Europe/Berlin"
+        assert Client(second).get("/api/resource/ToDo/" + made).json()["data"]["description"] == "kept"
