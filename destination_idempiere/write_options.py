@@ -88,7 +88,7 @@ class DestinationOptions:
         """
         batch_size = _int_option(config, "batch_size", DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE)
         workers = _int_option(config, "num_workers", DEFAULT_WORKERS, 1, MAX_WORKERS)
-        policy = RunPolicy.from_config(config)
+        policy = RunPolicy.from_airbyte(config)
         raw_actions = config.get("doc_action") or {}
         if not isinstance(raw_actions, Mapping):
             raise ConfigurationError('doc_action must be an object such as {"c_order": "CO"}.')

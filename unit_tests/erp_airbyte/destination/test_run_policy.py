@@ -8,11 +8,11 @@ from erp_http.errors import ConfigurationError
 
 
 def test_defaults_and_parsed_values() -> None:
-    assert RunPolicy.from_config({}) == RunPolicy("fail", None, False)
-    parsed = RunPolicy.from_config({"reject_policy": "continue", "rejected_records_path": "/tmp/r.jsonl",
+    assert RunPolicy.from_airbyte({}) == RunPolicy("fail", None, False)
+    parsed = RunPolicy.from_airbyte({"reject_policy": "continue", "rejected_records_path": "/tmp/r.jsonl",
                                     "dry_run": True})
     assert parsed == RunPolicy("continue", "/tmp/r.jsonl", True)
-    assert RunPolicy.from_config({"rejected_records_path": ""}).rejected_records_path is None
+    assert RunPolicy.from_airbyte({"rejected_records_path": ""}).rejected_records_path is None
 
 
 @pytest.mark.parametrize(("config", "message"), [
@@ -22,7 +22,7 @@ def test_defaults_and_parsed_values() -> None:
 ])
 def test_bad_values_are_configuration_errors_naming_the_option(config: dict, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
-        RunPolicy.from_config(config)
+        RunPolicy.from_airbyte(config)
 
 
 def test_spec_fragment_is_placed_at_the_given_order_and_matches_the_parser() -> None:
