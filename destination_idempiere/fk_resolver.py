@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from idempiere_client.errors import ApiError
+from erp_http.errors import ApiError
 from idempiere_client.filters import F
 from idempiere_client.metadata import TableMeta
 

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from idempiere_client.errors import ApiError, UnsafeFilterValue
+from erp_http.errors import ApiError, UnsafeFilterValue
 from idempiere_client.filters import F
 from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta
@@ -126,7 +126,7 @@ class RowFinder:
             else:
                 row = self._get(rec.record_uid)
         except ApiError as exc:
-            return Found(error=f"lookup of the existing row failed: {api_text(exc)}")
+            return Found(error=f"lookup of the existing row failed: {exc.reason}")
         return Found(row)
 
     # ---- by key columns --------------------------------------------------------------------------
@@ -210,7 +210,7 @@ class RowFinder:
         except TooManyRows as exc:
             return {rec.seq: Found(error=f"key lookup is ambiguous: {exc}") for rec, _ in chunk}
         except ApiError as exc:
-            return {rec.seq: Found(error=f"key lookup failed: {api_text(exc)}") for rec, _ in chunk}
+            return {rec.seq: Found(error=f"key lookup failed: {exc.reason}") for rec, _ in chunk}
         out: dict[int, Found] = {}
         index = self._index(rows) if len(chunk) > 1 and len(rows) > 1 else None
         for rec, _ in chunk:
@@ -249,7 +249,3 @@ class RowFinder:
             return [fn(i) for i in items]
         with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="lookup") as pool:
             return list(pool.map(fn, items))
-
-
-def api_text(exc: ApiError) -> str:
-    return " ".join(str(p) for p in (f"HTTP {exc.status}", exc.title, exc.detail) if p)

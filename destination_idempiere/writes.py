@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from idempiere_client.errors import ApiError, TransientError
+from erp_http.errors import ApiError, TransientError, api_reason
 
 from destination_idempiere.record_mapping import PreparedRecord
 
@@ -56,13 +56,6 @@ class OpResult:
     ok: bool
     reason: str | None = None
     body: Any = field(default=None, repr=False)
-
-
-def api_reason(status: int | None, title: Any, detail: Any) -> str:
-    """The server's reason as users see it: ``HTTP 400 Validation Error: Column Foo does not exist``."""
-    parts = [f"HTTP {status}" if status is not None else "error"]
-    text = ": ".join(str(p) for p in (title, detail) if p not in (None, ""))
-    return f"{parts[0]} {text}".strip() if text else parts[0]
 
 
 class WriteExecutor:
@@ -182,7 +175,7 @@ class WriteExecutor:
                     body = self.client.put(op.path, op.body)
                 done.append(OpResult(op, True, body=body))
             except ApiError as exc:
-                done.append(OpResult(op, False, api_reason(exc.status, exc.title, exc.detail)))
+                done.append(OpResult(op, False, exc.reason))
             except TransientError:
                 uncertain.append(op)
         return done, uncertain

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from idempiere_client.errors import ApiError, IdempiereError
+from erp_http.errors import ApiError, ErpError
 
 try:  # libyaml is ~10x faster; discovering 700 tables parses 700 documents
     _Loader: Any = yaml.CSafeLoader
@@ -341,7 +341,7 @@ class MetadataCatalog:
             for name, future in futures.items():
                 try:
                     metas[name] = future.result()
-                except (IdempiereError, ValueError) as exc:
+                except (ErpError, ValueError) as exc:
                     errors[name] = str(exc) or type(exc).__name__
         return metas, errors
 

@@ -20,7 +20,7 @@ import functools
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from idempiere_client.errors import ConfigurationError
+from erp_http.errors import ConfigurationError
 
 UTC = timezone.utc
 _CACHE_SIZE = 1 << 16

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from idempiere_client.errors import ConfigurationError
+from erp_http.errors import ConfigurationError
 from idempiere_client.filters import F, include_inactive, orderby, time_window
 from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from idempiere_client.errors import ConfigurationError
+from erp_http.errors import ConfigurationError
 from idempiere_client.timeutil import ServerClock, floor_second, instant_rfc3339, parse_iso, rfc3339
 
 UTC = timezone.utc
