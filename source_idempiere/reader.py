@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -17,6 +16,7 @@ from typing import Any
 import orjson
 
 from erp_http.errors import ConfigurationError
+from erp_http.parallel import parallel_map
 from idempiere_client.filters import F, include_inactive, orderby, time_window
 from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta
@@ -241,8 +241,7 @@ class TableReader:
             return parse_rfc3339(value).replace(microsecond=0) if isinstance(value, str) and value else None
 
         try:
-            with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
-                cuts = list(pool.map(probe, range(1, parts)))
+            cuts = parallel_map(probe, range(1, parts), self.settings.workers, name="probe")
         except Exception as exc:  # noqa: BLE001 - balance only; the real reads report real failures
             self.logger.info(f"{self.meta.model_name}: window probes failed ({exc}); splitting evenly in time")
             return None
