@@ -9,9 +9,8 @@ row saved in the second pass can carry a ``modified`` older than a cursor taken 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from frappe_client.errors import ConfigurationError
+from erp_http.timeutil import parse_utc, rfc3339, zone  # noqa: F401 - parse_utc re-exported for callers
 
 LITERAL_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -34,38 +33,6 @@ def literal(value: datetime) -> str:
     return value.strftime(LITERAL_FORMAT)
 
 
-def rfc3339(value: datetime) -> str:
-    """An aware datetime -> ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC (fixed width, sorts as text)."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_rfc3339(value: str) -> datetime:
-    """RFC 3339 / ISO 8601 (``Z``, offset, or naive meaning UTC; a bare date means midnight UTC) -> aware UTC.
-
-    Raises:
-        ValueError: not a timestamp.
-    """
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
-
-
-def zone(name: str) -> ZoneInfo:
-    """An IANA zone.
-
-    Raises:
-        ConfigurationError: unknown zone name.
-    """
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError, AttributeError):
-        raise ConfigurationError(f"Unknown time zone {name!r}: use an IANA name such as Europe/Berlin.") from None
-
-
 class SiteClock:
     """Conversions between the site's wall time and UTC.
 
@@ -76,7 +43,7 @@ class SiteClock:
 
     def __init__(self, name: str) -> None:
         self.name = name.strip()
-        self.tz = zone(self.name)
+        self.tz = zone(self.name, "site_timezone")
 
     def __repr__(self) -> str:
         return f"SiteClock({self.name!r})"
