@@ -5,14 +5,14 @@ MariaDB facts reproduced: text compares case-insensitively (utf8mb4_unicode_ci -
 numeric and Check columns are ``NOT NULL DEFAULT 0``, Datetime is ``datetime(6)`` (stored here as
 ``YYYY-MM-DD HH:MM:SS.ffffff`` text, always six digits, so comparisons are lexicographic), Time is
 ``time(6)`` (``HH:MM:SS.ffffff``), and a table without ORDER BY returns rows in primary-key order
-(WITHOUT ROWID tables keyed on ``name``). One HTTP request is one transaction (spec §1).
+(WITHOUT ROWID tables keyed on ``name``). One HTTP request is one transaction (spec §1): the shared
+store's savepoints.
 """
 from __future__ import annotations
 
-import sqlite3
-import threading
-from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
+
+from erp_emulator.store import SqliteStore
 
 from .model.dsl import DocType, NUMERIC, INTEGER
 from .model.registry import Registry
@@ -26,21 +26,11 @@ def column_sql(fieldtype: str) -> str:
     return "TEXT COLLATE NOCASE"
 
 
-class Store:
-    """Owns the SQLite connection; every statement runs under ``self.lock`` (the server is threaded)."""
+class Store(SqliteStore):
+    """The shared SQLite store (connection, lock, savepoint transactions) plus the site's Frappe tables."""
 
     def __init__(self, path: str | None = None):
-        self.path = path or ":memory:"
-        self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self.lock = threading.RLock()
-        self._depth = 0
-        c = self.conn
-        c.execute("PRAGMA synchronous = OFF")
-        c.execute("PRAGMA temp_store = MEMORY")
-        c.execute("PRAGMA cache_size = -200000")
-        c.execute("PRAGMA case_sensitive_like = OFF")  # LIKE is case-insensitive on MariaDB
-        if path:
-            c.execute("PRAGMA journal_mode = WAL")
+        super().__init__(path)  # LIKE stays case-insensitive, as on MariaDB
 
     # ---- schema ---------------------------------------------------------------------------
     def create_schema(self, registry: Registry) -> None:
@@ -89,50 +79,16 @@ class Store:
                 self.conn.execute(f'ALTER TABLE "{dt.table}" ADD COLUMN "{fieldname}" {column_sql(fieldtype)}')
 
     # ---- statements -----------------------------------------------------------------------
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        with self.lock:
-            return self.conn.execute(sql, tuple(params)).fetchall()
-
     def query_cols(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
-        with self.lock:
-            cur = self.conn.execute(sql, tuple(params))
-            return [d[0] for d in cur.description], cur.fetchall()
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        with self.lock:
-            return self.conn.execute(sql, tuple(params)).rowcount
+        cols, rows = self.query_rows(sql, params)
+        return list(cols), rows
 
     def executemany(self, sql: str, rows) -> None:
         with self.lock:
             self.conn.executemany(sql, rows)
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All-or-nothing; nested calls become savepoints (insert_many, bulk_update per doc)."""
-        with self.lock:
-            depth = self._depth
-            sp = f"sp{depth}"
-            self.conn.execute("BEGIN" if depth == 0 else f"SAVEPOINT {sp}")
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._depth -= 1
-                self.conn.execute("ROLLBACK" if depth == 0 else f"ROLLBACK TO {sp}")
-                if depth:
-                    self.conn.execute(f"RELEASE {sp}")
-                raise
-            self._depth -= 1
-            self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {sp}")
+            self.wrote(None)
 
     # ---- small tables ---------------------------------------------------------------------
-    def get_meta(self, key: str) -> str | None:
-        row = self.query("SELECT v FROM _emulator_meta WHERE k=?", (key,))
-        return row[0][0] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.execute("INSERT OR REPLACE INTO _emulator_meta VALUES (?,?)", (key, value))
-
     def single(self, doctype: str) -> dict[str, str]:
         return dict(self.query("SELECT field, value FROM tabSingles WHERE doctype=?", (doctype,)))
 
@@ -155,7 +111,3 @@ class Store:
         row = self.query('SELECT password FROM "__Auth" WHERE doctype=? AND name=? AND fieldname=?',
                          (doctype, str(name), fieldname))
         return row[0][0] if row else None
-
-    def close(self) -> None:
-        with self.lock:
-            self.conn.close()

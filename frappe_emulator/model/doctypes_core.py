@@ -38,7 +38,7 @@ def core_doctypes() -> list[DocType]:
             comment_email:D subject:TX comment_by:D published:C=0 seen:C=0 reference_doctype:L>DocType
             reference_name:DL>reference_doctype reference_owner:D~ content:HE ip_address:D"""),
         doctype("ToDo", "Desk", """status:S>Open|Closed|Cancelled=Open priority:S>High|Medium|Low=Medium color:CL
-            date:DA description:TE! reference_type:L>DocType reference_name:DL>reference_type role:L>Role
+            date:DA=Today description:TE! reference_type:L>DocType reference_name:DL>reference_type role:L>Role
             assigned_by:L>User assigned_by_full_name:RO sender:D allocated_to:L>User""", autoname="hash"),
         doctype("Note", "Desk", """title:D! public:C=0 notify_on_login:C=0 notify_on_every_login:C=0
             expire_notification_on:DT content:TE""", autoname="hash", naming_rule="Random"),
