@@ -55,6 +55,25 @@ def current_names(client: FrappeClient, doctype: str, extra: Sequence[Sequence[A
                                                   page_size=KEY_PAGE)}
 
 
+PAIR = "\x1e"  # record separator between a child row's name and its parent's name in a key
+
+
+def child_key(name: object, parent: object) -> str:
+    """A child row's key for reconciliation: its name *and* its parent's name, so a renamed parent (which
+    rewrites ``parent`` without touching ``modified``, spec §7.2) makes the row read again."""
+    return f"{name}{PAIR}{parent}"
+
+
+def key_name(key: str) -> str:
+    return key.split(PAIR, 1)[0]
+
+
+def current_child_keys(client: FrappeClient, doctype: str, extra: Sequence[Sequence[Any]], parent: str) -> set[str]:
+    """``child_key`` of every row of ``doctype`` under parent DocType ``parent``."""
+    return {child_key(r.get("name"), r.get("parent"))
+            for r in list_all(client, doctype, extra, fields=["name", "parent"], parent=parent, page_size=KEY_PAGE)}
+
+
 def deleted_documents(client: FrappeClient, clock: SiteClock, doctype: str, lower: str | None, upper: str,
                       page_size: int) -> tuple[list[tuple[str, str]], bool]:
     """``(deleted_name, deleted at RFC 3339)`` logged for ``doctype`` in ``[lower, upper)``, and whether the log

@@ -26,7 +26,8 @@ from frappe_client.timeutil import literal
 from source_frappe.children import attach_children, fetch_children
 from source_frappe.cursor import SyncBounds, floor_cursor
 from source_frappe.deletes import (
-    current_names, deleted_documents, fetch_by_name, marker, now_rfc3339, typed_name,
+    child_key, current_child_keys, current_names, deleted_documents, fetch_by_name, key_name, marker, now_rfc3339,
+    typed_name,
 )
 from source_frappe.keys import decode_keys, encode_keys
 from source_frappe.scan import KeysetScan
@@ -105,32 +106,41 @@ class DocTypeReader:
 
     # ---- deletions and renames -----------------------------------------------------------------
     def _deletions(self, state: Mapping[str, Any], known: set[str] | None) -> Iterator[Batch]:
+        """Markers for names gone (logged or not), and rows for names not seen before (renames, late commits).
+
+        Gone = (names known from the last sync, plus names read in this one) minus names listed now: a
+        document renamed or deleted while this sync ran is marked too. "Not seen before" is skipped on a
+        first sync with ``start_date`` (older documents are left out on purpose there).
+        """
         bounds, meta = self.bounds, self.meta
-        marked: set[str] = set()
         markers: list[dict[str, Any]] = []
-        log_lower = bounds.lower(state, "deleted_cursor") if state.get("deleted_cursor") else bounds.lower(state)
-        logged, readable = deleted_documents(self.client, bounds.clock, meta.name, log_lower, bounds.upper,
-                                             self.page_size)
+        notes: list[str] = []
+        logged: list[tuple[str, str]] = []
+        readable = True
+        if state.get("cursor"):  # a first sync has nothing to delete yet
+            log_lower = bounds.lower(state, "deleted_cursor" if state.get("deleted_cursor") else "cursor")
+            logged, readable = deleted_documents(self.client, bounds.clock, meta.name, log_lower, bounds.upper,
+                                                 self.page_size)
         current = current_names(self.client, meta.name)
+        marked: set[str] = set()
         for name, at in logged:
             if name not in current and name not in marked:
                 marked.add(name)
                 markers.append(marker(typed_name(name, meta.autoincrement), at))
-        notes: list[str] = []
         if not readable:
             notes.append("Deleted Document is not readable by this user: deletions are found by the key check only")
-        if known is not None:
-            stamp = now_rfc3339()
-            gone = sorted(known - current - marked)
-            markers.extend(marker(typed_name(name, meta.autoincrement), stamp) for name in gone)
-            appeared = sorted(current - known - self.emitted)
+        gone = sorted(((known or set()) | self.emitted) - current - marked)
+        stamp = now_rfc3339()
+        markers.extend(marker(typed_name(name, meta.autoincrement), stamp) for name in gone)
+        if gone:
+            notes.append(f"{len(gone)} documents deleted or renamed away")
+        if known is not None or bounds.start_date is None:
+            appeared = sorted(current - (known or set()) - self.emitted)
             if appeared:
                 notes.append(f"{len(appeared)} documents not seen before were read by name (renamed, or committed "
                              "later than the look-back window)")
                 for rows in fetch_by_name(self.client, meta.name, [typed_name(n, meta.autoincrement) for n in appeared]):
                     yield Batch(self._convert(rows))
-            if gone:
-                notes.append(f"{len(gone)} documents deleted or renamed away since the last sync")
         final = bounds.state(bounds.upper, state, keys=encode_keys(current),
                              deleted_cursor=bounds.upper if readable else None)
         yield Batch(markers, final, notes)
@@ -160,7 +170,7 @@ class ChildTableReader:
         rows = self.client.get_list(self.meta.name, fields=["*"], limit=self.page_size, parent=parent,
                                     **scan.params(self._extra(parent)))
         scan.accept(rows)
-        self.emitted.update(str(r.get("name")) for r in rows)
+        self.emitted.update(child_key(r.get("name"), r.get("parent")) for r in rows)
         return [self.converter.convert(r) for r in rows]
 
     def full_refresh(self) -> Iterator[Batch]:
@@ -186,16 +196,14 @@ class ChildTableReader:
         known = decode_keys(state.get("keys"))
         current: set[str] = set()
         for parent in self.parents:
-            current |= current_names(self.client, self.meta.name, self._extra(parent), parent=parent)
-        markers: list[dict[str, Any]] = []
-        notes: list[str] = []
-        if known is not None:
-            gone = sorted(known - current)
-            stamp = now_rfc3339()
-            markers = [marker(name, stamp) for name in gone]
-            if gone:
-                notes.append(f"{len(gone)} child rows removed from their documents since the last sync")
-            appeared = sorted(current - known - self.emitted)
+            current |= current_child_keys(self.client, self.meta.name, self._extra(parent), parent)
+        names_now = {key_name(k) for k in current}
+        gone = sorted({key_name(k) for k in (known or set()) | self.emitted} - names_now)
+        stamp = now_rfc3339()
+        markers = [marker(name, stamp) for name in gone]
+        notes = [f"{len(gone)} child rows removed from their documents"] if gone else []
+        if known is not None or self.bounds.start_date is None:
+            appeared = sorted({key_name(k) for k in current - (known or set()) - self.emitted})
             for parent in self.parents:
                 for rows in fetch_by_name(self.client, self.meta.name, appeared, parent=parent,
                                           extra=self._extra(parent)):

@@ -42,6 +42,7 @@ class Sync:
     states: list[AirbyteStateMessage] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     logs: list[str] = field(default_factory=list)
+    ordered: list[tuple[str, str, dict]] = field(default_factory=list)  # ("record"|"state", stream, data)
 
     def final_state(self) -> list[AirbyteStateMessage]:
         last: dict[str, AirbyteStateMessage] = {}
@@ -61,6 +62,11 @@ def run(cfg: dict, cat: ConfiguredAirbyteCatalog, state: list | None = None, *, 
     sync.states = [m.state for m in result.state_messages]
     sync.errors = [m.trace.error.message for m in result.errors]
     sync.logs = [m.log.message for m in result.logs]
+    for m in result.records_and_state_messages:
+        if m.record is not None:
+            sync.ordered.append(("record", m.record.stream, m.record.data))
+        else:
+            sync.ordered.append(("state", m.state.stream.stream_descriptor.name, m.state))
     if not expect_errors:
         assert not sync.errors, sync.errors
     return sync
@@ -186,6 +192,17 @@ def control(emu, action: str, payload: dict | None = None, method: str = "POST")
     response = requests.request(method, f"{emu.base_url}/__emulator__/{action}", json=payload or {}, timeout=30)
     assert response.status_code < 300, (action, response.status_code, response.text[:500])
     return response.json()
+
+
+def new_order(emu, *, items: int = 2, submit: bool = False) -> str:
+    body = {"naming_series": "SAL-ORD-.YYYY.-", "customer": "Customer 0002", "company": "Demo Company",
+            "transaction_date": "2026-12-01", "delivery_date": "2026-12-20", "currency": "USD",
+            "selling_price_list": "Standard Selling", "order_type": "Sales",
+            "items": [{"item_code": "ITEM-0001", "qty": i + 1, "rate": 5, "uom": "Nos", "delivery_date": "2026-12-20"}
+                      for i in range(items)]}
+    if submit:
+        body["docstatus"] = 1
+    return api(emu, "POST", "resource/Sales Order", json=body)["data"]["name"]
 
 
 def new_invoice(emu, *, taxes: bool = True, submit: bool = False) -> str:
