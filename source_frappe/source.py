@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any
@@ -71,7 +71,15 @@ def stream_failure(exc: Exception, stream: str) -> AirbyteTracedException:
 
 
 class SourceFrappe(AbstractSource):
-    """Airbyte source for Frappe Framework / ERPNext sites."""
+    """Airbyte source for Frappe Framework / ERPNext sites.
+
+    Args:
+        now: the connector's clock (UTC); the sync's upper bound is taken from it (tests move it).
+    """
+
+    def __init__(self, now: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self._now = now or (lambda: datetime.now(timezone.utc))
 
     def spec(self, logger: logging.Logger) -> ConnectorSpecification:
         return ConnectorSpecification(documentationUrl=DOCS_URL, connectionSpecification=connection_specification(),
@@ -154,7 +162,7 @@ class SourceFrappe(AbstractSource):
             except (ConfigurationError, ApiError) as exc:
                 raise config_error(exc) from None
             logger.info(f"Site time zone: {how}")
-            bounds = SyncBounds(clock, datetime.now(timezone.utc), timedelta(seconds=options.lookback_window_seconds),
+            bounds = SyncBounds(clock, self._now(), timedelta(seconds=options.lookback_window_seconds),
                                 options.start_date)
             names = [cs.stream.name for cs in catalog.streams]
             loaded, errors = load_metas(client, names, options.num_workers)

@@ -54,8 +54,9 @@ class Sync:
         return [r["name"] for r in self.records.get(stream, [])]
 
 
-def run(cfg: dict, cat: ConfiguredAirbyteCatalog, state: list | None = None, *, expect_errors: bool = False) -> Sync:
-    result = read(SourceFrappe(), cfg, cat, state=state, expecting_exception=expect_errors)
+def run(cfg: dict, cat: ConfiguredAirbyteCatalog, state: list | None = None, *, expect_errors: bool = False,
+        now=None) -> Sync:
+    result = read(SourceFrappe(now=now), cfg, cat, state=state, expecting_exception=expect_errors)
     sync = Sync()
     for message in result.records:
         sync.records.setdefault(message.record.stream, []).append(message.record.data)
