@@ -29,7 +29,8 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
         "type": "array",
         "title": "DocTypes",
         "description": "DocType names or glob patterns, as the site spells them (e.g. \"Sales Order\", \"Sales *\"; "
-        "matched case-insensitively). Default: every non-Single, non-virtual, non-child DocType the user can read. "
+        "globs match case-insensitively; a user who cannot list DocTypes must spell names exactly). "
+        "Default: every non-Single, non-virtual, non-child DocType the user can read. "
         "Required when the API user is not a System Manager (only System Managers can list DocTypes). A Single "
         "DocType (e.g. \"System Settings\") is read only when named here.",
         "items": {"type": "string"},
