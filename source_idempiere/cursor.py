@@ -22,6 +22,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Hashable, Sequence
 from erp_http.timeutil import parse_utc
 
+from erp_http.timeutil import parse_utc
+
 ONE_SECOND = timedelta(seconds=1)
 
 
