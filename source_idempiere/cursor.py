@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Hashable, Sequence
-from erp_http.timeutil import parse_utc
 
 from erp_http.timeutil import parse_utc
 
