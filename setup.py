@@ -32,7 +32,8 @@ setup(
     packages=find_packages(include=["erp_http*", "erp_airbyte*", "erp_emulator*", "idempiere_client*", "source_idempiere*",
                                     "destination_idempiere*", "idempiere_emulator*", "frappe_emulator*", "frappe_client*",
                                     "source_frappe*"]),
-    package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"]},
+    package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"],
+                  "source_frappe": ["*.yaml"]},
     python_requires=">=3.10,<3.13",
     install_requires=RUNTIME,
     extras_require={"tests": TESTS + DEMO + BENCH, "demo": DEMO, "bench": BENCH},  # tests draw the plot once
