@@ -198,7 +198,7 @@ class SourceFrappe(AbstractSource):
                               CURSOR, incremental=True)
         return StreamRead(configured, partial(DocTypeReader, client, meta, metas, bounds, page_size=options.page_size,
                                               nested=options.nested, detect_deletes=options.detect_deletes,
-                                              logger=logger), CURSOR, incremental=True)
+                                              workers=options.num_workers, logger=logger), CURSOR, incremental=True)
 
 
 def _child_reader(client: FrappeClient, meta: DocTypeMeta, options: SourceOptions, bounds: SyncBounds,
