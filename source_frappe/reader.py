@@ -100,7 +100,7 @@ class DocTypeReader:
             windows = [Window(lo, False, partial(self._window_pages, lo, hi)) for lo, hi in plan]
             yield Batch([], None, [self._split_note(plan)])
             yield from read_windows(windows, upper=upper, floor=previous, workers=self.workers,
-                                    state_at=lambda point: bounds.state(point, state, **keep))
+                                    state_at=lambda point: None if point is None else bounds.state(point, state, **keep))
             yield Batch([], bounds.state(upper, state, **keep))
         else:
             scan = KeysetScan(lower, upper, self.page_size)

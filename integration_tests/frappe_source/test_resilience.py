@@ -55,7 +55,7 @@ def test_resume_after_a_kill_at_a_random_page_ends_with_the_full_set(seed: int) 
                                                                     (SO,)))
 
 
-@pytest.mark.parametrize("auth", ["password"])  # oauth2: once frappe_emulator serves get_token
+@pytest.mark.parametrize("auth", ["password", "oauth2"])
 def test_expiring_credentials_retryable_failures_drops_and_rate_limit_lose_nothing(auth: str) -> None:
     with FrappeEmulator(FrappeOptions(rows=60, rate_limit="1:2")) as emu:
         if auth == "password":
