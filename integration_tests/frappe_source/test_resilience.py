@@ -70,10 +70,10 @@ def test_expiring_credentials_retryable_failures_drops_and_rate_limit_lose_nothi
         seen = [0]
         lock = threading.Lock()
 
-        def expire(info: dict) -> None:  # credentials die every few requests
+        def expire(info: dict) -> None:  # credentials die every 25 requests (every few seconds on a real site)
             with lock:
                 seen[0] += 1
-                if seen[0] % 9:
+                if seen[0] % 25:
                     return
             if auth == "password":
                 emu.backend.auth.expire_sessions()
