@@ -171,13 +171,16 @@ class SourceFrappe(AbstractSource):
             try:
                 client.logged_user()  # bad credentials fail the sync once, not each stream
                 clock, how = resolve_site_clock(client, options.site_timezone)
+                bounds = SyncBounds(clock, self._now(), timedelta(seconds=options.lookback_window_seconds),
+                                    options.start_date)
+                loaded, errors = load_metas(client, [cs.stream.name for cs in catalog.streams], options.num_workers)
             except (ConfigurationError, ApiError) as exc:
                 raise config_error(exc) from None
+            except TransientError as exc:
+                raise AirbyteTracedException(message=f"The site did not answer reliably before the read ({exc})",
+                                             internal_message=repr(exc), failure_type=FailureType.transient_error,
+                                             exception=exc) from None
             logger.info(f"Site time zone: {how}")
-            bounds = SyncBounds(clock, self._now(), timedelta(seconds=options.lookback_window_seconds),
-                                options.start_date)
-            names = [cs.stream.name for cs in catalog.streams]
-            loaded, errors = load_metas(client, names, options.num_workers)
             parents = [main_meta(n, m) for n, m in loaded.items()]
             reads = [self._stream_read(cs, client, options, bounds, loaded, errors, parents, logger)
                      for cs in catalog.streams]
