@@ -28,6 +28,9 @@ from frappe_client.meta import DOCTYPE_LIST_FIELDS, DocTypeMeta, MetaFormatError
 from frappe_client.policy import FRAPPE_POLICY, is_session_expired
 
 API_PREFIX = "/api"
+# The site rate limiter's window can be minutes long and its 429 says how long to wait: waits up to this
+# are obeyed (the sender's default cap is shorter). Exponential backoff itself never gets near it.
+BACKOFF_CAP_SECONDS = 120.0
 SESSION_RECOVERIES = 2
 _AUTH_CALL = RequestOptions(authenticated=False, idempotent=True)
 
@@ -60,6 +63,7 @@ class FrappeClient:
                  on_new_refresh_token: Callable[[str], None] | None = None, **sender_options: Any):
         self.cfg = cfg
         self.logger = logger or logging.getLogger("frappe_client")
+        sender_options.setdefault("backoff_cap", BACKOFF_CAP_SECONDS)
         self.sender = Sender(cfg.site_url + API_PREFIX, FRAPPE_POLICY, None, max_in_flight=max_in_flight,
                              verify_tls=cfg.verify_tls, timeout_seconds=cfg.request_timeout_seconds,
                              server_label=cfg.site_url, logger=self.logger, **sender_options)

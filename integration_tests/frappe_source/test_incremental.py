@@ -49,6 +49,7 @@ def test_second_incremental_read_returns_only_changed_rows_plus_lookback(version
 def _changes(emu) -> list:
     """One change per page request of the sync (what users do while it runs)."""
     drafts = [new_order(emu, items=2) for _ in range(7)]
+    cancellable = new_order(emu, items=1, submit=True)  # submitted, and linked from nothing
     submitted = sorted(n for n, r in db_rows(emu, SO).items() if r["docstatus"] == 1)
     late_modified = _site_now(emu, -7200)  # far older than the look-back window
 
@@ -62,7 +63,7 @@ def _changes(emu) -> list:
         lambda: new_order(emu),
         lambda: api(emu, "PUT", f"resource/{SO}/{drafts[0]}", json={"po_no": "EDITED"}),
         lambda: api(emu, "PUT", f"resource/{SO}/{drafts[1]}", json={"docstatus": 1}),
-        lambda: api(emu, "PUT", f"resource/{SO}/{submitted[0]}", json={"docstatus": 2}),
+        lambda: api(emu, "PUT", f"resource/{SO}/{cancellable}", json={"docstatus": 2}),
         lambda: control(emu, "rename", {"doctype": SO, "old": drafts[2], "new": drafts[2] + "-RENAMED"}),
         lambda: api(emu, "DELETE", f"resource/{SO}/{drafts[3]}"),
         child_rows,
