@@ -1,1 +1,1 @@
-"""The Frappe / ERPNext demo: frappe_emulator -> source-frappe (PyAirbyte) -> DuckDB, edits, incremental sync."""
+"""The Frappe/ERPNext demo steps (frappe_emulator child process, source-frappe, destination-frappe)."""
