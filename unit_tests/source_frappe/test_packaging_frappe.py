@@ -8,7 +8,7 @@ from unit_tests.packaging_facts import (
     DESTINATION_METADATA, ROOT, SOURCE_METADATA, console_scripts_in_setup, load_metadata, parse_dockerfile,
     setup_kwargs,
 )
-from unit_tests.test_metadata import ALLOWED, REQUIRED
+from unit_tests.test_connector_metadata import ALLOWED, REQUIRED
 
 METADATA = ROOT / "source_frappe" / "metadata.yaml"
 
