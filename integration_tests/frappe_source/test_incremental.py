@@ -23,7 +23,7 @@ def _site_now(emu, delta_seconds: float = 0) -> str:
     return now.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-@pytest.mark.parametrize("version", ["14", "16"])
+@pytest.mark.parametrize("version", ["14", "15", "16", "dev"])
 def test_second_incremental_read_returns_only_changed_rows_plus_lookback(version: str) -> None:
     with FrappeEmulator(FrappeOptions(rows=30, version=version)) as emu:
         cfg = config(emu, page_size=8, lookback_window_seconds=120)
@@ -77,7 +77,7 @@ def _changes(emu) -> list:
     ]
 
 
-@pytest.mark.parametrize("version", ["15", "16"])
+@pytest.mark.parametrize("version", ["14", "15", "16", "dev"])
 def test_no_loss_and_no_stale_rows_under_concurrent_changes(version: str) -> None:
     with FrappeEmulator(FrappeOptions(rows=40, version=version)) as emu:
         cfg = config(emu, page_size=4, child_tables="both", detect_deletes=True, lookback_window_seconds=60)
