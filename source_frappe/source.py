@@ -38,7 +38,13 @@ from frappe_client.meta import DocTypeMeta
 from frappe_client.site_zone import resolve_site_clock
 from source_frappe.cursor import SyncBounds
 from source_frappe.discovery import (
-    CURSOR, airbyte_streams, candidate_doctypes, discover, load_metas, main_meta, parents_of_child,
+    CURSOR,
+    airbyte_streams,
+    candidate_doctypes,
+    discover,
+    load_metas,
+    main_meta,
+    parents_of_child,
 )
 from source_frappe.options import SourceOptions, connection_specification
 from source_frappe.reader import ChildTableReader, DocTypeReader, SingleReader

@@ -11,7 +11,16 @@ import pytest
 
 from frappe_emulator import FrappeEmulator, FrappeOptions
 from integration_tests.frappe_source.helpers import (
-    DELETED, Warehouse, api, catalog, config, control, db_rows, mismatches, new_order, run,
+    DELETED,
+    Warehouse,
+    api,
+    catalog,
+    config,
+    control,
+    db_rows,
+    mismatches,
+    new_order,
+    run,
 )
 
 SO = "Sales Order"

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from frappe_emulator import FrappeEmulator, FrappeOptions
-from integration_tests.frappe_source.helpers import Warehouse, Sync, catalog, config, control, db_rows, run
+from integration_tests.frappe_source.helpers import Sync, Warehouse, catalog, config, control, db_rows, run
 
 SO = "Sales Order"
 
