@@ -177,8 +177,8 @@ class SourceFrappe(AbstractSource):
             try:
                 client.logged_user()  # bad credentials fail the sync once, not each stream
                 clock, how = resolve_site_clock(client, options.site_timezone)
-                bounds = SyncBounds(clock, self._now(), timedelta(seconds=options.lookback_window_seconds),
-                                    options.start_date)
+                bounds = SyncBounds(clock, self._upper_bound(client, logger),
+                                    timedelta(seconds=options.lookback_window_seconds), options.start_date)
                 loaded, errors = load_metas(client, [cs.stream.name for cs in catalog.streams], options.num_workers)
             except (ConfigurationError, ApiError) as exc:
                 raise config_error(exc) from None
@@ -199,6 +199,23 @@ class SourceFrappe(AbstractSource):
             yield create_connector_config_control_message(new_config)
         logger.info(f"Requests: {client.stats}")
         pipeline.raise_failures()
+
+    def _upper_bound(self, client: FrappeClient, logger: logging.Logger) -> datetime:
+        """The sync's frozen upper bound: this connector's clock, or the site's if it is behind (skew-safe).
+
+        The site's ``Date`` header has whole seconds (rounded down), so its end of second is used: with clocks
+        in step, this connector's own (microsecond) clock decides.
+        """
+        mine = self._now()
+        site = client.server_now()
+        if site is None:
+            return mine
+        site += timedelta(seconds=1)
+        skew = (mine - site).total_seconds()
+        if skew > 2:
+            logger.warning(f"This connector's clock is {skew:.0f} s ahead of the site's (HTTP Date header); the "
+                           "sync's upper bound uses the site's")
+        return min(mine, site)
 
     @staticmethod
     def _stream_read(configured: ConfiguredAirbyteStream, client: FrappeClient, options: SourceOptions,

@@ -135,3 +135,19 @@ def drafts_with_two_items(emu, first) -> str:
         if name in truth and truth[name]["docstatus"] == 0 and len(doc.get("items") or []) >= 2:
             return name
     raise AssertionError("no draft with two items was synced")
+
+
+def test_a_connector_clock_ahead_of_the_site_does_not_skip_rows() -> None:
+    """The upper bound is capped by the site's clock (HTTP Date): an hour of skew loses nothing."""
+    from datetime import timezone as tz
+
+    ahead = lambda: datetime.now(tz.utc) + timedelta(hours=1)  # noqa: E731
+    with FrappeEmulator(FrappeOptions(rows=10)) as emu:
+        cfg = config(emu, lookback_window_seconds=60)
+        cat = catalog(cfg, [SO])
+        first = run(cfg, cat, now=ahead)
+        assert any("ahead of the site" in line for line in first.logs)
+        names = sorted(db_rows(emu, SO))[:2]
+        control(emu, "touch", {"doctype": SO, "names": names})
+        second = run(cfg, cat, first.final_state(), now=ahead)
+        assert set(names) <= set(second.names(SO))
