@@ -38,7 +38,6 @@ from frappe_client.meta import DocTypeMeta
 from frappe_client.site_zone import resolve_site_clock
 from source_frappe.cursor import SyncBounds
 from source_frappe.discovery import (
-    CURSOR,
     airbyte_streams,
     candidate_doctypes,
     discover,
@@ -236,7 +235,10 @@ class SourceFrappe(AbstractSource):
             opener = partial(DocTypeReader, client, meta, metas, bounds, page_size=options.page_size,
                              nested=options.nested, detect_deletes=options.detect_deletes,
                              workers=options.num_workers, logger=logger)
-        return StreamRead(configured, partial(_explained, opener, name), CURSOR, incremental=not meta.issingle)
+        # The pipeline's start line shows this state key: the site wall-time cursor ("cursors" per parent DocType
+        # for a child stream). A Single has no cursor: configured incremental, it is read in full with a warning.
+        state_key = "cursors" if meta.istable else "cursor"
+        return StreamRead(configured, partial(_explained, opener, name), state_key, incremental=not meta.issingle)
 
 
 def _child_reader(client: FrappeClient, meta: DocTypeMeta, options: SourceOptions, bounds: SyncBounds,
