@@ -63,11 +63,13 @@ def test_a_site_timezone_that_disagrees_with_system_settings_is_an_error(emu) ->
 
 def test_discover_for_a_reader_uses_the_configured_list_and_skips_a_broken_meta(emu) -> None:
     out = discover(SourceFrappe(), reader_config(emu, site_timezone="Asia/Kolkata",
-                                                 doctypes=["Customer", "Sales Order", "No Such DocType"]))
+                                                 doctypes=["Customer", "Sales Order", "No Such DocType",
+                                                           "Payment Entry"]))
     names = [s.name for s in out.catalog.catalog.streams]
     assert names == ["Customer", "Sales Order"]
     assert any("cannot list DocTypes" in m.log.message for m in out.logs)
     assert any("No Such DocType skipped" in m.log.message for m in out.logs)
+    assert any("Payment Entry skipped" in m.log.message and "403" in m.log.message for m in out.logs)
 
 
 def test_discovered_stream_shape(emu) -> None:
