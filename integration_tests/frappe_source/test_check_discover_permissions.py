@@ -94,8 +94,9 @@ def test_single_doctype_is_one_row(emu) -> None:
     assert row["name"] == "System Settings" and row["time_zone"] == "Asia/Kolkata"
 
 
-def test_a_doctype_that_becomes_unreadable_mid_sync_fails_loudly() -> None:
-    with FrappeEmulator(FrappeOptions(rows=30)) as emu:
+@pytest.mark.parametrize("rows", [30, 120])  # one keyset scan; parallel 'modified' ranges
+def test_a_doctype_that_becomes_unreadable_mid_sync_fails_loudly(rows: int) -> None:
+    with FrappeEmulator(FrappeOptions(rows=rows)) as emu:
         cfg = reader_config(emu, site_timezone="Asia/Kolkata", doctypes=["Customer", "Sales Order"], page_size=5)
         cat = catalog(cfg, ["Customer", "Sales Order"])
         pages = []
