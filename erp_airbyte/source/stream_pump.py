@@ -2,8 +2,9 @@
 
 Hand-rolled on purpose: the CDK's ``AbstractSource.read`` reads streams one after another, and its
 ``ConcurrentSourceAdapter`` is experimental and built around date-slice cursors that do not express
-the keyset/de-dup algorithm of ``cursor.py``. A job receives ``emit(batch)``; batches (one page of
-records plus its state message) keep their internal order, so every STATE follows its records.
+the keyset/de-dup algorithms of the ERP table readers. A job receives ``emit(batch)``; batches (one
+page of records plus its state message) keep their internal order, so every STATE follows its records.
+The same pump also reads the windows of one large table in parallel (``windows.py``).
 
 Back-pressure: the queue is bounded, so slow stdout slows the readers instead of filling memory.
 Cancellation: when the consumer stops iterating (generator closed, e.g. the platform kills the
@@ -108,7 +109,7 @@ class StreamPump:
                     return
                 worker(job)
 
-        threads = [threading.Thread(target=loop, name=f"idempiere-stream-{i}", daemon=True)
+        threads = [threading.Thread(target=loop, name=f"read-worker-{i}", daemon=True)
                    for i in range(min(self.max_parallel, len(job_list)))]
         try:
             for thread in threads:
