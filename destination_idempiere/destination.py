@@ -91,7 +91,7 @@ class DestinationIdempiere(Destination):
         A few requests: login, ``ad_org``'s key probe and YAML, one or two ``Updated`` reads, ``POST /batch``.
         """
         try:
-            DestinationOptions.from_config(config)
+            DestinationOptions.from_airbyte(config)
             conn = ConnectionConfig.from_airbyte(config)
             clock = ServerClock(config.get("server_timezone") or "UTC")
         except ConfigurationError as exc:
@@ -115,7 +115,7 @@ class DestinationIdempiere(Destination):
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
         logger = logging.getLogger("airbyte")
         try:
-            options = DestinationOptions.from_config(config)
+            options = DestinationOptions.from_airbyte(config)
             conn = ConnectionConfig.from_airbyte(config)
             clock = ServerClock(options.server_timezone)
         except ConfigurationError as exc:

@@ -93,7 +93,8 @@ def connection_specification() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class DestinationOptions:
-    """Parsed destination options; ``doc_action`` keys are lower-case table names."""
+    """Parsed destination options (build with ``from_airbyte``, like every config parser here); ``doc_action`` keys
+    are lower-case table names."""
 
     batch_size: int = DEFAULT_BATCH_SIZE
     num_workers: int = DEFAULT_WORKERS
@@ -104,7 +105,7 @@ class DestinationOptions:
     server_timezone: str = "UTC"
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> DestinationOptions:
+    def from_airbyte(cls, config: Mapping[str, Any]) -> DestinationOptions:
         """Parse and validate.
 
         Raises:

@@ -64,7 +64,7 @@ def run(client: FakeClient, messages: list[AirbyteMessage], seen: list, tmp_path
     monkey = pytest.MonkeyPatch()
     monkey.setattr(dest_module, "MetadataCatalog", _Catalog)
     dest = DestinationIdempiere()
-    opts = DestinationOptions.from_config({"batch_size": 2, "num_workers": 1,
+    opts = DestinationOptions.from_airbyte({"batch_size": 2, "num_workers": 1,
                                           "rejected_records_path": str(tmp_path / "rejects.jsonl"), **options})
     try:
         for out in dest._write(client, opts, ServerClock("UTC"), stream_plans(catalog()), iter(messages),
