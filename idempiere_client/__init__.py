@@ -1,16 +1,20 @@
-"""Shared iDempiere REST client (no airbyte imports): config, auth, the only HTTP sender, filters, metadata.
+"""iDempiere REST client on the shared erp_http core (no airbyte imports): config, auth, API, filters, metadata.
 
 Curated re-exports; the modules themselves are the documented API (docs/architecture.md "Client API").
 """
-from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
-from idempiere_client.errors import (
+from erp_http.errors import (
     ApiError,
     AuthenticationError,
     ConfigurationError,
-    IdempiereError,
-    PaginationLoopError,
+    ErpError,
+    PagingError,
     TransientError,
     UnsafeFilterValue,
+)
+from idempiere_client.config import (
+    CONNECTION_SPEC_PROPERTIES,
+    CONNECTION_SPEC_REQUIRED,
+    ConnectionConfig,
 )
 from idempiere_client.filters import F, include_inactive, orderby, time_window
 from idempiere_client.http import IdempiereClient
@@ -23,7 +27,7 @@ from idempiere_client.type_map import json_schema
 
 __all__ = [
     "CONNECTION_SPEC_PROPERTIES", "CONNECTION_SPEC_REQUIRED", "ConnectionConfig", "ApiError", "AuthenticationError",
-    "ConfigurationError", "IdempiereError", "PaginationLoopError", "TransientError", "UnsafeFilterValue", "F",
+    "ConfigurationError", "ErpError", "PagingError", "TransientError", "UnsafeFilterValue", "F",
     "include_inactive", "orderby", "time_window", "IdempiereClient", "is_safe_string", "literal", "ColumnMeta",
     "MetadataCatalog", "TableMeta", "Page", "Paginator", "RecordConverter", "ServerClock", "json_schema",
 ]

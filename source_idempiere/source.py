@@ -18,7 +18,7 @@ from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
-from idempiere_client.errors import ApiError, ConfigurationError, TransientError
+from erp_http.errors import ApiError, ConfigurationError, TransientError
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog
 from idempiere_client.tzcheck import verify_server_timezone
