@@ -11,12 +11,10 @@ from airbyte_cdk.models import (
     AirbyteStateMessage,
     ConfiguredAirbyteCatalog,
     ConnectorSpecification,
-    FailureType,
-    StreamDescriptor,
 )
 from airbyte_cdk.sources import AbstractSource
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from erp_airbyte.failures import config_error, traced
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_http.errors import ApiError, ConfigurationError, TransientError
 from idempiere_client.http import IdempiereClient
@@ -30,28 +28,6 @@ from source_idempiere.streams import IdempiereStream
 DOCS_URL = "https://github.com/airbyte-idempiere/airbyte-idempiere/blob/main/docs/source.md"
 CHECK_MAX_ATTEMPTS = 3
 CHECK_TIMEZONE_TABLES = 5  # tables check may sample for server_timezone (one or two requests each)
-
-
-def config_error(exc: Exception) -> AirbyteTracedException:
-    """A user-actionable error (never a traceback for the user)."""
-    return AirbyteTracedException(message=str(exc), internal_message=repr(exc), failure_type=FailureType.config_error, exception=exc)
-
-
-def traced(exc: Exception, stream: str) -> AirbyteTracedException:
-    """Map client errors to Airbyte failure types (config vs transient vs system)."""
-    descriptor = StreamDescriptor(name=stream)
-    if isinstance(exc, AirbyteTracedException):
-        return exc
-    if isinstance(exc, ConfigurationError) or (isinstance(exc, ApiError) and exc.is_access_denied):
-        kind = FailureType.config_error
-    elif isinstance(exc, TransientError):
-        kind = FailureType.transient_error
-    else:
-        kind = FailureType.system_error
-    return AirbyteTracedException(
-        message=f"Stream {stream} failed: {exc}", internal_message=repr(exc), failure_type=kind,
-        exception=exc, stream_descriptor=descriptor,
-    )
 
 
 class SourceIdempiere(AbstractSource):
@@ -117,10 +93,7 @@ class SourceIdempiere(AbstractSource):
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
         except TransientError as exc:
-            raise AirbyteTracedException(
-                message=f"Discovery failed: the server did not answer reliably ({exc})", internal_message=repr(exc),
-                failure_type=FailureType.transient_error, exception=exc,
-            ) from None
+            raise traced(exc, f"Discovery failed: the server did not answer reliably ({exc})") from None
         finally:
             client.close()
 
@@ -162,7 +135,7 @@ class SourceIdempiere(AbstractSource):
                     continue
                 stream = IdempiereStream(meta, options.foreign_keys, client=client, clock=clock, settings=settings)
                 streams.append(stream.stream_read(configured, logger))
-            run = SourceRead(streams, state, workers=options.num_workers, logger=logger, stream_failure=traced)
+            run = SourceRead(streams, state, workers=options.num_workers, logger=logger)
             yield from run.messages()
         finally:
             client.close()

@@ -22,6 +22,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from erp_airbyte.messages import configured_stream, state_message
 from erp_airbyte.source.pipeline import NO_CURSOR_STATE, SourceRead, StreamRead
 from erp_airbyte.source.table_reader import Batch, TableReader
+from erp_http.errors import ConfigurationError, TransientError
 
 LOGGER = logging.getLogger("test")
 
@@ -37,7 +38,7 @@ class FakeReader:
     def _pages(self, start: int) -> Iterator[list[dict[str, Any]]]:
         for i, lo in enumerate(range(start + 1, self.n + 1, self.page)):
             if self.fail_after_pages is not None and i == self.fail_after_pages:
-                raise RuntimeError("server said no")
+                raise TransientError("server said no")
             if self.gate is not None:
                 assert self.gate.wait(10)
             yield [{"n": v} for v in range(lo, min(lo + self.page, self.n + 1))]
@@ -55,12 +56,6 @@ class FakeReader:
             yield Batch(rows)
 
 
-def _failure(exc: Exception, stream: str) -> AirbyteTracedException:
-    kind = FailureType.config_error if isinstance(exc, PermissionError) else FailureType.system_error
-    return AirbyteTracedException(message=f"Stream {stream} failed: {exc}", internal_message=repr(exc),
-                                  failure_type=kind, exception=exc)
-
-
 def _stream(name: str, reader: TableReader | None, *, incremental: bool = True, has_cursor: bool = True,
             unavailable: str | None = None) -> StreamRead:
     configured = configured_stream(name, sync_mode=SyncMode.incremental if incremental else SyncMode.full_refresh)
@@ -70,7 +65,7 @@ def _stream(name: str, reader: TableReader | None, *, incremental: bool = True, 
 
 def _run(streams: list[StreamRead], state: list[AirbyteStateMessage] | None = None,
          workers: int = 2) -> tuple[list[AirbyteMessage], SourceRead]:
-    run = SourceRead(streams, state, workers=workers, logger=LOGGER, stream_failure=_failure)
+    run = SourceRead(streams, state, workers=workers, logger=LOGGER)
     return list(run.messages()), run
 
 
@@ -120,7 +115,7 @@ def test_a_failing_stream_fails_loudly_while_the_others_finish():
     good = FakeReader(30, page=3, gate=gate)
     bad = FakeReader(30, page=3, fail_after_pages=2)
     streams = [_stream("bad", bad), _stream("good", good)]
-    run = SourceRead(streams, None, workers=2, logger=LOGGER, stream_failure=_failure)
+    run = SourceRead(streams, None, workers=2, logger=LOGGER)
     messages = []
     for m in run.messages():
         messages.append(m)
@@ -130,7 +125,7 @@ def test_a_failing_stream_fails_loudly_while_the_others_finish():
     assert [m.record.data["n"] for m in bad_msgs if m.type == Type.RECORD] == list(range(1, 7))
     assert _statuses(bad_msgs)[-1] == AirbyteStreamStatus.INCOMPLETE
     error = next(m.trace.error for m in bad_msgs if m.type == Type.TRACE and m.trace.error)
-    assert error.failure_type == FailureType.system_error and "server said no" in error.message
+    assert error.failure_type == FailureType.transient_error and error.message == "Stream bad failed: server said no"
     assert any(m.type == Type.LOG and m.log.level == Level.ERROR and "INCOMPLETE - 6 records" in m.log.message
                for m in bad_msgs)
     assert len([m for m in good_msgs if m.type == Type.RECORD]) == 30
@@ -182,7 +177,7 @@ def test_incremental_requested_without_a_cursor_reads_in_full_with_a_warning():
 
 def test_a_reader_that_cannot_be_opened_fails_only_its_stream():
     def boom() -> TableReader:
-        raise PermissionError("role cannot read x")
+        raise ConfigurationError("role cannot read x")
 
     streams = [StreamRead(configured_stream("x"), open_reader=boom, cursor_field="n"), _stream("y", FakeReader(3))]
     messages, run = _run(streams)
