@@ -21,13 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Hashable, Sequence
 
+from erp_http.errors import PagingOrderError
 from erp_http.timeutil import parse_utc
 
 ONE_SECOND = timedelta(seconds=1)
-
-
-class PagingOrderError(RuntimeError):
-    """The server returned rows out of the requested order (e.g. an ``$orderby`` it silently dropped, §5.1)."""
 
 
 def to_rfc3339(value: datetime) -> str:
