@@ -73,7 +73,9 @@ class StreamRead:
 
     @property
     def name(self) -> str:
-        return self.configured.stream.name
+        """The stream's name."""
+        name: str = self.configured.stream.name
+        return name
 
 
 class SourceRead:
@@ -88,6 +90,7 @@ class SourceRead:
 
     def __init__(self, streams: Sequence[StreamRead], state: list[AirbyteStateMessage] | None, *, workers: int,
                  logger: logging.Logger) -> None:
+        """Prepare the read; nothing runs until ``messages()`` is iterated."""
         self.streams = list(streams)
         self.workers = workers
         self.logger = logger
