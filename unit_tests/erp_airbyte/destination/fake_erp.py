@@ -12,21 +12,13 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from airbyte_cdk.models import (
-    AirbyteMessage,
-    AirbyteRecordMessage,
-    AirbyteStateBlob,
-    AirbyteStateMessage,
-    AirbyteStateType,
-    AirbyteStreamState,
-    StreamDescriptor,
-    Type,
-)
+from airbyte_cdk.models import AirbyteMessage
 
 from erp_airbyte.destination.protocols import RecordRejected, SliceOutcomes, WriteResult
 from erp_airbyte.destination.run_policy import RunPolicy
 from erp_airbyte.destination.sink import PipelineRun, StreamSink
 from erp_airbyte.destination.write_rounds import WriteRounds
+from erp_airbyte.messages import record_message, state_message
 
 LOG = logging.getLogger("fake-erp")
 
@@ -176,11 +168,8 @@ def fake_destination(streams: tuple[str, ...] = ("partner",), *, dry_run: bool =
 
 
 def record(rid: Any, name: str, stream: str = "partner", **extra: Any) -> AirbyteMessage:
-    return AirbyteMessage(type=Type.RECORD, record=AirbyteRecordMessage(
-        stream=stream, data={"id": rid, "name": name, **extra}, emitted_at=0))
+    return record_message(stream, {"id": rid, "name": name, **extra})
 
 
 def state(n: int, stream: str = "partner") -> AirbyteMessage:
-    return AirbyteMessage(type=Type.STATE, state=AirbyteStateMessage(
-        type=AirbyteStateType.STREAM, stream=AirbyteStreamState(
-            stream_descriptor=StreamDescriptor(name=stream), stream_state=AirbyteStateBlob(n=n))))
+    return state_message(stream, {"n": n})
