@@ -156,6 +156,10 @@ class Api:
             return {"GET": (self.health, False)}
         if head == "batch" and n == 1 and not self.legacy and self.batch_runner is not None:
             return {"POST": (self.batch, True)}
+        if head == "views" and n <= 2 and all(segs):
+            if n == 1:
+                return {"GET": (self.list_views, True)}
+            return {"GET": (self.view_collection, True, segs[1])}
         if head != "models" or n > 4 or any(s == "" for s in segs):
             return None
         if n == 1:
@@ -225,6 +229,17 @@ class Api:
         top, skip = _int_param(req, "$top"), _int_param(req, "$skip")
         result = self.backend.query(ctx.session, table, filter=p.get("$filter"), orderby=p.get("$orderby"),
                                     select=p.get("$select"), top=top, skip=skip, expand=p.get("$expand"), wire=True)
+        return envelope(result.records, result.row_count, result.records_size, skip, self.legacy)
+
+    # ------------------------------------------------------------------ REST views (spec "Views")
+    def list_views(self, req: Request, ctx: AuthContext) -> Response:
+        return json_response(200, {"views": self.backend.views.list_views(ctx.session)})
+
+    def view_collection(self, req: Request, ctx: AuthContext, view: str) -> Response:
+        p = req.params
+        top, skip = _int_param(req, "$top"), _int_param(req, "$skip")
+        result = self.backend.views.query(ctx.session, view, filter=p.get("$filter"), orderby=p.get("$orderby"),
+                                          select=p.get("$select"), top=top, skip=skip)
         return envelope(result.records, result.row_count, result.records_size, skip, self.legacy)
 
     def yaml(self, req: Request, ctx: AuthContext, table: str) -> Response:

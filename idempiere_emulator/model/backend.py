@@ -30,6 +30,7 @@ from .raw_rows import insert_raw
 from .reads import QueryResult, Reads
 from .rows import Rows
 from .serialize import Serializer
+from .views import ViewReads
 from .writes import Writer
 
 
@@ -60,6 +61,7 @@ class Backend:
         fks = ForeignKeys(self.store, self.catalog, self.access)
         self.reads = Reads(options, self.catalog, self.store, self.access, self.filters, self.counts,
                            self.serializer, self.rows, fks)
+        self.views = ViewReads(self.reads)
         self.writer = Writer(options, self.store, self.catalog, self.access, self.rows, fks)
 
     def _seed(self) -> None:
