@@ -1,6 +1,6 @@
 """The read path of ``/api/v1/views`` (spec "Views"): a REST view is read like ``/models`` of its table, but
-every name the client sends or receives is a view property (exact case), only view columns are served, the
-view's where clause is AND-ed, and records carry ``"view-name"``.
+$filter/$select names are view properties (exact case), $orderby names are table columns (the plugin does not
+translate them), only view columns are served, the view's where clause is AND-ed, records carry ``"view-name"``.
 
 Known simplification: view filters do not go through the text-keyed converter cache of ``/models`` (§4.9).
 """
@@ -12,27 +12,26 @@ from ..catalog import Column, Table
 from ..catalog.views import RestView, builtin_views
 from ..errors import EmulatorError
 from ..query.filter import FilterConverter, bad_column, mentions_isactive
-from ..query.orderby_select import order_by, scrambled_order
+from ..query.orderby_select import order_by, scrambled_order, select_columns
 from ..session import Session
 from .reads import QueryResult, Reads, sql_error
 
 
 class _ViewFilter(FilterConverter):
-    """$filter operands are view property names; a table column the view does not show is invalid."""
+    """DefaultQueryConverter with a view: an operand is a view property (exact case) or ``id``/``uid``; a name
+    the view lacks but the table has is 400. Quirk kept: a name that is also a table column (case-insensitive)
+    resolves to that table column even when the view property of that name shows another column."""
 
     def __init__(self, view: RestView, table: Table, **kw) -> None:
         super().__init__(table, **kw)
         self.view = view
 
     def column(self, name: str) -> Column | None:
-        if name in ("id", "uid") and not self.legacy:
-            return super().column(name)
+        table_col = super().column(name)
         real = self.view.column_of(name)
-        return self.table.column(real) if real else None
-
-
-def _split(text: str | None) -> list[str]:
-    return [p.strip() for p in (text or "").split(",") if p.strip()]
+        if real is None and table_col is not None and name not in ("id", "uid"):
+            raise bad_column(name)
+        return self.table.column(real) if real is not None and table_col is None else table_col
 
 
 class ViewReads:
@@ -49,19 +48,18 @@ class ViewReads:
         return view
 
     def list_views(self, session: Session) -> list[dict]:
-        """Views on tables the session may read, in id order."""
+        """Every active view, ordered by name (the plugin lists REST_View rows, not filtered by table access).
+
+        ``$filter`` on REST_View and the columns' ``help``/``referenceView`` are not emulated.
+        """
         out = []
-        for view in sorted(self.views.values(), key=lambda v: v.id):
-            table = self.reads.catalog.get(view.table)
-            if table is None or not self.reads.access.can_read(session, table):
-                continue
-            item: dict = {"id": view.id, "uid": view.uid, "name": view.name, "tableName": view.table}
+        for view in sorted(self.views.values(), key=lambda v: v.name):
+            item: dict = {"id": view.id, "uid": view.uid, "name": view.name, "tableName": view.table.lower()}
             if view.where:
                 item["whereClause"] = view.where
-            item["columns"] = [{"id": c.id, "uid": f"{view.uid[:-4]}{c.id % 10000:04d}", "name": c.name,
-                                "columnName": c.column} for c in view.columns]
-            item["relatedViews"] = []
-            out.append(item)
+            if view.columns:
+                item["columns"] = [{"id": c.id, "name": c.name, "columnName": c.column} for c in view.columns]
+            out.append(item)  # no related views are defined, so no "relatedViews" key
         return out
 
     def query(self, session: Session, name: str, *, filter: str | None = None, orderby: str | None = None,
@@ -77,7 +75,7 @@ class ViewReads:
             parts.append("IsActive='Y'")
         parts.append(r.access.data_sql(session, t))
         where, params = " AND ".join(parts), list(conv.params)
-        props = self._props(view, select)
+        chosen = select_columns(t, self._select_text(view, select))
         limit = top or 0
         mx = r.options.max_records
         if mx > 0 and (limit > mx or limit <= 0):
@@ -87,7 +85,7 @@ class ViewReads:
         try:
             with r.store.lock:
                 count = r.counts.count(t, where, params)
-                order = order_by(t, self._order_text(view, orderby)) or scrambled_order(t, filter or "", count)
+                order = order_by(t, orderby) or scrambled_order(t, filter or "", count)
                 sql = f'SELECT * FROM "{t.name}" WHERE {where} ORDER BY {order}'
                 if limit > 0:
                     sql += f" LIMIT {int(limit)} OFFSET {int(skip)}"
@@ -96,39 +94,29 @@ class ViewReads:
                 names, rows = r.store.query_rows(sql, params)
         except sqlite3.Error as exc:
             raise sql_error(exc) from None
-        cols = [c for c in (t.column(view.column_of(p) or "") for p in props) if c is not None and not c.secure]
-        records = r.serializer.page(t, names, rows, cols)
-        return QueryResult(records=[self._record(view, props, rec) for rec in records],
+        picked = {c.name for c in chosen} if chosen else None
+        shown = [c for c in view.columns if picked is None or c.column in picked]
+        cols = [t.column(c.column) for c in shown]
+        records = r.serializer.page(t, names, rows, [c for c in cols if c is not None])
+        return QueryResult(records=[self._record(view, shown, rec) for rec in records],
                            row_count=count, records_size=limit)
 
     @staticmethod
-    def _props(view: RestView, select: str | None) -> list[str]:
-        """$select: view property names (exact case); unknown -> 400 like /models."""
-        wanted = _split(select)
-        for p in wanted:
-            if view.column_of(p) is None:
-                raise bad_column(p)
-        return [c.name for c in view.columns if not wanted or c.name in wanted]
+    def _select_text(view: RestView, text: str | None) -> str | None:
+        """$select: view properties become their columns, other names stay (validated as table columns)."""
+        if not text or not text.strip():
+            return text
+        return ",".join(view.column_of(p.strip()) or p for p in text.split(","))
 
     @staticmethod
-    def _order_text(view: RestView, text: str | None) -> str | None:
-        """$orderby in property names -> the same in column names; an unknown name drops the order (§5.1)."""
-        items = []
-        for item in _split(text):
-            name, _, direction = item.partition(" ")
-            real = view.column_of(name) or (name if name in ("id", "uid") else None)
-            if real is None:
-                return None
-            items.append(f"{real} {direction}".strip())
-        return ",".join(items) or None
-
-    @staticmethod
-    def _record(view: RestView, props: list[str], rec: dict) -> dict:
+    def _record(view: RestView, shown: list, rec: dict) -> dict:
+        """The table record re-keyed by view property, in view column order; the key and _UU columns are
+        only ``id``/``uid`` (the serializer already skips them)."""
         out = {k: rec[k] for k in ("id", "uid") if k in rec}
-        for p in props:
-            value = rec.get(view.column_of(p))
+        for col in shown:
+            value = rec.get(col.column, rec.get(col.column.lower()))  # --tolowercase renames underscore-free names
             if value is not None:
-                out[p] = value
+                out[col.name] = value
         out["model-name"] = rec.get("model-name", view.table.lower())
         out["view-name"] = view.name
         return out
