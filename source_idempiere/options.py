@@ -100,6 +100,15 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
         "default": False,
         "order": 11,
     },
+    "include_views": {
+        "type": "boolean",
+        "title": "Include REST views",
+        "description": "Also offer a stream view__<name> per REST view (GET /api/v1/views, plugin 2024-12 or "
+        "later) whose table the role can read: the view's properties as columns, its where clause applied, "
+        "incremental when it shows Updated. tables/exclude_tables do not apply to views.",
+        "default": False,
+        "order": 13,
+    },
 }
 
 
@@ -131,6 +140,7 @@ class SourceOptions:
     server_timezone: str = "UTC"
     foreign_keys: str = "flatten"
     detect_deletes: bool = False
+    include_views: bool = False
 
     @classmethod
     def from_airbyte(cls, config: Mapping[str, Any]) -> SourceOptions:
@@ -158,6 +168,7 @@ class SourceOptions:
             server_timezone=tz,
             foreign_keys=fk,
             detect_deletes=detect,
+            include_views=flag(config, "include_views"),
         )
 
     def clock(self) -> ServerClock:

@@ -70,7 +70,9 @@ class TableReader:
         self.settings = settings
         self.logger = logger or logging.getLogger("airbyte")
         self.convert = RecordConverter(meta, settings.fk_mode, clock).convert
-        self.key_column = meta.row_key  # filter/order column
+        self.key_column = meta.row_key  # order column (and filter operand for tables)
+        self.key_filter = self.key_column  # a REST view filters its key by a property or id/uid (client views.py)
+        self.all_rows: str | None = include_inactive()  # a view names IsActive by its property, or cannot
         self.key_field = "id" if meta.key_column else ("uid" if meta.uu_column else None)  # record property
         self.key_kind = "integer" if meta.key_column else "string"
         self.page_size = settings.page_size
@@ -79,14 +81,14 @@ class TableReader:
 
     # ---- request building ---------------------------------------------------------------
     def _filter(self, req: PageRequest) -> str:
-        parts = [include_inactive()]
+        parts = [self.all_rows] if self.all_rows else []
         if req.ge is not None or req.lt is not None:
             parts.append(time_window(CURSOR, req.ge, req.lt, self.clock))
-        if req.key_gt is not None and self.key_column:
-            parts.append(F.gt(self.key_column, literal(req.key_gt, self.key_kind)))
-        if req.key_le is not None and self.key_column:
-            parts.append(F.le(self.key_column, literal(req.key_le, self.key_kind)))
-        return F.and_(*parts)
+        if req.key_gt is not None and self.key_filter:
+            parts.append(F.gt(self.key_filter, literal(req.key_gt, self.key_kind)))
+        if req.key_le is not None and self.key_filter:
+            parts.append(F.le(self.key_filter, literal(req.key_le, self.key_kind)))
+        return F.and_(*parts) if parts else ""
 
     def _orderby(self, req: PageRequest) -> str:
         if self.key_column:
@@ -294,7 +296,7 @@ class TableReader:
         parts = split_parts(getattr(page, "row_count", 0) or 0, self.page_size, workers)
         if not parts:
             return None
-        top = self.client.get_page(self.meta.model_name, filter=include_inactive(),
+        top = self.client.get_page(self.meta.model_name, filter=self.all_rows,
                                    orderby=orderby(f"{self.meta.key_column} desc"), top=1)
         highest = top.records[0].get("id") if top.records else None
         if not isinstance(highest, int) or highest <= scan.position:

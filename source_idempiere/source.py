@@ -24,6 +24,7 @@ from source_idempiere.discovery import discover_tables, select_tables
 from source_idempiere.options import SourceOptions, connection_specification
 from source_idempiere.reader import ReadSettings
 from source_idempiere.streams import IdempiereStream
+from source_idempiere.view_streams import ViewSource, ViewStream, is_view_stream, load_views
 
 DOCS_URL = "https://github.com/airbyte-idempiere/airbyte-idempiere/blob/main/docs/source.md"
 CHECK_MAX_ATTEMPTS = 3
@@ -86,10 +87,16 @@ class SourceIdempiere(AbstractSource):
         client = self._client(options, logger)
         try:
             started = time.monotonic()
-            found = discover_tables(MetadataCatalog(client, workers=options.num_workers), options, logger)
-            logger.info(f"Discovered {len(found.metas)} tables in {time.monotonic() - started:.1f} s"
-                        f" ({len(found.skipped)} skipped)")
-            return [IdempiereStream(meta, options.foreign_keys) for meta in found.metas]
+            catalog = MetadataCatalog(client, workers=options.num_workers)
+            found = discover_tables(catalog, options, logger)
+            streams: list[IdempiereStream] = [IdempiereStream(meta, options.foreign_keys) for meta in found.metas]
+            views: dict = {}
+            if options.include_views:
+                views, _skipped = load_views(client, catalog, logger)
+                streams += [ViewStream(view, options.foreign_keys) for view in views.values()]
+            logger.info(f"Discovered {len(found.metas)} tables and {len(views)} views in "
+                        f"{time.monotonic() - started:.1f} s ({len(found.skipped)} tables skipped)")
+            return streams
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
         except TransientError as exc:
@@ -121,12 +128,19 @@ class SourceIdempiere(AbstractSource):
                 client.tokens.current()  # log in once up front: bad credentials fail the sync, not each table
             except ConfigurationError as exc:
                 raise config_error(exc) from None
-            names = [cs.stream.name for cs in catalog.streams]
-            metas, errors = MetadataCatalog(client, workers=options.num_workers).get_many(names)
+            names = [cs.stream.name for cs in catalog.streams if not is_view_stream(cs.stream.name)]
+            meta_catalog = MetadataCatalog(client, workers=options.num_workers)
+            metas, errors = meta_catalog.get_many(names)
             self._check_timezone(client, clock, [metas[n] for n in names if n in metas], logger)
+            view_names = {cs.stream.name for cs in catalog.streams if is_view_stream(cs.stream.name)}
+            views, view_errors = self._views(client, meta_catalog, view_names, logger)
             streams = []
             for configured in catalog.streams:
                 name = configured.stream.name
+                if name in view_names:
+                    streams.append(self._view_read(configured, views, view_errors, options, client, clock,
+                                                   settings, logger))
+                    continue
                 meta = metas.get(name)
                 if meta is None:
                     streams.append(StreamRead(configured, unavailable=(
@@ -141,6 +155,28 @@ class SourceIdempiere(AbstractSource):
             client.close()
         logger.info(f"Requests: {client.stats}")
         run.raise_failures()
+
+    @staticmethod
+    def _views(client: IdempiereClient, catalog: MetadataCatalog, names: set[str],
+               logger: logging.Logger) -> tuple[dict[str, ViewSource], dict[str, str]]:
+        if not names:
+            return {}, {}
+        try:
+            return load_views(client, catalog, logger, wanted=names)
+        except ConfigurationError as exc:
+            raise config_error(exc) from None
+
+    @staticmethod
+    def _view_read(configured: Any, views: dict[str, ViewSource], errors: dict[str, str], options: SourceOptions,
+                   client: IdempiereClient, clock: Any, settings: ReadSettings, logger: logging.Logger) -> StreamRead:
+        name = configured.stream.name
+        source = views.get(name)
+        if source is None:
+            why = errors.get(name, "no REST view of that name is listed by GET /api/v1/views")
+            return StreamRead(configured, unavailable=f"View stream {name} is not available ({why}). "
+                              "Refresh the schema or check the REST view definitions and the role's access.")
+        stream = ViewStream(source, options.foreign_keys, client=client, clock=clock, settings=settings)
+        return stream.stream_read(configured, logger)
 
     @staticmethod
     def _check_timezone(client: IdempiereClient, clock: Any, metas: list, logger: logging.Logger) -> None:

@@ -2,7 +2,9 @@
 
 A view renames a curated subset of its table's columns (property name -> AD column) and may carry a SQL where
 clause that is AND-ed to every read. The emulator defines two so that clients can be tested on both kinds of
-stream: one that exposes ``Updated`` (incremental) and one that does not (full refresh only).
+stream: one that exposes ``Updated`` (incremental) and one that does not (full refresh only) but names its key
+column, which the serializer shows only as ``id`` while ``$filter`` accepts the property (servers before the
+``id`` filter alias need that to page by key).
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ def builtin_views() -> tuple[RestView, ...]:
             ViewColumn(1000105, "Updated", "Updated"),
         )),
         RestView(1000002, "7d5e2f1a-0002-4c1e-9a51-5f1a0e3c0002", "productNames", "M_Product", None, (
+            ViewColumn(1000200, "productId", "M_Product_ID"),  # shown only as "id"; lets old servers filter the key
             ViewColumn(1000201, "sku", "Value"),
             ViewColumn(1000202, "productName", "Name"),
         )),
