@@ -68,6 +68,9 @@ class SourceIdempiere(AbstractSource):
             else:
                 logger.info(f"Check: {len(selected)} tables readable; time zone checked with "
                             f"{meta.model_name}.Updated ({outcome})")
+            if options.include_views:
+                views, _skipped = load_views(client, catalog, logger)
+                logger.info(f"Check: {len(views)} REST views readable")
             return True, None
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None

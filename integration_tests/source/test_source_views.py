@@ -6,8 +6,12 @@ import logging
 import pytest
 import requests
 
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
 from erp_http.errors import ApiError, ConfigurationError
 from source_idempiere import SourceIdempiere
+from idempiere_emulator.errors import EmulatorError
+from idempiere_emulator.http.handlers import Api
 from source_idempiere.view_streams import load_views
 
 from .helpers import config, final_states, next_second, records, run_read, state_for
@@ -101,6 +105,17 @@ def test_server_without_views_endpoint_is_a_configuration_error():
 
     with pytest.raises(ConfigurationError, match="Turn off include_views"):
         load_views(NoViews(), None, logging.getLogger("test"))
+
+
+def test_check_reports_a_server_without_views(emulator, monkeypatch):
+    def no_views(self, req, ctx):
+        raise EmulatorError(404, empty_body=True)
+
+    assert SourceIdempiere().check_connection(logging.getLogger("test"), config(emulator, include_views=True))[0]
+    monkeypatch.setattr(Api, "list_views", no_views)
+    with pytest.raises(AirbyteTracedException, match="Turn off include_views"):
+        SourceIdempiere().check_connection(logging.getLogger("test"), config(emulator, include_views=True))
+    assert SourceIdempiere().check_connection(logging.getLogger("test"), config(emulator))[0]
 
 
 def test_empty_view_listing_gives_no_view_streams(emulator):
