@@ -4,7 +4,9 @@
 ErpError                           base of everything raised on purpose by an ERP client
 ├── ConfigurationError             the user must change the config (bad URL, unreachable host, wrong
 │   │                              password, unknown tenant/role, table not accessible)
-│   └── AuthenticationError        login/refresh failed or credentials were rejected for good
+│   ├── AuthenticationError        login/refresh failed or credentials were rejected for good
+│   ├── ApiNotFound                no API of this ERP answers at the configured URL (wrong path or host)
+│   └── RedirectRefused            the server redirected a request that carries credentials (not followed)
 ├── ApiError                       the server answered with an application error; never retried;
 │                                  carries status/title/detail/method/path
 ├── TransientError                 retries exhausted on a transient failure (5xx/timeout/drop);
@@ -33,6 +35,34 @@ class ConfigurationError(ErpError):
 
 class AuthenticationError(ConfigurationError):
     """Credentials or token rejected for good: login failed, or a fixed token expired/was revoked."""
+
+
+class ApiNotFound(ConfigurationError):
+    """No API of the expected kind answers at the URL tried (a wrong path, port or host in the base URL).
+
+    Args:
+        api_name: what was expected, in the ERP's words (e.g. "iDempiere REST API").
+        url: the URL tried (no query string).
+        answer: what came back instead (e.g. "HTTP 404", "an HTML page").
+        hint: how to fix the URL, in the ERP's words.
+    """
+
+    def __init__(self, api_name: str, url: str, answer: str, hint: str = ""):
+        self.url = url
+        super().__init__(f"No {api_name} answers at {url} ({answer}). {hint}".strip())
+
+
+class RedirectRefused(ConfigurationError):
+    """The server answered a redirect that the connector does not follow because credentials would go along.
+
+    Args:
+        message: names the request, the redirect target and the fix.
+        target: where the server redirected to (without credentials or query string).
+    """
+
+    def __init__(self, message: str, target: str):
+        self.target = target
+        super().__init__(message)
 
 
 def api_reason(status: int | None, title: Any, detail: Any) -> str:
