@@ -48,6 +48,11 @@ class SecretMasker:
     def __bool__(self) -> bool:
         return bool(self._forms)
 
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every form masked, longest first (for filters that take a list, e.g. the CDK's)."""
+        return tuple(self._forms)
+
     def __repr__(self) -> str:
         return f"SecretMasker({len(self._forms)} spellings)"  # never the values
 
