@@ -15,11 +15,14 @@ import tempfile
 from collections.abc import Iterator
 
 import orjson
-from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
+from airbyte_cdk.entrypoint import AirbyteEntrypoint
 from airbyte_cdk.models import AirbyteMessage, FailureType, Type
 from airbyte_cdk.utils.print_buffer import PrintBuffer
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from erp_airbyte.entry_guard import start
+from erp_airbyte.preflight import SOURCE
+from erp_airbyte.secret_output import masked_lines
 from source_idempiere.source import SourceIdempiere
 
 
@@ -64,12 +67,17 @@ def run() -> None:
     try:
         entrypoint = AirbyteEntrypoint(source)
         parsed = entrypoint.parse_args(args)
+        schema = source.spec(entrypoint.logger).connectionSpecification
+        masker = start(parsed.command, schema, SOURCE, config=getattr(parsed, "config", None),
+                       catalog=getattr(parsed, "catalog", None), state=getattr(parsed, "state", None))
         if parsed.command != "read":
-            launch(source, args)
+            for line in masked_lines(entrypoint.run(parsed), masker):
+                print(f"{line}\n", end="")
             return
         with PrintBuffer():
-            for line in read_lines(entrypoint, parsed.config, parsed.catalog, getattr(parsed, "state", None),
-                                   bool(getattr(parsed, "debug", False))):
+            lines = read_lines(entrypoint, parsed.config, parsed.catalog, getattr(parsed, "state", None),
+                               bool(getattr(parsed, "debug", False)))
+            for line in masked_lines(lines, masker):
                 sys.stdout.write(line + "\n")
     except AirbyteTracedException as exc:
         if exc.failure_type != FailureType.config_error:
