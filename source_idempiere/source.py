@@ -110,11 +110,9 @@ class SourceIdempiere(AbstractSource):
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
         except TransientError as exc:
-            # An unreachable or failing server is something the user fixes (URL, proxy, server down), and
-            # the standard tests expect check to *report* FAILED rather than raise.
-            raise config_error(ConfigurationError(
-                f"Could not get a reliable answer from {options.connection.base_url}: {exc}. "
-                "Check base_url and that the iDempiere REST plugin is running.")) from None
+            # A server that is down may come back: reported as a failed check, not as a config error.
+            return False, (f"Could not get a reliable answer from {options.connection.base_url}: {exc}. "
+                           "Check base_url and that the iDempiere REST plugin is running.")
         finally:
             client.close()
 
@@ -161,12 +159,16 @@ class SourceIdempiere(AbstractSource):
         failures: dict[str, AirbyteTracedException] = {}
         lock = threading.Lock()
         try:
+            names = [cs.stream.name for cs in catalog.streams]
             try:
                 client.tokens.current()  # log in once up front: bad credentials fail the sync, not each table
+                metas, errors = MetadataCatalog(client, workers=options.num_workers).get_many(names)
             except ConfigurationError as exc:
                 raise config_error(exc) from None
-            names = [cs.stream.name for cs in catalog.streams]
-            metas, errors = MetadataCatalog(client, workers=options.num_workers).get_many(names)
+            except TransientError as exc:
+                raise AirbyteTracedException(
+                    message=f"The server did not answer reliably: {exc}", internal_message=repr(exc),
+                    failure_type=FailureType.transient_error, exception=exc) from None
             self._check_timezone(client, clock, [metas[n] for n in names if n in metas], logger)
             jobs = []
             for configured in catalog.streams:
