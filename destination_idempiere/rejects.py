@@ -3,9 +3,14 @@
 Reverse-ETL users' top complaint is rows rejected without a trace (airbyte-notes.md, lesson 7), and a
 Python destination has no platform facility for it, so rejections are logged, counted per stream and
 optionally appended to a JSONL file (one object per line: stream, key, reason, record).
+
+A rejection never carries a secret: the values of password-like columns (``erp_http.secrets.is_secret_name``)
+are masked in the record and in the reason (a server's error may quote the value it refused), and the
+reason also passes the run's config-secret filter (the CDK's, which ``erp_airbyte.secret_output`` fills).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -15,8 +20,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
+
+from erp_http.secrets import MASK, SecretMasker, is_secret_name
+
 _MAX_LOGGED = 50  # after this many, rejections are only counted and written to the file
-_SECRET_HINTS = ("password", "secret", "token")  # e.g. AD_User.Password: never copied into the reject file
 
 
 @dataclass(frozen=True)
@@ -51,8 +59,15 @@ def _json_default(value: Any) -> Any:
 
 
 def _redacted(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: ("****" if any(h in str(k).lower() for h in _SECRET_HINTS) and v is not None else v)
-            for k, v in record.items()}
+    return {k: (MASK if is_secret_name(str(k)) and v is not None else v) for k, v in record.items()}
+
+
+def _secret_free(rejected: RejectedRecord) -> RejectedRecord:
+    """``rejected`` with its reason masked of the record's password-like values and the config's secrets."""
+    values = [v for k, v in rejected.record.items()
+              if is_secret_name(str(k)) and isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+    reason = filter_secrets(SecretMasker(values).mask(rejected.reason))
+    return rejected if reason == rejected.reason else dataclasses.replace(rejected, reason=reason)
 
 
 class RejectLog:
@@ -81,7 +96,8 @@ class RejectLog:
         return sum(self.counts.values())
 
     def add(self, rejected: RejectedRecord) -> None:
-        """Count, log and persist one rejection."""
+        """Count, log and persist one rejection (never with a secret in it)."""
+        rejected = _secret_free(rejected)
         with self._lock:
             n = self.total
             self.counts[rejected.stream] = self.counts.get(rejected.stream, 0) + 1
