@@ -225,7 +225,7 @@ class SourceIdempiere(AbstractSource):
     def _stream_job(stream: IdempiereStream, configured: ConfiguredAirbyteStream, stream_state: Mapping[str, Any],
                     logger: logging.Logger, failures: dict, lock: threading.Lock):
         def job(emit: Emit) -> None:
-            name = stream.name
+            name = configured.stream.name  # the name the catalog used (C_Order stays C_Order)
             descriptor = StreamDescriptor(name=name, namespace=configured.stream.namespace)
             incremental = configured.sync_mode == SyncMode.incremental and stream.supports_incremental
             progress = StreamProgress(name)
