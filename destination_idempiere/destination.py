@@ -39,6 +39,7 @@ from destination_idempiere.report import Report
 from destination_idempiere.values import WriteContext
 from destination_idempiere.writer import RunContext, StreamWriter
 from destination_idempiere.writes import WriteExecutor
+from erp_airbyte.destination.input_lines import BadLine
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.http import IdempiereClient
@@ -175,7 +176,17 @@ class DestinationIdempiere(Destination):
         seq = 0
         try:
             for message in messages:
-                if message.type == Type.RECORD and message.record is not None:
+                if isinstance(message, BadLine):  # an input line that is not a message: rejected, counted
+                    seq += 1
+                    stream = message.stream or "(unknown stream)"
+                    report.add(stream, "received")
+                    report.add(stream, "rejected")
+                    rejects.add(RejectedRecord(stream, None, f"input line {message.line_no}: {message.reason}",
+                                               message.data, seq))
+                    if fail_fast:
+                        _flush_all(writers)
+                        raise _rejected_error(rejects.first)
+                elif message.type == Type.RECORD and message.record is not None:
                     seq += 1
                     writer = writers.get(message.record.stream)
                     if writer is None:

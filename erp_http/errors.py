@@ -11,6 +11,7 @@ ErpError                           base of everything raised on purpose by an ER
 │                                  carries status/title/detail/method/path
 ├── TransientError                 retries exhausted on a transient failure (5xx/timeout/drop);
 │                                  ``maybe_committed`` tells a writer the request may have been applied
+├── UnencodableBody (ValueError)   a request body JSON cannot carry (an integer beyond 64 bits, NaN); never sent
 ├── PagingError                    paging does not advance (same page token twice, too many pages)
 └── UnsafeFilterValue (ValueError) a value that cannot be put in a filter without changing its meaning
 ```
@@ -135,6 +136,14 @@ class TransientError(ErpError):
         self.status = status
         self.attempts = attempts
         super().__init__(message)
+
+
+class UnencodableBody(ErpError, ValueError):
+    """A request body that cannot be encoded as JSON (an integer beyond 64 bits, NaN, an unknown type).
+
+    Raised before anything is sent, so a writer may safely reject the one record that holds the value
+    (the message names its field) and send the others again.
+    """
 
 
 class PagingError(ErpError):

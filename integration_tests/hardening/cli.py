@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BIN = Path(sys.executable).parent
+BIN = Path(os.environ.get("HARDENING_BIN") or Path(sys.executable).parent)  # HARDENING_BIN: run older scripts
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Run:
 
 
 def run_cli(connector: Connector, command: str, tmp: Path, *, config: Any = None, catalog: Any = None,
-            state: Any = None, stdin: str = "", raw: dict[str, str] | None = None, timeout: float = 120) -> Run:
+            state: Any = None, stdin: str | bytes = "", raw: dict[str, str] | None = None, timeout: float = 120) -> Run:
     """Run ``<connector> <command>`` with the given inputs (JSON values, or ``raw`` file texts by flag)."""
     tmp.mkdir(parents=True, exist_ok=True)
     raw = raw or {}
@@ -71,7 +71,10 @@ def run_cli(connector: Connector, command: str, tmp: Path, *, config: Any = None
         args += [f"--{flag}", str(path)]
     before = {p for p in tmp.rglob("*") if p.is_file()}
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.run(args, input=stdin, capture_output=True, text=True, timeout=timeout, env=env, cwd=tmp)
+    data = stdin.encode("utf-8", "surrogateescape") if isinstance(stdin, str) else stdin  # "\udcff" -> byte 0xff
+    done = subprocess.run(args, input=data, capture_output=True, timeout=timeout, env=env, cwd=tmp)
+    proc = subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode("utf-8", "replace"),
+                                       done.stderr.decode("utf-8", "replace"))
     messages = []
     for line in proc.stdout.splitlines():
         try:
