@@ -34,7 +34,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_idempiere.fk_resolver import FkResolver
 from destination_idempiere.options import DestinationOptions, connection_specification
-from destination_idempiere.rejects import RejectedRecord, RejectLog
+from destination_idempiere.rejects import RejectedRecord, RejectLog, rejects_path_problem
 from destination_idempiere.report import Report
 from destination_idempiere.values import WriteContext
 from destination_idempiere.writer import RunContext, StreamWriter
@@ -97,10 +97,16 @@ class DestinationIdempiere(Destination):
             clock = ServerClock(config.get("server_timezone") or "UTC")
         except ConfigurationError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
+        problem = rejects_path_problem(config.get("rejected_records_path"))
+        if problem:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
         client = IdempiereClient(conn, max_in_flight=2, logger=logger)
         try:
             client.tokens.current()  # log in: bad credentials are reported as such, before any table
             catalog = MetadataCatalog(client, workers=1)
+            problem = _doc_action_problem(DestinationOptions.from_config(config), catalog, logger)
+            if problem:  # what write would refuse: a doc_action on a table that has no documents
+                return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
             outcome, meta = verify_server_timezone(client, clock, _readable(catalog, CHECK_TABLES, logger))
             batch = _detect_batch(client)
             logger.info("Check: logged in; batch endpoint %s; server_timezone %s",
@@ -309,6 +315,21 @@ def _legacy_datetime(client: IdempiereClient, clock: ServerClock, metas: Iterabl
                         "a current server (ISO instants)" if use_batch else "an older server (no batch endpoint)")
         return not use_batch
     return outcome == "legacy"
+
+
+def _doc_action_problem(options: DestinationOptions, catalog: MetadataCatalog, logger: logging.Logger) -> str | None:
+    """Why ``write`` would refuse the configured ``doc_action`` (a table without documents, or unreadable)."""
+    metas = {}
+    for table in options.doc_action:
+        try:
+            metas[table] = catalog.get(table)
+        except ApiError as exc:
+            return f"doc_action for {table}: the table cannot be read with this role ({exc.reason})."
+    try:
+        _check_doc_actions(options, metas, logger)
+    except AirbyteTracedException as exc:
+        return exc.message
+    return None
 
 
 def _check_doc_actions(options: DestinationOptions, metas: dict[str, TableMeta], logger: logging.Logger) -> None:

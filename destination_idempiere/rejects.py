@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from typing import Any
 
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 
+from erp_http.errors import ConfigurationError
 from erp_http.secrets import MASK, SecretMasker, is_secret_name
 
 _MAX_LOGGED = 50  # after this many, rejections are only counted and written to the file
@@ -70,6 +72,29 @@ def _secret_free(rejected: RejectedRecord) -> RejectedRecord:
     return rejected if reason == rejected.reason else dataclasses.replace(rejected, reason=reason)
 
 
+def rejects_path_problem(path: str | None) -> str | None:
+    """Why the rejects file at ``path`` could not be written, or None (also None for no path).
+
+    ``check`` asks this so that a path ``write`` would fail on is reported before a sync: a directory, a
+    parent that is a file, a directory that cannot be created or written. Nothing is created here.
+    """
+    if not path:
+        return None
+    target = Path(path)
+    if target.is_dir():
+        return f"rejected_records_path {path} is a directory; give the path of a file (e.g. {target / 'rejects.jsonl'})."
+    if target.exists():
+        return None if os.access(target, os.W_OK) else f"rejected_records_path {path} is not writable."
+    ancestor = target.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"rejected_records_path {path} cannot be created: {ancestor} is not a directory."
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        return f"rejected_records_path {path} cannot be created: {ancestor} is not writable."
+    return None
+
+
 class RejectLog:
     """Collects rejections: counts per stream, log lines, optional JSONL file (thread-safe).
 
@@ -88,8 +113,15 @@ class RejectLog:
         self._lock = threading.Lock()
         self._file = None
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
+            problem = rejects_path_problem(str(self.path))
+            if problem:
+                raise ConfigurationError(problem)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = self.path.open("a", encoding="utf-8")
+            except OSError as exc:
+                raise ConfigurationError(f"rejected_records_path {self.path} cannot be written: "
+                                         f"{exc.strerror or type(exc).__name__}.") from None
 
     @property
     def total(self) -> int:

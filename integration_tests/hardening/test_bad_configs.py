@@ -240,3 +240,37 @@ def test_a_bad_input_gets_a_sentence_that_names_the_field_or_the_fix(ctx, tmp_pa
     for secret in (SECRET_PW, "12345678", ctx.emu.s2s_token):
         assert secret not in emitted, f"secret leaked by {case.id}"
     assert ctx.collector.received == []  # no redirect ever delivered anything elsewhere
+
+
+CHECK_CATCHES = [
+    ("rejects-path-is-a-directory", lambda tmp: {"rejected_records_path": str(tmp)}, "is a directory"),
+    ("rejects-path-under-a-file", lambda tmp: {"rejected_records_path": str(_file(tmp) / "rejects.jsonl")},
+     "is not a directory"),
+    ("doc-action-on-a-table-without-documents", lambda tmp: {"doc_action": {"c_bpartner": "CO"}},
+     "not a document table"),
+    ("doc-action-on-an-unknown-table", lambda tmp: {"doc_action": {"no_such_table": "CO"}},
+     "doc_action for no_such_table"),  # write only warns (no stream writes there); check says it
+
+]
+
+
+def _file(tmp):
+    path = tmp / "a-file"
+    path.write_text("x")
+    return path
+
+
+@pytest.mark.parametrize("case_id, options, needle", CHECK_CATCHES, ids=[c[0] for c in CHECK_CATCHES])
+def test_destination_check_catches_what_write_would_fail_on(ctx, tmp_path, case_id, options, needle):
+    """check must fail on what write would fail on (issue 11), and write fails on it as a config error."""
+    conn = DESTINATION_IDEMPIERE
+    config = {**conn.good_config(ctx.emu), **options(tmp_path)}
+    checked = run_cli(conn, "check", tmp_path / "check", config=config)
+    assert checked.status and checked.status["status"] == "FAILED" and needle in checked.status["message"]
+    if "unknown-table" in case_id:
+        return
+    written = run_cli(conn, "write", tmp_path / "write", config=config, catalog=_catalog(conn),
+                      stdin='{"type":"RECORD","record":{"stream":"c_bpartner","data":{"Value":"x","Name":"y"},'
+                            '"emitted_at":0}}\n')
+    assert written.exit_code == 1 and written.trace_errors[-1]["failure_type"] == "config_error"
+    assert needle in written.trace_errors[-1]["message"]
