@@ -19,6 +19,7 @@ COPY idempiere_client ./idempiere_client
 COPY source_idempiere ./source_idempiere
 COPY destination_idempiere ./destination_idempiere
 COPY idempiere_emulator ./idempiere_emulator
+COPY frappe_emulator ./frappe_emulator
 
 RUN case "${CONNECTOR}" in \
         source-idempiere|destination-idempiere) ;; \
