@@ -16,7 +16,11 @@ from typing import Any
 import orjson
 from airbyte_cdk.destinations import Destination
 from airbyte_cdk.exception_handler import init_uncaught_exception_handler
-from airbyte_cdk.models import AirbyteMessage, AirbyteMessageSerializer, ConfiguredAirbyteCatalogSerializer
+from airbyte_cdk.models import (
+    AirbyteMessage,
+    AirbyteMessageSerializer,
+    ConfiguredAirbyteCatalogSerializer,
+)
 
 from erp_airbyte.destination.input_lines import parse_lines
 from erp_airbyte.entry_guard import start

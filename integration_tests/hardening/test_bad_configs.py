@@ -16,8 +16,17 @@ import pytest
 
 from idempiere_emulator import EmulatorOptions, EmulatorServer
 from integration_tests.hardening.cli import Connector, run_cli
-from integration_tests.hardening.connectors import DESTINATION_IDEMPIERE, IDEMPIERE, SOURCE_IDEMPIERE
-from integration_tests.hardening.servers import LocalServer, closed_port_url, echo, redirect_to
+from integration_tests.hardening.connectors import (
+    DESTINATION_IDEMPIERE,
+    IDEMPIERE,
+    SOURCE_IDEMPIERE,
+)
+from integration_tests.hardening.servers import (
+    LocalServer,
+    closed_port_url,
+    echo,
+    redirect_to,
+)
 
 SECRET_PW = "S3cret-PW-never-shown"
 

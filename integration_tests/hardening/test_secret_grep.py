@@ -16,7 +16,10 @@ import pytest
 from erp_http.secrets import SecretMasker
 from idempiere_emulator import EmulatorOptions, EmulatorServer
 from integration_tests.hardening.cli import Connector, run_cli
-from integration_tests.hardening.connectors import DESTINATION_IDEMPIERE, SOURCE_IDEMPIERE
+from integration_tests.hardening.connectors import (
+    DESTINATION_IDEMPIERE,
+    SOURCE_IDEMPIERE,
+)
 from integration_tests.hardening.servers import LocalServer, echo, redirect_to
 
 HOSTILE_PW = 'Pw-"SECRET"/&=+ü'

@@ -11,7 +11,14 @@ import pytest
 from airbyte_cdk.models import FailureType
 
 from erp_airbyte.config_messages import config_problems, discriminator
-from erp_airbyte.preflight import DESTINATION, SOURCE, InputError, check_catalog, check_state, preflight
+from erp_airbyte.preflight import (
+    DESTINATION,
+    SOURCE,
+    InputError,
+    check_catalog,
+    check_state,
+    preflight,
+)
 
 SECRET = "user:Sup3r-SECRET"
 SPEC = {

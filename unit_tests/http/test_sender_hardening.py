@@ -13,7 +13,13 @@ import pytest
 import requests_mock
 
 from erp_http.auth import StaticHeaderAuth
-from erp_http.errors import ApiError, ApiNotFound, ConfigurationError, RedirectRefused, TransientError
+from erp_http.errors import (
+    ApiError,
+    ApiNotFound,
+    ConfigurationError,
+    RedirectRefused,
+    TransientError,
+)
 from erp_http.policy import StatusPolicy
 from erp_http.sender import RequestOptions, Sender
 from unit_tests.http.local_server import LocalServer, echo, json_answer, redirect_to
