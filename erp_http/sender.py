@@ -302,7 +302,7 @@ class Sender:
         found"; a POST to an optional endpoint, e.g. a batch endpoint an older server lacks, proves nothing).
         """
         is_json = isinstance(answer.body, (dict, list))
-        if is_json:
+        if is_json or (answer.as_text and 200 <= answer.status < 300):  # JSON, or the text a request asked for
             self._api_seen = True
         missing_status = answer.status in (404, 405)
         non_json_2xx = 200 <= answer.status < 300 and not is_json and not answer.as_text and bool(answer.content)

@@ -176,3 +176,14 @@ def test_an_echoed_credential_header_is_masked_in_the_error():
         with pytest.raises(ApiError) as info:
             sender.request("GET", "items")
     assert "SECRET" not in str(info.value) and "****" in str(info.value)
+
+
+def test_a_404_page_after_the_api_answered_a_text_request_stays_an_api_error():
+    with requests_mock.Mocker() as m:
+        m.get("http://erp.test/x/items/yaml", text="columns: []")
+        m.get("http://erp.test/x/items/9", status_code=404, text="")
+        sender = _sender("http://erp.test/x")
+        sender.request("GET", "items/yaml", options=RequestOptions(accept="application/yaml", as_text=True))
+        with pytest.raises(ApiError) as info:
+            sender.request("GET", "items/9")
+    assert not isinstance(info.value, ApiNotFound) and info.value.status == 404
