@@ -40,6 +40,7 @@ from destination_idempiere.values import WriteContext
 from destination_idempiere.writer import RunContext, StreamWriter
 from destination_idempiere.writes import WriteExecutor
 from erp_airbyte.destination.input_lines import BadLine
+from erp_airbyte.failures import config_error, failure_type, traced
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.http import IdempiereClient
@@ -62,11 +63,6 @@ class StreamPlan:
     table: str
     mode: str
     key: list[str]
-
-
-def config_error(message: str, exc: Exception | None = None) -> AirbyteTracedException:
-    return AirbyteTracedException(message=message, internal_message=repr(exc) if exc else message,
-                                  failure_type=FailureType.config_error, exception=exc)
 
 
 class DestinationIdempiere(Destination):
@@ -92,9 +88,9 @@ class DestinationIdempiere(Destination):
         A few requests: login, ``ad_org``'s key probe and YAML, one or two ``Updated`` reads, ``POST /batch``.
         """
         try:
-            DestinationOptions.from_config(config)
+            options = DestinationOptions.from_airbyte(config)
             conn = ConnectionConfig.from_airbyte(config)
-            clock = ServerClock(config.get("server_timezone") or "UTC")
+            clock = ServerClock(options.server_timezone)
         except ConfigurationError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
         problem = rejects_path_problem(config.get("rejected_records_path"))
@@ -104,7 +100,7 @@ class DestinationIdempiere(Destination):
         try:
             client.tokens.current()  # log in: bad credentials are reported as such, before any table
             catalog = MetadataCatalog(client, workers=1)
-            problem = _doc_action_problem(DestinationOptions.from_config(config), catalog, logger)
+            problem = _doc_action_problem(DestinationOptions.from_airbyte(config), catalog, logger)
             if problem:  # what write would refuse: a doc_action on a table that has no documents
                 return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
             outcome, meta = verify_server_timezone(client, clock, _readable(catalog, CHECK_TABLES, logger))
@@ -122,26 +118,19 @@ class DestinationIdempiere(Destination):
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
         logger = logging.getLogger("airbyte")
         try:
-            options = DestinationOptions.from_config(config)
+            options = DestinationOptions.from_airbyte(config)
             conn = ConnectionConfig.from_airbyte(config)
             clock = ServerClock(options.server_timezone)
         except ConfigurationError as exc:
-            raise config_error(str(exc), exc) from None
+            raise config_error(exc) from None
         plans = stream_plans(configured_catalog)  # overwrite etc. refused before anything is written
         client = IdempiereClient(conn, max_in_flight=options.num_workers, logger=logger)
         try:
             yield from self._write(client, options, clock, plans, input_messages, logger)
         except AirbyteTracedException:
             raise
-        except ConfigurationError as exc:
-            raise config_error(str(exc), exc) from None
-        except TransientError as exc:
-            raise AirbyteTracedException(message=f"The iDempiere server did not answer reliably: {exc}",
-                                         internal_message=repr(exc), failure_type=FailureType.transient_error,
-                                         exception=exc) from None
         except ErpError as exc:
-            raise AirbyteTracedException(message=f"Writing to iDempiere failed: {exc}", internal_message=repr(exc),
-                                         failure_type=FailureType.system_error, exception=exc) from None
+            raise traced(exc, _write_failure_text(exc)) from None
         finally:
             client.close()
 
@@ -177,7 +166,7 @@ class DestinationIdempiere(Destination):
             try:
                 writers[plan.stream] = StreamWriter(run, plan.stream, metas[plan.table], plan.mode, plan.key)
             except ValueError as exc:
-                raise config_error(str(exc), exc) from None
+                raise config_error(exc) from None
         fail_fast = options.reject_policy == "fail" and not options.dry_run
         seq = 0
         try:
@@ -219,6 +208,16 @@ class DestinationIdempiere(Destination):
         finally:
             report.log_summary()
             rejects.close()
+
+
+def _write_failure_text(exc: ErpError) -> str:
+    """What the user reads when a write fails as a whole (the failure type comes from erp_airbyte.failures)."""
+    kind = failure_type(exc)
+    if kind == FailureType.config_error:
+        return str(exc)
+    if kind == FailureType.transient_error:
+        return f"The iDempiere server did not answer reliably: {exc}"
+    return f"Writing to iDempiere failed: {exc}"
 
 
 def stream_plans(catalog: ConfiguredAirbyteCatalog) -> list[StreamPlan]:

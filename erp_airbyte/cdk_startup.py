@@ -9,7 +9,7 @@ subprocess the tests start.
 ``install()`` swaps that docstring lookup for one that returns nothing, before the CDK is imported. It
 changes no serialized byte (``unit_tests/test_cdk_startup.py`` compares the output with and without it).
 If serpyco-rs moves these names, nothing is patched and the CDK imports as before, only slower.
-This module imports nothing from airbyte, so the client's "no airbyte imports" rule still holds.
+This module imports nothing from airbyte: it must run before the CDK is imported.
 """
 from __future__ import annotations
 
@@ -33,6 +33,6 @@ def install() -> bool:
         except ImportError:
             continue
         if hasattr(module, "get_attributes_doc"):
-            module.get_attributes_doc = _no_attribute_docs
+            vars(module)["get_attributes_doc"] = _no_attribute_docs
             patched += 1
     return patched == len(_HOLDERS)

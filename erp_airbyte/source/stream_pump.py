@@ -2,8 +2,9 @@
 
 Hand-rolled on purpose: the CDK's ``AbstractSource.read`` reads streams one after another, and its
 ``ConcurrentSourceAdapter`` is experimental and built around date-slice cursors that do not express
-the keyset/de-dup algorithm of ``cursor.py``. A job receives ``emit(batch)``; batches (one page of
-records plus its state message) keep their internal order, so every STATE follows its records.
+the keyset/de-dup algorithms of the ERP table readers. A job receives ``emit(batch)``; batches (one
+page of records plus its state message) keep their internal order, so every STATE follows its records.
+The same pump also reads the windows of one large table in parallel (``windows.py``).
 
 Back-pressure: the queue is bounded, so slow stdout slows the readers instead of filling memory.
 Cancellation: when the consumer stops iterating (generator closed, e.g. the platform kills the
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any
 
 Emit = Callable[[Sequence[Any]], None]
@@ -49,12 +50,14 @@ class StreamPump:
     """
 
     def __init__(self, max_parallel: int, max_queued_batches: int | None = None) -> None:
+        """Bound the jobs running at once and the batches queued for the consumer."""
         self.max_parallel = max(1, max_parallel)
         # Two pages per producer keep every worker busy while bounding memory to a few pages per job,
         # so peak memory does not grow with the table size (bench scenario 2).
         self.max_queued_batches = max(1, max_queued_batches or 2 * self.max_parallel)
 
-    def run(self, jobs: Iterable[Job]) -> Iterator[Any]:
+    def run(self, jobs: Iterable[Job]) -> Generator[Any, None, None]:
+        """Run ``jobs``; yield the items of their batches (closing the iterator cancels the jobs)."""
         job_list = list(jobs)
         if not job_list:
             return
@@ -108,7 +111,7 @@ class StreamPump:
                     return
                 worker(job)
 
-        threads = [threading.Thread(target=loop, name=f"idempiere-stream-{i}", daemon=True)
+        threads = [threading.Thread(target=loop, name=f"read-worker-{i}", daemon=True)
                    for i in range(min(self.max_parallel, len(job_list)))]
         try:
             for thread in threads:
