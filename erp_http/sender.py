@@ -34,7 +34,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3
@@ -186,13 +186,13 @@ class Sender:
 
     # ---- sending -------------------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, json_body: Any = None,
-                options: RequestOptions = DEFAULT_OPTIONS) -> Any:
+                options: RequestOptions = DEFAULT_OPTIONS, form_body: Mapping[str, str] | None = None) -> Any:
         """Send and return the parsed JSON (or the text, with ``options.as_text``) of a 2xx answer.
 
         Raises:
             ApiError, TransientError, AuthenticationError, ConfigurationError.
         """
-        reply = self.send(method, path, params=params, json_body=json_body, options=options)
+        reply = self.send(method, path, params=params, json_body=json_body, options=options, form_body=form_body)
         if reply.ok:
             return reply.text if options.as_text else reply.body
         raise self.api_error(reply)
@@ -202,13 +202,16 @@ class Sender:
         return api_error(self.policy, reply.answer)
 
     def send(self, method: str, path: str, *, params: dict[str, Any] | None = None, json_body: Any = None,
-             options: RequestOptions = DEFAULT_OPTIONS) -> Reply:
-        """Send with retries and 401 handling; return the final answer (2xx or application error)."""
+             options: RequestOptions = DEFAULT_OPTIONS, form_body: Mapping[str, str] | None = None) -> Reply:
+        """Send with retries and 401 handling; return the final answer (2xx or application error).
+
+        ``form_body`` sends a form-encoded body instead of JSON (e.g. an OAuth2 token endpoint).
+        """
         method = method.upper()
         path = path.lstrip("/")
         recoveries = 0
         while True:
-            reply, generation = self._send_with_retries(method, path, params, json_body, options)
+            reply, generation = self._send_with_retries(method, path, params, json_body, options, form_body)
             if reply.status != 401 or not options.authenticated or self.auth is None:
                 return reply
             if generation == self.auth.generation:
@@ -221,7 +224,7 @@ class Sender:
             self.auth.on_unauthorized(generation, recoveries > 1)
 
     def _send_with_retries(self, method: str, path: str, params: dict[str, Any] | None, json_body: Any,
-                           options: RequestOptions) -> tuple[Reply, int]:
+                           options: RequestOptions, form_body: Mapping[str, str] | None = None) -> tuple[Reply, int]:
         """Return ``(final reply, credential generation)``; credentials are applied afresh for every attempt,
         so a retry after a long backoff does not resend a token that expired meanwhile."""
         is_write = method in WRITE_METHODS and not options.idempotent
@@ -231,6 +234,10 @@ class Sender:
         if json_body is not None:
             data = json_codec.dumps(json_body)
             headers["Content-Type"] = "application/json"
+        elif form_body is not None:
+            data = urlencode(form_body).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            json_body = dict(form_body)  # what _mask_sent looks through
         attempt = 0
         redirects = 0
         generation = -1

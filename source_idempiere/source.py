@@ -72,8 +72,8 @@ class SourceIdempiere(AbstractSource):
             raise config_error(exc) from None
         except TransientError as exc:
             # A server that is down may come back: reported as a failed check, not as a config error.
-            return False, (f"Could not get a reliable answer from {options.connection.base_url}: {exc}. "
-                           "Check base_url and that the iDempiere REST plugin is running.")
+            return False, (f"Could not get a reliable answer from {options.connection.base_url}: "
+                           f"{str(exc).rstrip('.')}. Check base_url and that the iDempiere REST plugin is running.")
         finally:
             client.close()
 

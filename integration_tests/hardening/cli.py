@@ -27,6 +27,7 @@ class Connector:
     good_config: Callable[[Any], dict]  # emulator -> a config that works (token auth)
     password_config: Callable[[Any], dict]  # emulator -> a config that works (password auth)
     url_key: str = "base_url"
+    erp: str = "idempiere"  # which emulator the rows run against
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The connectors the hardening tables run, with a working config for their emulator.
 
-Add a Frappe connector here (and its rows in the tables) when its console script is on main.
+``erp`` picks the emulator a row runs against; add a connector here (and its rows in the tables) when its
+console script is on main (destination-frappe is not yet).
 """
 from __future__ import annotations
 
@@ -25,3 +26,19 @@ DESTINATION_IDEMPIERE = Connector(
     lambda emu: {**_idempiere_password(emu), "reject_policy": "continue"})
 
 IDEMPIERE = [SOURCE_IDEMPIERE, DESTINATION_IDEMPIERE]
+
+FRAPPE_PASSWORD = {"auth_type": "password", "username": "Administrator", "password": "admin"}
+
+
+def _frappe_key(emu) -> dict:
+    return {"site_url": emu.base_url, "credentials": {"auth_type": "api_key", "api_key": emu.api_key,
+                                                      "api_secret": emu.api_secret}}
+
+
+def _frappe_password(emu) -> dict:
+    return {"site_url": emu.base_url, "credentials": dict(FRAPPE_PASSWORD)}
+
+
+SOURCE_FRAPPE = Connector("source-frappe", "source", _frappe_key, _frappe_password, url_key="site_url", erp="frappe")
+
+FRAPPE = [SOURCE_FRAPPE]

@@ -7,19 +7,19 @@ parametrised by connector (``connectors.py``); a Frappe connector adds its ``Con
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from frappe_emulator import FrappeEmulator, FrappeOptions
 from idempiere_emulator import EmulatorOptions, EmulatorServer
 from integration_tests.hardening.cli import Connector, run_cli
 from integration_tests.hardening.connectors import (
     DESTINATION_IDEMPIERE,
+    FRAPPE,
     IDEMPIERE,
-    SOURCE_IDEMPIERE,
 )
 from integration_tests.hardening.servers import (
     LocalServer,
@@ -33,10 +33,14 @@ SECRET_PW = "S3cret-PW-never-shown"
 
 @dataclass
 class Ctx:
-    emu: Any
+    emu: Any  # iDempiere's emulator
     echo_url: str
     redirect_url: str
     collector: Any
+    frappe: Any = None  # Frappe's emulator
+
+    def emu_of(self, conn: Connector) -> Any:
+        return self.frappe if conn.erp == "frappe" else self.emu
 
 
 @dataclass(frozen=True)
@@ -54,16 +58,16 @@ class Case:
 
 @pytest.fixture(scope="module")
 def ctx():
-    with EmulatorServer(EmulatorOptions(rows=5)) as emu, LocalServer(echo(401)) as echoer, \
-            LocalServer(lambda *a: (200, {}, b"{}")) as collector, \
+    with EmulatorServer(EmulatorOptions(rows=5)) as emu, FrappeEmulator(FrappeOptions(rows=5)) as frappe, \
+            LocalServer(echo(401)) as echoer, LocalServer(lambda *a: (200, {}, b"{}")) as collector, \
             LocalServer(redirect_to(collector.url, 307)) as redirector:
-        yield Ctx(emu, echoer.url, redirector.url, collector)
+        yield Ctx(emu, echoer.url, redirector.url, collector, frappe)
 
 
 def creds(**changes) -> Callable[[Ctx, Connector], dict]:
     """The password config with credential fields changed (None value: field removed)."""
     def build(c: Ctx, conn: Connector) -> dict:
-        config = conn.password_config(c.emu)
+        config = conn.password_config(c.emu_of(conn))
         for key, value in changes.items():
             if value is _DROP:
                 config["credentials"].pop(key, None)
@@ -78,7 +82,7 @@ _DROP = object()
 
 def token(**changes) -> Callable[[Ctx, Connector], dict]:
     def build(c: Ctx, conn: Connector) -> dict:
-        config = conn.good_config(c.emu)
+        config = conn.good_config(c.emu_of(conn))
         for key, value in changes.items():
             if value is _DROP:
                 config["credentials"].pop(key, None)
@@ -91,7 +95,7 @@ def token(**changes) -> Callable[[Ctx, Connector], dict]:
 def top(**changes) -> Callable[[Ctx, Connector], dict]:
     """The token config with top-level fields changed (``_DROP`` removes one); values may be ctx -> value."""
     def build(c: Ctx, conn: Connector) -> dict:
-        config = conn.good_config(c.emu)
+        config = conn.good_config(c.emu_of(conn))
         for key, value in changes.items():
             if value is _DROP:
                 config.pop(key, None)
@@ -111,7 +115,7 @@ def raw_config(text: str) -> Callable[[Ctx, Connector], dict]:
 
 def pw_at(url: Callable[[Ctx], str], **cred_changes) -> Callable[[Ctx, Connector], dict]:
     def build(c: Ctx, conn: Connector) -> dict:
-        config = conn.password_config(c.emu)
+        config = conn.password_config(c.emu_of(conn))
         config[conn.url_key] = url(c)
         config["credentials"].update(cred_changes)
         return {"config": config}
@@ -128,7 +132,7 @@ def _catalog(conn: Connector, **entry) -> dict:
 def with_catalog(catalog: Callable[[Connector], Any] | None = None, raw: str | None = None,
                  state: Any = None, raw_state: str | None = None) -> Callable[[Ctx, Connector], dict]:
     def build(c: Ctx, conn: Connector) -> dict:
-        out: dict = {"config": conn.good_config(c.emu)}
+        out: dict = {"config": conn.good_config(c.emu_of(conn))}
         if raw is not None:
             out["raw"] = {"catalog": raw}
         else:
@@ -212,8 +216,52 @@ CASES = [
 CASES[0] = Case("credentials-string", "check",
                 top(credentials=f"GardenAdmin:{SECRET_PW}"), ("credentials must be an object", "auth_type"))
 
+FRAPPE_CASES = [
+    Case("credentials-string", "check", top(credentials=f"Administrator:{SECRET_PW}"),
+         ("credentials must be an object", "auth_type")),
+    Case("missing-api-secret", "check", token(api_secret=_DROP), ("credentials.api_secret is required for auth_type api_key",)),
+    Case("null-api-key", "check", token(api_key=None), ("credentials.api_key is required for auth_type api_key",)),
+    Case("number-api-secret", "check", token(api_secret=12345678), ("credentials.api_secret must be a string",),
+         absent=("12345678",)),
+    Case("missing-password", "check", creds(password=_DROP), ("credentials.password is required for auth_type password",)),
+    Case("null-username", "check", creds(username=None), ("credentials.username is required for auth_type password",)),
+    Case("oauth2-without-refresh-token", "check", top(credentials={"auth_type": "oauth2", "client_id": "c"}),
+         ("credentials.refresh_token is required for auth_type oauth2",)),
+    Case("missing-auth-type", "check", creds(auth_type=_DROP),
+         ('credentials.auth_type is required: one of "api_key", "password", "oauth2"',)),
+    Case("unknown-auth-type", "check", creds(auth_type="token"), ('credentials.auth_type must be one of "api_key"',)),
+    Case("missing-site-url", "check", top(site_url=_DROP), ("site_url is required",)),
+    Case("number-site-url", "check", top(site_url=443), ("site_url must be a string",)),
+    Case("zero-page-size", "check", top(page_size=0), ("page_size must be at least 1",)),
+    Case("negative-lookback", "check", top(lookback_window_seconds=-5), ("lookback_window_seconds must be at least 0",)),
+    Case("config-array", "check", whole([{"site_url": "http://x"}]), ("must be a JSON object, not a list",)),
+    Case("config-not-json", "check", raw_config("{'site_url': 1}"), ("config file", "is not valid JSON")),
+    Case("server-down", "check", top(site_url=lambda c: closed_port_url()), ("Cannot connect to", "down or unreachable")),
+    Case("server-down-sync", "run", top(site_url=lambda c: closed_port_url()), ("Cannot connect to",),
+         failure="transient_error"),
+    Case("wrong-api-secret", "check", token(api_secret=SECRET_PW), ("API key or secret was rejected",)),
+    Case("wrong-password", "check", creds(password=SECRET_PW), ("Login as 'Administrator' failed",)),
+    Case("wrong-password-sync", "run", creds(password=SECRET_PW), ("Login as 'Administrator' failed",)),
+    Case("wrong-path", "check", top(site_url=lambda c: c.frappe.base_url + "/erp"),
+         ("No Frappe REST API answers at", "/erp/api/", "site_url")),
+    Case("wrong-path-password", "check", pw_at(lambda c: c.frappe.base_url + "/erp"),
+         ("No Frappe REST API answers at", "/erp/api/method/login", "site_url")),
+    Case("https-to-plain-http", "check", top(site_url=lambda c: c.frappe.base_url.replace("http://", "https://")),
+         ("does not speak TLS on that port",)),
+    Case("redirecting-server", "check", pw_at(lambda c: c.redirect_url, password=SECRET_PW),
+         ("redirected", "never redirected")),
+    Case("echoing-server", "check", pw_at(lambda c: c.echo_url, password=SECRET_PW), ("Login as 'Administrator' failed",)),
+    Case("catalog-not-json", "run", with_catalog(raw='{"streams": ['), ("catalog file", "is not valid JSON")),
+    Case("catalog-no-sync-mode", "run", with_catalog(lambda conn: _catalog(conn, sync_mode=_DROP)), ("has no sync_mode",)),
+    Case("state-legacy", "run", with_catalog(state={"Customer": {"cursor": "2024-01-01 00:00:00"}}),
+         ("legacy shape", "Reset")),
+    Case("state-junk-list", "run", with_catalog(state=[None]), ("State entry #1", "Reset")),
+]
+
 ROWS = [pytest.param(conn, case, id=f"{conn.name}-{case.id}") for conn in IDEMPIERE for case in CASES
         if case.only in (None, conn.side)]
+ROWS += [pytest.param(conn, case, id=f"{conn.name}-{case.id}") for conn in FRAPPE for case in FRAPPE_CASES
+         if case.only in (None, conn.side)]
 
 
 def test_the_table_is_big_enough():
@@ -246,7 +294,7 @@ def test_a_bad_input_gets_a_sentence_that_names_the_field_or_the_fix(ctx, tmp_pa
     emitted = run.all_bytes()
     assert "Traceback (most recent call last)" not in run.stderr
     assert "Something went wrong" not in emitted
-    for secret in (SECRET_PW, "12345678", ctx.emu.s2s_token):
+    for secret in (SECRET_PW, "12345678", ctx.emu.s2s_token, ctx.frappe.api_secret):
         assert secret not in emitted, f"secret leaked by {case.id}"
     assert ctx.collector.received == []  # no redirect ever delivered anything elsewhere
 

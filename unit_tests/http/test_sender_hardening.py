@@ -187,3 +187,19 @@ def test_a_404_page_after_the_api_answered_a_text_request_stays_an_api_error():
         with pytest.raises(ApiError) as info:
             sender.request("GET", "items/9")
     assert not isinstance(info.value, ApiNotFound) and info.value.status == 404
+
+
+def test_a_form_encoded_token_request_is_sent_through_the_sender_and_never_redirected():
+    """An OAuth2 token call (form body with the client secret and refresh token) goes through the one sender,
+    so it is never redirected and an echoing error never carries its secrets."""
+    form = {"grant_type": "refresh_token", "refresh_token": "rt-SECRET-1", "client_secret": "cs-SECRET-2"}
+    with LocalServer(lambda *a: json_answer(200, '{"access_token": "x"}')) as target:
+        with LocalServer(redirect_to(target.url, 307)) as origin:
+            with pytest.raises(RedirectRefused):
+                _sender(origin.url).send("POST", "oauth/token", form_body=form, options=LOGIN)
+    assert target.received == []
+    with LocalServer(echo(401)) as server:
+        reply = _sender(server.url).send("POST", "oauth/token", form_body=form, options=LOGIN)
+        assert server.received[0].headers["Content-Type"] == "application/x-www-form-urlencoded"
+        assert b"refresh_token=rt-SECRET-1" in server.received[0].body
+    assert "SECRET" not in reply.text and "SECRET" not in str(reply.body)
