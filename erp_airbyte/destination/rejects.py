@@ -48,7 +48,11 @@ class RejectedRecord:
     seq: int = 0
 
     def describe(self) -> str:
-        key = f" key {json.dumps(self.key, default=_json_default)}" if self.key is not None else f" record #{self.seq} of the input"
+        """``stream 's' key ...: reason`` (or the record's position when it has no key), for logs and errors."""
+        if self.key is not None:
+            key = f" key {json.dumps(self.key, default=_json_default)}"
+        else:
+            key = f" record #{self.seq} of the input"
         return f"stream {self.stream!r}{key}: {self.reason}"
 
 
@@ -125,6 +129,7 @@ class RejectLog:
 
     @property
     def total(self) -> int:
+        """Rejections so far, every stream."""
         return sum(self.counts.values())
 
     def add(self, rejected: RejectedRecord) -> None:
@@ -145,9 +150,11 @@ class RejectLog:
         if n < _MAX_LOGGED:
             self.logger.warning("Rejected %s", rejected.describe())
         elif n == _MAX_LOGGED:
-            self.logger.warning("More rejections follow; only counted%s.", " and written to the file" if self.path else "")
+            self.logger.warning("More rejections follow; only counted%s.",
+                                " and written to the file" if self.path else "")
 
     def close(self) -> None:
+        """Close the rejects file (idempotent)."""
         with self._lock:
             if self._file is not None:
                 self._file.close()

@@ -6,7 +6,7 @@ import logging
 
 from airbyte_cdk.utils.airbyte_secrets_utils import update_secrets
 
-from destination_idempiere.rejects import RejectedRecord, RejectLog
+from erp_airbyte.destination.rejects import RejectedRecord, RejectLog
 
 
 def test_the_reason_is_masked_of_password_like_column_values(tmp_path, caplog):

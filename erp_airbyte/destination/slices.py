@@ -1,7 +1,7 @@
 """Slice scheduling for one stream: run units of work on up to N workers, in input order where it matters.
 
-A *slice* is a list of prepared records processed together on one worker thread (for ``StreamWriter``:
-resolve -> look up -> plan -> write -> account). Up to ``workers`` slices run at once (the client's
+A *slice* is a list of prepared records processed together on one worker thread (for ``StreamSink``:
+the ERP's plan -- resolve, look up -- then write and account). Up to ``workers`` slices run at once (the client's
 ``max_in_flight`` still bounds the requests in flight), so one slice's lookups overlap another's batch
 POSTs. The caller decides how many records a slice holds; the scheduler decides the order:
 
@@ -17,36 +17,37 @@ POSTs. The caller decides how many records a slice holds; the scheduler decides 
 
 Slices started and not finished are bounded (``2 * workers``: a few ready beyond the running ones), so
 ``start`` blocks and memory stays flat. ``wait_all`` returns only when every started slice has its
-outcome, which is what lets ``destination.py`` emit state unchanged.
+outcome, which is what lets ``state_gate.py`` emit state unchanged.
 """
 from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
-from typing import Any, Callable
+from typing import Any, Generic
 
-from destination_idempiere.record_mapping import PreparedRecord
+from erp_airbyte.destination.protocols import R
 
 
-class _Slice:
+class _Slice(Generic[R]):
     """Records processed together on one worker; ``after``: slices that must finish first."""
 
     __slots__ = ("recs", "after", "future", "first_seq")
+    future: Future[None]  # set by ``SliceScheduler._submit`` as soon as the slice is submitted
 
-    def __init__(self, recs: list[PreparedRecord], after: list[Future]):
+    def __init__(self, recs: list[R], after: list[Future[None]]):
         self.recs = recs
         self.after = after
         self.first_seq = recs[0].seq
-        self.future: Future | None = None
 
 
 class _Skipped(Exception):
     """A slice not started because an earlier one failed (the run stops with that failure)."""
 
 
-class SliceScheduler:
+class SliceScheduler(Generic[R]):
     """Runs the slices of one stream on up to ``workers`` threads, in input order where keys or own-table
     references overlap, and propagates the first failure.
 
@@ -58,16 +59,16 @@ class SliceScheduler:
         waits_for_all: whether a slice must wait for every earlier slice (it references its own table).
     """
 
-    def __init__(self, name: str, workers: int, work: Callable[[list[PreparedRecord]], None], *, keyed: bool,
-                 waits_for_all: Callable[[list[PreparedRecord]], bool]):
+    def __init__(self, name: str, workers: int, work: Callable[[list[R]], None], *, keyed: bool,
+                 waits_for_all: Callable[[list[R]], bool]):
         self.name = name
         self.workers = workers
         self.keyed = keyed
         self._work = work
         self._waits_for_all = waits_for_all
         # slices started and not yet collected by ``wait_all`` (main thread only), and per key the latest one
-        self._slices: deque[_Slice] = deque()
-        self._latest: dict[Any, _Slice] = {}
+        self._slices: deque[_Slice[R]] = deque()
+        self._latest: dict[Any, _Slice[R]] = {}
         self._pool: ThreadPoolExecutor | None = None
         # bounds slices started and not finished: a few ready beyond the running ones, memory stays flat
         self._room = threading.BoundedSemaphore(2 * workers)
@@ -75,7 +76,7 @@ class SliceScheduler:
         self._failure_lock = threading.Lock()
 
     # ---- caller (main thread) --------------------------------------------------------------------
-    def start(self, recs: list[PreparedRecord], slice_size: int) -> None:
+    def start(self, recs: list[R], slice_size: int) -> None:
         """Cut ``recs`` into slices of at most ``slice_size`` and start them (blocks while too many are
         unfinished).
 
@@ -111,12 +112,12 @@ class SliceScheduler:
         return min((s.first_seq for s in self._slices if not s.future.done()), default=float("inf"))
 
     # ---- ordering --------------------------------------------------------------------------------
-    def _rounds(self, recs: list[PreparedRecord]) -> list[list[PreparedRecord]]:
+    def _rounds(self, recs: list[R]) -> list[list[R]]:
         """Split so that a key occurs once per round: the second record of a key must see the first's row."""
         if not self.keyed:
             return [recs]
-        rounds: list[list[PreparedRecord]] = []
-        seen: list[set] = []
+        rounds: list[list[R]] = []
+        seen: list[set[Any]] = []
         for rec in recs:
             key = rec.group_key
             for i, keys in enumerate(seen):
@@ -129,9 +130,9 @@ class SliceScheduler:
                 rounds.append([rec])
         return rounds
 
-    def _submit(self, recs: list[PreparedRecord]) -> None:
+    def _submit(self, recs: list[R]) -> None:
         if any(s.future.done() for s in self._slices):  # forget finished slices (and their keys)
-            running: deque[_Slice] = deque()
+            running: deque[_Slice[R]] = deque()
             for sl in self._slices:
                 if not sl.future.done():
                     running.append(sl)
@@ -140,7 +141,7 @@ class SliceScheduler:
                         if self._latest.get(rec.group_key) is sl:
                             del self._latest[rec.group_key]
             self._slices = running
-        after: dict[int, Future] = {}
+        after: dict[int, Future[None]] = {}
         if self._waits_for_all(recs):
             after = {id(s): s.future for s in self._slices if not s.future.done()}
         sl = _Slice(recs, [])
@@ -162,7 +163,7 @@ class SliceScheduler:
         self._slices.append(sl)
 
     # ---- worker ----------------------------------------------------------------------------------
-    def _run(self, sl: _Slice) -> None:
+    def _run(self, sl: _Slice[R]) -> None:
         """Worker: wait for the slices it depends on, then do the work; keep the first failure."""
         try:
             for dep in sl.after:

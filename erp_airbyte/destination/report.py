@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 PROGRESS_EVERY_SECONDS = 10.0
@@ -29,6 +30,7 @@ class StreamCounts:
         return sum(getattr(self, f.name) for f in fields(self) if f.name != "received")
 
     def as_dict(self) -> dict[str, int]:
+        """Every counter by name."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
@@ -41,7 +43,8 @@ class Report:
         clock: injectable monotonic clock (tests).
     """
 
-    def __init__(self, logger: logging.Logger, dry_run: bool = False, clock=time.monotonic):
+    def __init__(self, logger: logging.Logger, dry_run: bool = False,
+                 clock: Callable[[], float] = time.monotonic):
         self.logger = logger
         self.dry_run = dry_run
         self.streams: dict[str, StreamCounts] = {}
@@ -51,6 +54,7 @@ class Report:
         self._lock = threading.Lock()
 
     def counts(self, stream: str) -> StreamCounts:
+        """The counters of ``stream`` (created on first use)."""
         with self._lock:
             return self.streams.setdefault(stream, StreamCounts())
 
@@ -77,6 +81,7 @@ class Report:
         )
 
     def totals(self) -> StreamCounts:
+        """The sum over every stream."""
         total = StreamCounts()
         with self._lock:
             for counts in self.streams.values():
