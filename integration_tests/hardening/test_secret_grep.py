@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 
 from erp_http.secrets import SecretMasker
+from frappe_emulator import FrappeEmulator, FrappeOptions
 from idempiere_emulator import EmulatorOptions, EmulatorServer
 from integration_tests.hardening.cli import Connector, run_cli
 from integration_tests.hardening.connectors import (
     DESTINATION_IDEMPIERE,
+    SOURCE_FRAPPE,
     SOURCE_IDEMPIERE,
 )
 from integration_tests.hardening.servers import LocalServer, echo, redirect_to
@@ -47,14 +49,16 @@ class Servers:
     echo_all: str
     login_echo: str
     redirect: str
+    frappe: Any = None
 
 
 @pytest.fixture(scope="module")
 def servers():
     with EmulatorServer(EmulatorOptions(rows=5)) as emu, LocalServer(echo(401)) as e401, \
             LocalServer(_echo_everything) as eall, LocalServer(_login_then_echo) as lecho, \
-            LocalServer(lambda *a: (200, {}, b"{}")) as sink, LocalServer(redirect_to(sink.url, 307)) as redirect:
-        yield Servers(emu, e401.url, eall.url, lecho.url, redirect.url)
+            LocalServer(lambda *a: (200, {}, b"{}")) as sink, LocalServer(redirect_to(sink.url, 307)) as redirect, \
+            FrappeEmulator(FrappeOptions(rows=5)) as frappe:
+        yield Servers(emu, e401.url, eall.url, lecho.url, redirect.url, frappe)
 
 
 def _catalog(side: str, stream: str = "c_bpartner", mode: str = "append") -> dict:
@@ -77,6 +81,19 @@ def _records(stream: str, rows: list[dict]) -> str:
     lines.append(json.dumps({"type": "STATE", "state": {"type": "STREAM", "stream": {
         "stream_descriptor": {"name": stream}, "stream_state": {"n": 1}}}}))
     return "\n".join(lines) + "\n"
+
+
+def _fkey(url: str, key: str = "frappe-key", secret: str = HOSTILE_PW) -> dict:
+    return {"site_url": url, "credentials": {"auth_type": "api_key", "api_key": key, "api_secret": secret}}
+
+
+def _fpw(url: str, password: str = HOSTILE_PW) -> dict:
+    return {"site_url": url, "credentials": {"auth_type": "password", "username": "Administrator", "password": password}}
+
+
+def _frappe_catalog() -> dict:
+    return {"streams": [{"stream": {"name": "Customer", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+                         "sync_mode": "full_refresh", "destination_sync_mode": "append"}]}
 
 
 RUNS = [
@@ -114,13 +131,23 @@ RUNS = [
                                        {"Value": "bad-2", "Name": "n", "C_BP_Group_ID": "no such group"}])}),
     ("destination-write-wrong-password", DESTINATION_IDEMPIERE, "write", lambda s: _pw(s.emu.base_url),
      {"catalog": _catalog("destination"), "stdin": _records("c_bpartner", [{"Value": "x", "Name": "y"}])}),
+    ("frappe-check-ok", SOURCE_FRAPPE, "check", lambda s: _fkey(s.frappe.base_url, s.frappe.api_key, s.frappe.api_secret), {}),
+    ("frappe-read-ok", SOURCE_FRAPPE, "read", lambda s: _fkey(s.frappe.base_url, s.frappe.api_key, s.frappe.api_secret),
+     {"catalog": _frappe_catalog()}),
+    ("frappe-check-wrong-secret", SOURCE_FRAPPE, "check", lambda s: _fkey(s.frappe.base_url, s.frappe.api_key), {}),
+    ("frappe-read-wrong-password", SOURCE_FRAPPE, "read", lambda s: _fpw(s.frappe.base_url),
+     {"catalog": _frappe_catalog()}),
+    ("frappe-check-redirect", SOURCE_FRAPPE, "check", lambda s: _fpw(s.redirect), {}),
+    ("frappe-check-echo-login", SOURCE_FRAPPE, "check", lambda s: _fpw(s.echo_401), {}),
+    ("frappe-check-echo-key", SOURCE_FRAPPE, "check", lambda s: _fkey(s.echo_all), {}),
+    ("frappe-read-echo-key", SOURCE_FRAPPE, "read", lambda s: _fkey(s.echo_all), {"catalog": _frappe_catalog()}),
 ]
 
 
 @pytest.mark.parametrize("run_id, conn, command, build, extra", RUNS, ids=[r[0] for r in RUNS])
 def test_no_configured_secret_in_any_emitted_byte(servers, tmp_path, run_id, conn: Connector, command, build, extra):
     config = build(servers)
-    secrets = [config["credentials"].get("password"), config["credentials"].get("token")]
+    secrets = [config["credentials"].get(key) for key in ("password", "token", "api_secret")]
     run = run_cli(conn, command, tmp_path, config=config, catalog=extra.get("catalog"), state=extra.get("state"),
                   stdin=extra.get("stdin", ""))
     assert run.messages, run.stderr[-2000:]  # the run said something (a status, a trace, records)
