@@ -75,11 +75,9 @@ class SourceIdempiere(AbstractSource):
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
         except TransientError as exc:
-            # An unreachable or failing server is something the user fixes (URL, proxy, server down), and
-            # the standard tests expect check to *report* FAILED rather than raise.
-            raise config_error(ConfigurationError(
-                f"Could not get a reliable answer from {options.connection.base_url}: {exc}. "
-                "Check base_url and that the iDempiere REST plugin is running.")) from None
+            # A server that is down may come back: reported as a failed check, not as a config error.
+            return False, (f"Could not get a reliable answer from {options.connection.base_url}: "
+                           f"{str(exc).rstrip('.')}. Check base_url and that the iDempiere REST plugin is running.")
         finally:
             client.close()
 
@@ -127,13 +125,15 @@ class SourceIdempiere(AbstractSource):
                                 options.foreign_keys, options.detect_deletes, options.num_workers)
         clock = options.clock()
         try:
-            try:
-                client.tokens.current()  # log in once up front: bad credentials fail the sync, not each table
-            except ConfigurationError as exc:
-                raise config_error(exc) from None
             names = [cs.stream.name for cs in catalog.streams if not is_view_stream(cs.stream.name)]
             meta_catalog = MetadataCatalog(client, workers=options.num_workers)
-            metas, errors = meta_catalog.get_many(names)
+            try:
+                client.tokens.current()  # log in once up front: bad credentials fail the sync, not each table
+                metas, errors = meta_catalog.get_many(names)
+            except ConfigurationError as exc:
+                raise config_error(exc) from None
+            except TransientError as exc:
+                raise traced(exc, f"The server did not answer reliably: {exc}") from None
             self._check_timezone(client, clock, [metas[n] for n in names if n in metas], logger)
             view_names = {cs.stream.name for cs in catalog.streams if is_view_stream(cs.stream.name)}
             views, view_errors = self._views(client, meta_catalog, view_names, logger)
@@ -168,6 +168,8 @@ class SourceIdempiere(AbstractSource):
             return load_views(client, catalog, logger, wanted=names)
         except ConfigurationError as exc:
             raise config_error(exc) from None
+        except (ApiError, TransientError) as exc:
+            raise traced(exc, f"Listing the REST views failed: {exc}") from None
 
     @staticmethod
     def _view_read(configured: Any, views: dict[str, ViewSource], errors: dict[str, str], options: SourceOptions,
