@@ -1,0 +1,102 @@
+"""Finding the stored document of each record by the stream's key (``name`` or a unique field).
+
+By ``name``: one GET of the document (404 = not there); the GET is needed anyway, because an update is
+compared with the stored document and its child rows. By another field: ``in`` lookups of up to
+``LOOKUP_CHUNK`` values (``fields=["name", key]``), then one GET per found document. The server
+compares (case-insensitive collation); rows are attributed to input values exactly, else by case
+folding. More than one document per value is an "ambiguous key" reject.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from destination_frappe.api import FrappeApi, reason_of
+from destination_frappe.doctype import TargetDocType
+from destination_frappe.links import ParallelMap
+from destination_frappe.payload import PreparedRecord
+
+LOOKUP_CHUNK = 100  # values per `in` filter: a GET query string stays far below proxies' 8 kB line limit
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class KeyFinder:
+    def __init__(self, api: FrappeApi, dt: TargetDocType, key_field: str, pmap: ParallelMap):
+        self.api = api
+        self.dt = dt
+        self.key_field = key_field
+        self.pmap = pmap
+
+    def find(self, recs: Sequence[PreparedRecord]) -> dict[int, Hit]:
+        """Record seq -> its stored document (``doc`` None when there is none) or an error reason."""
+        out: dict[int, Hit] = {}
+        keyed = []
+        for rec in recs:
+            if rec.key is None or rec.key == "":
+                out[rec.seq] = Hit(error=f"key field {self.key_field!r} is empty: the document to change cannot be found")
+            else:
+                keyed.append(rec)
+        values = list(dict.fromkeys(rec.key for rec in keyed))
+        names = self._names(values)
+        to_get = list(dict.fromkeys(n for n in names.values() if isinstance(n, (str, int))))
+        docs = dict(zip(to_get, self.pmap(self._get, to_get)))
+        for rec in keyed:
+            found = names[rec.key]
+            if isinstance(found, Hit):
+                out[rec.seq] = found
+            elif found is None:
+                out[rec.seq] = Hit()
+            else:
+                out[rec.seq] = docs[found]
+        return out
+
+    def _get(self, name: Any) -> Hit:
+        try:
+            return Hit(doc=self.api.get_doc(self.dt.name, name))
+        except Exception as exc:  # noqa: BLE001 - a refusal (403) rejects the records with this key
+            reason = reason_of(exc)
+            if reason is None:
+                raise
+            return Hit(error=f"reading the stored {self.dt.name} {name!r} failed: {reason}")
+
+    def _names(self, values: list[Any]) -> dict[Any, Any]:
+        """value -> stored name, None (no document) or a Hit carrying an error."""
+        if self.key_field == "name":
+            return {v: v for v in values}
+        chunks = [values[i:i + LOOKUP_CHUNK] for i in range(0, len(values), LOOKUP_CHUNK)]
+        out: dict[Any, Any] = {}
+        for part in self.pmap(self._lookup_chunk, chunks):
+            out.update(part)
+        return out
+
+    def _lookup_chunk(self, values: list[Any]) -> dict[Any, Any]:
+        limit = 2 * len(values) + 1
+        try:
+            rows = self.api.find(self.dt.name, [[self.key_field, "in", values]], ["name", self.key_field], limit)
+        except Exception as exc:  # noqa: BLE001
+            reason = reason_of(exc)
+            if reason is None:
+                raise
+            error = Hit(error=f"looking up {self.key_field} in {self.dt.name} failed: {reason}")
+            return {v: error for v in values}
+        if len(rows) >= limit and len(values) > 1:  # a very duplicated key: ask value by value
+            out: dict[Any, Any] = {}
+            for v in values:
+                out.update(self._lookup_chunk([v]))
+            return out
+        return {v: self._attribute(v, rows) for v in values}
+
+    def _attribute(self, value: Any, rows: list[dict[str, Any]]) -> Any:
+        exact = [r for r in rows if r.get(self.key_field) == value]
+        matches = exact or [r for r in rows if str(r.get(self.key_field)).casefold() == str(value).casefold()]
+        if len(matches) > 1:
+            return Hit(error=f"ambiguous key: {len(matches)} {self.dt.name} documents have {self.key_field} = "
+                             f"{value!r} ({', '.join(str(r['name']) for r in matches[:5])}); the key must be unique")
+        return matches[0]["name"] if matches else None
+

@@ -1,0 +1,76 @@
+"""Link lookups (``{"customer_name": "ACME"}`` -> the Customer's ``name``), one request per distinct value.
+
+A lookup asks the server for at most two matching documents (``limit_page_length=2``): none is a "not
+found" reject, two an "ambiguous" one, both naming the DocType, the field and the value. Answers are
+cached for the run. A "not found" is forgotten when this run inserts into that DocType, so a document
+created earlier in the same sync (a Customer before its orders) is found; that is the only case where
+a value is asked twice. The comparison is the server's (MariaDB collation: case-insensitive), never
+Python's.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from destination_frappe.api import FrappeApi, reason_of
+from destination_frappe.payload import LinkRef
+
+ParallelMap = Callable[[Callable[[Any], Any], list], list]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    name: Any = None
+    error: str | None = None
+
+
+class LinkResolver:
+    """Resolves ``LinkRef`` lookups through ``api`` (thread-safe; ``pmap`` runs lookups in parallel)."""
+
+    def __init__(self, api: FrappeApi, pmap: ParallelMap, logger: logging.Logger):
+        self.api = api
+        self.pmap = pmap
+        self.logger = logger
+        self.requests = 0
+        self._cache: dict[LinkRef, Resolution] = {}
+        self._lock = threading.Lock()
+
+    def resolve_all(self, refs: Iterable[LinkRef]) -> None:
+        """Look up every ref not answered yet (in parallel); afterwards ``get`` answers each of them."""
+        with self._lock:
+            todo = list(dict.fromkeys(r for r in refs if r not in self._cache))
+        if todo:
+            for ref, res in zip(todo, self.pmap(self._lookup, todo)):
+                with self._lock:
+                    self._cache[ref] = res
+
+    def get(self, ref: LinkRef) -> Resolution:
+        with self._lock:
+            return self._cache[ref]
+
+    def forget_misses(self, doctype: str) -> None:
+        """Documents were inserted into ``doctype``: earlier "not found" answers may be stale."""
+        with self._lock:
+            for ref in [r for r, res in self._cache.items() if r.doctype == doctype and res.name is None]:
+                del self._cache[ref]
+
+    def _lookup(self, ref: LinkRef) -> Resolution:
+        with self._lock:
+            self.requests += 1
+        filters = [[f, "=", v] for f, v in ref.filters]
+        try:
+            rows = self.api.find(ref.doctype, filters, ["name"], limit=2)
+        except Exception as exc:  # noqa: BLE001 - an ApiError (403, 417 unknown field) rejects the records using it
+            reason = reason_of(exc)
+            if reason is None:
+                raise
+            return Resolution(error=f"lookup of {ref.doctype} where {ref.describe()} failed: {reason}")
+        if not rows:
+            return Resolution(error=f"no {ref.doctype} where {ref.describe()} (Link lookup found nothing)")
+        if len(rows) > 1:
+            return Resolution(error=f"ambiguous Link lookup: more than one {ref.doctype} where {ref.describe()} "
+                                    f"(use the name, or a unique field)")
+        return Resolution(name=rows[0]["name"])
