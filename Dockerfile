@@ -12,6 +12,7 @@ USER root
 WORKDIR /airbyte/integration_code
 
 COPY setup.py README.md ./
+COPY erp_http ./erp_http
 COPY idempiere_client ./idempiere_client
 COPY source_idempiere ./source_idempiere
 COPY destination_idempiere ./destination_idempiere

@@ -32,7 +32,7 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from idempiere_client.config import ConnectionConfig
-from idempiere_client.errors import ApiError, ConfigurationError, IdempiereError, TransientError
+from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog, TableMeta
 from idempiere_client.timeutil import ServerClock
@@ -105,7 +105,7 @@ class DestinationIdempiere(Destination):
             logger.info("Check: logged in; batch endpoint %s; server_timezone %s",
                         "available" if batch else "absent (older server)", _describe(outcome, meta))
             return AirbyteConnectionStatus(status=Status.SUCCEEDED)
-        except IdempiereError as exc:
+        except ErpError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
         finally:
             client.close()
@@ -132,7 +132,7 @@ class DestinationIdempiere(Destination):
             raise AirbyteTracedException(message=f"The iDempiere server did not answer reliably: {exc}",
                                          internal_message=repr(exc), failure_type=FailureType.transient_error,
                                          exception=exc) from None
-        except IdempiereError as exc:
+        except ErpError as exc:
             raise AirbyteTracedException(message=f"Writing to iDempiere failed: {exc}", internal_message=repr(exc),
                                          failure_type=FailureType.system_error, exception=exc) from None
         finally:

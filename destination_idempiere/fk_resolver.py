@@ -28,12 +28,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from idempiere_client.errors import ApiError
+from erp_http.errors import ApiError
+from erp_http.parallel import parallel_map
 from idempiere_client.filters import F
 from idempiere_client.metadata import TableMeta
 
@@ -135,12 +135,7 @@ class FkResolver:
         todo = {k: r for k, r in todo.items() if self._memo.peek(k) is None}
         if not todo:
             return
-        if len(todo) == 1 or self.workers == 1:
-            for ref in todo.values():
-                self.get(ref)
-            return
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(todo)), thread_name_prefix="fk") as pool:
-            list(pool.map(self.get, todo.values()))
+        parallel_map(self.get, todo.values(), self.workers, name="fk")
 
     def get(self, ref: FkRef) -> Resolution:
         """The (cached) resolution of one reference; never raises for data problems."""

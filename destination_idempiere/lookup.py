@@ -14,12 +14,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from idempiere_client.errors import ApiError, UnsafeFilterValue
+from erp_http.errors import ApiError, UnsafeFilterValue
+from erp_http.parallel import parallel_map
 from idempiere_client.filters import F
 from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta
@@ -80,7 +80,7 @@ class RowFinder:
         one after the other (the writer's slices run in parallel themselves)."""
         workers = self.workers if parallel else 1
         if self.by_path:  # (records without id/uid -- new rows -- only exist with such keys)
-            results = self._map(self._find_by_path, recs, workers)
+            results = parallel_map(self._find_by_path, recs, workers, name="lookup")
             return {r.seq: f for r, f in zip(recs, results)}
         out: dict[int, Found] = {}
         safe: list[tuple[PreparedRecord, str]] = []
@@ -101,7 +101,7 @@ class RowFinder:
         tasks: list[list[tuple[PreparedRecord, str]]] = [safe[i:i + CHUNK] for i in range(0, len(safe), CHUNK)]
         tasks += [self._in_task(listed[i:i + IN_CHUNK]) for i in range(0, len(listed), IN_CHUNK)]
         tasks += [[item] for item in singles]
-        for found in self._map(self._find_chunk, tasks, workers):
+        for found in parallel_map(self._find_chunk, tasks, workers, name="lookup"):
             out.update(found)
         return out
 
@@ -126,7 +126,7 @@ class RowFinder:
             else:
                 row = self._get(rec.record_uid)
         except ApiError as exc:
-            return Found(error=f"lookup of the existing row failed: {api_text(exc)}")
+            return Found(error=f"lookup of the existing row failed: {exc.reason}")
         return Found(row)
 
     # ---- by key columns --------------------------------------------------------------------------
@@ -210,7 +210,7 @@ class RowFinder:
         except TooManyRows as exc:
             return {rec.seq: Found(error=f"key lookup is ambiguous: {exc}") for rec, _ in chunk}
         except ApiError as exc:
-            return {rec.seq: Found(error=f"key lookup failed: {api_text(exc)}") for rec, _ in chunk}
+            return {rec.seq: Found(error=f"key lookup failed: {exc.reason}") for rec, _ in chunk}
         out: dict[int, Found] = {}
         index = self._index(rows) if len(chunk) > 1 and len(rows) > 1 else None
         for rec, _ in chunk:
@@ -243,13 +243,3 @@ class RowFinder:
             index.setdefault(value if isinstance(value, str) else _OTHER, []).append(row)
         return index
 
-    @staticmethod
-    def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
-        if len(items) <= 1 or workers == 1:
-            return [fn(i) for i in items]
-        with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="lookup") as pool:
-            return list(pool.map(fn, items))
-
-
-def api_text(exc: ApiError) -> str:
-    return " ".join(str(p) for p in (f"HTTP {exc.status}", exc.title, exc.detail) if p)

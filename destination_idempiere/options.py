@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED
-from idempiere_client.errors import ConfigurationError
+from erp_http.errors import ConfigurationError
 
 DEFAULT_BATCH_SIZE = 50  # items per POST /batch: small enough that one bad request costs little, big enough to amortise
 MAX_BATCH_SIZE = 500

@@ -12,7 +12,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from idempiere_client.metadata import ColumnMeta
-from idempiere_client.timeutil import UTC, ServerClock, rfc3339
+from erp_http.timeutil import as_utc, parse_utc, rfc3339
+from idempiere_client.timeutil import ServerClock
 
 CLEAR_FK = -1  # JSON null on an FK column is a 500 on the server; -1 means NULL (§7.1)
 _INT = re.compile(r"^[+-]?\d+$")
@@ -195,16 +196,13 @@ def parse_instant(value: Any) -> datetime:
     elif isinstance(value, date):
         dt = datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
         try:
-            dt = datetime.fromisoformat(text)
+            return parse_utc(value)
         except ValueError:
             raise ValueError(f"{value!r} is not an ISO 8601 date-time") from None
     else:
         raise ValueError(f"{value!r} is not a date-time")
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    return as_utc(dt)
 
 
 def to_datetime(value: Any, ctx: WriteContext) -> str:

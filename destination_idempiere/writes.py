@@ -12,11 +12,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from idempiere_client.errors import ApiError, TransientError
+from erp_http.errors import ApiError, TransientError, api_reason
+from erp_http.parallel import parallel_map
 
 from destination_idempiere.record_mapping import PreparedRecord
 
@@ -56,13 +56,6 @@ class OpResult:
     ok: bool
     reason: str | None = None
     body: Any = field(default=None, repr=False)
-
-
-def api_reason(status: int | None, title: Any, detail: Any) -> str:
-    """The server's reason as users see it: ``HTTP 400 Validation Error: Column Foo does not exist``."""
-    parts = [f"HTTP {status}" if status is not None else "error"]
-    text = ": ".join(str(p) for p in (title, detail) if p not in (None, ""))
-    return f"{parts[0]} {text}".strip() if text else parts[0]
 
 
 class WriteExecutor:
@@ -111,7 +104,7 @@ class WriteExecutor:
                 results[id(res.op)] = res
             pending = []
             if uncertain:
-                for op, res in zip(uncertain, self._map(self._verify, uncertain, workers)):
+                for op, res in zip(uncertain, parallel_map(self._verify, uncertain, workers, name="write")):
                     if res is None:
                         pending.append(op)
                     else:
@@ -123,21 +116,14 @@ class WriteExecutor:
         return [results[id(op)] for op in ops]
 
     # ---- sending ---------------------------------------------------------------------------------
-    @staticmethod
-    def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
-        if len(items) <= 1 or workers == 1:
-            return [fn(i) for i in items]
-        with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="write") as pool:
-            return list(pool.map(fn, items))
-
     def _send(self, ops: list[WriteOp], workers: int) -> tuple[list[OpResult], list[WriteOp]]:
         done: list[OpResult] = []
         uncertain: list[WriteOp] = []
         if self.use_batch:
             chunks = [ops[i:i + self.batch_size] for i in range(0, len(ops), self.batch_size)]
-            outcomes = self._map(self._send_batch, chunks, workers)
+            outcomes = parallel_map(self._send_batch, chunks, workers, name="write")
         else:
-            outcomes = self._map(lambda op: self._send_single_list([op]), ops, workers)
+            outcomes = parallel_map(lambda op: self._send_single_list([op]), ops, workers, name="write")
         for chunk_done, chunk_uncertain in outcomes:
             done.extend(chunk_done)
             uncertain.extend(chunk_uncertain)
@@ -182,7 +168,7 @@ class WriteExecutor:
                     body = self.client.put(op.path, op.body)
                 done.append(OpResult(op, True, body=body))
             except ApiError as exc:
-                done.append(OpResult(op, False, api_reason(exc.status, exc.title, exc.detail)))
+                done.append(OpResult(op, False, exc.reason))
             except TransientError:
                 uncertain.append(op)
         return done, uncertain

@@ -3,12 +3,12 @@
 Curated re-exports; the modules themselves are the documented API (docs/architecture.md "Client API").
 """
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
-from idempiere_client.errors import (
+from erp_http.errors import (
     ApiError,
     AuthenticationError,
     ConfigurationError,
-    IdempiereError,
-    PaginationLoopError,
+    ErpError,
+    PagingError,
     TransientError,
     UnsafeFilterValue,
 )
@@ -23,7 +23,7 @@ from idempiere_client.type_map import json_schema
 
 __all__ = [
     "CONNECTION_SPEC_PROPERTIES", "CONNECTION_SPEC_REQUIRED", "ConnectionConfig", "ApiError", "AuthenticationError",
-    "ConfigurationError", "IdempiereError", "PaginationLoopError", "TransientError", "UnsafeFilterValue", "F",
+    "ConfigurationError", "ErpError", "PagingError", "TransientError", "UnsafeFilterValue", "F",
     "include_inactive", "orderby", "time_window", "IdempiereClient", "is_safe_string", "literal", "ColumnMeta",
     "MetadataCatalog", "TableMeta", "Page", "Paginator", "RecordConverter", "ServerClock", "json_schema",
 ]

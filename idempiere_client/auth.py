@@ -19,12 +19,12 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 from idempiere_client.config import ConnectionConfig, PasswordCredentials, TokenCredentials
-from idempiere_client.errors import ApiError, AuthenticationError, ConfigurationError, IdempiereError
+from erp_http.errors import ApiError, AuthenticationError, ConfigurationError, ErpError
 
 # (method, path, json_body, params, bearer token or None, retry allowed) -> parsed JSON body.
 # Raises ApiError for error answers and TransientError when retries are exhausted.
@@ -162,8 +162,20 @@ class TokenManager:
             token, gen = self._state
             return token.access, gen
 
-    def on_unauthorized(self, generation: int, force_login: bool = False) -> None:
+    def apply(self, headers: MutableMapping[str, str]) -> int:
+        """``erp_http.auth.Auth``: put the bearer token into ``headers``; return its generation."""
+        token, generation = self.current()
+        headers["Authorization"] = f"Bearer {token}"
+        return generation
+
+    def close(self) -> None:
+        """``erp_http.auth.Auth``: end the session (``logout``)."""
+        self.logout()
+
+    def on_unauthorized(self, generation: int, escalate: bool = False) -> None:
         """React to a 401 seen with ``generation``; only the first caller per generation renews.
+
+        ``escalate`` (the sender's second recovery for one request) logs in instead of refreshing.
 
         Raises:
             AuthenticationError: token mode (the token is dead) or login failed.
@@ -176,7 +188,7 @@ class TokenManager:
                     "The server-to-server token was rejected (HTTP 401): it is expired, blocked or revoked, "
                     "or its role lacks REST access. Ask an administrator for a new token."
                 )
-            if force_login or self._token is None or not self._token.refresh:
+            if escalate or self._token is None or not self._token.refresh:
                 self._login()
             else:
                 self._refresh_or_login()
@@ -212,7 +224,7 @@ class TokenManager:
             self._set(Token.from_response(access, refresh or None, self._clock(), token.user_id, token.client_id))
             self.stats["refreshes"] += 1
             self.logger.info("Access token refreshed")
-        except IdempiereError as exc:
+        except ErpError as exc:
             self.stats["refresh_failures"] += 1
             self.logger.warning("Token refresh failed (%s); logging in again", _short(exc))
             self._login()
@@ -312,5 +324,5 @@ class TokenManager:
 
 def _short(exc: BaseException) -> str:
     if isinstance(exc, ApiError):
-        return ": ".join(str(p) for p in (exc.title, exc.detail) if p) or f"HTTP {exc.status}"
+        return exc.reason
     return str(exc) or type(exc).__name__

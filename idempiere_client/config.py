@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from idempiere_client.errors import ConfigurationError
+from erp_http.errors import ConfigurationError
 
 API_PREFIX = "/api/v1"
 DEFAULT_TIMEOUT_SECONDS = 60.0

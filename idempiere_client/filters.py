@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from idempiere_client.errors import UnsafeFilterValue
+from erp_http.errors import UnsafeFilterValue
 from idempiere_client.timeutil import ServerClock
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -39,8 +39,9 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from idempiere_client.errors import UnsafeFilterValue
-from idempiere_client.timeutil import ServerClock, parse_iso
+from erp_http.errors import UnsafeFilterValue
+from erp_http.timeutil import parse_iso
+from idempiere_client.timeutil import ServerClock
 
 __all__ = ["literal", "like_literal", "is_safe_string", "unsafe_reason", "UnsafeFilterValue"]
 

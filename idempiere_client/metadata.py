@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from idempiere_client.errors import ApiError, IdempiereError
+from erp_http.errors import ApiError, ErpError
+from erp_http.parallel import parallel_map
 
 try:  # libyaml is ~10x faster; discovering 700 tables parses 700 documents
     _Loader: Any = yaml.CSafeLoader
@@ -336,13 +336,18 @@ class MetadataCatalog:
         errors: dict[str, str] = {}
         if not names:
             return metas, errors
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(names)), thread_name_prefix="idempiere-meta") as pool:
-            futures = {name: pool.submit(self.get, name) for name in names}
-            for name, future in futures.items():
-                try:
-                    metas[name] = future.result()
-                except (IdempiereError, ValueError) as exc:
-                    errors[name] = str(exc) or type(exc).__name__
+
+        def load(name: str) -> tuple[TableMeta | None, str | None]:
+            try:
+                return self.get(name), None
+            except (ErpError, ValueError) as exc:
+                return None, str(exc) or type(exc).__name__
+
+        for name, (meta, error) in zip(names, parallel_map(load, names, self.workers, name="idempiere-meta")):
+            if meta is not None:
+                metas[name] = meta
+            else:
+                errors[name] = error or "unknown error"
         return metas, errors
 
     def _column_exists(self, model_name: str, column: str, literal: str) -> bool:

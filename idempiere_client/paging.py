@@ -9,7 +9,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from idempiere_client.errors import PaginationLoopError
+from erp_http.errors import PagingError
 
 
 @dataclass
@@ -102,14 +102,14 @@ class Paginator:
         """Record the next page token.
 
         Raises:
-            PaginationLoopError: the token was already used, or ``max_pages`` was exceeded.
+            PagingError: the token was already used, or ``max_pages`` was exceeded.
         """
         if token in self._seen:
-            raise PaginationLoopError(f"pagination loop detected: page token {token!r} was returned twice")
+            raise PagingError(f"pagination loop detected: page token {token!r} was returned twice")
         self._seen.add(token)
         self.pages += 1
         if self.max_pages is not None and self.pages > self.max_pages:
-            raise PaginationLoopError(f"pagination exceeded {self.max_pages} pages")
+            raise PagingError(f"pagination exceeded {self.max_pages} pages")
 
     def finish(self) -> None:
         self.finished = True

@@ -17,12 +17,10 @@ TimestampWithTimeZone columns are real UTC instants on every generation (``Insta
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, timedelta
 
-from idempiere_client.errors import ConfigurationError
-
-UTC = timezone.utc
+from erp_http.errors import ConfigurationError
+from erp_http.timeutil import UTC, as_utc, format_offset, rfc3339, zone
 _CACHE_SIZE = 1 << 16
 
 
@@ -37,14 +35,8 @@ class ServerClock:
     """
 
     def __init__(self, tz_name: str | None = "UTC"):
-        name = (tz_name or "UTC").strip() or "UTC"
-        try:
-            self.zone = UTC if name.upper() in ("UTC", "Z", "ETC/UTC") else ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigurationError(
-                f"server_timezone {name!r} is not a known IANA time zone name (e.g. Europe/Berlin)."
-            ) from exc
-        self.tz_name = "UTC" if self.zone is UTC else name
+        self.zone = zone(tz_name)
+        self.tz_name = "UTC" if self.zone is UTC else (tz_name or "").strip()
         self.is_utc = self.zone is UTC
         # Once a server value with a numeric offset is seen, the server is of the current generation,
         # where a trailing Z is real (offset zero, or a TimestampWithTimeZone instant, which the YAML
@@ -102,8 +94,7 @@ class ServerClock:
     @staticmethod
     def instant_to_utc(value: str) -> datetime:
         """Parse a TimestampWithTimeZone value (a real UTC instant on every generation)."""
-        parsed = datetime.fromisoformat(value.strip())
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return as_utc(datetime.fromisoformat(value.strip()))
 
     # ---- UTC -> filter literal ----------------------------------------------------------------
     def to_server(self, dt: datetime) -> datetime:
@@ -159,19 +150,11 @@ class ServerClock:
             self.mark_current_generation()
         else:
             raise ConfigurationError(
-                f"server_timezone is {self.tz_name!r} (offset {_fmt_offset(expected)} at {text[:19]}), "
-                f"but the server reports offset {_fmt_offset(actual)}. Set server_timezone to the server's "
+                f"server_timezone is {self.tz_name!r} (offset {format_offset(expected)} at {text[:19]}), "
+                f"but the server reports offset {format_offset(actual)}. Set server_timezone to the server's "
                 f"time zone, or leave it empty for UTC."
             )
         return True
-
-
-def rfc3339(dt: datetime) -> str:
-    """Format as RFC 3339 in UTC, ``YYYY-MM-DDTHH:MM:SSZ`` (fraction kept only when non-zero)."""
-    aware = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-    if aware.microsecond:
-        return aware.strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0") + "Z"
-    return aware.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -180,33 +163,3 @@ def instant_rfc3339(value: str) -> str:
     if len(value) == 20 and value[19] == "Z":
         return value
     return rfc3339(ServerClock.instant_to_utc(value))
-
-
-def parse_iso(value: str | datetime) -> datetime:
-    """Parse a user-supplied ISO 8601 value (e.g. ``start_date``) to aware UTC; naive means UTC.
-
-    Raises:
-        ConfigurationError: not an ISO 8601 date or datetime.
-    """
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    try:
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        parsed = datetime.fromisoformat(text)
-    except (AttributeError, ValueError) as exc:
-        raise ConfigurationError(f"{value!r} is not an ISO 8601 date-time, e.g. 2024-01-31T00:00:00Z.") from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def floor_second(dt: datetime) -> datetime:
-    """Drop microseconds: server output and filter literals have whole seconds (spec §4.7, §6.3)."""
-    return dt.replace(microsecond=0)
-
-
-def _fmt_offset(offset: timedelta | None) -> str:
-    seconds = int((offset or timedelta(0)).total_seconds())
-    sign = "+" if seconds >= 0 else "-"
-    seconds = abs(seconds)
-    return f"{sign}{seconds // 3600:02d}:{(seconds % 3600) // 60:02d}"

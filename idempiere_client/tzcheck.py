@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from idempiere_client.errors import ConfigurationError, UnsafeFilterValue
+from erp_http.errors import ConfigurationError, UnsafeFilterValue
 from idempiere_client.filters import F, include_inactive, orderby
 from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta

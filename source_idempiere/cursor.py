@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Hashable, Sequence
+from erp_http.timeutil import parse_utc
 
 ONE_SECOND = timedelta(seconds=1)
 
@@ -31,21 +32,6 @@ class PagingOrderError(RuntimeError):
 def to_rfc3339(value: datetime) -> str:
     """UTC datetime -> ``YYYY-MM-DDTHH:MM:SSZ`` (the converter's output form, whole seconds)."""
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_rfc3339(value: str) -> datetime:
-    """Parse an RFC 3339 / ISO 8601 timestamp (``Z`` or offset; naive means UTC) into an aware UTC datetime.
-
-    Raises:
-        ValueError: not a timestamp.
-    """
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
 
 
 def truncate_second(value: datetime) -> datetime:
@@ -163,7 +149,7 @@ class IncrementalScan:
             self.done = True
             return keep
         first_s, last_s = rows[0][0], rows[-1][0]
-        t = parse_rfc3339(last_s)
+        t = parse_utc(last_s)
         if t >= self.upper:  # defensive: the server ignored the upper bound
             raise PagingOrderError(f"row at {last_s} is not before the frozen upper bound {to_rfc3339(self.upper)}")
         if first_s == last_s:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from idempiere_client.errors import ConfigurationError
+from erp_http.errors import ConfigurationError
 from idempiere_client.metadata import MetadataCatalog, TableMeta
 from source_idempiere.options import SourceOptions
 

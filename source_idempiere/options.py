@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
-from idempiere_client.errors import ConfigurationError
-from idempiere_client.timeutil import ServerClock, parse_iso
+from erp_http.errors import ConfigurationError
+from erp_http.timeutil import parse_iso
+from idempiere_client.timeutil import ServerClock
 from idempiere_client.type_map import FK_MODES
 
 DEFAULT_PAGE_SIZE = 100

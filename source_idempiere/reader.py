@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -16,7 +15,9 @@ from typing import Any
 
 import orjson
 
-from idempiere_client.errors import ConfigurationError
+from erp_http.errors import ConfigurationError
+from erp_http.parallel import parallel_map
+from erp_http.timeutil import parse_utc
 from idempiere_client.filters import F, include_inactive, orderby, time_window
 from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta
@@ -29,7 +30,6 @@ from source_idempiere.cursor import (
     KeysetScan,
     PageRequest,
     contiguous_checkpoint,
-    parse_rfc3339,
     split_bounds,
     split_key_range,
     to_rfc3339,
@@ -131,7 +131,7 @@ class TableReader:
         value = (state or {}).get(CURSOR)
         if value not in (None, ""):
             try:
-                floor = parse_rfc3339(str(value)).replace(microsecond=0)
+                floor = parse_utc(str(value)).replace(microsecond=0)
             except ValueError:
                 raise ConfigurationError(
                     f"The saved state of stream {self.meta.model_name} has Updated={value!r}, which is not an "
@@ -238,11 +238,10 @@ class TableReader:
             page = self.client.get_page(self.meta.model_name, filter=filt, orderby=order, top=1,
                                         skip=rows * k // parts)
             value = self.convert(page.records[0]).get(CURSOR) if page.records else None
-            return parse_rfc3339(value).replace(microsecond=0) if isinstance(value, str) and value else None
+            return parse_utc(value).replace(microsecond=0) if isinstance(value, str) and value else None
 
         try:
-            with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
-                cuts = list(pool.map(probe, range(1, parts)))
+            cuts = parallel_map(probe, range(1, parts), self.settings.workers, name="probe")
         except Exception as exc:  # noqa: BLE001 - balance only; the real reads report real failures
             self.logger.info(f"{self.meta.model_name}: window probes failed ({exc}); splitting evenly in time")
             return None

@@ -30,7 +30,7 @@ from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.utils.stream_status_utils import as_airbyte_message as status_message
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from idempiere_client.errors import ApiError, ConfigurationError, TransientError
+from erp_http.errors import ApiError, ConfigurationError, TransientError
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog
 from idempiere_client.tzcheck import verify_server_timezone

@@ -29,7 +29,7 @@ def test_short_token_lifetime_with_faults_completes_with_nothing_lost(emulator_f
 
 def test_stream_whose_retries_run_out_is_incomplete_and_sync_fails_while_others_complete(emulator_factory, monkeypatch):
     """Retries live in the client (tested there); here the client gives up on one table after two pages."""
-    from idempiere_client.errors import TransientError
+    from erp_http.errors import TransientError
     from idempiere_client.http import IdempiereClient
 
     emu = emulator_factory(rows=40)

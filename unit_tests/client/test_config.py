@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, ConnectionConfig, PasswordCredentials, TokenCredentials
-from idempiere_client.errors import ConfigurationError
+from erp_http.errors import ConfigurationError
 
 CREDS = {"auth_type": "password", "username": "GardenAdmin", "password": "pw-SECRET", "client": "GardenWorld", "role": "102"}
 

@@ -1,11 +1,18 @@
-"""error_policy: the status/exception -> action table (contract "Cross-cutting rules", spec §1.7, §8)."""
+"""IDEMPIERE_POLICY: the status -> action table of the REST plugin (contract "Cross-cutting rules", spec §1.7, §8).
+
+The transport-exception table is generic and tested in ``unit_tests/http/test_policy.py``."""
 from __future__ import annotations
 
 import pytest
-import requests
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from idempiere_client.error_policy import Action, classify_exception, classify_response
+from erp_http.policy import Action, Answer, classify_response
+from idempiere_client.error_policy import IDEMPIERE_POLICY
+
+
+def _answer(status: int, json_error: bool, *, as_text: bool = False, content: bytes | None = None) -> Answer:
+    body = {"title": "t", "status": status, "detail": "d"} if json_error else None
+    raw = (b'{"title":"t"}' if json_error else b"<html>x</html>") if content is None else content
+    return Answer("GET", "models/x", status, body, raw, {}, as_text=as_text)
 
 
 @pytest.mark.parametrize(
@@ -35,35 +42,13 @@ from idempiere_client.error_policy import Action, classify_exception, classify_r
          "500-html", "500-json-app-error", "400-json", "400-text", "403", "404-jersey", "409", "415", "501-json"],
 )
 def test_response_policy(status, json_error, action, sent):
-    resolution = classify_response(status, json_error)
+    resolution = classify_response(IDEMPIERE_POLICY, _answer(status, json_error))
     assert resolution.action is action
     assert resolution.sent is sent
 
 
-def _wrapped(reason):
-    return requests.exceptions.ConnectionError(MaxRetryError(None, "/", reason))
-
-
-@pytest.mark.parametrize(
-    ("exc", "action", "sent"),
-    [
-        (_wrapped(NewConnectionError(None, "refused")), Action.RETRY, False),
-        (_wrapped(ConnectTimeoutError(None, "connect timeout")), Action.RETRY, False),
-        (requests.exceptions.ConnectTimeout("connect timeout"), Action.RETRY, False),
-        (requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected())"), Action.RETRY, True),
-        (requests.exceptions.ReadTimeout("read timeout"), Action.RETRY, True),
-        (requests.exceptions.ChunkedEncodingError("truncated"), Action.RETRY, True),
-        (requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), Action.FAIL, False),
-        (requests.exceptions.SSLError("hostname 'x' doesn't match 'y'"), Action.FAIL, False),
-        (requests.exceptions.SSLError("EOF occurred in violation of protocol (_ssl.c:2427)"), Action.RETRY, True),
-    ],
-    ids=["refused-never-sent", "connect-timeout-wrapped", "connect-timeout", "dropped-maybe-sent", "read-timeout",
-         "truncated", "tls-certificate", "tls-hostname", "tls-eof-transient"],
-)
-def test_exception_policy(exc, action, sent):
-    resolution = classify_exception(exc)
-    assert resolution is not None and resolution.action is action and resolution.sent is sent
-
-
-def test_non_transport_exceptions_are_not_classified():
-    assert classify_exception(ValueError("x")) is None
+def test_empty_500_of_a_text_request_is_final_not_retried():
+    """GET /models/{t}/yaml of an unknown or denied table answers an empty 500 (spec §2.4)."""
+    assert classify_response(IDEMPIERE_POLICY, _answer(500, False, as_text=True, content=b"")).action is Action.FAIL
+    assert classify_response(IDEMPIERE_POLICY, _answer(500, False, as_text=False, content=b"")).action is Action.RETRY
+    assert classify_response(IDEMPIERE_POLICY, _answer(500, False, as_text=True)).action is Action.RETRY

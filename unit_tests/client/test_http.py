@@ -10,7 +10,7 @@ import requests
 import requests_mock
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from idempiere_client.errors import ApiError, AuthenticationError, ConfigurationError, TransientError
+from erp_http.errors import ApiError, AuthenticationError, ConfigurationError, TransientError
 from idempiere_client.http import IdempiereClient
 from unit_tests.client.conftest import (
     API, CLIENTS, ORGS, PASSWORD, PRE_TOKEN, ROLES, LoginMocks, final_token, function_session, password_config,

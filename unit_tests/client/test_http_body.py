@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from idempiere_client.errors import TransientError
+from erp_http.errors import TransientError
 from idempiere_client.http import IdempiereClient
 from idempiere_client.config import ConnectionConfig
 from unit_tests.client.conftest import S2S_TOKEN_SECRET_PART, make_jwt

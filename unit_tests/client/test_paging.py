@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from idempiere_client.errors import PaginationLoopError
+from erp_http.errors import PagingError
 from idempiere_client.paging import Page, Paginator
 
 
@@ -41,7 +41,7 @@ def test_paginator_accepts_moving_tokens_and_refuses_a_repeat():
     pager = Paginator()
     pager.advance(("2024-01-01 00:00:00", 5))
     pager.advance(("2024-01-01 00:00:00", 9))
-    with pytest.raises(PaginationLoopError, match="returned twice"):
+    with pytest.raises(PagingError, match="returned twice"):
         pager.advance(("2024-01-01 00:00:00", 5))
     assert pager.pages == 2
 
@@ -50,5 +50,5 @@ def test_paginator_page_limit():
     pager = Paginator(max_pages=2)
     pager.advance(100)
     pager.advance(200)
-    with pytest.raises(PaginationLoopError, match="exceeded"):
+    with pytest.raises(PagingError, match="exceeded"):
         pager.advance(300)

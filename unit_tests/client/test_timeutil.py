@@ -5,8 +5,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from idempiere_client.errors import ConfigurationError
-from idempiere_client.timeutil import ServerClock, floor_second, instant_rfc3339, parse_iso, rfc3339
+from erp_http.errors import ConfigurationError
+from erp_http.timeutil import floor_second, parse_iso, rfc3339
+from idempiere_client.timeutil import ServerClock, instant_rfc3339
 
 UTC = timezone.utc
 

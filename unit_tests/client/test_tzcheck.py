@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from idempiere_client.errors import ConfigurationError
+from erp_http.errors import ConfigurationError
 from idempiere_client.metadata import ColumnMeta, TableMeta
 from idempiere_client.paging import Page
 from idempiere_client.timeutil import ServerClock

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from idempiere_client.errors import ApiError, TransientError
+from erp_http.errors import ApiError, TransientError
 from idempiere_client.metadata import ColumnMeta, TableMeta
 from idempiere_client.paging import Page
 

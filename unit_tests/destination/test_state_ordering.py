@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from idempiere_client.errors import ApiError
+from erp_http.errors import ApiError
 from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteRecordMessage,

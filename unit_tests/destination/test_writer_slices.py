@@ -14,7 +14,7 @@ from destination_idempiere.report import Report
 from destination_idempiere.values import WriteContext
 from destination_idempiere.writer import RunContext, StreamWriter
 from destination_idempiere.writes import WriteExecutor
-from idempiere_client.errors import TransientError
+from erp_http.errors import TransientError
 from idempiere_client.metadata import TableMeta
 from idempiere_client.timeutil import ServerClock
 from unit_tests.destination.fakes import FakeCatalog, StoreClient, bpartner_meta, col, group_meta

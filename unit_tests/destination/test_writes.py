@@ -7,7 +7,7 @@ import pytest
 
 from destination_idempiere.record_mapping import PreparedRecord
 from destination_idempiere.writes import WriteExecutor, WriteOp
-from idempiere_client.errors import TransientError
+from erp_http.errors import TransientError
 from unit_tests.destination.fakes import FakeClient
 
 

@@ -182,7 +182,7 @@ def test_closing_a_windowed_read_stops_its_workers():
 def test_unreadable_state_cursor_is_a_config_error():
     import pytest
 
-    from idempiere_client.errors import ConfigurationError
+    from erp_http.errors import ConfigurationError
 
     reader = TableReader(FakeClient(rows(3)), order_meta(), ServerClock("UTC"), settings())
     with pytest.raises(ConfigurationError, match="Reset the stream"):

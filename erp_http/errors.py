@@ -1,0 +1,119 @@
+"""Error taxonomy shared by every ERP client, grouped by what the caller should do.
+
+```
+ErpError                           base of everything raised on purpose by an ERP client
+├── ConfigurationError             the user must change the config (bad URL, unreachable host, wrong
+│   │                              password, unknown tenant/role, table not accessible)
+│   └── AuthenticationError        login/refresh failed or credentials were rejected for good
+├── ApiError                       the server answered with an application error; never retried;
+│                                  carries status/title/detail/method/path
+├── TransientError                 retries exhausted on a transient failure (5xx/timeout/drop);
+│                                  ``maybe_committed`` tells a writer the request may have been applied
+├── PagingError                    paging does not advance (same page token twice, too many pages)
+└── UnsafeFilterValue (ValueError) a value that cannot be put in a filter without changing its meaning
+```
+
+Messages never contain secrets (password, token, refresh token, API secret): they are built from status,
+title, detail, method and path only, and paths never carry credentials. ``ApiError`` has the one text
+rendering of a server error (``str(exc)`` with the request, ``exc.reason`` without it), so every
+package reports server errors the same way.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+class ErpError(Exception):
+    """Base class for every error an ERP client raises on purpose."""
+
+
+class ConfigurationError(ErpError):
+    """A problem the user fixes in the connector configuration; the message says how."""
+
+
+class AuthenticationError(ConfigurationError):
+    """Credentials or token rejected for good: login failed, or a fixed token expired/was revoked."""
+
+
+def api_reason(status: int | None, title: Any, detail: Any) -> str:
+    """The server's reason as users see it: ``HTTP 400 Validation Error: Column Foo does not exist``.
+
+    Used for ``ApiError.reason`` and for per-item errors that arrive inside a 2xx answer (batch results),
+    so a reject reads the same whichever way the error came back.
+    """
+    head = f"HTTP {status}" if status is not None else "error"
+    text = ": ".join(str(p) for p in (title, detail) if p not in (None, ""))
+    return f"{head} {text}".strip() if text else head
+
+
+class ApiError(ErpError):
+    """An application error answered by the server; not retried.
+
+    Args:
+        status: HTTP status code.
+        title: short error title from the body (may be None).
+        detail: error detail from the body, or a short excerpt of a non-JSON body.
+        method: HTTP method of the request.
+        path: request path relative to the API root (no query string, so no values leak).
+    """
+
+    def __init__(self, status: int, title: str | None, detail: str | None, method: str = "", path: str = ""):
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.method = method
+        self.path = path
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        parts = [f"{self.method} {self.path}".strip(), f"HTTP {self.status}"]
+        if self.title:
+            parts.append(str(self.title))
+        if self.detail:
+            parts.append(str(self.detail))
+        return ": ".join(p for p in parts if p)
+
+    @property
+    def reason(self) -> str:
+        """The error without the request: ``HTTP <status> <title>: <detail>`` (see ``api_reason``)."""
+        return api_reason(self.status, self.title, self.detail)
+
+    @property
+    def is_access_denied(self) -> bool:
+        """True for 403 answers (table/record/role access); connectors map these to config errors."""
+        return self.status == 403
+
+    @property
+    def is_not_found(self) -> bool:
+        """True for 404 answers (unknown table, record or endpoint)."""
+        return self.status == 404
+
+
+class TransientError(ErpError):
+    """A transient failure that survived every retry (or a write that must not be retried blindly).
+
+    Args:
+        message: what failed, without secrets.
+        maybe_committed: True when a write may have reached the server, so the caller must check
+            (e.g. by a unique key) before sending it again.
+        status: last HTTP status seen, or None for connection errors/timeouts.
+        attempts: number of attempts made.
+    """
+
+    def __init__(self, message: str, *, maybe_committed: bool = False, status: int | None = None, attempts: int = 1):
+        self.maybe_committed = maybe_committed
+        self.status = status
+        self.attempts = attempts
+        super().__init__(message)
+
+
+class PagingError(ErpError):
+    """Paging does not advance: the same page token came back twice, or the page limit was passed."""
+
+
+class UnsafeFilterValue(ErpError, ValueError):
+    """A value that cannot be written into a filter without changing its meaning.
+
+    Servers without quote escaping make such values impossible to express safely, so they are refused
+    instead of escaped.
+    """
