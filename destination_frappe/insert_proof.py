@@ -61,7 +61,7 @@ class InsertProver:
     def _by_external_id(self, plans: list[WritePlan]) -> tuple[list[WritePlan], list[WritePlan]]:
         assert self.ext is not None
         values = [p.insert[self.ext] for p in plans if p.insert]
-        rows = self.api.find(self.dt.name, [[self.ext, "in", values]], ["name", self.ext], 2 * len(values) + 1)
+        rows = self.api.find(self.dt.name, [(self.ext, "in", values)], ["name", self.ext], 2 * len(values) + 1)
         exact = {r.get(self.ext): r["name"] for r in rows}
         folded = {str(r.get(self.ext)).casefold(): r["name"] for r in rows}
         proven, again = [], []

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from destination_frappe.api import FrappeApi, reason_of
+from frappe_client.errors import ApiError, UnsafeFilterValue
 from destination_frappe.doctype import TargetDocType
 from destination_frappe.links import ParallelMap
 from destination_frappe.payload import PreparedRecord
@@ -59,11 +60,8 @@ class KeyFinder:
     def _get(self, name: Any) -> Hit:
         try:
             return Hit(doc=self.api.get_doc(self.dt.name, name))
-        except Exception as exc:  # noqa: BLE001 - a refusal (403) rejects the records with this key
-            reason = reason_of(exc)
-            if reason is None:
-                raise
-            return Hit(error=f"reading the stored {self.dt.name} {name!r} failed: {reason}")
+        except ApiError as exc:  # a refusal (403) rejects the records with this key
+            return Hit(error=f"reading the stored {self.dt.name} {name!r} failed: {exc.reason}")
 
     def _names(self, values: list[Any]) -> dict[Any, Any]:
         """value -> stored name, None (no document) or a Hit carrying an error."""
@@ -78,12 +76,9 @@ class KeyFinder:
     def _lookup_chunk(self, values: list[Any]) -> dict[Any, Any]:
         limit = 2 * len(values) + 1
         try:
-            rows = self.api.find(self.dt.name, [[self.key_field, "in", values]], ["name", self.key_field], limit)
-        except Exception as exc:  # noqa: BLE001
-            reason = reason_of(exc)
-            if reason is None:
-                raise
-            error = Hit(error=f"looking up {self.key_field} in {self.dt.name} failed: {reason}")
+            rows = self.api.find(self.dt.name, [(self.key_field, "in", values)], ["name", self.key_field], limit)
+        except (ApiError, UnsafeFilterValue) as exc:
+            error = Hit(error=f"looking up {self.key_field} in {self.dt.name} failed: {reason_of(exc) or exc}")
             return {v: error for v in values}
         if len(rows) >= limit and len(values) > 1:  # a very duplicated key: ask value by value
             out: dict[Any, Any] = {}

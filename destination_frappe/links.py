@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from destination_frappe.api import FrappeApi, reason_of
+from frappe_client.errors import ApiError, UnsafeFilterValue
 from destination_frappe.payload import LinkRef
 
 ParallelMap = Callable[[Callable[[Any], Any], list], list]
@@ -60,13 +61,13 @@ class LinkResolver:
     def _lookup(self, ref: LinkRef) -> Resolution:
         with self._lock:
             self.requests += 1
-        filters = [[f, "=", v] for f, v in ref.filters]
+        filters = [(f, "=", v) for f, v in ref.filters]
         try:
             rows = self.api.find(ref.doctype, filters, ["name"], limit=2)
-        except Exception as exc:  # noqa: BLE001 - an ApiError (403, 417 unknown field) rejects the records using it
+        except UnsafeFilterValue as exc:
+            return Resolution(error=f"lookup of {ref.doctype} where {ref.describe()} is not possible: {exc}")
+        except ApiError as exc:  # 403, 417 unknown field...: rejects the records using this lookup
             reason = reason_of(exc)
-            if reason is None:
-                raise
             return Resolution(error=f"lookup of {ref.doctype} where {ref.describe()} failed: {reason}")
         if not rows:
             return Resolution(error=f"no {ref.doctype} where {ref.describe()} (Link lookup found nothing)")

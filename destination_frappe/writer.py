@@ -17,7 +17,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from destination_frappe.api import FrappeApi, is_duplicate_name, is_uncertain, reason_of, status_of
+from destination_frappe.api import FrappeApi, is_duplicate_name, is_uncertain, reason_of
 from destination_frappe.doctype import TargetDocType
 from destination_frappe.insert_proof import InsertProver
 from destination_frappe.keys import KeyFinder
@@ -25,6 +25,7 @@ from destination_frappe.links import LinkResolver, ParallelMap
 from destination_frappe.payload import PreparedRecord
 from destination_frappe.plan import Refused, StreamSettings, Unchanged, WritePlan, plan_record, plan_update
 from destination_frappe.values import same_value
+from frappe_client.errors import ApiError, TransientError
 
 MAX_ROUNDS = 5  # sends of one uncertain write (first + resends) before the sync fails
 
@@ -129,10 +130,8 @@ class StreamWriter:
             try:
                 landed += self._send_inserts(pending)
                 pending = []
-            except Exception as exc:  # noqa: BLE001 - only a lost answer is handled here
-                if not is_uncertain(exc):
-                    raise
-                if attempt == MAX_ROUNDS:
+            except TransientError as exc:
+                if not is_uncertain(exc) or attempt == MAX_ROUNDS:
                     raise
                 proven, pending = self.prover.prove(pending, exc)
                 landed += proven
@@ -144,9 +143,7 @@ class StreamWriter:
             return self._insert_one(plans[0])
         try:
             names = self.api.insert_many(self.dt.name, [p.insert for p in plans])
-        except Exception as exc:  # noqa: BLE001
-            if reason_of(exc) is None:
-                raise
+        except ApiError:
             half = len(plans) // 2
             return self._send_inserts(plans[:half]) + self._send_inserts(plans[half:])
         if len(names) != len(plans):
@@ -158,13 +155,10 @@ class StreamWriter:
     def _insert_one(self, plan: WritePlan) -> list[WritePlan]:
         try:
             doc = self.api.insert(self.dt.name, plan.insert or {})
-        except Exception as exc:  # noqa: BLE001
+        except ApiError as exc:
             if is_duplicate_name(exc) and self.dt.naming == "natural":
                 return self._already_there(plan, exc)
-            reason = reason_of(exc)
-            if reason is None:
-                raise
-            self.outcomes.reject(plan.rec, reason)
+            self.outcomes.reject(plan.rec, exc.reason)
             return []
         plan.name = doc.get("name")
         return [plan]
@@ -213,19 +207,15 @@ class StreamWriter:
                 else:
                     self.api.update(self.dt.name, plan.name, body or {})
                 return None
-            except Exception as exc:  # noqa: BLE001
-                if is_uncertain(exc):
-                    if attempt == MAX_ROUNDS:
-                        raise
-                    if self._applied(plan, method, body):
-                        return None
-                    continue
-                if method == "DELETE" and status_of(exc) == 404 and attempt > 1:
-                    return None  # our lost DELETE had gone through
-                reason = reason_of(exc)
-                if reason is None:
+            except TransientError as exc:
+                if not is_uncertain(exc) or attempt == MAX_ROUNDS:
                     raise
-                return reason
+                if self._applied(plan, method, body):
+                    return None
+            except ApiError as exc:
+                if method == "DELETE" and exc.status == 404 and attempt > 1:
+                    return None  # our lost DELETE had gone through
+                return exc.reason
         return None
 
     def _applied(self, plan: WritePlan, method: str, body: dict | None) -> bool:

@@ -13,19 +13,15 @@ from itertools import count
 from typing import Any
 from urllib.parse import unquote
 
-
-class FakeApiError(Exception):
-    def __init__(self, status: int, title: str, detail: str):
-        super().__init__(f"HTTP {status} {title}: {detail}")
-        self.status, self.title, self.detail = status, title, detail
-
-    @property
-    def reason(self) -> str:
-        return f"HTTP {self.status} {self.title}: {self.detail}"
+from frappe_client.errors import ApiError, TransientError
 
 
-class FakeLost(Exception):
-    maybe_committed = True
+def FakeApiError(status: int, title: str, detail: str) -> ApiError:  # noqa: N802 - reads like the exception it builds
+    return ApiError(status, title, detail)
+
+
+def FakeLost(message: str) -> TransientError:  # noqa: N802
+    return TransientError(message, maybe_committed=True)
 
 
 class FakeSite:
@@ -41,6 +37,13 @@ class FakeSite:
         self._lock = threading.Lock()
 
     # ---- transport ----------------------------------------------------------------------------------
+    def request(self, method: str, path: str, *, params: Any = None, json_body: Any = None) -> Any:
+        if method == "GET":
+            return self.get(path, params)
+        if method == "DELETE":
+            return self.delete(path)
+        return (self.post if method == "POST" else self.put)(path, json_body)
+
     def get(self, path: str, params: dict | None = None) -> Any:
         self.calls.append(("GET", path))
         dt, name = self._split(path)
@@ -171,5 +174,5 @@ class FakeSite:
             if ldt == dt and body.get(field) not in (None, ""):
                 try:
                     self._doc(target, body[field])
-                except FakeApiError:
+                except ApiError:
                     raise FakeApiError(417, "LinkValidationError", f"Could not find {target}: {body[field]}") from None
