@@ -13,6 +13,7 @@ WORKDIR /airbyte/integration_code
 
 COPY setup.py README.md ./
 COPY erp_http ./erp_http
+COPY erp_emulator ./erp_emulator
 COPY idempiere_client ./idempiere_client
 COPY source_idempiere ./source_idempiere
 COPY destination_idempiere ./destination_idempiere

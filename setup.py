@@ -29,8 +29,9 @@ setup(
     name="airbyte-idempiere",
     version="0.2.0",
     description="Airbyte source and destination for the iDempiere ERP REST API, with a faithful local emulator",
-    packages=find_packages(include=["erp_http*", "idempiere_client*", "source_idempiere*", "destination_idempiere*",
-                                    "idempiere_emulator*", "frappe_client*", "source_frappe*"]),
+    packages=find_packages(include=["erp_http*", "erp_emulator*", "idempiere_client*", "source_idempiere*",
+                                    "destination_idempiere*", "idempiere_emulator*", "frappe_client*", "source_frappe*",
+                                    "frappe_emulator*"]),
     package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"]},
     python_requires=">=3.10,<3.13",
     install_requires=RUNTIME,
@@ -40,6 +41,7 @@ setup(
             "source-idempiere=source_idempiere.run:run",
             "destination-idempiere=destination_idempiere.run:run",
             "idempiere-emulator=idempiere_emulator.__main__:main",
+            "frappe-emulator=frappe_emulator.__main__:main",
         ]
     },
 )

@@ -1,4 +1,4 @@
-"""PyAirbyte plumbing shared by the demo and integration_tests/test_pyairbyte.py.
+"""PyAirbyte plumbing shared by every ERP's demo and integration_tests/test_pyairbyte.py.
 
 PyAirbyte reads ``AIRBYTE_OFFLINE_MODE`` when it is first imported; without it, it tries to download
 the connector registry and fails on a machine without internet access. So this module sets the
@@ -6,7 +6,6 @@ offline variables before it imports ``airbyte``, and every caller imports PyAirb
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -27,7 +26,6 @@ import airbyte as ab  # noqa: E402  (must come after the environment above)
 from airbyte.caches import DuckDBCache  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_CONFIG = ROOT / "integration_tests" / "sample_config.json"
 # Connector log lines worth showing live: stream start/finish, running counts and rates, rejects.
 PROGRESS_PATTERN = re.compile(r"(?i)\b(stream|records?|rows?|rate|inserted|updated|rejected|written|sync)\b")
 
@@ -44,45 +42,29 @@ def installed_script(name: str) -> Path:
     return path
 
 
-def connector_config(base_url: str, **overrides: Any) -> dict[str, Any]:
-    """The emulator's demo credentials (integration_tests/sample_config.json) pointed at ``base_url``."""
-    config = json.loads(SAMPLE_CONFIG.read_text())
-    config["base_url"] = base_url
-    config.update(overrides)
-    return config
-
-
-def get_idempiere_source(
-    config: dict[str, Any], streams: list[str], progress: Callable[[str], None] | None = None
+def get_source(
+    name: str, config: dict[str, Any], streams: list[str], progress: Callable[[str], None] | None = None
 ) -> ab.Source:
-    """source-idempiere as a PyAirbyte source, run from the installed script (no registry, no venv).
+    """A connector (``source-<erp>``) as a PyAirbyte source, run from the installed script (no registry, no venv).
 
     ``progress`` receives the connector's progress log lines while it runs (see echo_connector_progress).
     """
-    source = ab.get_source(
-        "source-idempiere",
-        config=config,
-        local_executable=installed_script("source-idempiere"),
-        install_if_missing=False,
-    )
+    source = ab.get_source(name, config=config, local_executable=installed_script(name), install_if_missing=False)
     source.select_streams(streams)
     if progress:
-        echo_connector_progress("source-idempiere", progress)
+        echo_connector_progress(name, progress)
     return source
 
 
-def get_idempiere_destination(
-    config: dict[str, Any], progress: Callable[[str], None] | None = None
+def get_destination(
+    name: str, config: dict[str, Any], progress: Callable[[str], None] | None = None
 ) -> ab.Destination:
-    """destination-idempiere as a PyAirbyte destination, run from the installed script."""
+    """A connector (``destination-<erp>``) as a PyAirbyte destination, run from the installed script."""
     destination = ab.get_destination(
-        "destination-idempiere",
-        config=config,
-        local_executable=installed_script("destination-idempiere"),
-        install_if_missing=False,
+        name, config=config, local_executable=installed_script(name), install_if_missing=False
     )
     if progress:
-        echo_connector_progress("destination-idempiere", progress)
+        echo_connector_progress(name, progress)
     return destination
 
 
@@ -105,35 +87,6 @@ def rows_extracted_since(cache: DuckDBCache, table: str, since: datetime) -> int
         f"WHERE _airbyte_extracted_at >= TIMESTAMPTZ '{since.isoformat()}'"
     )
     return int(rows[0]["n"])
-
-
-def stage_new_partners(staging: DuckDBCache, count: int, prefix: str) -> list[dict[str, Any]]:
-    """Turn the staging cache's ``c_bpartner`` table into ``count`` new business partners.
-
-    This is the warehouse-side transformation of a reverse-ETL job: keep a few customers that have a
-    business-partner group, give them a fresh search key and name, and keep only the columns to
-    write. The group goes back as its identifier text (``C_BP_Group_ID: "Standard"``), one of the
-    FK forms destination-idempiere resolves. ``uid``/``c_bpartner_uu`` are dropped and ``id`` is null:
-    written with PyAirbyte's ``merge`` strategy (``append_dedup`` on the catalog key ``id``), a record
-    without an id is a new row, and the destination derives its ``C_BPartner_UU`` from the content, so
-    running the same write again does not create duplicates.
-
-    Returns:
-        the staged rows (value, name, c_bp_group_id) in the order they will be written.
-    """
-    schema = staging.schema_name
-    # One statement per call: DuckDB refuses to alter a table that the same transaction changed.
-    staging.execute_sql(
-        f"CREATE OR REPLACE TABLE {schema}.retl_staged AS SELECT "
-        f"CAST(NULL AS BIGINT) AS id, '{prefix}' || CAST(src.id AS VARCHAR) AS value, "
-        f"'Reverse ETL copy of ' || src.name AS name, src.c_bp_group_id_identifier AS c_bp_group_id, "
-        f"src.iscustomer, src.isvendor, src._airbyte_raw_id, src._airbyte_extracted_at, src._airbyte_meta "
-        f"FROM {schema}.c_bpartner AS src WHERE src.c_bp_group_id_identifier IS NOT NULL "
-        f"ORDER BY src.id LIMIT {int(count)}"
-    )
-    staging.execute_sql(f"DROP TABLE {schema}.c_bpartner")
-    staging.execute_sql(f"ALTER TABLE {schema}.retl_staged RENAME TO c_bpartner")
-    return staging.run_sql_query(f"SELECT value, name, c_bp_group_id FROM {schema}.c_bpartner ORDER BY value")
 
 
 class _EchoHandler(logging.Handler):

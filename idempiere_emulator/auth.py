@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from . import fixtures as fx
 from . import tokens
 from .errors import EmulatorError
-from .faults import ContainerError
+from .jetty import ContainerError
 from .options import EmulatorOptions
 from .session import Session
 

@@ -11,9 +11,10 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
+from erp_emulator.clock import now_text
+
 from .access import Access
 from .catalog import Table, builtin_catalog
-from .clock import now_text
 from .dataset import seed_ad_table, seed_master
 from .dataset_docs import seed_documents
 from .errors import EmulatorError

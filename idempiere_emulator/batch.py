@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
+from erp_emulator.messages import Request, Response
+
 from .errors import EmulatorError
-from .handlers import Api, Request, Response, json_response
+from .handlers import Api, json_response
 
 _OK = (200, 201, 202)
 _ALLOWED = ("POST", "PUT", "DELETE")

@@ -6,12 +6,10 @@ model write bodies are read by Gson in lenient mode (comments allowed, empty bod
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+
+from erp_emulator.messages import Request
 
 from .errors import EmulatorError
-
-if TYPE_CHECKING:
-    from .handlers import Request
 
 
 class PlainError(Exception):

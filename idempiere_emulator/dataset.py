@@ -8,9 +8,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from erp_emulator.clock import epoch_text
+
 from . import fixtures as fx
 from .catalog import Catalog, Table
-from .clock import epoch_text
 from .store import Store
 
 T2003 = 1042038371  # 2003-01-08 15:06:11 UTC: GardenWorld's creation (Postman #120 filters on it)

@@ -10,10 +10,11 @@ import random
 import re
 from typing import Any
 
+from erp_emulator.clock import epoch_text
+
 from .catalog import DT, Catalog, Column, Table
 from .catalog.dsl import _standard_columns
 from .catalog.elements import label_for
-from .clock import epoch_text
 from .dataset import fast_uuid
 from .store import Store
 

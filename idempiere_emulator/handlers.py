@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 import sys
 import traceback
-from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote
+from urllib.parse import unquote
 
 import orjson
 
+from erp_emulator.messages import JSON_TYPE, Request, Response
+
 from .auth import AuthContext, AuthService
 from .errors import EmulatorError
-from .faults import ContainerError, jetty_page
+from .jetty import ContainerError, jetty_page
 from .bodies import PlainError as _PlainError
 from .bodies import as_str as _as_str
 from .bodies import gson_object as _gson_object
@@ -27,7 +28,6 @@ from .options import EmulatorOptions
 from .serialize import ScaledNumber
 
 API_PREFIX = "/api/v1/"
-JSON_TYPE = "application/json"
 _INT = re.compile(r"[+-]?\d{1,10}")
 _LOGIN_KEYS = ("userName", "password", "parameters")
 _PARAM_KEYS = ("clientId", "roleId", "organizationId", "warehouseId", "language")
@@ -35,52 +35,6 @@ _REFRESH_KEYS = ("refresh_token", "clientId", "userId")
 _ENVELOPE_HEADERS = (("X-Page-Count", "page-count"), ("X-Records-Size", "records-size"),
                      ("X-Skip-Records", "skip-records"), ("X-Row-Count", "row-count"),
                      ("X-Array-Count", "array-count"))
-
-
-@dataclass
-class Request:
-    """One HTTP request as the router sees it (path not yet decoded, raw query string)."""
-
-    method: str
-    path: str
-    query: str = ""
-    headers: dict = field(default_factory=dict)  # lower-case names
-    body: bytes = b""
-    _params: dict | None = None
-    parsed_body: dict | None = None  # a batch item's object body, already parsed: not re-encoded per item
-
-    @property
-    def params(self) -> dict:
-        """First value of each query parameter, like a JAX-RS ``@QueryParam`` (a raw ``+`` is a space)."""
-        if self._params is None:
-            parsed = parse_qs(self.query, keep_blank_values=True) if self.query else {}
-            self._params = {k: v[0] for k, v in parsed.items()}
-        return self._params
-
-
-class Response:
-    """Status, body bytes, content type, extra headers; ``json_body`` is the Python value behind a JSON body.
-
-    A JSON body is encoded when ``body`` is first read: ``Api.dispatch`` reads it (so an encoding error is a
-    500 page as before), a batch item (``dispatch(lazy=True)``) never does, its result is built from
-    ``json_body``.
-    """
-
-    __slots__ = ("status", "_body", "content_type", "headers", "json_body")
-
-    def __init__(self, status: int, body: bytes | None = b"", content_type: str | None = None,
-                 headers: list | None = None, json_body: object = None) -> None:
-        self.status = status
-        self._body = body
-        self.content_type = content_type
-        self.headers = headers if headers is not None else []
-        self.json_body = json_body
-
-    @property
-    def body(self) -> bytes:
-        if self._body is None:
-            self._body = dumps(self.json_body)
-        return self._body
 
 
 # Gson's compact output: no spaces, non-ASCII kept, no HTML escaping (spec §0). orjson writes it and splices
@@ -111,7 +65,8 @@ def dumps(value: object) -> bytes:
 
 
 def json_response(status: int, value: object, headers: list | None = None) -> Response:
-    return Response(status, None, JSON_TYPE, headers or [], value)
+    """A JSON response in the plugin's Gson dialect, encoded when its body is first read (see ``Response``)."""
+    return Response(status, None, JSON_TYPE, headers or [], value, dumps)
 
 
 def error_response(err: EmulatorError) -> Response:

@@ -4,9 +4,10 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from erp_emulator.clock import now_text
+
 from . import fixtures as fx
 from .catalog import DT, Column, Table
-from .clock import now_text
 from .errors import EmulatorError
 from .session import Session
 

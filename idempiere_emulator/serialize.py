@@ -5,8 +5,10 @@ from typing import Any, Iterable
 
 import orjson
 
+from erp_emulator.clock import parse_stored, zone
+
 from .catalog import DT, Catalog, Column, Table
-from .clock import format_datetime, parse_stored, zone
+from .datetime_wire import format_datetime
 from .options import EmulatorOptions
 from .record_plans import CALL, LIST, LOCATION, LOOKUP, MEMO_LIMIT, SAME, YESNO, RecordPlan, compile_plan
 from .store import Store

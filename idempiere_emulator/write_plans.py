@@ -10,8 +10,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from erp_emulator.clock import today_text
+
 from .catalog import DT, Catalog, Column, Table
-from .clock import today_text
 from .serialize import property_name
 from .session import Session
 from .store import Store

@@ -6,8 +6,9 @@ import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from erp_emulator.clock import local_to_stored, utc_text
+
 from .catalog import DT, Column
-from .clock import local_to_stored, utc_text
 from .errors import EmulatorError
 
 if TYPE_CHECKING:

@@ -5,8 +5,9 @@ import sqlite3
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from erp_emulator.clock import later_than, now_text
+
 from .catalog import DT, Column, Table
-from .clock import later_than, now_text
 from .documents import Documents
 from .errors import EmulatorError
 from .serialize import property_name

@@ -11,15 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from demo.pyairbyte_io import (
+from demo.idempiere.connectors import (
     connector_config,
-    duckdb_cache,
     get_idempiere_destination,
     get_idempiere_source,
-    rows_extracted_since,
     stage_new_partners,
-    table_count,
 )
+from demo.pyairbyte_io import duckdb_cache, rows_extracted_since, table_count
 
 STREAMS = {"c_bpartner": "C_BPartner", "c_order": "C_Order", "c_orderline": "C_OrderLine"}
 

@@ -5,8 +5,9 @@ import re
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from erp_emulator.clock import local_to_stored, utc_text
+
 from ..catalog import DT, Column
-from ..clock import local_to_stored, utc_text
 from ..errors import EmulatorError
 
 _DATE = re.compile(r"^(\d{1,4})-(\d{1,2})-(\d{1,2})")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from erp_emulator.clock import local_to_stored
 from idempiere_emulator.catalog import DT, Column
-from idempiere_emulator.clock import format_datetime, local_to_stored
+from idempiere_emulator.datetime_wire import format_datetime
 from idempiere_emulator.query.options import order_by, select_columns
 from idempiere_emulator.catalog import builtin_catalog
 from idempiere_emulator.errors import EmulatorError

@@ -1,37 +1,20 @@
-"""Injected faults (latency, failures, dropped connections) and the non-JSON error pages they produce.
+"""Injected faults: added latency, failures answered with non-JSON error pages, answers dropped after handling.
 
-A real deployment sits behind Jetty and usually a reverse proxy; their error pages are HTML, never the plugin's
-JSON shape, which is how a client tells a transient failure from an application error (docs/architecture.md).
+A real deployment sits behind an application container and usually a reverse proxy; their error pages are HTML,
+never the ERP's own JSON error shape, which is how a client tells a transient failure from an application error.
+A failure replaces the request (nothing is written); a drop comes after it (a write IS committed, the answer is
+lost), which is the case a client must prove before it retries a write.
 """
 from __future__ import annotations
 
-import html
 import random
 import threading
 import time
-
-from .options import EmulatorOptions
+from typing import Protocol
 
 FAIL = "fail"
 DROP = "drop"
-
-_JETTY_PAGE = """<html>
-<head>
-<meta http-equiv="Content-Type" content="text/html;charset=ISO-8859-1"/>
-<title>Error {status} {reason}</title>
-</head>
-<body><h2>HTTP ERROR {status} {reason}</h2>
-<table>
-<tr><th>URI:</th><td>{uri}</td></tr>
-<tr><th>STATUS:</th><td>{status}</td></tr>
-<tr><th>MESSAGE:</th><td>{message}</td></tr>
-<tr><th>SERVLET:</th><td>com.trekglobal.idempiere.rest.api.v1.ApplicationV1</td></tr>
-</table>
-<hr><a href="https://eclipse.org/jetty">Powered by Jetty:// 9.4.51.v20230217</a><hr/>
-
-</body>
-</html>
-"""
+FAILURE_STATUSES = (500, 502, 503)
 
 _PROXY_PAGE = """<html>
 <head><title>{status} {reason}</title></head>
@@ -41,27 +24,21 @@ _PROXY_PAGE = """<html>
 </body>
 </html>
 """
-
-class ContainerError(Exception):
-    """An exception that escapes the resource method: Jetty answers with its HTML error page (spec §8)."""
-
-    def __init__(self, status: int = 500, message: str = "Server Error"):
-        super().__init__(message)
-        self.status = status
+_PROXY_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
+                  504: "Gateway Time-out"}
 
 
-_PROXY_REASONS = {502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
+class FaultOptions(Protocol):
+    """The start-up fault settings an ERP's options carry (its CLI flags ``--latency-ms`` etc.)."""
 
-
-def jetty_page(status: int, uri: str, message: str = "Server Error") -> tuple[int, str, bytes]:
-    """Jetty's default error page, as for exceptions escaping a resource method (spec §8)."""
-    reason = "Server Error" if status == 500 else message
-    body = _JETTY_PAGE.format(status=status, reason=reason, uri=html.escape(uri), message=html.escape(message))
-    return status, "text/html;charset=iso-8859-1", body.encode("iso-8859-1", "replace")
+    latency_ms: int
+    fail_rate: float
+    drop_rate: float
+    seed: int
 
 
 def proxy_page(status: int) -> tuple[int, str, bytes]:
-    """An nginx-style gateway error page (the server behind the proxy is down or restarting)."""
+    """An nginx-style error page (the server behind the proxy is down or restarting): status, type, body."""
     body = _PROXY_PAGE.format(status=status, reason=_PROXY_REASONS.get(status, "Error"))
     return status, "text/html", body.encode("ascii")
 
@@ -69,7 +46,7 @@ def proxy_page(status: int) -> tuple[int, str, bytes]:
 class Faults:
     """Fault settings, changeable at runtime; one seeded RNG under a lock keeps runs reproducible."""
 
-    def __init__(self, options: EmulatorOptions):
+    def __init__(self, options: FaultOptions):
         self.latency_ms = int(options.latency_ms or 0)
         self.fail_rate = float(options.fail_rate or 0.0)
         self.drop_rate = float(options.drop_rate or 0.0)
@@ -103,15 +80,10 @@ class Faults:
         with self._lock:
             draw = self._rng.random()
             if draw < fail:
-                return FAIL, self._rng.choice((500, 502, 503))
+                return FAIL, self._rng.choice(FAILURE_STATUSES)
             if draw < fail + drop:
                 return DROP, 0
         return None, 0
-
-    @staticmethod
-    def failure_page(status: int, uri: str) -> tuple[int, str, bytes]:
-        """500 comes from Jetty itself, 502/503 from the proxy in front of it."""
-        return jetty_page(500, uri) if status == 500 else proxy_page(status)
 
 
 def _rate(value: float, name: str) -> float:

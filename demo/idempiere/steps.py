@@ -1,4 +1,4 @@
-"""The demo's steps: full sync, edits in the ERP, incremental sync, reverse ETL, read-back.
+"""The iDempiere demo's steps: full sync, edits in the ERP, incremental sync, reverse ETL, read-back.
 
 Each step returns plain numbers for the summary and raises ``DemoCheckFailed`` when what it
 observes disagrees with the emulator, so ``make demo`` fails loudly instead of printing a pretty
@@ -12,17 +12,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from demo.emulator_process import EmulatorProcess
-from demo.pyairbyte_io import (
-    DuckDBCache,
+from demo.idempiere.connectors import (
     connector_config,
-    duckdb_cache,
     get_idempiere_destination,
     get_idempiere_source,
-    rows_extracted_since,
     stage_new_partners,
-    table_count,
 )
+from demo.pyairbyte_io import DuckDBCache, duckdb_cache, rows_extracted_since, table_count
+from demo.runner import DemoCheckFailed, say
+from idempiere_emulator.child import EmulatorChild
 
 # Stream name -> exact iDempiere TableName (the emulator's control endpoints take the latter).
 TABLES = {
@@ -38,10 +36,6 @@ WRITE_BACK_COUNT = 3  # business partners created through destination-idempiere
 RETL_PREFIX = "RETL-"
 
 
-class DemoCheckFailed(RuntimeError):
-    """What the demo observed disagrees with the emulator's database."""
-
-
 @dataclass
 class DemoResult:
     """Numbers for the final summary."""
@@ -54,12 +48,7 @@ class DemoResult:
     duckdb_path: Path | None = None
 
 
-def say(message: str) -> None:
-    """Progress goes to stdout immediately, so `make demo` shows each step as it happens."""
-    print(message, flush=True)
-
-
-def full_sync(emu: EmulatorProcess, cache: DuckDBCache, result: DemoResult) -> None:
+def full_sync(emu: EmulatorChild, cache: DuckDBCache, result: DemoResult) -> None:
     """First sync: no state in the cache yet, so every selected table is read in full."""
     source = get_idempiere_source(connector_config(emu.base_url), list(TABLES), progress=say)
     say(f"  streams: {', '.join(TABLES)}")
@@ -72,7 +61,7 @@ def full_sync(emu: EmulatorProcess, cache: DuckDBCache, result: DemoResult) -> N
             raise DemoCheckFailed(f"{stream}: DuckDB has {cached} rows, the emulator {expected}")
 
 
-def edit_in_erp(emu: EmulatorProcess, cache: DuckDBCache, result: DemoResult) -> None:
+def edit_in_erp(emu: EmulatorChild, cache: DuckDBCache, result: DemoResult) -> None:
     """Simulate users at work: touch some rows and create two business partners."""
     for stream, count in EDITS.items():
         touched = emu.touch(TABLES[stream], count)
@@ -94,7 +83,7 @@ def edit_in_erp(emu: EmulatorProcess, cache: DuckDBCache, result: DemoResult) ->
     say(f"  inserted {len(ids)} new c_bpartner rows (ids {', '.join(map(str, ids))})")
 
 
-def incremental_sync(emu: EmulatorProcess, cache: DuckDBCache, result: DemoResult) -> None:
+def incremental_sync(emu: EmulatorChild, cache: DuckDBCache, result: DemoResult) -> None:
     """Second sync on the same cache: PyAirbyte hands the state it stored there back to the source."""
     started = datetime.now(timezone.utc)
     source = get_idempiere_source(connector_config(emu.base_url), list(TABLES), progress=say)
@@ -114,7 +103,7 @@ def incremental_sync(emu: EmulatorProcess, cache: DuckDBCache, result: DemoResul
             raise DemoCheckFailed(f"{stream}: the incremental sync re-read the whole table ({changed} rows)")
 
 
-def reverse_etl(emu: EmulatorProcess, output: Path, result: DemoResult) -> None:
+def reverse_etl(emu: EmulatorChild, output: Path, result: DemoResult) -> None:
     """Write new business partners, derived from warehouse rows, back into the ERP.
 
     The rows are staged in their own DuckDB file (a copy of c_bpartner transformed with SQL), so the
@@ -152,7 +141,7 @@ def reverse_etl(emu: EmulatorProcess, output: Path, result: DemoResult) -> None:
     result.written_back = staged
 
 
-def read_back(emu: EmulatorProcess, cache: DuckDBCache, result: DemoResult) -> None:
+def read_back(emu: EmulatorChild, cache: DuckDBCache, result: DemoResult) -> None:
     """Close the loop: one more incremental sync brings the written rows into the warehouse."""
     source = get_idempiere_source(connector_config(emu.base_url), ["c_bpartner"], progress=say)
     source.read(cache=cache)

@@ -1,4 +1,7 @@
-"""Timestamp text helpers shared by the backend modules (UTC storage, server-zone output; spec §4.7, §6.2)."""
+"""Time for an emulator's SQLite store: stored text is UTC ``YYYY-MM-DD HH:MM:SS.fff``, so it sorts as it compares.
+
+An ERP's own date-time wire formats (offsets, zones, fake suffixes) live in the ERP's emulator package.
+"""
 from __future__ import annotations
 
 import time
@@ -53,25 +56,6 @@ def zone(name: str) -> ZoneInfo | timezone:
 def local_to_stored(naive: datetime, tz_name: str) -> str:
     """A server-local wall-clock value (``yyyy-MM-dd HH:mm:ss`` literals) -> stored UTC text."""
     return utc_text(naive.replace(tzinfo=zone(tz_name)))
-
-
-def format_datetime(text: str, tz_name: str, legacy: bool) -> str:
-    """Stored UTC text -> API output, seconds precision (§6.2).
-
-    Current: server-zone wall clock with the real offset (``Z`` in UTC). Legacy: server-zone
-    wall clock followed by a literal, misleading ``Z`` (§13).
-    """
-    dt = parse_stored(text).astimezone(zone(tz_name))
-    base = f"{dt:%Y-%m-%dT%H:%M:%S}"
-    if legacy:
-        return base + "Z"
-    off = dt.utcoffset() or timedelta(0)
-    if not off:
-        return base + "Z"
-    total = int(off.total_seconds())
-    sign = "+" if total >= 0 else "-"
-    total = abs(total)
-    return f"{base}{sign}{total // 3600:02d}:{total % 3600 // 60:02d}"
 
 
 def today_text(tz_name: str) -> str:

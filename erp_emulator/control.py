@@ -1,0 +1,91 @@
+"""Test-control endpoints under ``/__emulator__/`` (moto_api analogue).
+
+They never need auth, are never faulted and are not written to the request log: tests use them to change data
+behind a running sync, to change faults, and to read what the API received. The transport owns the shared ones
+(``faults``, ``requests``); an ERP adds its own as plain callables keyed by (method, name).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Protocol
+from urllib.parse import parse_qs
+
+from .messages import Response, json_response
+
+PREFIX = "/__emulator__/"
+
+# An ERP's control action: ``action(payload: dict from the JSON body, params: first query values) -> Response``.
+# Raising KeyError/TypeError/ValueError answers 400 with the error's text.
+Action = Callable[[dict, dict], Response]
+
+
+class Controlled(Protocol):
+    """What the shared endpoints need from the server (``erp_emulator.server.HttpEmulator`` provides it)."""
+
+    fault_settings: tuple[str, ...]
+
+    def set_faults(self, **settings: object) -> None: ...
+
+    def faults_state(self) -> dict: ...
+
+    def requests(self) -> list[dict]: ...
+
+    def clear_requests(self) -> None: ...
+
+
+def bad_request(message: str) -> Response:
+    """The 400 answer of a control call the emulator cannot act on."""
+    return json_response(400, {"error": message})
+
+
+class Control:
+    """Dispatches ``/__emulator__/<name>`` to the shared endpoints and the ERP's actions."""
+
+    def __init__(self, server: Controlled, actions: Mapping[tuple[str, str], Action] | None = None,
+                 error_response: Callable[[Exception], Response | None] | None = None) -> None:
+        """``error_response`` turns an ERP error raised by an action into its answer (None: not handled here)."""
+        self.server = server
+        self.routes: dict[tuple[str, str], Action] = {
+            ("POST", "faults"): self.faults, ("GET", "faults"): self.faults,
+            ("GET", "requests"): self.requests, ("DELETE", "requests"): self.clear_requests,
+        }
+        self.routes.update(actions or {})
+        self._error_response = error_response
+
+    def handle(self, method: str, path: str, query: str, body: bytes) -> Response:
+        name = path[len(PREFIX):].strip("/")
+        try:
+            payload = json.loads(body.decode("utf-8")) if body.strip() else {}
+        except ValueError as exc:
+            return bad_request(f"body is not JSON: {exc}")
+        if not isinstance(payload, dict):
+            return bad_request("body must be a JSON object")
+        params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
+        route = self.routes.get((method, name))
+        if route is None:
+            return json_response(404, {"error": f"unknown control endpoint {method} {path}"})
+        try:
+            return route(payload, params)
+        except Exception as exc:  # noqa: BLE001 - an ERP error or a bad payload becomes an answer, not a crash
+            answer = self._error_response(exc) if self._error_response is not None else None
+            if answer is not None:
+                return answer
+            if isinstance(exc, (KeyError, TypeError, ValueError)):
+                return bad_request(f"{type(exc).__name__}: {exc}")
+            raise
+
+    def faults(self, payload: dict, _params: dict) -> Response:
+        unknown = set(payload) - set(self.server.fault_settings)
+        if unknown:
+            return bad_request(f"unknown fault settings: {sorted(unknown)}")
+        self.server.set_faults(**payload)
+        return json_response(200, self.server.faults_state())
+
+    def requests(self, _payload: dict, _params: dict) -> Response:
+        return json_response(200, {"requests": self.server.requests()})
+
+    def clear_requests(self, _payload: dict, _params: dict) -> Response:
+        cleared = len(self.server.requests())
+        self.server.clear_requests()
+        return json_response(200, {"cleared": cleared})

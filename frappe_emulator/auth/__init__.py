@@ -1,0 +1,1 @@
+"""Users, roles, permissions, sessions and the ways a request authenticates (spec §2)."""

@@ -1,0 +1,1 @@
+"""Deterministic seed data of the demo site."""

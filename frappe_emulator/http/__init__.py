@@ -1,0 +1,1 @@
+"""The REST protocol: routing, request arguments, auth, error bodies (plugged into erp_emulator)."""

@@ -1,0 +1,117 @@
+"""``/api/resource`` (v1): list, read, create, update, delete, run_method (spec §4.1-§4.6; Part II §4-§8)."""
+from __future__ import annotations
+
+from ..errors import FrappeError
+from ..model.documents import as_dict, load, load_single
+from ..query.listing import ListArgs
+from .request import Ctx, json_arg, sbool
+from .responses import html_page
+
+
+def list_args(site, form: dict, doctype: str, alias_limit: bool = True) -> ListArgs:
+    """Arguments of a list call; ``limit`` is an alias only in v1 (get_list drops it, spec §4.1)."""
+    page = form.get("limit_page_length")
+    if page is None:
+        page = (form.get("limit") if alias_limit else None) or 20
+    return ListArgs(
+        doctype=doctype, fields=json_arg(form.get("fields"), "fields", ["name"]),
+        filters=json_arg(form.get("filters"), "filters"), or_filters=json_arg(form.get("or_filters"), "or_filters"),
+        order_by=form.get("order_by") or None, group_by=form.get("group_by") or None,
+        limit_start=form.get("limit_start", 0), limit_page_length=page,
+        as_dict=sbool(form.get("as_dict", True)), parent=form.get("parent") or None)
+
+
+def read_doc(site, ctx: Ctx, doctype: str, name, no_nulls: bool = True) -> dict:
+    dt = site.registry.get(doctype)
+    if dt.issingle:
+        site.perms.check(ctx.user, dt.name, "read")
+        return as_dict(site, load_single(site, dt), no_nulls=no_nulls)
+    if not site.perms.has(ctx.user, dt.name, "read"):
+        raise FrappeError("PermissionError", f"User <strong>{ctx.user.name}</strong> does not have doctype access via "
+                          f"role permission for document <strong>{dt.name}</strong>", title="Not Permitted",
+                          extra={"_error_message": f"No permission for {dt.name}"})
+    if dt.istable and ctx.user.name != "Administrator":
+        raise FrappeError("PermissionError", f"Please specify a valid parent DocType for <strong>{dt.name}</strong>",
+                          title="Not Permitted")
+    doc = load(site, dt, name)
+    cond = site.perms.row_condition(ctx.user, dt.name, f'"{dt.table}"')
+    if cond and not site.store.query(f'SELECT 1 FROM "{dt.table}" WHERE name = ? AND {cond[0]}', [doc.name, *cond[1]]):
+        raise FrappeError("PermissionError", f"No permission for {dt.name}", title="Not Permitted")
+    return as_dict(site, doc, no_nulls=no_nulls)
+
+
+def body_of(ctx: Ctx) -> dict:
+    """The document in a POST/PUT: ``data`` (JSON or form field), else the arguments themselves."""
+    data = ctx.form.get("data")
+    if isinstance(data, str):
+        data = json_arg(data, "data")
+    if isinstance(data, dict):
+        return data
+    return {k: v for k, v in ctx.form.items() if k not in ("cmd", "sid", "csrf_token")}
+
+
+class Resource:
+    def __init__(self, site, methods):
+        self.site = site
+        self.methods = methods
+
+    def handle(self, ctx: Ctx, doctype: str, name: str | None):
+        site = self.site
+        major = site.options.major
+        m = ctx.method
+        if name is None:
+            if m == "GET":
+                return 200, {"data": site.lists.get_list(ctx.user, list_args(site, ctx.form, doctype))}
+            if m == "POST":
+                return self.create(ctx, doctype)
+            return html_page(405, "Method Not Allowed", "The method is not allowed for the requested URL.")
+        if m == "GET":
+            if ctx.form.get("run_method"):
+                return self.run_method(ctx, doctype, name, ctx.form["run_method"])
+            return 200, {"data": read_doc(site, ctx, doctype, name)}
+        if m == "PUT":
+            dt = site.registry.get(doctype)
+            if dt.issingle:
+                return self.save_single(ctx, dt)
+            doc = site.writer.save(ctx.user, doctype, name, body_of(ctx))
+            return 200, {"data": as_dict(site, doc)}
+        if m == "DELETE":
+            site.registry.get(doctype)
+            site.writer.delete(ctx.user, doctype, name)
+            return 202, ({"message": "ok"} if major == 14 else {"data": "ok"})
+        if m == "POST":
+            method = ctx.form.get("run_method")
+            if not method:
+                raise FrappeError("KeyError", "'run_method'", module="builtins")
+            return self.run_method(ctx, doctype, name, method)
+        if m == "PATCH" and major >= 16:
+            raise FrappeError("DoesNotExistError", None, traceback=False, messages=[])
+        return html_page(405, "Method Not Allowed", "The method is not allowed for the requested URL.")
+
+    def create(self, ctx: Ctx, doctype: str):
+        site = self.site
+        body = body_of(ctx)
+        doc = site.writer.insert(ctx.user, doctype, body)
+        if site.options.major == 14:
+            return 200, {"data": as_dict(site, doc, no_nulls=False)}
+        return 200, {"data": as_dict(site, doc, echo=True)}
+
+    def save_single(self, ctx: Ctx, dt):
+        site = self.site
+        site.perms.check(ctx.user, dt.name, "write")
+        from ..model.writes import apply_values  # noqa: PLC0415 - keeps the single-doc path in one place
+        values = dict(site.store.single(dt.name))
+        apply_values(site, dt, values, body_of(ctx))
+        values["modified"] = site.clock.now_text()
+        site.store.set_single(dt.name, values)
+        if "time_zone" in values and values["time_zone"]:
+            site.clock.set_tz(values["time_zone"])
+        return 200, {"data": as_dict(site, load_single(site, dt))}
+
+    def run_method(self, ctx: Ctx, doctype: str, name: str, method: str):
+        site = self.site
+        if method not in ("submit", "cancel"):
+            return html_page(404, "Not Found", f"Method {method} not found")
+        site.registry.get(doctype)
+        doc = site.writer.set_docstatus(ctx.user, doctype, name, 1 if method == "submit" else 2)
+        return 200, {"data": as_dict(site, doc)}

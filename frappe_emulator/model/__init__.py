@@ -1,0 +1,1 @@
+"""The document model: DocType definitions, naming, validation and document operations."""
