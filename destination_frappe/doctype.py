@@ -80,7 +80,8 @@ class TargetDocType:
         """
         get = _getter(meta)
         fields: dict[str, TargetField] = {}
-        for raw in get("fields") or ():
+        raw_fields = get("fields") or ()
+        for raw in raw_fields.values() if isinstance(raw_fields, Mapping) else raw_fields:
             f = _getter(raw)
             fieldtype = str(f("fieldtype") or "Data")
             fieldname = f("fieldname")

@@ -39,16 +39,16 @@ class KeyFinder:
         out: dict[int, Hit] = {}
         keyed = []
         for rec in recs:
-            if rec.key is None or rec.key == "":
+            if rec.key_value is None or rec.key_value == "":
                 out[rec.seq] = Hit(error=f"key field {self.key_field!r} is empty: the document to change cannot be found")
             else:
                 keyed.append(rec)
-        values = list(dict.fromkeys(rec.key for rec in keyed))
+        values = list(dict.fromkeys(rec.key_value for rec in keyed))
         names = self._names(values)
         to_get = list(dict.fromkeys(n for n in names.values() if isinstance(n, (str, int))))
         docs = dict(zip(to_get, self.pmap(self._get, to_get)))
         for rec in keyed:
-            found = names[rec.key]
+            found = names[rec.key_value]
             if isinstance(found, Hit):
                 out[rec.seq] = found
             elif found is None:

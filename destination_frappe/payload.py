@@ -25,17 +25,10 @@ from destination_frappe.doctype import (
 )
 from destination_frappe.naming import NameMatcher
 from destination_frappe.values import ValueRejected, coerce
+from erp_airbyte.destination.protocols import RecordRejected
 
 DELETED_MARKER = "_ab_cdc_deleted_at"
 _STANDARD = ("name", "docstatus") + tuple(sorted(SERVER_MAINTAINED | CHILD_LINK_COLUMNS | DESK_COLUMNS))
-
-
-class RecordRejected(Exception):
-    """The record cannot be written; ``reason`` says which field and why."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -59,7 +52,7 @@ class PreparedRecord:
         body: fieldname -> value to send; Table fields hold lists of row bodies; a Link lookup holds its
             ``LinkRef`` until resolved.
         name: the record's ``name`` field (None when absent).
-        key: the value of the stream's match key (``name`` or a unique field), None when absent.
+        key_value: the value of the stream's match key (``name`` or a unique field), None when absent.
         docstatus: the ``docstatus`` the record asks for (0 draft, 1 submitted, 2 cancelled), or None.
         deleted: a deletion marker from the source (``_ab_cdc_deleted_at`` set).
         row_names: Table fieldname -> the input rows' ``name`` values (None for rows without one).
@@ -70,11 +63,22 @@ class PreparedRecord:
     data: Mapping[str, Any]
     body: dict[str, Any] = field(default_factory=dict)
     name: Any = None
-    key: Any = None
+    key_value: Any = None
     docstatus: int | None = None
     deleted: bool = False
     row_names: dict[str, list[Any]] = field(default_factory=dict)
     links: list[tuple[tuple, LinkRef]] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple | None:
+        """The key as the pipeline reports it (rejects file)."""
+        return None if self.key_value is None else (self.key_value,)
+
+    @property
+    def group_key(self) -> Any:
+        """Records with one key apply in input order. The server's collation folds case ('ACME' and 'acme'
+        are one document), so the key is folded too; a record without a key is its own group."""
+        return ("seq", self.seq) if self.key_value in (None, "") else str(self.key_value).casefold()
 
 
 class RecordMapper:
@@ -100,6 +104,14 @@ class RecordMapper:
         self._warned: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
+    def raw_key(self, data: Mapping[str, Any]) -> tuple | None:
+        """The key of a record ``prepare`` refused (for the rejects file)."""
+        matcher = self._matcher(self.doctype)
+        for key, value in data.items():
+            if matcher.match(str(key)) == self.key_field:
+                return (value,)
+        return None
+
     def prepare(self, seq: int, data: Mapping[str, Any]) -> PreparedRecord:
         """Raises ``RecordRejected`` with a precise reason."""
         rec = PreparedRecord(seq=seq, data=data)
@@ -107,10 +119,10 @@ class RecordMapper:
         body = self._map(self.doctype, data, rec, path=(), top=True)
         rec.body = body
         if self.key_field == "name":
-            rec.key = rec.name
+            rec.key_value = rec.name
         else:
-            rec.key = body.get(self.key_field)
-            if isinstance(rec.key, LinkRef):
+            rec.key_value = body.get(self.key_field)
+            if isinstance(rec.key_value, LinkRef):
                 raise RecordRejected(f"key field {self.key_field!r} must be a plain value, not a lookup")
         return rec
 

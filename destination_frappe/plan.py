@@ -48,23 +48,36 @@ class Step:
     body: dict[str, Any] | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class WritePlan:
-    """The writes for one record.
+    """The writes for one record (the pipeline's ``PlannedWrite``).
 
     Attributes:
-        outcome: what the report counts when every request succeeded (``inserted``, ``updated``,
-            ``deleted``, ``cancelled``, ``disabled``).
+        outcome: what the report counts when every request succeeded: ``inserted``, ``updated``,
+            ``deactivated`` (a soft delete; ``kind`` says which), or ``unchanged`` (a 409 in append mode).
+        kind: ``insert``, ``update``, ``delete``, ``cancel`` or ``disable`` (logs and reject reasons).
         insert: the POST body (a new document), or None.
-        name: the existing document's name (None for inserts until the server names it).
+        name: the document's name (None for an insert until the server names it).
         steps: requests on the document, in order, after the insert if any.
+        next_step: index of the first step not known to be applied (a lost answer is proven, then resumed).
+        uncertain: an answer to one of its requests was lost (a later 409 on its natural name means written).
+        target: the stream it belongs to (set by the planner).
     """
 
     rec: PreparedRecord
     outcome: str
+    kind: str = "insert"
     insert: dict[str, Any] | None = None
     name: Any = None
     steps: list[Step] = field(default_factory=list)
+    next_step: int = 0
+    uncertain: bool = False
+    target: Any = None
+
+    @property
+    def inserted(self) -> bool:
+        """The insert (if any) is known to be applied: the document has a name."""
+        return self.insert is None or self.name is not None
 
 
 class Unchanged:
@@ -92,7 +105,7 @@ def plan_record(rec: PreparedRecord, stored: Mapping[str, Any] | None, dt: Targe
         return plan_soft_delete(rec, stored, dt, settings)
     if stored is None:
         if mode == "update":
-            raise Refused(f"no {dt.name} document has {settings.key_field} = {_show(rec.key)} (update mode does "
+            raise Refused(f"no {dt.name} document has {settings.key_field} = {_show(rec.key_value)} (update mode does "
                           f"not insert; use append_dedup)")
         return plan_insert(rec, dt, settings)
     return plan_update(rec, stored, dt)
@@ -113,7 +126,7 @@ def plan_insert(rec: PreparedRecord, dt: TargetDocType, settings: StreamSettings
         body["docstatus"] = 1  # inserted and submitted in one request
     if want == 2:
         steps.append(Step("PUT", dict(CANCEL)))
-    return WritePlan(rec, "inserted", insert=body, steps=steps)
+    return WritePlan(rec, "inserted", "insert", insert=body, steps=steps)
 
 
 def plan_update(rec: PreparedRecord, stored: Mapping[str, Any], dt: TargetDocType) -> WritePlan | Unchanged:
@@ -126,14 +139,14 @@ def plan_update(rec: PreparedRecord, stored: Mapping[str, Any], dt: TargetDocTyp
             if changes:
                 steps.append(Step("PUT", changes))
             steps.append(Step("PUT", dict(CANCEL)))
-            return WritePlan(rec, "updated", name=stored["name"], steps=steps)
+            return WritePlan(rec, "updated", "update", name=stored["name"], steps=steps)
         if want == 2 and stored_status == 0:
             steps = [Step("PUT", {**changes, "docstatus": 1}), Step("PUT", dict(CANCEL))]
-            return WritePlan(rec, "updated", name=stored["name"], steps=steps)
+            return WritePlan(rec, "updated", "update", name=stored["name"], steps=steps)
         changes["docstatus"] = want  # 0 -> 1 submits; the rest the server refuses with its reason
     if not changes:
         return Unchanged("every field already has the value")
-    return WritePlan(rec, "updated", name=stored["name"], steps=[Step("PUT", changes)])
+    return WritePlan(rec, "updated", "update", name=stored["name"], steps=[Step("PUT", changes)])
 
 
 def changed_fields(rec: PreparedRecord, stored: Mapping[str, Any], dt: TargetDocType) -> dict[str, Any]:
@@ -158,21 +171,21 @@ def plan_soft_delete(rec: PreparedRecord, stored: Mapping[str, Any], dt: TargetD
     action = settings.delete_action
     if action == "delete":
         steps = [Step("PUT", dict(CANCEL))] if status == 1 else []
-        return WritePlan(rec, "deleted", name=name, steps=steps + [Step("DELETE")])
+        return WritePlan(rec, "deactivated", "delete", name=name, steps=steps + [Step("DELETE")])
     if action == "cancel":
         if status == 2:
             return Unchanged("already cancelled")
         if status == 0:
             raise Refused(f"{dt.name} {name} is a draft (docstatus 0): only submitted documents can be cancelled "
                           f"(delete_action is 'cancel')")
-        return WritePlan(rec, "cancelled", name=name, steps=[Step("PUT", dict(CANCEL))])
+        return WritePlan(rec, "deactivated", "cancel", name=name, steps=[Step("PUT", dict(CANCEL))])
     found = dt.disable_field(settings.disable_field)
     if found is None:  # checked per stream before the sync; kept for safety
         raise Refused(f"DocType {dt.name} has no Check field to disable")
     fieldname, value = found
     if same_value(dt.fields[fieldname], stored.get(fieldname), value):
         return Unchanged("already disabled")
-    return WritePlan(rec, "disabled", name=name, steps=[Step("PUT", {fieldname: value})])
+    return WritePlan(rec, "deactivated", "disable", name=name, steps=[Step("PUT", {fieldname: value})])
 
 
 def _show(value: Any) -> str:

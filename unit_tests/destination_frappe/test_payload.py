@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from destination_frappe.naming import NameMatcher, doctype_guesses, normalised
-from destination_frappe.payload import LinkRef, RecordMapper, RecordRejected
+from destination_frappe.payload import LinkRef, RecordMapper
+from erp_airbyte.destination.protocols import RecordRejected
 from unit_tests.destination_frappe.doctypes import CONTACT, CUSTOMER, SALES_ORDER, TODO, doctype
 
 UTC = ZoneInfo("UTC")
@@ -45,7 +46,7 @@ def test_fields_map_case_insensitively_and_standard_fields_are_never_sent():
         "_ab_cdc_deleted_at": None, "_airbyte_extracted_at": 1,
     })
     assert rec.body == {"customer": "ACME", "transaction_date": "2026-12-01"}
-    assert rec.name == rec.key == "SAL-ORD-1"
+    assert rec.name == rec.key_value == "SAL-ORD-1" and rec.key == ("SAL-ORD-1",)
     assert rec.docstatus == 1
     assert not rec.deleted
 
@@ -122,7 +123,7 @@ def test_dynamic_link_needs_its_doctype_field():
 
 def test_key_field_value_and_deletion_marker():
     rec = mapper(CUSTOMER, key="customer_name").prepare(1, {"customer_name": "ACME", "_ab_cdc_deleted_at": "2026-01-01"})
-    assert rec.key == "ACME" and rec.deleted
+    assert rec.key_value == "ACME" and rec.deleted and rec.group_key == "acme"
 
 
 def test_docstatus_on_a_non_submittable_doctype_is_refused_and_must_be_0_1_2():

@@ -1,0 +1,144 @@
+"""destination-frappe: spec, check and write (reverse ETL into Frappe / ERPNext through the v1 REST API).
+
+Wiring only: ``frappe_client`` (connection, auth, retries, meta, site time zone) -> targets.py (streams to
+DocTypes) -> one ``DocTypePlanner`` per stream -> the shared outcome pipeline (``erp_airbyte.destination``:
+STATE only after every earlier record has an outcome, uncertain writes proven before resending, dry run,
+rejects file, report) with ``FrappeSender`` and ``FrappeProver``.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from airbyte_cdk.destinations import Destination
+from airbyte_cdk.models import (
+    AirbyteConnectionStatus,
+    AirbyteMessage,
+    ConfiguredAirbyteCatalog,
+    ConnectorSpecification,
+    FailureType,
+    Status,
+)
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from destination_frappe.api import FrappeApi
+from destination_frappe.keys import KeyFinder
+from destination_frappe.links import LinkResolver
+from destination_frappe.payload import RecordMapper
+from destination_frappe.planner import DocTypePlanner
+from destination_frappe.prover import FrappeProver
+from destination_frappe.sender import FrappeSender
+from destination_frappe.targets import resolve_targets
+from destination_frappe.write_options import WriteOptions, connection_specification
+from erp_airbyte.destination.rejects import RejectLog
+from erp_airbyte.destination.report import Report
+from erp_airbyte.destination.sink import PipelineRun, StreamSink
+from erp_airbyte.destination.state_gate import gate_state
+from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, stream_plans
+from erp_airbyte.destination.write_rounds import WriteRounds
+from erp_http.parallel import parallel_map
+from frappe_client.client import FrappeClient
+from frappe_client.config import ConnectionConfig
+from frappe_client.errors import ConfigurationError, ErpError, TransientError
+from frappe_client.site_zone import resolve_site_clock
+
+DOCS_URL = "https://docs.airbyte.com/integrations/destinations/frappe"
+
+
+def config_error(message: str, exc: Exception | None = None) -> AirbyteTracedException:
+    return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error,
+                                  exception=exc)
+
+
+class DestinationFrappe(Destination):
+    """Writes Airbyte records into Frappe DocTypes (stream name = DocType; see targets.py)."""
+
+    def __init__(self) -> None:
+        self.last_report: Report | None = None
+        self.last_rejects: RejectLog | None = None
+        self.last_prover: FrappeProver | None = None
+        self.last_resolver: LinkResolver | None = None
+
+    def spec(self, logger: logging.Logger) -> ConnectorSpecification:
+        return ConnectorSpecification(
+            documentationUrl=DOCS_URL, connectionSpecification=connection_specification(),
+            supportsIncremental=True, supported_destination_sync_modes=list(SUPPORTED_MODES))
+
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        """Parse the config, authenticate (``get_logged_user``) and settle the site time zone."""
+        try:
+            options = WriteOptions.from_config(config)
+            conn = ConnectionConfig.from_airbyte(config)
+        except ConfigurationError as exc:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
+        client = FrappeClient(conn, max_in_flight=2, logger=logger)
+        try:
+            user = client.logged_user()
+            _, where = resolve_site_clock(client, options.site_timezone)
+            logger.info("Check: logged in as %s; site time zone from %s", user, where)
+            return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+        except ErpError as exc:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
+        finally:
+            client.close()
+
+    def write(self, config: Mapping[str, Any], configured_catalog: ConfiguredAirbyteCatalog,
+              input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
+        logger = logging.getLogger("airbyte")
+        try:
+            options = WriteOptions.from_config(config)
+            conn = ConnectionConfig.from_airbyte(config)
+        except ConfigurationError as exc:
+            raise config_error(str(exc), exc) from None
+        plans = stream_plans(configured_catalog, key_examples="name, or a unique field such as customer_name")
+        client = FrappeClient(conn, max_in_flight=options.num_workers, logger=logger)
+        try:
+            yield from self._write(client, options, plans, input_messages, logger)
+        except AirbyteTracedException:
+            raise
+        except ConfigurationError as exc:
+            raise config_error(str(exc), exc) from None
+        except TransientError as exc:
+            raise AirbyteTracedException(message=f"The Frappe site did not answer reliably: {exc}",
+                                         internal_message=repr(exc), failure_type=FailureType.transient_error,
+                                         exception=exc) from None
+        except ErpError as exc:
+            raise AirbyteTracedException(message=f"Writing to Frappe failed: {exc}", internal_message=repr(exc),
+                                         failure_type=FailureType.system_error, exception=exc) from None
+        finally:
+            client.close()
+
+    def _write(self, client: FrappeClient, options: WriteOptions, plans: list, messages: Iterable[AirbyteMessage],
+               logger: logging.Logger) -> Iterable[AirbyteMessage]:
+        clock, where = resolve_site_clock(client, options.site_timezone)
+        targets = resolve_targets(client, plans, options, logger)
+        logger.info("Site time zone from %s%s", where, "; DRY RUN: nothing will be written" if options.dry_run else "")
+        workers = options.num_workers
+
+        def pmap(fn, items):
+            return parallel_map(fn, items, workers, name="frappe")
+
+        api = FrappeApi(client)
+        resolver = LinkResolver(api, pmap, logger)
+        prover = FrappeProver(api, logger)
+        report = Report(logger, dry_run=options.dry_run)
+        rejects = RejectLog(options.rejected_records_path, logger, dry_run=options.dry_run)
+        self.last_report, self.last_rejects, self.last_prover, self.last_resolver = report, rejects, prover, resolver
+        rounds = WriteRounds(FrappeSender(api, options.batch_size, logger), prover, workers, logger,
+                             unconfirmed=lambda message: TransientError(message))
+        run = PipelineRun(report, rejects, rounds, dry_run=options.dry_run,
+                          stop_at_first_reject=options.reject_policy == "fail")
+        for target in targets:
+            mapper = RecordMapper(target.dt, target.settings.key_field, clock.tz, options.drop_unknown, target.stream,
+                                  logger)
+            planner = DocTypePlanner(target, mapper, KeyFinder(api, target.dt, target.settings.key_field, pmap),
+                                     resolver, pmap, logger)
+            StreamSink(run, target.stream, planner, workers=workers, slice_size=options.batch_size,
+                       capacity=options.batch_size * workers, keyed=target.settings.mode != "append")
+        try:
+            yield from gate_state(run, messages)
+        finally:
+            for stream, n in sorted(prover.unverified_resends.items()):
+                logger.warning("Write summary: stream %s: %d insert(s) were sent again after a lost answer without "
+                               "proof (no external_id_field): check for duplicates", stream, n)
