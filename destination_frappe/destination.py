@@ -29,7 +29,7 @@ from destination_frappe.payload import RecordMapper
 from destination_frappe.planner import DocTypePlanner
 from destination_frappe.prover import FrappeProver
 from destination_frappe.sender import FrappeSender
-from destination_frappe.targets import resolve_targets
+from destination_frappe.targets import resolve_targets, with_key_fields
 from destination_frappe.write_options import WriteOptions, connection_specification
 from erp_airbyte.destination.rejects import RejectLog
 from erp_airbyte.destination.report import Report
@@ -91,7 +91,8 @@ class DestinationFrappe(Destination):
             conn = ConnectionConfig.from_airbyte(config)
         except ConfigurationError as exc:
             raise config_error(str(exc), exc) from None
-        plans = stream_plans(configured_catalog, key_examples="name, or a unique field such as customer_name")
+        plans = stream_plans(with_key_fields(configured_catalog, options),
+                             key_examples="name, or a unique field such as customer_name, or the stream's key_field")
         client = FrappeClient(conn, max_in_flight=options.num_workers, logger=logger)
         try:
             yield from self._write(client, options, plans, input_messages, logger)

@@ -9,7 +9,10 @@ does not have.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
+
+from airbyte_cdk.models import ConfiguredAirbyteCatalog
 
 from destination_frappe.doctype import TargetDocType
 from destination_frappe.naming import NameMatcher, doctype_guesses
@@ -20,6 +23,16 @@ from erp_airbyte.destination.stream_plans import StreamPlan
 from frappe_client.client import FrappeClient
 from frappe_client.errors import ApiError, ConfigurationError
 from frappe_client.meta import DocTypeMeta, MetaFormatError
+
+
+def with_key_fields(catalog: ConfiguredAirbyteCatalog, options: WriteOptions) -> ConfiguredAirbyteCatalog:
+    """The catalog with each stream's ``key_field`` option as its primary key, so a stream keyed only by the
+    option passes the shared catalog check (``stream_plans``) like one keyed by the catalog."""
+    streams = []
+    for configured in catalog.streams:
+        key = options.for_stream(configured.stream.name).key_field
+        streams.append(dataclasses.replace(configured, primary_key=[[key]]) if key else configured)
+    return dataclasses.replace(catalog, streams=streams)
 
 
 def resolve_targets(client: FrappeClient, plans: list[StreamPlan], options: WriteOptions,
