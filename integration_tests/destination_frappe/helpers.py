@@ -73,7 +73,7 @@ class Run:
 
     @property
     def states(self) -> list[Any]:
-        return [m.state.stream.stream_state.cursor for m in self.out if m.type == Type.STATE]
+        return [_cursor(m.state.stream.stream_state) for m in self.out if m.type == Type.STATE]
 
 
 def write(cfg: dict[str, Any], cat: ConfiguredAirbyteCatalog, messages: Iterable[AirbyteMessage],
@@ -100,3 +100,7 @@ def rejects_of(path) -> list[dict]:
 def count(emu, doctype: str, where: str = "1=1", params: tuple = ()) -> int:
     return emu.backend.sql(f"SELECT COUNT(*) FROM `tab{doctype}` WHERE {where}", params)[0][0]
 
+
+
+def _cursor(stream_state: Any) -> Any:
+    return stream_state["cursor"] if isinstance(stream_state, dict) else stream_state.cursor
