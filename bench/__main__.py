@@ -16,12 +16,9 @@ import traceback
 from pathlib import Path
 
 from bench.harness import REPO
+from bench.idempiere.context import Context, Sizes
+from bench.idempiere.scenarios import ALIASES, DEFAULT_DICTIONARY, SCENARIOS
 from bench.results import Measurement, format_table, write_json, write_plot
-from bench.scenarios import SCENARIOS, Context, Sizes
-
-DEFAULT_DICTIONARY = REPO.parent / "shared" / "idempiere" / "dictionary.json"
-_TITLES = {"1": "source read cost (+6 incremental)", "2": "memory", "3": "discovery at scale",
-           "4": "concurrency (4 tables, then one table in time windows)", "5": "destination throughput"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes.strict_floor = args.strict_floor
     sizes.dest_latency_ms = args.dest_latency_ms
     wanted = [k.strip() for k in args.only.split(",") if k.strip()] or list(SCENARIOS)
-    wanted = [{"6": "1", "4b": "4", "5b": "5", "5c": "5"}.get(k, k) for k in wanted]
+    wanted = [ALIASES.get(k, k) for k in wanted]
     started = time.perf_counter()
 
     def log(msg: str) -> None:
@@ -53,16 +50,16 @@ def main(argv: list[str] | None = None) -> int:
 
     ctx = Context(sizes=sizes, dictionary=Path(args.dictionary), log=log)
     results: list[Measurement] = []
-    for key in SCENARIOS:
+    for key, (title, scenario) in SCENARIOS.items():
         if key not in wanted:
             continue
-        log(f"scenario {key}: {_TITLES[key]}")
+        log(f"scenario {key}: {title}")
         t0 = time.perf_counter()
         try:
-            results.extend(SCENARIOS[key](ctx))
+            results.extend(scenario(ctx))
         except Exception as exc:  # noqa: BLE001 - one broken part must not hide the other figures
             traceback.print_exc(file=sys.stderr)
-            results.append(Measurement(key, _TITLES[key], error=str(exc).splitlines()[0][:300]))
+            results.append(Measurement(key, title, error=str(exc).splitlines()[0][:300]))
         log(f"scenario {key} done in {time.perf_counter() - t0:.1f} s")
 
     results.sort(key=lambda m: m.key)

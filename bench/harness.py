@@ -1,4 +1,4 @@
-"""Process plumbing for the benchmarks: start the emulator, run a command, measure it.
+"""Process plumbing for every ERP's benchmarks: run a command against an emulator child, measure it.
 
 Every figure is taken from the *child* process (``os.wait4`` rusage), never from the harness, so the cost
 of reading the child's stdout here does not leak into the connector's numbers. The emulator is a separate
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -19,12 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import requests
+from erp_emulator.process import EmulatorProcess
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
 PYTHON = sys.executable
-_LISTENING = re.compile(r"listening on (http://\S+?)/api/v1 \(s2s token: ([^)\s]+)\)")
 _RECORD_MARKERS = (b'"type":"RECORD"', b'"type": "RECORD"')
 _STATE_MARKERS = (b'"type":"STATE"', b'"type": "STATE"')
 
@@ -49,7 +47,7 @@ class RunResult:
     states: list[dict[str, Any]] = field(default_factory=list)
     tail: list[str] = field(default_factory=list)  # last non-record stdout lines, for diagnostics
     others: list[bytes] = field(default_factory=list)  # non-record, non-state lines when keep_other
-    server_cpu_s: float | None = None  # emulator CPU spent during this run (see Emulator.cpu_s)
+    server_cpu_s: float | None = None  # emulator CPU spent during this run (see EmulatorProcess.cpu_s)
 
     @property
     def cpu_s(self) -> float:
@@ -179,116 +177,7 @@ def run_measured(
                      records, states, list(tail), others)
 
 
-class Emulator:
-    """The iDempiere REST emulator as a subprocess, started with CLI flags (docs/architecture.md).
-
-    Start-up time includes seeding the data set, which is reported separately (``startup_s``).
-    """
-
-    def __init__(self, *, rows: int = 200, latency_ms: int = 0, dictionary: str | None = None,
-                 db: Path | None = None, extra: Sequence[str] = (), timeout_s: float = 600.0,
-                 name: str = "emulator") -> None:
-        self.args = [PYTHON, "-m", "idempiere_emulator", "--host", "127.0.0.1", "--port", "0", "--rows", str(rows)]
-        if db is not None:
-            self.args += ["--db", str(db)]
-        if latency_ms:
-            self.args += ["--latency-ms", str(latency_ms)]
-        if dictionary:
-            self.args += ["--dictionary", dictionary]
-        self.args += list(extra)
-        self.timeout_s = timeout_s
-        self.name = name
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.base_url = ""
-        self.token = ""
-        self.startup_s = 0.0
-        self.http = requests.Session()
-
-    def __enter__(self) -> Emulator:
-        OUT.mkdir(parents=True, exist_ok=True)
-        log = open(OUT / f"{self.name}.log", "wb")
-        start = time.perf_counter()
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=log, cwd=REPO)
-        assert self.proc.stdout is not None
-        deadline = start + self.timeout_s
-        lines: list[str] = []
-        while time.perf_counter() < deadline:
-            raw = self.proc.stdout.readline()
-            if not raw:
-                break
-            text = raw.decode("utf-8", "replace").strip()
-            lines.append(text)
-            match = _LISTENING.search(text)
-            if match:
-                self.base_url, self.token = match.group(1), match.group(2)
-                break
-        if not self.base_url:
-            self.__exit__(None, None, None)
-            log.close()
-            detail = (OUT / f"{self.name}.log").read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"emulator did not start: {' '.join(self.args)}\n{lines[-5:]}\n{detail}")
-        self.startup_s = time.perf_counter() - start
-        # Keep draining stdout so a chatty emulator can never block on a full pipe.
-        threading.Thread(target=self._drain, args=(self.proc.stdout, log), daemon=True).start()
-        return self
-
-    @staticmethod
-    def _drain(stream: IO[bytes], log: IO[bytes]) -> None:
-        for raw in stream:
-            log.write(raw)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.http.close()
-
-    def cpu_s(self) -> float:
-        """CPU seconds (user+sys) the emulator process has used so far, from /proc (Linux).
-
-        Read before and after a run, it shows how much of a wall time was the server's own work:
-        the server is one Python process (one core under the GIL), which bounds any speed-up.
-        """
-        if self.proc is None:
-            return 0.0
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return float("nan")
-        ticks = os.sysconf("SC_CLK_TCK")
-        return (int(fields[11]) + int(fields[12])) / ticks
-
-    @property
-    def api_url(self) -> str:
-        return self.base_url + "/api/v1"
-
-    def control(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        """Call a ``/__emulator__/`` control endpoint (no auth, never faulted)."""
-        resp = self.http.request(method, f"{self.base_url}/__emulator__/{path}", json=body, timeout=600)
-        resp.raise_for_status()
-        return resp.json() if resp.content else None
-
-    def requests_log(self) -> list[dict[str, Any]]:
-        return list(self.control("GET", "requests").get("requests", []))
-
-    def clear_requests(self) -> None:
-        self.control("DELETE", "requests")
-
-    def count(self, table: str) -> int:
-        return int(self.control("GET", f"count?table={table}")["count"])
-
-    def touch(self, table: str, count: int) -> int:
-        return int(self.control("POST", "touch", {"table": table, "count": count})["touched"])
-
-    def set_faults(self, **faults: Any) -> None:
-        self.control("POST", "faults", faults)
-
-
-def run_against(emu: Emulator, cmd: Sequence[str], **kwargs: Any) -> RunResult:
+def run_against(emu: EmulatorProcess, cmd: Sequence[str], **kwargs: Any) -> RunResult:
     """``run_measured`` plus the emulator CPU used meanwhile (the server's share of the wall time)."""
     before = emu.cpu_s()
     run = run_measured(cmd, **kwargs)
@@ -311,14 +200,3 @@ def write_json(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1))
     return path
-
-
-def collection_gets(log: list[dict[str, Any]], table: str) -> list[dict[str, Any]]:
-    """The GET page requests the connector made on one table's collection, in order (for the floor to replay)."""
-    want = f"models/{table.lower()}"
-    out = []
-    for entry in log:
-        path = str(entry.get("path", "")).rstrip("/")
-        if entry.get("method", "GET") == "GET" and path.lower().endswith(want) and "/yaml" not in path:
-            out.append(entry)
-    return out

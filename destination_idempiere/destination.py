@@ -31,12 +31,6 @@ from airbyte_cdk.models import (
     Type,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from idempiere_client.config import ConnectionConfig
-from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
-from idempiere_client.http import IdempiereClient
-from idempiere_client.metadata import MetadataCatalog, TableMeta
-from idempiere_client.timeutil import ServerClock
-from idempiere_client.tzcheck import verify_server_timezone
 
 from destination_idempiere.fk_resolver import FkResolver
 from destination_idempiere.options import DestinationOptions, connection_specification
@@ -45,6 +39,12 @@ from destination_idempiere.report import Report
 from destination_idempiere.values import WriteContext
 from destination_idempiere.writer import RunContext, StreamWriter
 from destination_idempiere.writes import WriteExecutor
+from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
+from idempiere_client.config import ConnectionConfig
+from idempiere_client.http import IdempiereClient
+from idempiere_client.metadata import MetadataCatalog, TableMeta
+from idempiere_client.timeutil import ServerClock
+from idempiere_client.tzcheck import verify_server_timezone
 
 SUPPORTED_MODES = (
     DestinationSyncMode.append, DestinationSyncMode.append_dedup, DestinationSyncMode.update,

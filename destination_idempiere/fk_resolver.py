@@ -32,11 +32,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from erp_http.errors import ApiError
-from erp_http.parallel import parallel_map
-from idempiere_client.filters import F
-from idempiere_client.metadata import TableMeta
-
 from destination_idempiere.queries import (
     TooManyRows,
     canonical,
@@ -48,6 +43,10 @@ from destination_idempiere.queries import (
     with_active,
 )
 from destination_idempiere.values import FkRef
+from erp_http.errors import ApiError
+from erp_http.parallel import parallel_map
+from idempiere_client.filters import F
+from idempiere_client.metadata import TableMeta
 
 IDENTIFIER_CANDIDATES = ("Name", "Value", "DocumentNo")
 COMPOSITE_SEPARATOR = "_"  # MLookup joins several identifier columns with "_" (e.g. DocumentNo_DateOrdered_GrandTotal)

@@ -18,13 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from erp_http.errors import ApiError, UnsafeFilterValue
-from erp_http.parallel import parallel_map
-from idempiere_client.filters import F
-from idempiere_client.literals import literal
-from idempiere_client.metadata import TableMeta
-from idempiere_client.timeutil import ServerClock
-
 from destination_idempiere.queries import (
     TooManyRows,
     canonical,
@@ -36,6 +29,12 @@ from destination_idempiere.queries import (
     with_active,
 )
 from destination_idempiere.record_mapping import KeyField, PreparedRecord
+from erp_http.errors import ApiError, UnsafeFilterValue
+from erp_http.parallel import parallel_map
+from idempiere_client.filters import F
+from idempiere_client.literals import literal
+from idempiere_client.metadata import TableMeta
+from idempiere_client.timeutil import ServerClock
 
 CHUNK = 20  # records per OR-filter: keeps URLs well under common 8 KB limits
 IN_CHUNK = 100  # values per ``in (...)`` list: one page of rows when keys are unique

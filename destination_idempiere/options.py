@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED
 from erp_http.errors import ConfigurationError
+from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED
 
 DEFAULT_BATCH_SIZE = 50  # items per POST /batch: small enough that one bad request costs little, big enough to amortise
 MAX_BATCH_SIZE = 500

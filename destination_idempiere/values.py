@@ -11,8 +11,8 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from idempiere_client.metadata import ColumnMeta
 from erp_http.timeutil import as_utc, parse_utc, rfc3339
+from idempiere_client.metadata import ColumnMeta
 from idempiere_client.timeutil import ServerClock
 
 CLEAR_FK = -1  # JSON null on an FK column is a 500 on the server; -1 means NULL (§7.1)

@@ -15,10 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from destination_idempiere.record_mapping import PreparedRecord
 from erp_http.errors import ApiError, TransientError, api_reason
 from erp_http.parallel import parallel_map
-
-from destination_idempiere.record_mapping import PreparedRecord
 
 MAX_ROUNDS = 8
 BACKOFF_BASE = 0.2

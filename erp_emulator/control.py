@@ -7,10 +7,12 @@ behind a running sync, to change faults, and to read what the API received. The 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from collections.abc import Callable, Mapping
 from typing import Protocol
 from urllib.parse import parse_qs
 
+from .clock import Clock
 from .messages import Response, json_response
 
 PREFIX = "/__emulator__/"
@@ -89,3 +91,28 @@ class Control:
         cleared = len(self.server.requests())
         self.server.clear_requests()
         return json_response(200, {"cleared": cleared})
+
+
+def clock_actions(clock: Clock) -> dict[tuple[str, str], Action]:
+    """``GET|POST /__emulator__/clock`` for an ERP that lets tests move time (add them to its ``actions``).
+
+    POST body: ``{"set": "<ISO-8601 with offset>", "frozen": bool}``, ``{"advance_s": seconds}`` or
+    ``{"reset": true}``; every answer is the clock's state ``{"now", "frozen", "offset_s"}``.
+    """
+
+    def change(payload: dict, _params: dict) -> Response:
+        unknown = set(payload) - {"set", "frozen", "advance_s", "reset"}
+        if unknown:
+            return bad_request(f"unknown clock settings: {sorted(unknown)}")
+        if payload.get("reset"):
+            clock.reset()
+        if "set" in payload:
+            clock.set(datetime.fromisoformat(str(payload["set"])), frozen=bool(payload.get("frozen", False)))
+        if "advance_s" in payload:
+            clock.advance(float(payload["advance_s"]))
+        return json_response(200, clock.as_dict())
+
+    def state(_payload: dict, _params: dict) -> Response:
+        return json_response(200, clock.as_dict())
+
+    return {("GET", "clock"): state, ("POST", "clock"): change}

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 READY_LINE = re.compile(r"listening on (?P<base_url>https?://[^/\s]+)(?P<api_path>/\S*)? \((?P<credentials>[^)]*)\)")
-_PAIR = re.compile(r"(?P<name>[^:,]+): (?P<value>[^,\s)]+)")
+_PAIR = re.compile(r"(?P<name>[^:,()]+): (?P<value>[^,\s()]+)")
 
 
 @dataclass(frozen=True)
@@ -40,5 +40,9 @@ def parse_ready_line(text: str) -> Ready | None:
     match = READY_LINE.search(text)
     if match is None:
         return None
-    pairs = {m.group("name"): m.group("value") for m in _PAIR.finditer(match.group("credentials"))}
+    pairs = {}
+    for pair in match.group("credentials").split(", "):
+        named = _PAIR.fullmatch(pair)
+        if named:
+            pairs[named.group("name")] = named.group("value")
     return Ready(match.group("base_url"), match.group("api_path") or "", pairs)

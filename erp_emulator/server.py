@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Protocol
+from typing import Protocol, TypeVar
 from urllib.parse import unquote_plus
 
 from .control import PREFIX as CONTROL_PREFIX, Action, Control
@@ -26,6 +26,7 @@ from .messages import Request, Response
 MAX_LOG = 100_000
 IDLE_TIMEOUT = 30  # Jetty's and gunicorn's keep-alive idle timeouts are of this order: quiet connections close
 _REASONS = {s.value: s.phrase for s in HTTPStatus}
+E = TypeVar("E", bound="HttpEmulator")
 
 
 class ServeOptions(FaultOptions, Protocol):
@@ -179,7 +180,7 @@ class HttpEmulator:
         self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self):
+    def start(self: E) -> E:
         """Bind (port 0 = a free port) and serve in a daemon thread; returns self."""
         if self._httpd is not None:
             return self
@@ -215,7 +216,7 @@ class HttpEmulator:
         while self._thread.is_alive():
             self._thread.join(timeout=0.5)
 
-    def __enter__(self):
+    def __enter__(self: E) -> E:
         return self.start()
 
     def __exit__(self, *exc) -> None:

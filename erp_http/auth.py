@@ -55,14 +55,22 @@ class StaticHeaderAuth:
 
     @property
     def generation(self) -> int:
+        """Always 0: the credentials never change."""
         return 0
 
     def apply(self, headers: MutableMapping[str, str]) -> int:
+        """Set the header; generation 0."""
         headers[self._header] = self._value
         return 0
 
     def on_unauthorized(self, generation: int, escalate: bool = False) -> None:
+        """Fixed credentials cannot be renewed: a 401 is final.
+
+        Raises:
+            AuthenticationError: always, with the configured message (never the value).
+        """
         raise AuthenticationError(self._rejected)
 
     def close(self) -> None:
+        """Nothing to end."""
         return None

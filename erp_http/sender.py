@@ -34,8 +34,21 @@ from urllib3.exceptions import InsecureRequestWarning
 
 from erp_http import json_codec
 from erp_http.auth import Auth
-from erp_http.errors import ApiError, AuthenticationError, ConfigurationError, TransientError
-from erp_http.policy import Action, Answer, Resolution, StatusPolicy, api_error, classify_exception, classify_response
+from erp_http.errors import (
+    ApiError,
+    AuthenticationError,
+    ConfigurationError,
+    TransientError,
+)
+from erp_http.policy import (
+    Action,
+    Answer,
+    Resolution,
+    StatusPolicy,
+    api_error,
+    classify_exception,
+    classify_response,
+)
 
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = 0.5
@@ -79,6 +92,7 @@ class Reply:
 
     @property
     def ok(self) -> bool:
+        """2xx."""
         return 200 <= self.status < 300
 
 
@@ -274,7 +288,7 @@ class Sender:
 def backoff_delay(attempt: int, base: float, cap: float, retry_after: float | None = None) -> float:
     """Delay before retry number ``attempt``: ``base * 2**(attempt-1)`` capped, half of it jittered;
     at least the server's ``retry_after`` (itself capped, so a huge value cannot stall a sync)."""
-    delay = min(cap, base * (2 ** (attempt - 1)))
+    delay: float = min(cap, base * (2 ** (attempt - 1)))
     delay = delay / 2 + random.uniform(0, delay / 2)
     if retry_after is not None:
         delay = max(delay, min(retry_after, cap))

@@ -17,7 +17,9 @@ from urllib.parse import quote
 
 import requests
 
-from erp_http.sender import RequestOptions, Sender
+from erp_http import json_codec
+from erp_http.policy import Action, Answer, classify_exception, classify_response
+from erp_http.sender import RequestOptions, Sender, backoff_delay
 from frappe_client.auth import OAuth2Auth, SessionAuth, api_key_auth
 from frappe_client.config import ApiKeyCredentials, ConnectionConfig, OAuth2Credentials, PasswordCredentials
 from frappe_client.errors import ApiError, TransientError
@@ -107,23 +109,36 @@ class FrappeClient:
         return reply.status, reply.body, reply.answer.headers.get("Set-Cookie", "")
 
     def _token_post(self, path: str, form: dict[str, str]) -> tuple[int, Any, str]:
-        """The OAuth2 token call, form-encoded (oauthlib reads only form bodies), sent once.
+        """The OAuth2 token call, form-encoded (oauthlib reads only form bodies).
 
-        It bypasses ``Sender`` because the sender sends JSON bodies only, and a refresh must not be
-        resent anyway (a replayed single-use refresh token can revoke the grant); it still takes one of
-        the sender's in-flight slots' worth of nothing else: it runs under the auth lock, once per expiry.
+        It bypasses ``Sender.send`` because the sender sends JSON bodies only; it still follows the same
+        policy (``classify_response``) and backoff. Transient failures are retried: if the server never
+        processed the refresh, the retry succeeds; if it did and the refresh token was single-use, the retry
+        is refused (an AuthenticationError) -- no worse than giving up, and Frappe revokes nothing on replay.
         """
         url = f"{self.sender.api_url}/{path}"
-        try:
-            response = self.sender.session.post(url, data=form, headers={"Accept": "application/json"},
-                                                timeout=self.sender.timeout, verify=self.sender._verify)
-        except requests.RequestException as exc:
-            raise TransientError(f"POST {path}: {type(exc).__name__} during the OAuth2 token refresh") from None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        return response.status_code, body, ""
+        sender = self.sender
+        for attempt in range(1, sender.max_attempts + 1):
+            try:
+                response = sender.session.post(url, data=form, headers={"Accept": "application/json"},
+                                               timeout=sender.timeout, verify=sender._verify)
+            except requests.RequestException as exc:
+                resolution = classify_exception(exc)
+                if resolution is None or resolution.action is not Action.RETRY or attempt == sender.max_attempts:
+                    raise TransientError(f"POST {path}: {type(exc).__name__} during the OAuth2 token refresh",
+                                         attempts=attempt) from None
+                sender._sleep(backoff_delay(attempt, sender.backoff_base, sender.backoff_cap))
+                continue
+            body = json_codec.loads_or_none(response.content)
+            answer = Answer("POST", path, response.status_code, body, response.content, response.headers,
+                            text=response.text, is_write=False)
+            resolution = classify_response(FRAPPE_POLICY, answer)
+            if resolution.action is Action.RETRY and attempt < sender.max_attempts:
+                self.logger.warning("POST %s: %s; retry %d", path, resolution.reason, attempt)
+                sender._sleep(backoff_delay(attempt, sender.backoff_base, sender.backoff_cap, resolution.retry_after))
+                continue
+            return response.status_code, body, ""
+        raise AssertionError("unreachable")
 
     # ---- reading ------------------------------------------------------------------------------
     def get_list(self, doctype: str, *, fields: Sequence[Any], order_by: str, limit: int,

@@ -1,8 +1,7 @@
-"""Shared iDempiere REST client (no airbyte imports): config, auth, the only HTTP sender, filters, metadata.
+"""iDempiere REST client on the shared erp_http core (no airbyte imports): config, auth, API, filters, metadata.
 
 Curated re-exports; the modules themselves are the documented API (docs/architecture.md "Client API").
 """
-from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
 from erp_http.errors import (
     ApiError,
     AuthenticationError,
@@ -11,6 +10,11 @@ from erp_http.errors import (
     PagingError,
     TransientError,
     UnsafeFilterValue,
+)
+from idempiere_client.config import (
+    CONNECTION_SPEC_PROPERTIES,
+    CONNECTION_SPEC_REQUIRED,
+    ConnectionConfig,
 )
 from idempiere_client.filters import F, include_inactive, orderby, time_window
 from idempiere_client.http import IdempiereClient

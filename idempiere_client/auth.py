@@ -23,8 +23,12 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from idempiere_client.config import ConnectionConfig, PasswordCredentials, TokenCredentials
 from erp_http.errors import ApiError, AuthenticationError, ConfigurationError, ErpError
+from idempiere_client.config import (
+    ConnectionConfig,
+    PasswordCredentials,
+    TokenCredentials,
+)
 
 # (method, path, json_body, params, bearer token or None, retry allowed) -> parsed JSON body.
 # Raises ApiError for error answers and TransientError when retries are exhausted.
@@ -119,7 +123,7 @@ class TokenManager:
     Args:
         cfg: connection settings.
         transport: sends auth requests (see ``AuthTransport``); supplied by the client so that
-            ``http.py`` stays the only sender.
+            ``erp_http.sender`` stays the only sender.
         logger: where login/refresh events go (never tokens or passwords).
         clock: time source (tests pass a fake).
     """

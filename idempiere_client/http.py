@@ -17,7 +17,13 @@ from typing import Any
 import requests
 
 from erp_http.errors import ApiError
-from erp_http.sender import BACKOFF_BASE, BACKOFF_CAP, MAX_ATTEMPTS, RequestOptions, Sender
+from erp_http.sender import (
+    BACKOFF_BASE,
+    BACKOFF_CAP,
+    MAX_ATTEMPTS,
+    RequestOptions,
+    Sender,
+)
 from idempiere_client.auth import TokenManager
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.error_policy import IDEMPIERE_POLICY

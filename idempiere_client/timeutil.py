@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 
 from erp_http.errors import ConfigurationError
 from erp_http.timeutil import UTC, as_utc, format_offset, rfc3339, zone
+
 _CACHE_SIZE = 1 << 16
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Hashable, Sequence
+
 from erp_http.timeutil import parse_utc
 
 ONE_SECOND = timedelta(seconds=1)

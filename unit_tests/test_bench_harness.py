@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from bench.connectors import configure, final_state
-from bench.floor import plan_from_log
-from bench.harness import classify_line, collection_gets, run_measured
+from bench.harness import classify_line, run_measured
+from bench.idempiere.connectors import configure, final_state
+from bench.idempiere.floor import collection_gets, plan_from_log
 from bench.results import Measurement, format_table, margin, ratio, verdict, write_plot
 
 
@@ -123,7 +123,7 @@ def test_cpu_ceiling_is_bounded_by_the_busiest_single_process_and_by_all_cores()
 
 def test_stream_seconds_come_from_the_sources_complete_line() -> None:
     from bench.harness import RunResult
-    from bench.scenarios import _stream_seconds
+    from bench.idempiere.scenarios_source import _stream_seconds
 
     line = (b'{"type":"LOG","log":{"level":"INFO","message":"Stream c_order: COMPLETE - 50000 records in 41.4 s '
             b'(1208 records/s, 517 pages)"}}')

@@ -193,3 +193,16 @@ def test_writes_are_not_resent_blindly() -> None:
         with pytest.raises(TransientError) as err:
             c.insert("ToDo", {"description": "x"})
     assert err.value.maybe_committed and m.call_count == 1
+
+
+def test_oauth2_refresh_retries_transient_failures() -> None:
+    c = client(OAUTH)
+    with requests_mock.Mocker() as m:
+        tokens = m.post(API + "/method/frappe.integrations.oauth2.get_token", [
+            {"status_code": 500, "json": {"exc_type": "QueryDeadlockError"}},
+            {"status_code": 502, "text": "<html>bad gateway</html>"},
+            {"json": {"access_token": "AT-9", "expires_in": 3600}},
+        ])
+        m.get(API + "/method/frappe.auth.get_logged_user", json={"message": "api@x"})
+        assert c.logged_user() == "api@x"
+    assert tokens.call_count == 3

@@ -5,7 +5,16 @@ import pytest
 import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from erp_http.policy import Action, Answer, StatusPolicy, api_error, classify_exception, classify_response, retry_after_from
+from erp_http.policy import (
+    Action,
+    Answer,
+    StatusPolicy,
+    api_error,
+    classify_exception,
+    classify_response,
+    retry_after_from,
+)
+
 
 def _wrapped(reason):
     return requests.exceptions.ConnectionError(MaxRetryError(None, "/", reason))

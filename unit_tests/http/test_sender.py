@@ -10,7 +10,7 @@ import requests_mock
 from erp_http.auth import StaticHeaderAuth
 from erp_http.errors import ApiError, AuthenticationError, TransientError
 from erp_http.policy import Answer, StatusPolicy, retry_after_from
-from erp_http.sender import MAX_AUTH_RECOVERIES, RequestOptions, Sender
+from erp_http.sender import MAX_AUTH_RECOVERIES, RequestOptions, Sender, backoff_delay
 
 ROOT = "http://erp.test/api"
 SECRET = "key123:SECRET-456"
@@ -158,3 +158,11 @@ def test_stats_count_attempts_and_peak_in_flight_is_tracked():
         sender = _sender()
         sender.request("GET", "x")
     assert sender.stats == {"requests": 2, "retries": 1, "reauths": 0} and sender.peak_in_flight == 1
+
+
+def test_backoff_delay_doubles_with_half_jitter_up_to_the_cap_and_honours_retry_after_within_it():
+    for attempt, nominal in enumerate([0.5, 1, 2, 4, 8, 10, 10], start=1):
+        for _ in range(20):
+            assert nominal / 2 <= backoff_delay(attempt, 0.5, 10.0) <= nominal
+    assert backoff_delay(1, 0.5, 10.0, retry_after=7) == 7
+    assert backoff_delay(1, 0.5, 10.0, retry_after=60) == 10.0

@@ -5,8 +5,8 @@ It uses a plain ``requests.Session``, fetches exactly the pages the connector fe
 and writes one JSON line per record. No schema, no conversion, no Airbyte envelope: whatever the connector
 spends above this is overhead we own.
 
-Run:  python -m bench.floor --url http://127.0.0.1:PORT/api/v1 --token T --plan plan.json > /dev/null
-      python -m bench.floor --url ... --token T --table c_order --key C_Order_ID   (keyset, no plan)
+Run:  python -m bench.idempiere.floor --url http://127.0.0.1:PORT/api/v1 --token T --plan plan.json > /dev/null
+      python -m bench.idempiere.floor --url ... --token T --table c_order --key C_Order_ID   (keyset, no plan)
 """
 from __future__ import annotations
 
@@ -34,6 +34,17 @@ def plan_from_log(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         path = path.split(marker, 1)[1] if marker in path else path.lstrip("/")
         plan.append({"path": path, "params": params})
     return plan
+
+
+def collection_gets(log: list[dict[str, Any]], table: str) -> list[dict[str, Any]]:
+    """The GET page requests the connector made on one table's collection, in order (for the floor to replay)."""
+    want = f"models/{table.lower()}"
+    out = []
+    for entry in log:
+        path = str(entry.get("path", "")).rstrip("/")
+        if entry.get("method", "GET") == "GET" and path.lower().endswith(want) and "/yaml" not in path:
+            out.append(entry)
+    return out
 
 
 def _parse_query(query: str) -> dict[str, str]:

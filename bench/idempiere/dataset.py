@@ -14,14 +14,18 @@ import sqlite3
 import time
 from pathlib import Path
 
-from bench.harness import OUT, REPO, Emulator
+from bench.harness import OUT, REPO
+from bench.idempiere.emulator import emulator
 
 CACHE = OUT / "cache"
 
 
 # HTTP-layer modules: they never change what is stored, so editing them must not invalidate the cache.
-_PROTOCOL_ONLY = {"serialize.py", "handlers.py", "server.py", "control.py", "faults.py", "batch.py", "auth.py",
-                  "tokens.py", "session.py", "access.py", "clock.py", "yaml_schema.py", "__main__.py", "record_plans.py"}
+_PROTOCOL_ONLY = {"serialize.py", "handlers.py", "server.py", "control_actions.py", "jetty.py", "batch.py", "auth.py",
+                  "tokens.py", "session.py", "access.py", "datetime_wire.py", "yaml_schema.py", "__main__.py",
+                  "record_plans.py", "child.py"}
+# the shared modules that decide what is stored (the rest of erp_emulator is transport)
+_SHARED_DATA = ("erp_emulator/store.py", "erp_emulator/clock.py")
 
 
 def emulator_fingerprint() -> str:
@@ -33,6 +37,9 @@ def emulator_fingerprint() -> str:
             continue
         digest.update(path.relative_to(REPO).as_posix().encode())
         digest.update(path.read_bytes())
+    for name in _SHARED_DATA:
+        digest.update(name.encode())
+        digest.update((REPO / name).read_bytes())
     return digest.hexdigest()[:10]
 
 
@@ -49,7 +56,7 @@ def seeded_db(rows: int, seed: int = 42) -> tuple[Path, float | None]:
     partial = final.with_suffix(".partial")
     partial.unlink(missing_ok=True)
     start = time.perf_counter()
-    with Emulator(rows=rows, extra=["--db", str(partial), "--seed", str(seed)], name=f"seed_{rows}", timeout_s=1800):
+    with emulator(rows=rows, extra=["--db", str(partial), "--seed", str(seed)], name=f"seed_{rows}", timeout_s=1800):
         pass  # the listening line is printed once the data set is committed
     seconds = time.perf_counter() - start
     _fold_wal(partial)

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bench import connectors as C
-from bench.harness import OUT, Emulator, RunResult, bin_path, run_against, run_measured, write_json
+from bench.harness import OUT, RunResult, bin_path, run_against, run_measured, write_json
+from bench.idempiere import connectors as C
+from bench.idempiere.context import Context
+from bench.idempiere.emulator import emulator
 from bench.results import Measurement, ratio
-
-if TYPE_CHECKING:
-    from bench.scenarios import Context
 
 
 def destination(ctx: Context) -> list[Measurement]:
@@ -80,7 +79,7 @@ def _batch_vs_single(ctx: Context, latency_ms: int, n_batch: int, n_single: int,
 def _dest_run(ctx: Context, mode: str, legacy: bool, count: int, latency_ms: int) -> dict[str, Any]:
     """One ``destination-idempiere write`` of ``count`` partner upserts into a fresh emulator."""
     name = f"s5_{mode}" + (f"_{latency_ms}ms" if latency_ms else "")
-    with Emulator(rows=200, extra=["--legacy"] if legacy else [], latency_ms=latency_ms,
+    with emulator(rows=200, extra=["--legacy"] if legacy else [], latency_ms=latency_ms,
                   name=f"emu_dest_{mode}") as emu:
         input_path = OUT / f"{name}.input.jsonl"
         distinct = C.partner_input(emu, count, input_path)

@@ -7,7 +7,7 @@ CDK's ``PrintBuffer``. The floor's steps (``json.loads`` of the page, ``json.dum
 are timed on the same records. Figures are CPU microseconds per record (``time.process_time``), best of
 a few repetitions, in this process: they explain the end-to-end ratio, they do not replace it.
 
-Run alone:  python -m bench.breakdown --url http://127.0.0.1:PORT --token T [--table c_order]
+Run alone:  python -m bench.idempiere.breakdown --url http://127.0.0.1:PORT --token T [--table c_order]
 """
 from __future__ import annotations
 

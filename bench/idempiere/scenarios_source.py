@@ -1,59 +1,23 @@
-"""The six measurements of issue 6. Each returns Measurements; ratios are always within one run."""
+"""Measurements 1-4 and 6 of issue 6 (the source). Each returns Measurements; ratios are always within one run."""
 from __future__ import annotations
 
 import json
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import connectors as C
-from bench.breakdown import breakdown, format_breakdown
-from bench.dataset import balance_tables, seeded_db, working_copy
-from bench.floor import plan_from_log
-from bench.harness import (OUT, PYTHON, Emulator, RunResult, bin_path, collection_gets, cpu_ceiling, run_against,
-                           run_measured, write_json)
+from bench.harness import OUT, PYTHON, RunResult, bin_path, cpu_ceiling, run_against, run_measured, write_json
+from bench.idempiere import connectors as C
+from bench.idempiere.breakdown import breakdown, format_breakdown
+from bench.idempiere.context import Context
+from bench.idempiere.dataset import balance_tables, seeded_db, working_copy
+from bench.idempiere.emulator import emulator
+from bench.idempiere.floor import collection_gets, plan_from_log
 from bench.results import Measurement, ratio
+from idempiere_emulator.child import EmulatorChild
 
 CDK_REFERENCE_RPS = 2700.0  # published single-threaded Python-CDK source throughput (issue 6)
-
-
-@dataclass
-class Sizes:
-    """Data sizes; the defaults are the issue's. ``quick()`` is for trying the harness, not for figures."""
-
-    read_rows: int = 200_000
-    mem_small: int = 10_000
-    mem_large: int = 500_000
-    conc_rows: int = 50_000
-    conc_tables: tuple[str, ...] = ("c_order", "c_orderline", "c_invoice", "fact_acct")
-    conc_latency_ms: int = 50
-    window_table: str = "c_order"
-    discover_latency_ms: int = 20
-    dest_records: int = 20_000
-    dest_single_records: int = 4_000  # single requests are linear: throughput from a slice (README)
-    dest_latency_ms: int = 0  # --dest-latency-ms: the same comparison over a network with this RTT
-    dest_network_latency_ms: int = 10  # 5c: the comparison again over a network (0: skip 5c)
-    dest_network_single_records: int = 2_000
-    dest_repeats: int = 2  # runs per mode in 5 and 5c; the fastest is kept (noise, see _batch_vs_single)
-    touch_fraction: float = 0.01
-    repeats: int = 1
-    strict_floor: bool = False  # also run the floor with orjson (one more 200k read)
-
-    @classmethod
-    def quick(cls) -> Sizes:
-        return cls(read_rows=5_000, mem_small=1_000, mem_large=20_000, conc_rows=2_000, dest_records=1_000,
-                   dest_single_records=300, dest_network_single_records=300)
-
-
-@dataclass
-class Context:
-    sizes: Sizes
-    dictionary: Path
-    log: Callable[[str], None] = print
-    shared: dict[str, Any] = field(default_factory=dict)
 
 
 _TABLE_NAMES = {"c_order": "C_Order", "c_orderline": "C_OrderLine", "c_invoice": "C_Invoice",
@@ -88,7 +52,7 @@ def read_and_incremental(ctx: Context) -> list[Measurement]:
     """1: source CPU/record vs the floor over the same pages; 6: a second sync after touching 1% of rows."""
     s = ctx.sizes
     db = working_copy(_seeded(ctx, s.read_rows), "s1")
-    with Emulator(rows=s.read_rows, db=db, name="emu_read") as emu:
+    with emulator(rows=s.read_rows, db=db, name="emu_read") as emu:
         ctx.log(f"  emulator with {s.read_rows} orders ready in {emu.startup_s:.1f} s")
         config, catalog = C.prepare_read(emu, "s1", ["c_order"], num_workers=1)
         conn_runs: list[RunResult] = []
@@ -103,7 +67,7 @@ def read_and_incremental(ctx: Context) -> list[Measurement]:
             if rep == 0:
                 first_log = emu.requests_log()
                 write_json(plan_path, plan_from_log(collection_gets(first_log, "c_order")))
-            floor_cmd = [PYTHON, "-m", "bench.floor", "--url", emu.api_url, "--token", emu.token, "--plan", str(plan_path)]
+            floor_cmd = [PYTHON, "-m", "bench.idempiere.floor", "--url", emu.api_url, "--token", emu.s2s_token, "--plan", str(plan_path)]
             floor_runs.append(run_against(emu, floor_cmd, plain_lines=True).check("floor client"))
             if s.strict_floor:
                 fast_runs.append(run_measured(floor_cmd + ["--orjson"], plain_lines=True).check("orjson floor"))
@@ -141,7 +105,7 @@ def read_and_incremental(ctx: Context) -> list[Measurement]:
                                              "orjson_floor_us": round(1e6 * fast.cpu_s / rows, 1)},
                                    note="the same floor with orjson instead of json for parse and dump"))
         try:
-            data = breakdown(emu.base_url, emu.token, "c_order", pages=15)
+            data = breakdown(emu.base_url, emu.s2s_token, "c_order", pages=15)
             ctx.shared["breakdown"] = data
             ctx.log(format_breakdown(data))
             out.append(Measurement("1d", "per-record CPU breakdown (in-process, µs)", None, None,
@@ -152,7 +116,7 @@ def read_and_incremental(ctx: Context) -> list[Measurement]:
     return out
 
 
-def _incremental(ctx: Context, emu: Emulator, config: Path, catalog: Path, first: RunResult,
+def _incremental(ctx: Context, emu: EmulatorChild, config: Path, catalog: Path, first: RunResult,
                  first_requests: int) -> list[Measurement]:
     s = ctx.sizes
     touched = emu.touch("C_Order", max(1, int(s.read_rows * s.touch_fraction)))
@@ -186,7 +150,7 @@ def memory(ctx: Context) -> list[Measurement]:
     s = ctx.sizes
     runs: dict[int, RunResult] = {}
     for rows in (s.mem_small, s.mem_large):
-        with Emulator(rows=rows, db=_seeded(ctx, rows), name=f"emu_mem_{rows}") as emu:
+        with emulator(rows=rows, db=_seeded(ctx, rows), name=f"emu_mem_{rows}") as emu:
             ctx.log(f"  emulator with {rows} orders ready in {emu.startup_s:.1f} s")
             config, catalog = C.prepare_read(emu, f"s2_{rows}", ["c_order"])
             runs[rows] = run_measured(C.read_cmd(config, catalog)).check(f"read of {rows} rows")
@@ -208,7 +172,7 @@ def discovery(ctx: Context) -> list[Measurement]:
     if not ctx.dictionary.is_file():
         return [Measurement("3", "discover ~700 tables, 20 ms latency", unit="s",
                             skipped=f"{ctx.dictionary} is absent; discovery at scale not measured")]
-    with Emulator(rows=200, latency_ms=s.discover_latency_ms, dictionary=str(ctx.dictionary), name="emu_dict") as emu:
+    with emulator(rows=200, latency_ms=s.discover_latency_ms, dictionary=str(ctx.dictionary), name="emu_dict") as emu:
         ctx.log(f"  dictionary emulator ready in {emu.startup_s:.1f} s")
         config = write_json(OUT / "s3.config.json", C.source_config(emu, None))
         emu.clear_requests()
@@ -238,7 +202,7 @@ def concurrency(ctx: Context) -> list[Measurement]:
     s = ctx.sizes
     db = working_copy(_seeded(ctx, s.conc_rows), "s4")
     balance_tables(db, {_TABLE_NAMES.get(t, t): s.conc_rows for t in s.conc_tables})
-    with Emulator(rows=s.conc_rows, latency_ms=s.conc_latency_ms, db=db, name="emu_conc") as emu:
+    with emulator(rows=s.conc_rows, latency_ms=s.conc_latency_ms, db=db, name="emu_conc") as emu:
         counts = {t: emu.count(_TABLE_NAMES.get(t, t)) for t in s.conc_tables}
         ctx.log(f"  emulator ready in {emu.startup_s:.1f} s; rows {counts}")
         walls: dict[int, RunResult] = {}
@@ -310,14 +274,3 @@ def _split_note(run: RunResult) -> str:
         if "time windows" in line:
             return json.loads(line).get("log", {}).get("message", line)[:200] if line.startswith("{") else line[:200]
     return "no split logged"
-
-
-from bench.scenario_destination import destination  # noqa: E402 (it needs Context from here)
-
-SCENARIOS: dict[str, Callable[[Context], list[Measurement]]] = {
-    "3": discovery,
-    "1": read_and_incremental,
-    "2": memory,
-    "4": concurrency,
-    "5": destination,
-}

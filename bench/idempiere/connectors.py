@@ -9,12 +9,13 @@ from typing import Any
 
 import requests
 
-from bench.harness import OUT, REPO, Emulator, bin_path, write_json
+from bench.harness import OUT, REPO, bin_path, write_json
+from idempiere_emulator.child import EmulatorChild
 
 
-def source_config(emu: Emulator, tables: list[str] | None, **options: Any) -> dict[str, Any]:
+def source_config(emu: EmulatorChild, tables: list[str] | None, **options: Any) -> dict[str, Any]:
     """Source config with the emulator's s2s token (issue 4 key names); ``tables=None`` means every table."""
-    config: dict[str, Any] = {"base_url": emu.base_url, "credentials": {"auth_type": "token", "token": emu.token}}
+    config: dict[str, Any] = {"base_url": emu.base_url, "credentials": {"auth_type": "token", "token": emu.s2s_token}}
     if tables is not None:
         config["tables"] = tables
     config.update(options)
@@ -59,7 +60,7 @@ def configure(catalog: dict[str, Any], streams: list[str], mode: str = "incremen
 _CATALOGS: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
 
 
-def prepare_read(emu: Emulator, name: str, tables: list[str], mode: str = "incremental",
+def prepare_read(emu: EmulatorChild, name: str, tables: list[str], mode: str = "incremental",
                  **options: Any) -> tuple[Path, Path]:
     """Write config + configured catalog for a read of ``tables``; returns their paths.
 
@@ -97,16 +98,16 @@ def final_state(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- destination
 
-def destination_config(emu: Emulator, **options: Any) -> dict[str, Any]:
-    config: dict[str, Any] = {"base_url": emu.base_url, "credentials": {"auth_type": "token", "token": emu.token}}
+def destination_config(emu: EmulatorChild, **options: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {"base_url": emu.base_url, "credentials": {"auth_type": "token", "token": emu.s2s_token}}
     config.update(options)
     return config
 
 
-def identifiers(emu: Emulator, table: str, limit: int = 20) -> list[str]:
+def identifiers(emu: EmulatorChild, table: str, limit: int = 20) -> list[str]:
     """Display identifiers of existing rows (what a warehouse would hold instead of ids)."""
     resp = requests.get(f"{emu.api_url}/models/{table}", params={"$top": str(limit), "$orderby": f"{table}_ID"},
-                        headers={"Authorization": f"Bearer {emu.token}"}, timeout=60)
+                        headers={"Authorization": f"Bearer {emu.s2s_token}"}, timeout=60)
     resp.raise_for_status()
     names = []
     for record in resp.json().get("records", []):
@@ -116,7 +117,7 @@ def identifiers(emu: Emulator, table: str, limit: int = 20) -> list[str]:
     return names
 
 
-def partner_input(emu: Emulator, count: int, path: Path, prefix: str = "BENCH") -> dict[str, int]:
+def partner_input(emu: EmulatorChild, count: int, path: Path, prefix: str = "BENCH") -> dict[str, int]:
     """``count`` c_bpartner RECORD messages with identifier FKs (a plain string and an ``{"identifier"}``
     object), then one STATE. Returns the number of distinct identifiers per FK column."""
     rng = random.Random(7)

@@ -1,4 +1,4 @@
-"""How the client reads bodies (``http._read_body``), against a real loopback socket: one read per body,
+"""How the sender reads bodies (``erp_http.sender._read_body``), against a real loopback socket: one read per body,
 a truncated body is retried and never parsed, and connections are kept alive."""
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from erp_http.errors import TransientError
-from idempiere_client.http import IdempiereClient
-from idempiere_client.config import ConnectionConfig
-from unit_tests.client.conftest import S2S_TOKEN_SECRET_PART, make_jwt
+from erp_http.policy import StatusPolicy
+from erp_http.sender import Sender
 
 PAGE = json.dumps({"page-count": 1, "records-size": 2, "skip-records": 0, "row-count": 2, "array-count": 2,
                    "records": [{"id": 1, "Name": "a" * 5000}, {"id": 2, "Name": "b"}]}).encode()
@@ -66,32 +65,32 @@ def server() -> Iterator[_Server]:
     srv.close()
 
 
-def _client(srv: _Server, **kw) -> IdempiereClient:
-    token = make_jwt(AD_User_ID=101, AD_Role_ID=102, n=S2S_TOKEN_SECRET_PART)
-    cfg = ConnectionConfig.from_airbyte({"base_url": f"http://127.0.0.1:{srv.port}/api/v1",
-                                         "credentials": {"auth_type": "token", "token": token}})
-    return IdempiereClient(cfg, sleep=lambda _s: None, **kw)
+def _sender(srv: _Server, **kw) -> Sender:
+    return Sender(f"http://127.0.0.1:{srv.port}/api", StatusPolicy(), sleep=lambda _s: None, **kw)
+
+
+def _page(sender: Sender) -> list[dict]:
+    return sender.request("GET", "resource/x", params={"limit": 2})["records"]
 
 
 def test_bodies_are_read_whole_and_the_connection_is_reused(server: _Server) -> None:
     server.replies.extend(["full"] * 5)
-    client = _client(server)
+    sender = _sender(server)
     for _ in range(5):
-        page = client.get_page("c_order", filter=None, orderby="C_Order_ID", top=2)
-        assert [r["id"] for r in page.records] == [1, 2] and len(page.records[0]["Name"]) == 5000
+        records = _page(sender)
+        assert [r["id"] for r in records] == [1, 2] and len(records[0]["Name"]) == 5000
     assert server.connections == 1  # keep-alive: the read body released the connection to the pool
 
 
 def test_a_body_cut_short_is_retried_never_parsed(server: _Server) -> None:
     server.replies.extend(["truncated", "full"])
-    client = _client(server)
-    page = client.get_page("c_order", filter=None, orderby="C_Order_ID", top=2)
-    assert [r["id"] for r in page.records] == [1, 2]
-    assert client.stats["retries"] == 1
+    sender = _sender(server)
+    assert [r["id"] for r in _page(sender)] == [1, 2]
+    assert sender.stats["retries"] == 1
 
 
 def test_a_body_always_cut_short_fails_loudly(server: _Server) -> None:
     server.replies.extend(["truncated"] * 3)
-    client = _client(server, max_attempts=3)
+    sender = _sender(server, max_attempts=3)
     with pytest.raises(TransientError, match="truncated"):
-        client.get_page("c_order", filter=None, orderby="C_Order_ID", top=2)
+        _page(sender)
