@@ -7,7 +7,7 @@ import json
 import pytest
 
 from frappe_emulator import FrappeEmulator, FrappeOptions
-from integration_tests.destination_frappe.helpers import (
+from integration_tests.frappe_destination.helpers import (
     catalog,
     config,
     count,
@@ -231,7 +231,7 @@ def test_unknown_field_rejects_or_drops_and_server_maintained_fields_are_never_s
 def test_dry_run_counts_writes_nothing_and_emits_no_state(emu):
     before = count(emu, "Customer")
     cfg = config(emu, dry_run=True, streams=[{"stream": "Customer", "key_field": "customer_name"}])
-    from integration_tests.destination_frappe.helpers import state  # noqa: PLC0415
+    from integration_tests.frappe_destination.helpers import state  # noqa: PLC0415
 
     run = write(cfg, catalog(("Customer", "append_dedup")),
                 [rec("Customer", customer("Customer 0001", tax_id="NEW")), rec("Customer", customer("Brand New")),

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from frappe_emulator import FrappeEmulator, FrappeOptions
-from integration_tests.destination_frappe.helpers import catalog, config, count, rec, state, write
+from integration_tests.frappe_destination.helpers import catalog, config, count, rec, state, write
 
 
 def customer(i: int, **kw) -> dict:
