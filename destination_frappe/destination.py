@@ -132,9 +132,11 @@ class DestinationFrappe(Destination):
                           stop_at_first_reject=options.reject_policy == "fail")
         for target in targets:
             mapper = RecordMapper(target.dt, target.settings.key_field, clock.tz, options.drop_unknown, target.stream,
-                                  logger)
-            planner = DocTypePlanner(target, mapper, KeyFinder(api, target.dt, target.settings.key_field, pmap),
-                                     resolver, pmap, logger)
+                                  logger, ext_field=target.settings.external_id_field)
+            keys = KeyFinder(api, target.dt, target.settings.key_field, pmap,
+                             ext_field=target.settings.external_id_field,
+                             keyless_inserts=target.settings.mode == "append_dedup")
+            planner = DocTypePlanner(target, mapper, keys, resolver, pmap, logger)
             StreamSink(run, target.stream, planner, workers=workers, slice_size=options.batch_size,
                        capacity=options.batch_size * workers, keyed=target.settings.mode != "append")
         try:

@@ -53,6 +53,7 @@ class PreparedRecord:
             ``LinkRef`` until resolved.
         name: the record's ``name`` field (None when absent).
         key_value: the value of the stream's match key (``name`` or a unique field), None when absent.
+        ext_value: the value of the stream's ``external_id_field``, None when absent or not configured.
         docstatus: the ``docstatus`` the record asks for (0 draft, 1 submitted, 2 cancelled), or None.
         deleted: a deletion marker from the source (``_ab_cdc_deleted_at`` set).
         row_names: Table fieldname -> the input rows' ``name`` values (None for rows without one).
@@ -64,6 +65,7 @@ class PreparedRecord:
     body: dict[str, Any] = field(default_factory=dict)
     name: Any = None
     key_value: Any = None
+    ext_value: Any = None
     docstatus: int | None = None
     deleted: bool = False
     row_names: dict[str, list[Any]] = field(default_factory=dict)
@@ -78,7 +80,11 @@ class PreparedRecord:
     def group_key(self) -> Any:
         """Records with one key apply in input order. The server's collation folds case ('ACME' and 'acme'
         are one document), so the key is folded too; a record without a key is its own group."""
-        return ("seq", self.seq) if self.key_value in (None, "") else str(self.key_value).casefold()
+        if self.key_value not in (None, ""):
+            return str(self.key_value).casefold()
+        if self.ext_value not in (None, ""):  # found by its external id (keys.py)
+            return ("ext", str(self.ext_value).casefold())
+        return ("seq", self.seq)
 
 
 class RecordMapper:
@@ -93,9 +99,10 @@ class RecordMapper:
     """
 
     def __init__(self, doctype: TargetDocType, key_field: str, tz: ZoneInfo, drop_unknown: bool,
-                 stream: str, logger: logging.Logger):
+                 stream: str, logger: logging.Logger, ext_field: str | None = None):
         self.doctype = doctype
         self.key_field = key_field
+        self.ext_field = ext_field
         self.tz = tz
         self.drop_unknown = drop_unknown
         self.stream = stream
@@ -118,6 +125,8 @@ class RecordMapper:
         rec.deleted = bool(data.get(DELETED_MARKER))
         body = self._map(self.doctype, data, rec, path=(), top=True)
         rec.body = body
+        if self.ext_field:
+            rec.ext_value = body.get(self.ext_field)
         if self.key_field == "name":
             rec.key_value = rec.name
         else:

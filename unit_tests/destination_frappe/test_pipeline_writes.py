@@ -50,9 +50,11 @@ class Harness:
         self.resolver = LinkResolver(api, seqmap, LOG)
         dt = doctype(meta)
         target = Target("s", dt, settings)
-        mapper = RecordMapper(dt, settings.key_field, ZoneInfo("UTC"), drop, "s", LOG)
-        planner = DocTypePlanner(target, mapper, KeyFinder(api, dt, settings.key_field, seqmap), self.resolver,
-                                 seqmap, LOG)
+        mapper = RecordMapper(dt, settings.key_field, ZoneInfo("UTC"), drop, "s", LOG,
+                              ext_field=settings.external_id_field)
+        keys = KeyFinder(api, dt, settings.key_field, seqmap, ext_field=settings.external_id_field,
+                         keyless_inserts=settings.mode == "append_dedup")
+        planner = DocTypePlanner(target, mapper, keys, self.resolver, seqmap, LOG)
         self.report = Report(LOG, dry_run=dry_run)
         self.rejects = Rejects(dry_run)
         self.prover = FrappeProver(api, LOG)
@@ -279,3 +281,16 @@ def test_dry_run_counts_and_writes_nothing():
     h.write({"name": "ACME", "customer_name": "ACME", "credit_limit": 5}, {"name": "New", "customer_name": "New"})
     assert h.counts == Counter(would_update=1, would_insert=1)
     assert not [c for c in fake.calls if c[0] != "GET"]
+
+
+def test_upsert_without_a_key_value_finds_by_external_id_or_inserts_and_update_mode_refuses():
+    fake = with_customer(site())
+    h = Harness(fake, SALES_ORDER, StreamSettings("append_dedup", key_field="name", external_id_field="ext_ref"))
+    h.write(order(1), order(1, grand_total=9))  # no name: found by ext_ref the second time
+    assert h.counts == Counter(inserted=1, updated=1) and fake.count("Sales Order") == 1
+    plain = Harness(fake, CUSTOMER, StreamSettings("append_dedup", key_field="name"))
+    plain.write({"customer_name": "Keyless"})
+    assert plain.counts == Counter(inserted=1)
+    upd = Harness(fake, CUSTOMER, StreamSettings("update", key_field="name"))
+    upd.write({"customer_name": "Keyless", "credit_limit": 1})
+    assert upd.rejected == [(1, "key field 'name' is empty: the document to change cannot be found")]
