@@ -239,3 +239,37 @@ def test_dry_run_counts_writes_nothing_and_emits_no_state(emu):
     assert run.counts("Customer") == {"would_update": 1, "would_insert": 1, "rejected": 1}
     assert run.states == []
     assert count(emu, "Customer") == before
+
+
+@pytest.mark.parametrize("streams,options,message", [
+    ([("Nope Doc", "append")], {}, "Stream 'Nope Doc': no DocType 'Nope Doc'"),
+    ([("System Settings", "append")], {}, "DocType 'System Settings' is a Single DocType"),
+    ([("Sales Order Item", "append")], {}, "is a child table (write its rows inside the parent's Table field)"),
+    ([("Customer", "overwrite")], {}, "uses the 'overwrite' sync mode, which this destination refuses"),
+    ([("Customer", "update")], {}, "sync mode update needs a primary key"),
+    ([("Customer", "append_dedup", ["nosuch"])], {}, "key field 'nosuch' is not a field of the DocType"),
+    ([("Customer", "append")], {"streams": [{"stream": "Customer", "external_id_field": "tax_id"}]},
+     "external_id_field 'tax_id' must be unique"),
+    ([("ToDo", "soft_delete", ["name"])], {"streams": [{"stream": "ToDo", "delete_action": "disable"}]},
+     "delete_action 'disable' needs a Check field"),
+    ([("Customer", "append")], {"streams": [{"stream": "Customer", "submit_on_insert": True}]},
+     "submit_on_insert needs a submittable DocType"),
+    ([("Customer", "append")], {"batch_size": 500}, "batch_size must be an integer between 1 and 200"),
+])
+def test_catalog_and_stream_option_problems_fail_before_anything_is_written(emu, streams, options, message):
+    from airbyte_cdk.utils.traced_exception import AirbyteTracedException  # noqa: PLC0415
+
+    emu.clear_requests()
+    run = write(config(emu, **options), catalog(*streams), [rec(streams[0][0], {"customer_name": "X"})],
+                expect_error=True)
+    assert isinstance(run.error, AirbyteTracedException)
+    assert message in run.error.message, run.error.message
+    assert run.error.failure_type.value == "config_error"
+    assert not [r for r in emu.requests() if r.get("method") in ("POST", "PUT", "DELETE")]
+
+
+def test_streams_map_to_doctypes_from_warehouse_names_even_without_the_doctype_list(emu):
+    """The reader cannot list DocTypes: 'sales_order' is still found by its title-cased guess."""
+    out = write(user_config(emu, "reader@example.com", site_timezone="Asia/Kolkata", dry_run=True),
+                catalog(("sales_order", "append")), [rec("sales_order", order(1))])
+    assert out.counts("sales_order") == {"would_insert": 1}
