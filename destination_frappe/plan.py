@@ -59,6 +59,7 @@ class WritePlan:
         insert: the POST body (a new document), or None.
         name: the document's name (None for an insert until the server names it).
         steps: requests on the document, in order, after the insert if any.
+        insert_applied: the insert is known to be applied (then ``name`` is set if the plan has steps).
         next_step: index of the first step not known to be applied (a lost answer is proven, then resumed).
         uncertain: an answer to one of its requests was lost (a later 409 on its natural name means written).
         target: the stream it belongs to (set by the planner).
@@ -70,14 +71,15 @@ class WritePlan:
     insert: dict[str, Any] | None = None
     name: Any = None
     steps: list[Step] = field(default_factory=list)
+    insert_applied: bool = False
     next_step: int = 0
     uncertain: bool = False
     target: Any = None
 
     @property
     def inserted(self) -> bool:
-        """The insert (if any) is known to be applied: the document has a name."""
-        return self.insert is None or self.name is not None
+        """The insert (if any) is known to be applied."""
+        return self.insert is None or self.insert_applied
 
 
 class Unchanged:

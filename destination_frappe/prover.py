@@ -53,7 +53,7 @@ class FrappeProver:
             value = (op.insert or {}).get(ext)
             rows = self.api.find(dt.name, [(ext, "=", value)], ["name", ext], 2)
             if len(rows) == 1:
-                op.name = rows[0]["name"]
+                op.name, op.insert_applied = rows[0]["name"], True
                 self.logger.info("Stream %r: the insert with %s = %r whose answer was lost is %s %s; not sent "
                                  "again", op.target.stream, ext, value, dt.name, op.name)
                 return WriteResult(op, True) if not op.steps else None

@@ -5,6 +5,10 @@
 (``POST /api/resource``), so every good record lands and each bad one is rejected with the server's own
 message: about ``2k log2(n)`` extra requests for ``k`` bad records in a batch of ``n``.
 
+Only plans without steps go through ``insert_many``: it answers the new names as a list in v14 but as a
+*set* from v15 on (``out = set()``), so names cannot be paired with documents; a plan that must act on its
+new document afterwards (insert as cancelled) is inserted alone, and ``POST`` answers its name.
+
 Steps (PUT changes, submit, cancel, DELETE) are single requests on the named document, in order; a
 refused step rejects the record with the server's reason (after an insert: "inserted as X, then ...").
 
@@ -39,10 +43,14 @@ class FrappeSender:
         done: list[WriteResult[WritePlan]] = []
         uncertain: list[WritePlan] = []
         by_doctype: dict[str, list[WritePlan]] = {}
-        for op in chunk:
-            if not op.inserted:
-                by_doctype.setdefault(op.target.dt.name, []).append(op)
         ready = [op for op in chunk if op.inserted]
+        for op in chunk:
+            if op.inserted:
+                continue
+            if op.steps:  # it needs its own name: a single POST answers it (module docstring)
+                ready += self._insert_one(op, done, uncertain)
+            else:
+                by_doctype.setdefault(op.target.dt.name, []).append(op)
         for ops in by_doctype.values():
             ready += self._inserts(ops, done, uncertain)
         for op in ready:
@@ -67,10 +75,10 @@ class FrappeSender:
         except ApiError:
             half = len(ops) // 2
             return self._inserts(ops[:half], done, uncertain) + self._inserts(ops[half:], done, uncertain)
-        if len(names) != len(ops):
-            raise RuntimeError(f"insert_many into {doctype} answered {len(names)} names for {len(ops)} documents")
-        for op, name in zip(ops, names):
-            op.name = name
+        paired = isinstance(names, list) and len(names) == len(ops)
+        for i, op in enumerate(ops):
+            op.insert_applied = True
+            op.name = names[i] if paired else None  # informational only: a set has no order (v15+)
         return ops
 
     def _insert_one(self, op: WritePlan, done: list, uncertain: list) -> list[WritePlan]:
@@ -85,7 +93,7 @@ class FrappeSender:
                 return self._exists(op, exc, done, uncertain)
             done.append(WriteResult(op, False, exc.reason))
             return []
-        op.name = doc.get("name")
+        op.name, op.insert_applied = doc.get("name"), True
         return [op]
 
     def _exists(self, op: WritePlan, exc: ApiError, done: list, uncertain: list) -> list[WritePlan]:
@@ -95,7 +103,7 @@ class FrappeSender:
             done.append(WriteResult(op, False, exc.reason))
             return []
         if op.uncertain:
-            op.name = name  # our own insert whose answer was lost: the record is written
+            op.name, op.insert_applied = name, True  # our own insert whose answer was lost: the record is written
             return [op]
         if op.target.settings.mode == "append":
             op.outcome = "unchanged"  # written by an earlier run; append mode does not update

@@ -32,7 +32,8 @@ class FakeSite:
         self.links = links or {}  # (doctype, field) -> target doctype, validated on write
         self.docs: dict[str, dict[str, dict]] = {dt: {} for dt in naming}
         self.calls: list[tuple[str, str]] = []
-        self.drop_next: list[str] = []  # methods ("POST", "PUT", "insert_many", "DELETE") to drop after commit
+        self.drop_next: list[str] = []
+        self.names_as_set = False  # v15+: insert_many builds a set of names (no order)  # methods ("POST", "PUT", "insert_many", "DELETE") to drop after commit
         self._seq = count(1)
         self._lock = threading.Lock()
 
@@ -64,7 +65,7 @@ class FakeSite:
                     self.docs = snapshot
                     raise
             self._maybe_drop("insert_many")
-            return {"message": names}
+            return {"message": sorted(names, reverse=True) if self.names_as_set else names}
         self.calls.append(("POST", path))
         dt, _ = self._split(path)
         with self._lock:

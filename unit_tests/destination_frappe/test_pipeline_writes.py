@@ -294,3 +294,15 @@ def test_upsert_without_a_key_value_finds_by_external_id_or_inserts_and_update_m
     upd = Harness(fake, CUSTOMER, StreamSettings("update", key_field="name"))
     upd.write({"customer_name": "Keyless", "credit_limit": 1})
     assert upd.rejected == [(1, "key field 'name' is empty: the document to change cannot be found")]
+
+
+def test_insert_many_names_in_any_order_and_inserts_with_follow_up_steps_go_alone():
+    fake = with_customer(site())
+    fake.names_as_set = True
+    h = Harness(fake, SALES_ORDER, StreamSettings("append"))
+    h.write(order(1), order(2, docstatus=2), order(3), order(4, docstatus=2))
+    assert h.counts == Counter(inserted=4)
+    by_ref = {d["ext_ref"]: d["docstatus"] for d in fake.docs["Sales Order"].values()}
+    assert by_ref == {"X1": 0, "X2": 2, "X3": 0, "X4": 2}
+    posts = [c for c in fake.calls if c[0] == "POST"]
+    assert posts.count(("POST", "insert_many")) == 1 and len(posts) == 3
