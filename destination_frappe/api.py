@@ -78,8 +78,8 @@ class FrappeApi:
         return (self.transport.request("POST", doc_path(doctype), json_body=body) or {}).get("data") or {}
 
     def insert_many(self, doctype: str, bodies: Sequence[dict[str, Any]]) -> list[Any]:
-        """All or nothing (spec §10); returns the new names (in order up to v14; from v15 the server builds a
-        set, so the order is arbitrary)."""
+        """All or nothing (spec §10); returns the new names (input order in most releases; some build a set,
+        whose order is arbitrary)."""
         if len(bodies) > INSERT_MANY_MAX:
             raise ValueError(f"insert_many takes at most {INSERT_MANY_MAX} documents")
         docs = [{**b, "doctype": doctype} for b in bodies]

@@ -5,9 +5,10 @@
 (``POST /api/resource``), so every good record lands and each bad one is rejected with the server's own
 message: about ``2k log2(n)`` extra requests for ``k`` bad records in a batch of ``n``.
 
-Only plans without steps go through ``insert_many``: it answers the new names as a list in v14 but as a
-*set* from v15 on (``out = set()``), so names cannot be paired with documents; a plan that must act on its
-new document afterwards (insert as cancelled) is inserted alone, and ``POST`` answers its name.
+Only plans without steps go through ``insert_many``: some Frappe releases build its answer as a *set* of
+names (``out = set()``; others a list in input order), so names cannot safely be paired with documents;
+a plan that must act on its new document afterwards (insert as cancelled) is inserted alone, and
+``POST`` answers its name.
 
 Steps (PUT changes, submit, cancel, DELETE) are single requests on the named document, in order; a
 refused step rejects the record with the server's reason (after an insert: "inserted as X, then ...").
@@ -78,7 +79,7 @@ class FrappeSender:
         paired = isinstance(names, list) and len(names) == len(ops)
         for i, op in enumerate(ops):
             op.insert_applied = True
-            op.name = names[i] if paired else None  # informational only: a set has no order (v15+)
+            op.name = names[i] if paired else None  # informational only: some releases answer a set
         return ops
 
     def _insert_one(self, op: WritePlan, done: list, uncertain: list) -> list[WritePlan]:

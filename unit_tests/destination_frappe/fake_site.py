@@ -33,7 +33,7 @@ class FakeSite:
         self.docs: dict[str, dict[str, dict]] = {dt: {} for dt in naming}
         self.calls: list[tuple[str, str]] = []
         self.drop_next: list[str] = []
-        self.names_as_set = False  # v15+: insert_many builds a set of names (no order)  # methods ("POST", "PUT", "insert_many", "DELETE") to drop after commit
+        self.names_as_set = False  # some releases' insert_many builds a set of names (no order)  # methods ("POST", "PUT", "insert_many", "DELETE") to drop after commit
         self._seq = count(1)
         self._lock = threading.Lock()
 
