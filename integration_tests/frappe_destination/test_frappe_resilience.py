@@ -94,3 +94,20 @@ def test_a_rerun_after_a_failed_sync_adds_nothing_twice(mode):
         assert rerun.states[-1] == 3
         assert emu.backend.sql("SELECT COUNT(*), COUNT(DISTINCT custom_external_id) FROM `tabCustomer` "
                                "WHERE custom_external_id LIKE 'FAULT-%'") == [(6, 6)]
+
+
+def test_the_site_rate_limiter_is_waited_out_and_every_record_lands_once():
+    with FrappeEmulator(FrappeOptions(rows=3, rate_limit="1:2")) as emu:
+        exhausted: list[int] = []
+
+        def exhaust_budget(info: dict) -> None:  # the first insert uses up the window's time budget
+            if info["method"] == "POST" and not exhausted:
+                exhausted.append(1)
+                emu.api.limiter.charge(5_000_000)
+
+        emu.add_hook(exhaust_budget)
+        run = write(config(emu, batch_size=5, num_workers=2), catalog(("ToDo", "append")),
+                    [rec("ToDo", {"description": f"limited {i}"}) for i in range(30)])
+        assert [r for r in emu.requests() if r["status"] == 429]
+        assert run.counts("ToDo") == {"inserted": 30}
+        assert count(emu, "ToDo", "description LIKE 'limited %'") == 30
