@@ -26,7 +26,8 @@ def same_rows(child: TargetDocType, rows: Sequence[Mapping[str, Any]], stored: S
     """Whether ``rows`` (input bodies) already equal ``stored`` (GET rows, ``idx`` order) on the input's fields."""
     if len(rows) != len(stored):
         return False
-    return all(same_value(child.fields.get(k), old.get(k), v) for row, old in zip(rows, stored) for k, v in row.items())
+    return all(same_value(child.fields.get(k), old.get(k), v)
+               for row, old in zip(rows, stored, strict=True) for k, v in row.items())
 
 
 def merged_rows(child: TargetDocType, rows: Sequence[Mapping[str, Any]], names: Sequence[Any],

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from destination_frappe.api import FrappeApi, reason_of
-from frappe_client.errors import ApiError, UnsafeFilterValue
 from destination_frappe.doctype import TargetDocType
 from destination_frappe.links import ParallelMap
 from destination_frappe.payload import PreparedRecord
+from frappe_client.errors import ApiError, UnsafeFilterValue
 
 LOOKUP_CHUNK = 100  # values per `in` filter: a GET query string stays far below proxies' 8 kB line limit
 
@@ -54,11 +54,12 @@ class KeyFinder:
             elif self.keyless_inserts:
                 out[rec.seq] = Hit()
             else:
-                out[rec.seq] = Hit(error=f"key field {self.key_field!r} is empty: the document to change cannot be found")
+                out[rec.seq] = Hit(error=f"key field {self.key_field!r} is empty: the document to change cannot be "
+                                         f"found")
         for fieldname, pairs in by_field.items():
             names = self._names(fieldname, list(dict.fromkeys(v for _, v in pairs)))
             to_get = list(dict.fromkeys(n for n in names.values() if isinstance(n, (str, int))))
-            docs = dict(zip(to_get, self.pmap(self._get, to_get)))
+            docs = dict(zip(to_get, self.pmap(self._get, to_get), strict=True))
             for rec, value in pairs:
                 found = names[value]
                 out[rec.seq] = found if isinstance(found, Hit) else Hit() if found is None else docs[found]

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from destination_frappe.api import FrappeApi, reason_of
-from frappe_client.errors import ApiError, UnsafeFilterValue
 from destination_frappe.payload import LinkRef
+from frappe_client.errors import ApiError, UnsafeFilterValue
 
 ParallelMap = Callable[[Callable[[Any], Any], list], list]
 
@@ -44,7 +44,7 @@ class LinkResolver:
         with self._lock:
             todo = list(dict.fromkeys(r for r in refs if r not in self._cache))
         if todo:
-            for ref, res in zip(todo, self.pmap(self._lookup, todo)):
+            for ref, res in zip(todo, self.pmap(self._lookup, todo), strict=True):
                 with self._lock:
                     self._cache[ref] = res
 

@@ -245,7 +245,8 @@ class RecordMapper:
     def _matcher(self, dt: TargetDocType) -> NameMatcher:
         matcher = self._matchers.get(dt.name)
         if matcher is None:
-            matcher = self._matchers[dt.name] = NameMatcher(list(dt.fields) + [s for s in _STANDARD if s not in dt.fields])
+            names = list(dt.fields) + [s for s in _STANDARD if s not in dt.fields]
+            matcher = self._matchers[dt.name] = NameMatcher(names)
         return matcher
 
 

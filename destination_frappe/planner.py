@@ -17,7 +17,13 @@ from destination_frappe.doctype import TargetDocType
 from destination_frappe.keys import KeyFinder
 from destination_frappe.links import LinkResolver, ParallelMap
 from destination_frappe.payload import PreparedRecord, RecordMapper
-from destination_frappe.plan import Refused, StreamSettings, Unchanged, WritePlan, plan_record
+from destination_frappe.plan import (
+    Refused,
+    StreamSettings,
+    Unchanged,
+    WritePlan,
+    plan_record,
+)
 from erp_airbyte.destination.protocols import SliceOutcomes, WriteResult
 
 

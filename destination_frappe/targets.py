@@ -50,9 +50,10 @@ def resolve_targets(client: FrappeClient, plans: list[StreamPlan], options: Writ
             raise ConfigurationError(f"Stream {plan.stream!r}: no DocType {wanted!r}{hint}. Name the stream after "
                                      f"its DocType, or set 'doctype' for it under 'streams'.")
         name, by_name = metas
-        dt = TargetDocType.from_meta(by_name[name], lambda child: _child(client, by_name, child))
+        dt = TargetDocType.from_meta(by_name[name], lambda child, metas=by_name: _child(client, metas, child))
         if dt.issingle or dt.istable:
-            kind = "a Single DocType" if dt.issingle else "a child table (write its rows inside the parent's Table field)"
+            kind = ("a Single DocType" if dt.issingle
+                    else "a child table (write its rows inside the parent's Table field)")
             raise ConfigurationError(f"Stream {plan.stream!r}: DocType {dt.name!r} is {kind}; it cannot be a target.")
         out.append(Target(plan.stream, dt, _settings(plan, opts, dt)))
         logger.info("Stream %r -> DocType %r (%s, key %s, naming %s%s)", plan.stream, dt.name, plan.mode,

@@ -49,7 +49,8 @@ def coerce(fld: TargetField, value: Any, tz: ZoneInfo) -> Any:
     if ft == "Rating":
         number = _float(value)
         if not 0 <= number <= 1:
-            raise ValueRejected(f"{value!r} is not a rating between 0 and 1 (Frappe stores a fraction and would clamp it)")
+            raise ValueRejected(f"{value!r} is not a rating between 0 and 1 (Frappe stores a fraction and would "
+                                f"clamp it)")
         return number
     if ft == "Check":
         return _check(value)

@@ -32,8 +32,8 @@ class FakeSite:
         self.links = links or {}  # (doctype, field) -> target doctype, validated on write
         self.docs: dict[str, dict[str, dict]] = {dt: {} for dt in naming}
         self.calls: list[tuple[str, str]] = []
-        self.drop_next: list[str] = []
-        self.names_as_set = False  # some releases' insert_many builds a set of names (no order)  # methods ("POST", "PUT", "insert_many", "DELETE") to drop after commit
+        self.drop_next: list[str] = []  # methods ("POST", "PUT", "insert_many", "DELETE") to drop after commit
+        self.names_as_set = False  # some releases' insert_many builds a set of names (no order)
         self._seq = count(1)
         self._lock = threading.Lock()
 
@@ -87,7 +87,8 @@ class FakeSite:
             if doc.get("docstatus") == 1 and new_status == 1:
                 changed = [k for k, v in body.items() if k != "docstatus" and doc.get(k) != v]
                 if changed:
-                    raise FakeApiError(417, "UpdateAfterSubmitError", f"Not allowed to change {changed[0]} after submission")
+                    raise FakeApiError(417, "UpdateAfterSubmitError",
+                                       f"Not allowed to change {changed[0]} after submission")
             self._check_links(dt, body)
             for key, value in body.items():
                 if isinstance(value, list):
@@ -136,7 +137,9 @@ class FakeSite:
 
     @staticmethod
     def _match(value: Any, op: str, wanted: Any) -> bool:
-        fold = (lambda x: str(x).casefold())
+        def fold(x: Any) -> str:
+            return str(x).casefold()
+
         if op == "=":
             return fold(value) == fold(wanted)
         if op == "in":
@@ -161,7 +164,8 @@ class FakeSite:
         self._check_links(dt, body)
         doc = {"name": name, "docstatus": body.pop("docstatus", 0), "modified": "2026-12-07 10:00:00"}
         for key, value in body.items():
-            doc[key] = [self._row(dt, key, r, i, doc) for i, r in enumerate(value)] if isinstance(value, list) else value
+            rows = isinstance(value, list)
+            doc[key] = [self._row(dt, key, r, i, doc) for i, r in enumerate(value)] if rows else value
         self.docs[dt][name] = doc
         return name
 
