@@ -136,7 +136,7 @@ class DestinationFrappe(Destination):
             keys = KeyFinder(api, target.dt, target.settings.key_field, pmap,
                              ext_field=target.settings.external_id_field,
                              keyless_inserts=target.settings.mode == "append_dedup")
-            planner = DocTypePlanner(target, mapper, keys, resolver, pmap, logger)
+            planner = DocTypePlanner(target, mapper, keys, resolver, pmap, logger, check_named_links=options.dry_run)
             StreamSink(run, target.stream, planner, workers=workers, slice_size=options.batch_size,
                        capacity=options.batch_size * workers, keyed=target.settings.mode != "append")
         try:

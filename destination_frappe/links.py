@@ -24,8 +24,11 @@ ParallelMap = Callable[[Callable[[Any], Any], list], list]
 
 @dataclass(frozen=True)
 class Resolution:
+    """The target's name, or an error; ``missing``: the lookup ran and matched no document."""
+
     name: Any = None
     error: str | None = None
+    missing: bool = False
 
 
 class LinkResolver:
@@ -37,6 +40,7 @@ class LinkResolver:
         self.logger = logger
         self.requests = 0
         self._cache: dict[LinkRef, Resolution] = {}
+        self._would_create: dict[str, list[dict[str, Any]]] = {}  # dry runs: doctype -> planned inserts
         self._lock = threading.Lock()
 
     def resolve_all(self, refs: Iterable[LinkRef]) -> None:
@@ -50,7 +54,17 @@ class LinkResolver:
 
     def get(self, ref: LinkRef) -> Resolution:
         with self._lock:
-            return self._cache[ref]
+            res = self._cache[ref]
+            if res.missing:
+                for doc in self._would_create.get(ref.doctype, ()):
+                    if all(_same(doc.get(f), v) for f, v in ref.filters):
+                        return Resolution(name=doc.get("name") or f"(new {ref.doctype})")
+            return res
+
+    def would_create(self, doctype: str, body: dict[str, Any], name: Any) -> None:
+        """Dry runs: an earlier record would insert this document, so lookups of it count as found."""
+        with self._lock:
+            self._would_create.setdefault(doctype, []).append({**body, "name": name})
 
     def forget_misses(self, doctype: str) -> None:
         """Documents were inserted into ``doctype``: earlier "not found" answers may be stale."""
@@ -70,8 +84,16 @@ class LinkResolver:
             reason = reason_of(exc)
             return Resolution(error=f"lookup of {ref.doctype} where {ref.describe()} failed: {reason}")
         if not rows:
-            return Resolution(error=f"no {ref.doctype} where {ref.describe()} (Link lookup found nothing)")
+            return Resolution(error=f"no {ref.doctype} where {ref.describe()} (Link lookup found nothing)",
+                              missing=True)
         if len(rows) > 1:
             return Resolution(error=f"ambiguous Link lookup: more than one {ref.doctype} where {ref.describe()} "
                                     f"(use the name, or a unique field)")
         return Resolution(name=rows[0]["name"])
+
+
+def _same(stored: Any, wanted: Any) -> bool:
+    """The server's comparison, approximately: case-insensitive for text (dry runs only)."""
+    if isinstance(stored, str) and isinstance(wanted, str):
+        return stored.casefold() == wanted.casefold()
+    return stored == wanted

@@ -58,6 +58,8 @@ class PreparedRecord:
         deleted: a deletion marker from the source (``_ab_cdc_deleted_at`` set).
         row_names: Table fieldname -> the input rows' ``name`` values (None for rows without one).
         links: (path, LinkRef) for every lookup; path is ``(field,)`` or ``(table, row_index, field)``.
+        named_links: (path, target DocType, name) for every Link given by name (checked by dry runs only: a
+            real write lets the server check them).
     """
 
     seq: int
@@ -70,6 +72,7 @@ class PreparedRecord:
     deleted: bool = False
     row_names: dict[str, list[Any]] = field(default_factory=dict)
     links: list[tuple[tuple, LinkRef]] = field(default_factory=list)
+    named_links: list[tuple[tuple, str, Any]] = field(default_factory=list)
 
     @property
     def key(self) -> tuple | None:
@@ -176,11 +179,15 @@ class RecordMapper:
             return self._rows(dt, fld, value, rec, path)
         if fld.fieldtype == "Link" and isinstance(value, Mapping):
             return self._lookup(fld.options, value, rec, path + (fld.fieldname,))
+        target = fld.options if fld.fieldtype == "Link" else None
         if fld.fieldtype == "Dynamic Link" and value not in (None, ""):
             target = self._dynamic_target(dt, fld, data)
             if isinstance(value, Mapping):
                 return self._lookup(target, value, rec, path + (fld.fieldname,))
-        return coerce(fld, value, self.tz)
+        out = coerce(fld, value, self.tz)
+        if target and out not in (None, ""):
+            rec.named_links.append((path + (fld.fieldname,), target, out))
+        return out
 
     def _rows(self, dt: TargetDocType, fld: TargetField, value: Any, rec: PreparedRecord, path: tuple) -> list:
         if value is None:
@@ -211,6 +218,7 @@ class RecordMapper:
             name = value["name"]
             if not isinstance(name, (str, int)) or isinstance(name, bool):
                 raise ValueRejected(f"{value!r}: name must be a string")
+            rec.named_links.append((path, doctype, name))
             return name
         filters = []
         for fname, fvalue in value.items():

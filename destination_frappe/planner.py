@@ -16,7 +16,7 @@ from typing import Any
 from destination_frappe.doctype import TargetDocType
 from destination_frappe.keys import KeyFinder
 from destination_frappe.links import LinkResolver, ParallelMap
-from destination_frappe.payload import PreparedRecord, RecordMapper
+from destination_frappe.payload import LinkRef, PreparedRecord, RecordMapper
 from destination_frappe.plan import (
     Refused,
     StreamSettings,
@@ -40,8 +40,9 @@ class DocTypePlanner:
     """``RecordPlanner`` for one stream into one DocType (thread-safe: slices plan in parallel)."""
 
     def __init__(self, target: Target, mapper: RecordMapper, keys: KeyFinder, resolver: LinkResolver,
-                 pmap: ParallelMap, logger: logging.Logger):
+                 pmap: ParallelMap, logger: logging.Logger, *, check_named_links: bool = False):
         self.target = target
+        self.check_named_links = check_named_links
         self.mapper = mapper
         self.keys = keys
         self.resolver = resolver
@@ -59,10 +60,13 @@ class DocTypePlanner:
         """A slice that looks up documents of its own DocType (a tree's parent, a self-Link) waits for every
         earlier slice, so a document written earlier in the run is found."""
         own = self.target.dt.name
-        return any(ref.doctype == own for rec in recs for _, ref in rec.links)
+        return any(ref.doctype == own for rec in recs for _, ref in rec.links) or \
+            any(doctype == own for rec in recs for _, doctype, _ in rec.named_links)
 
     def plan(self, recs: list[PreparedRecord], outcomes: SliceOutcomes) -> list[WritePlan]:
         recs = self._resolve_links(recs, outcomes)
+        if self.check_named_links:
+            recs = self._check_named_links(recs, outcomes)
         settings = self.target.settings
         stored: dict[int, Any] = {}
         if settings.mode != "append" and recs:
@@ -88,6 +92,10 @@ class DocTypePlanner:
             else:
                 plan.target = self.target
                 plans.append(plan)
+                if self.check_named_links and plan.insert is not None:  # dry run: later records may link to it
+                    dt = self.target.dt
+                    name = plan.insert.get(dt.name_field) if dt.name_field else plan.insert.get("name")
+                    self.resolver.would_create(dt.name, plan.insert, name)
         return plans
 
     def after_writes(self, results: list[WriteResult[WritePlan]]) -> None:
@@ -111,6 +119,29 @@ class DocTypePlanner:
                 outcomes.reject(rec, error)
             else:
                 kept.append(rec)
+        return kept
+
+
+    def _check_named_links(self, recs: list[PreparedRecord], outcomes: SliceOutcomes) -> list[PreparedRecord]:
+        """Dry runs only: Links given by name must exist (a real write lets the server check them). Only a lookup
+        that ran and found nothing rejects: a target the user may not read is the server's to judge."""
+        refs = {(dt, name): LinkRef(dt, (("name", name),)) for rec in recs for _, dt, name in rec.named_links}
+        self.resolver.resolve_all(refs.values())
+        own, name_field = self.target.dt.name, self.target.dt.name_field
+        earlier: set[str] = set()  # natural names of this slice's earlier records (a tree's parent before its child)
+        kept = []
+        for rec in recs:
+            missing = next(((p, dt, n) for p, dt, n in rec.named_links if self.resolver.get(refs[(dt, n)]).missing
+                            and not (dt == own and str(n).casefold() in earlier)), None)
+            natural = rec.body.get(name_field) if name_field else rec.name
+            if natural not in (None, ""):
+                earlier.add(str(natural).casefold())
+            if missing is None:
+                kept.append(rec)
+            else:
+                path, dt, name = missing
+                outcomes.reject(rec, f"field {'.'.join(str(p) for p in path)}: {dt} {name!r} does not exist (dry run; "
+                                     f"a write would be refused with LinkValidationError)")
         return kept
 
 

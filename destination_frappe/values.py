@@ -219,6 +219,8 @@ def same_value(fld: TargetField | None, stored: Any, sent: Any) -> bool:
             return a == b
     if stored in (None, "") and sent in (None, ""):
         return True
+    if ft in ("Link", "Dynamic Link") and isinstance(stored, str) and isinstance(sent, str):
+        return stored.casefold() == sent.casefold()  # the server corrects a Link's case to the stored name
     if ft == "Datetime" and isinstance(stored, str) and isinstance(sent, str):
         return _strip_zero_micro(stored) == _strip_zero_micro(sent)
     if ft == "Time" and isinstance(stored, str) and isinstance(sent, str):

@@ -273,3 +273,33 @@ def test_streams_map_to_doctypes_from_warehouse_names_even_without_the_doctype_l
     out = write(user_config(emu, "reader@example.com", site_timezone="Asia/Kolkata", dry_run=True),
                 catalog(("sales_order", "append")), [rec("sales_order", order(1))])
     assert out.counts("sales_order") == {"would_insert": 1}
+
+
+def test_dry_run_checks_links_given_by_name(emu):
+    run = write(config(emu, dry_run=True), catalog(("Sales Order", "append")),
+                [rec("Sales Order", order(1)), rec("Sales Order", order(2, customer="Ghost Ltd")),
+                 rec("Sales Order", order(3, items=[dict(order(3)["items"][0], item_code="NO-ITEM")]))])
+    assert run.counts("Sales Order") == {"would_insert": 1, "rejected": 2}
+    first = run.dest.last_rejects.first
+    assert first.reason == ("field customer: Customer 'Ghost Ltd' does not exist (dry run; a write would be refused "
+                            "with LinkValidationError)")
+
+
+def test_dry_run_links_to_documents_an_earlier_record_would_create_count_as_found(emu):
+    cat = catalog(("Item Group", "append"), ("Customer", "append"), ("Sales Order", "append"))
+    run = write(config(emu, dry_run=True), cat, [
+        rec("Customer", customer("Dry Co")),
+        rec("Sales Order", order(1, customer={"customer_name": "Dry Co"})),
+        rec("Item Group", {"item_group_name": "Dry Group", "parent_item_group": "All Item Groups"}),
+        rec("Item Group", {"item_group_name": "Dry Child", "parent_item_group": "Dry Group"})])
+    assert run.counts("Sales Order") == {"would_insert": 1}
+    assert run.counts("Item Group") == {"would_insert": 2}
+
+
+def test_a_tree_parent_and_its_children_in_one_sync_land_in_order(emu):
+    groups = [{"item_group_name": "Tree Root", "parent_item_group": "All Item Groups", "is_group": 1}]
+    groups += [{"item_group_name": f"Tree Leaf {i}", "parent_item_group": "Tree Root"} for i in range(6)]
+    run = write(config(emu, batch_size=1, num_workers=4), catalog(("Item Group", "append")),
+                [rec("Item Group", g) for g in groups])
+    assert run.counts("Item Group") == {"inserted": 7}
+    assert count(emu, "Item Group", "parent_item_group = 'Tree Root'") == 6

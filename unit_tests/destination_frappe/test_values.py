@@ -75,6 +75,7 @@ def test_select_with_an_empty_option_accepts_empty():
     ("Datetime", "2026-12-01 10:30:00.500000", "2026-12-01 10:30:01", False),
     ("Time", "7:05:00", "07:05:00", True), ("JSON", '{"a": 1}', '{"a":1}', True),
     ("Data", None, "", True), ("Data", None, "x", False), ("Data", "a", "A", False),
+    ("Link", "Party 01", "party 01", True), ("Link", "Party 01", "Party 02", False),
 ])
 def test_same_value_compares_as_the_server_stores(fieldtype, stored, sent, same):
     assert same_value(field(fieldtype), stored, sent) is same
