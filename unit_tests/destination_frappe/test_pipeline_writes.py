@@ -306,3 +306,20 @@ def test_insert_many_names_in_any_order_and_inserts_with_follow_up_steps_go_alon
     assert by_ref == {"X1": 0, "X2": 2, "X3": 0, "X4": 2}
     posts = [c for c in fake.calls if c[0] == "POST"]
     assert posts.count(("POST", "insert_many")) == 1 and len(posts) == 3
+
+
+def test_slices_that_name_their_own_doctype_wait_for_every_earlier_slice():
+    """A tree's child names its parent (same DocType): its slice must not run before the parent's insert."""
+    from destination_frappe.doctype import TargetDocType  # noqa: PLC0415
+
+    group = TargetDocType.from_meta({"name": "Item Group", "autoname": "field:item_group_name", "fields": [
+        {"fieldname": "item_group_name", "fieldtype": "Data"},
+        {"fieldname": "parent_item_group", "fieldtype": "Link", "options": "Item Group"},
+        {"fieldname": "customer", "fieldtype": "Link", "options": "Customer"}]})
+    mapper = RecordMapper(group, "name", ZoneInfo("UTC"), False, "s", LOG)
+    planner = DocTypePlanner(Target("s", group, StreamSettings("append")), mapper, None, None, seqmap, LOG)
+    leaf = mapper.prepare(1, {"item_group_name": "Leaf", "parent_item_group": "Root"})
+    by_lookup = mapper.prepare(2, {"item_group_name": "Leaf", "parent_item_group": {"item_group_name": "Root"}})
+    other = mapper.prepare(3, {"item_group_name": "Leaf", "customer": "ACME"})
+    assert planner.waits_for_all([leaf]) and planner.waits_for_all([by_lookup])
+    assert not planner.waits_for_all([other])
