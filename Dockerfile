@@ -1,6 +1,7 @@
 # One image per connector from the same build context (Airbyte Python connector convention):
 #   docker build --build-arg CONNECTOR=source-idempiere      -t airbyte/source-idempiere:0.2.0 .
 #   docker build --build-arg CONNECTOR=destination-idempiere -t airbyte/destination-idempiere:0.2.0 .
+#   docker build --build-arg CONNECTOR=source-frappe         -t airbyte/source-frappe:0.2.0 .
 #   docker build --build-arg CONNECTOR=destination-frappe    -t airbyte/destination-frappe:0.2.0 .
 # unit_tests/test_packaging.py checks that the entrypoint names real console scripts.
 FROM docker.io/airbyte/python-connector-base:4.0.0
@@ -26,8 +27,8 @@ COPY frappe_emulator ./frappe_emulator
 COPY destination_frappe ./destination_frappe
 
 RUN case "${CONNECTOR}" in \
-        source-idempiere|destination-idempiere|destination-frappe) ;; \
-        *) echo "CONNECTOR must be source-idempiere, destination-idempiere or destination-frappe, got '${CONNECTOR}'" >&2; exit 1 ;; \
+        source-idempiere|destination-idempiere|source-frappe|destination-frappe) ;; \
+        *) echo "CONNECTOR must be source-idempiere, destination-idempiere, source-frappe or destination-frappe, got '${CONNECTOR}'" >&2; exit 1 ;; \
     esac \
     && pip install --no-cache-dir . \
     && command -v "${CONNECTOR}" \

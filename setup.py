@@ -33,7 +33,7 @@ setup(
                                     "destination_idempiere*", "idempiere_emulator*", "frappe_emulator*", "frappe_client*",
                                     "source_frappe*", "destination_frappe*"]),
     package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"],
-                  "destination_frappe": ["*.yaml"]},
+                  "source_frappe": ["*.yaml"], "destination_frappe": ["*.yaml"]},
     python_requires=">=3.10,<3.13",
     install_requires=RUNTIME,
     extras_require={"tests": TESTS + DEMO + BENCH, "demo": DEMO, "bench": BENCH},  # tests draw the plot once

@@ -33,6 +33,6 @@ def install() -> bool:
         except ImportError:
             continue
         if hasattr(module, "get_attributes_doc"):
-            module.get_attributes_doc = _no_attribute_docs
+            vars(module)["get_attributes_doc"] = _no_attribute_docs
             patched += 1
     return patched == len(_HOLDERS)

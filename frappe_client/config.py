@@ -41,8 +41,9 @@ CONNECTION_SPEC_PROPERTIES: dict[str, Any] = {
                 "required": ["auth_type", "api_key", "api_secret"],
                 "properties": {
                     "auth_type": {"type": "string", "const": "api_key", "order": 0},
-                    "api_key": {"type": "string", "title": "API key", "order": 1,
-                                "description": "User > API Access > Generate Keys (the key part)."},
+                    "api_key": {"type": "string", "title": "API key", "order": 1, "airbyte_secret": False,
+                                "description": "User > API Access > Generate Keys (the key part; an identifier, "
+                                "useless without the secret)."},
                     "api_secret": {"type": "string", "title": "API secret", "airbyte_secret": True, "order": 2,
                                    "description": "Shown once when the keys are generated."},
                 },

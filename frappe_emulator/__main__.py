@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"frappe-emulator: {exc}", file=sys.stderr)
         return 2
     key, secret = server.api_key, server.api_secret
-    return serve(server, "Frappe REST emulator", "/api", {"api key": key, "api secret": secret})
+    return serve(server, "Frappe REST emulator", "/api", {"api_key": key, "api_secret": secret})
 
 
 if __name__ == "__main__":

@@ -51,6 +51,18 @@ class Site:
         """System Settings ``time_zone``: the zone ``modified`` and every Datetime are written in."""
         return self.store.single("System Settings").get("time_zone") or "Asia/Kolkata"
 
+    def add_custom_field(self, values: dict) -> None:
+        """A new Custom Field becomes a column and part of the merged meta (getdoctype, v2 meta, writes)."""
+        from .model.dsl import Field  # noqa: PLC0415 - only this path builds fields at run time
+        dt = self.registry.get(values["dt"])
+        if dt.get(values["fieldname"]) is not None:
+            return
+        field = Field(values["fieldname"], values.get("fieldtype") or "Data", options=values.get("options"),
+                      reqd=int(values.get("reqd") or 0), unique=int(values.get("unique") or 0),
+                      label=values.get("label"), is_custom_field=1)
+        dt.custom_fields.append(field)
+        self.store.add_column(dt, field.fieldname, field.fieldtype)
+
     def tree_names(self, target, value: str, op: str) -> list[str]:
         """Names for ``descendants of`` / ``ancestors of`` over a tree DocType's ``parent_<x>`` links."""
         parent_field = next((f.fieldname for f in target.fields if f.fieldname.startswith("parent_")

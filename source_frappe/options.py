@@ -6,12 +6,12 @@ everything here is what only the source reads (issue 13).
 from __future__ import annotations
 
 import fnmatch
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from erp_airbyte.config_options import choice, flag, whole_number
 from erp_http.timeutil import parse_iso
 from frappe_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
 from frappe_client.errors import ConfigurationError
@@ -157,14 +157,8 @@ class SourceOptions:
         if start is not None and not isinstance(start, str):
             raise ConfigurationError("start_date must be an ISO 8601 string, e.g. 2024-01-01T00:00:00Z.")
         start_date = parse_iso(start) if isinstance(start, str) and start.strip() else None
-        mode = config.get("child_tables") or DEFAULT_CHILD_TABLES
-        if mode not in CHILD_TABLE_MODES:
-            raise ConfigurationError(f"child_tables must be one of {', '.join(CHILD_TABLE_MODES)} (got {mode!r}).")
-        detect = config.get("detect_deletes", False)
-        if detect is None:
-            detect = False
-        if not isinstance(detect, bool):
-            raise ConfigurationError("detect_deletes must be true or false.")
+        mode = choice(config, "child_tables", CHILD_TABLE_MODES, DEFAULT_CHILD_TABLES)
+        detect = flag(config, "detect_deletes", False)
         tz = config.get("site_timezone")
         if tz is not None and not isinstance(tz, str):
             raise ConfigurationError("site_timezone must be an IANA time zone name, e.g. Europe/Berlin.")
@@ -178,9 +172,9 @@ class SourceOptions:
             start_date=start_date,
             child_tables=mode,
             detect_deletes=detect,
-            page_size=_int(config, "page_size", DEFAULT_PAGE_SIZE, 1, 10000),
-            lookback_window_seconds=_int(config, "lookback_window_seconds", DEFAULT_LOOKBACK_SECONDS, 0, None),
-            num_workers=_int(config, "num_workers", DEFAULT_NUM_WORKERS, 1, MAX_NUM_WORKERS),
+            page_size=whole_number(config, "page_size", DEFAULT_PAGE_SIZE, 1, 10000),
+            lookback_window_seconds=whole_number(config, "lookback_window_seconds", DEFAULT_LOOKBACK_SECONDS, 0),
+            num_workers=whole_number(config, "num_workers", DEFAULT_NUM_WORKERS, 1, MAX_NUM_WORKERS),
             site_timezone=tz,
         )
 
@@ -219,16 +213,3 @@ def _patterns(config: Mapping[str, Any], key: str) -> tuple[str, ...]:
                                  f"\"Sales *\"].")
     return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
 
-
-def _int(config: Mapping[str, Any], key: str, default: int, low: int, high: int | None) -> int:
-    value = config.get(key, default)
-    if value is None:
-        return default
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigurationError(f"{key} must be a whole number (got {value!r}).")
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise ConfigurationError(f"{key} must be {bound} (got {value}).")
-    return value

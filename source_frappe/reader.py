@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from erp_airbyte.source.table_reader import Batch
+from erp_airbyte.source.windows import Window, WindowPage, read_ranges, read_windows
 from frappe_client.client import FrappeClient
 from frappe_client.filters import condition
 from frappe_client.meta import DocTypeMeta
@@ -31,6 +33,7 @@ from source_frappe.deletes import (
 )
 from source_frappe.keys import decode_keys, encode_keys
 from source_frappe.scan import KeysetScan
+from source_frappe.split import plan_windows
 
 
 class DocTypeReader:
@@ -43,12 +46,14 @@ class DocTypeReader:
         page_size: documents per request.
         nested: attach Table fields.
         detect_deletes: Deleted Document log + key check at the end of incremental reads.
+        workers: a DocType with many pages in range is read as that many ``modified`` windows in parallel.
     """
 
     def __init__(self, client: FrappeClient, meta: DocTypeMeta, children: Mapping[str, DocTypeMeta],
-                 bounds: SyncBounds, *, page_size: int, nested: bool, detect_deletes: bool,
+                 bounds: SyncBounds, *, page_size: int, nested: bool, detect_deletes: bool, workers: int = 1,
                  logger: logging.Logger | None = None):
         self.client = client
+        self.workers = workers
         self.meta = meta
         self.bounds = bounds
         self.page_size = page_size
@@ -60,11 +65,27 @@ class DocTypeReader:
 
     # ---- pipeline interface --------------------------------------------------------------------
     def full_refresh(self) -> Iterator[Batch]:
-        scan = KeysetScan(None, None, self.page_size)
+        plan = plan_windows(self.client, self.meta.name, None, None, page_size=self.page_size, workers=self.workers)
+        if plan:
+            yield Batch([], None, [self._split_note(plan)])
+            yield from read_ranges([partial(self._range_pages, lo, hi) for lo, hi in plan], workers=self.workers)
+        else:
+            yield from (Batch(rows) for rows in self._range_pages(None, None))
+        yield from self._notes()
+
+    def _range_pages(self, lower: str | None, upper: str | None) -> Iterator[list[dict[str, Any]]]:
+        scan = KeysetScan(lower, upper, self.page_size)
+        while not scan.done:
+            yield self._page(scan)
+
+    def _window_pages(self, lower: str | None, upper: str | None) -> Iterator[WindowPage]:
+        scan = KeysetScan(lower, upper, self.page_size)
         while not scan.done:
             rows = self._page(scan)
-            yield Batch(rows)
-        yield from self._notes()
+            yield WindowPage(rows, scan.checkpoint, scan.done)
+
+    def _split_note(self, plan: list) -> str:
+        return f"many rows to read: split into {len(plan)} 'modified' ranges read by up to {self.workers} workers"
 
     def incremental(self, state: Mapping[str, Any]) -> Iterator[Batch]:
         bounds = self.bounds
@@ -73,13 +94,22 @@ class DocTypeReader:
         previous = literal(previous_wall) if previous_wall is not None else None
         known = decode_keys(state.get("keys")) if self.detect_deletes else None
         keep = {"keys": state.get("keys"), "deleted_cursor": state.get("deleted_cursor")}
-        scan = KeysetScan(bounds.lower(state), upper, self.page_size)
-        while not scan.done:
-            rows = self._page(scan)
-            # Once the scan is done the cursor is the frozen bound; a key check cut short by a kill is simply
-            # done again next sync (names read now count as "not seen before" then: read again, never lost).
-            checkpoint = upper if scan.done else floor_cursor(scan.checkpoint, previous)
-            yield Batch(rows, bounds.state(checkpoint, state, **keep))
+        lower = bounds.lower(state)
+        plan = plan_windows(self.client, self.meta.name, lower, upper, page_size=self.page_size, workers=self.workers)
+        if plan:
+            windows = [Window(lo, False, partial(self._window_pages, lo, hi)) for lo, hi in plan]
+            yield Batch([], None, [self._split_note(plan)])
+            yield from read_windows(windows, upper=upper, floor=previous, workers=self.workers,
+                                    state_at=lambda point: None if point is None else bounds.state(point, state, **keep))
+            yield Batch([], bounds.state(upper, state, **keep))
+        else:
+            scan = KeysetScan(lower, upper, self.page_size)
+            while not scan.done:
+                rows = self._page(scan)
+                # Once the scan is done the cursor is the frozen bound; a key check cut short by a kill is done
+                # again next sync (names read now count as "not seen before" then: read again, never lost).
+                checkpoint = upper if scan.done else floor_cursor(scan.checkpoint, previous)
+                yield Batch(rows, bounds.state(checkpoint, state, **keep))
         if self.detect_deletes:
             yield from self._deletions(state, known)
         yield from self._notes()

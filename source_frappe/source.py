@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any
@@ -28,7 +28,9 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from erp_airbyte.failures import config_error
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
+from erp_airbyte.source.table_reader import Batch, TableReader
 from frappe_client.client import FrappeClient
 from frappe_client.errors import ApiError, ConfigurationError, TransientError
 from frappe_client.filters import NAME_ORDER
@@ -45,29 +47,39 @@ DOCS_URL = "https://github.com/airbyte-idempiere/airbyte-idempiere/blob/main/doc
 CHECK_MAX_ATTEMPTS = 3
 
 
-def config_error(exc: Exception) -> AirbyteTracedException:
-    """A user-actionable error (never a traceback for the user)."""
-    return AirbyteTracedException(message=str(exc), internal_message=repr(exc), failure_type=FailureType.config_error,
-                                  exception=exc)
+def explain_access_denied(exc: ApiError, stream: str) -> AirbyteTracedException:
+    """A DocType that became unreadable (403): a config error with the fix spelled out, never an empty stream."""
+    return AirbyteTracedException(
+        message=f"Stream {stream} failed: the API user cannot read DocType {stream} ({exc.reason}). Give the user "
+        "read permission on it (Role Permissions Manager) or remove the stream.",
+        internal_message=repr(exc), failure_type=FailureType.config_error, exception=exc,
+        stream_descriptor=StreamDescriptor(name=stream))
 
 
-def stream_failure(exc: Exception, stream: str) -> AirbyteTracedException:
-    """Client errors -> Airbyte failure types; a DocType that became unreadable is a config error, loudly."""
-    if isinstance(exc, AirbyteTracedException):
-        return exc
-    message = f"Stream {stream} failed: {exc}"
-    if isinstance(exc, ApiError) and exc.is_access_denied:
-        kind = FailureType.config_error
-        message = (f"Stream {stream} failed: the API user cannot read DocType {stream} ({exc.reason}). Give the user "
-                   "read permission on it (Role Permissions Manager) or remove the stream.")
-    elif isinstance(exc, ConfigurationError):
-        kind = FailureType.config_error
-    elif isinstance(exc, TransientError):
-        kind = FailureType.transient_error
-    else:
-        kind = FailureType.system_error
-    return AirbyteTracedException(message=message, internal_message=repr(exc), failure_type=kind, exception=exc,
-                                  stream_descriptor=StreamDescriptor(name=stream))
+class _Explained:
+    """A table reader whose 403s carry ``explain_access_denied``'s message (the pipeline maps the rest)."""
+
+    def __init__(self, reader: TableReader, stream: str) -> None:
+        self.reader = reader
+        self.stream = stream
+
+    def _guard(self, batches: Iterable[Batch]) -> Iterator[Batch]:
+        try:
+            yield from batches
+        except ApiError as exc:
+            if exc.is_access_denied:
+                raise explain_access_denied(exc, self.stream) from None
+            raise
+
+    def incremental(self, state: Mapping[str, Any]) -> Iterator[Batch]:
+        return self._guard(self.reader.incremental(state))
+
+    def full_refresh(self) -> Iterator[Batch]:
+        return self._guard(self.reader.full_refresh())
+
+
+def _explained(open_reader: Callable[[], TableReader], stream: str) -> TableReader:
+    return _Explained(open_reader(), stream)
 
 
 class SourceFrappe(AbstractSource):
@@ -169,8 +181,7 @@ class SourceFrappe(AbstractSource):
             parents = [main_meta(n, m) for n, m in loaded.items()]
             reads = [self._stream_read(cs, client, options, bounds, loaded, errors, parents, logger)
                      for cs in catalog.streams]
-            pipeline = SourceRead(reads, state, workers=options.num_workers, logger=logger,
-                                  stream_failure=stream_failure)
+            pipeline = SourceRead(reads, state, workers=options.num_workers, logger=logger)
             yield from pipeline.messages()
         finally:
             client.close()
@@ -192,13 +203,14 @@ class SourceFrappe(AbstractSource):
         metas = loaded[name]
         meta = main_meta(name, metas)
         if meta.issingle:
-            return StreamRead(configured, partial(SingleReader, client, meta, bounds), CURSOR, incremental=False)
-        if meta.istable:
-            return StreamRead(configured, partial(_child_reader, client, meta, options, bounds, parents, logger),
-                              CURSOR, incremental=True)
-        return StreamRead(configured, partial(DocTypeReader, client, meta, metas, bounds, page_size=options.page_size,
-                                              nested=options.nested, detect_deletes=options.detect_deletes,
-                                              logger=logger), CURSOR, incremental=True)
+            opener: Callable[[], TableReader] = partial(SingleReader, client, meta, bounds)
+        elif meta.istable:
+            opener = partial(_child_reader, client, meta, options, bounds, parents, logger)
+        else:
+            opener = partial(DocTypeReader, client, meta, metas, bounds, page_size=options.page_size,
+                             nested=options.nested, detect_deletes=options.detect_deletes,
+                             workers=options.num_workers, logger=logger)
+        return StreamRead(configured, partial(_explained, opener, name), CURSOR, incremental=not meta.issingle)
 
 
 def _child_reader(client: FrappeClient, meta: DocTypeMeta, options: SourceOptions, bounds: SyncBounds,

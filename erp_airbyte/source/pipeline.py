@@ -10,8 +10,9 @@ read, identically for every ERP:
   lines (``progress.py``), then COMPLETE with a finish line;
 * each batch's RECORDs come first, then its notes, then its STATE: a STATE never precedes a record
   it covers; a full refresh ends with the CDK's "no cursor" state;
-* a failing stream is marked INCOMPLETE with its error as a TRACE while the other streams finish;
-  ``raise_failures`` then fails the sync naming every failed stream (as ``AbstractSource.read`` does).
+* a failing stream is marked INCOMPLETE with its error as a TRACE (failure type from
+  ``erp_airbyte.failures``) while the other streams finish; ``raise_failures`` then fails the sync
+  naming every failed stream (as ``AbstractSource.read`` does).
 
 Overridden rather than inherited because the CDK's ``AbstractSource.read`` reads streams one after another.
 """
@@ -40,14 +41,13 @@ from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.utils.stream_status_utils import as_airbyte_message as status_message
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from erp_airbyte.failures import stream_failure
 from erp_airbyte.messages import log_message, state_message
 from erp_airbyte.source.progress import StreamProgress
 from erp_airbyte.source.stream_pump import Cancelled, Emit, Job, StreamPump
 from erp_airbyte.source.table_reader import TableReader
 
 NO_CURSOR_STATE = {"__ab_no_cursor_state_message": True}  # what the CDK emits after a full refresh
-
-StreamFailure = Callable[[Exception, str], AirbyteTracedException]
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,9 @@ class StreamRead:
 
     @property
     def name(self) -> str:
-        return self.configured.stream.name
+        """The stream's name."""
+        name: str = self.configured.stream.name
+        return name
 
 
 class SourceRead:
@@ -84,16 +86,14 @@ class SourceRead:
         state: the state the platform passed to ``read`` (per-stream).
         workers: streams read at the same time.
         logger: the connector's logger (one line per failed stream).
-        stream_failure: maps a stream's exception to its Airbyte error (the failure type matters: the
-            platform retries transient errors and asks the user to fix config errors).
     """
 
     def __init__(self, streams: Sequence[StreamRead], state: list[AirbyteStateMessage] | None, *, workers: int,
-                 logger: logging.Logger, stream_failure: StreamFailure) -> None:
+                 logger: logging.Logger) -> None:
+        """Prepare the read; nothing runs until ``messages()`` is iterated."""
         self.streams = list(streams)
         self.workers = workers
         self.logger = logger
-        self.stream_failure = stream_failure
         self.failures: dict[str, AirbyteTracedException] = {}
         self._state = ConnectorStateManager(state=state)
         self._lock = threading.Lock()
@@ -179,7 +179,7 @@ class SourceRead:
             except Cancelled:
                 raise
             except Exception as exc:  # noqa: BLE001 - every failure is reported, never swallowed
-                error = self.stream_failure(exc, name)
+                error = stream_failure(exc, name)
                 self._failed(name, error)
                 self.logger.error(f"Stream {name} failed after {progress.records} records: {exc}")
                 emit([log_message(progress.finish_line("INCOMPLETE"), Level.ERROR),

@@ -28,6 +28,7 @@ class StreamProgress:
         every_seconds: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """Start counting now."""
         self.stream = stream
         self.every_records = every_records
         self.every_seconds = every_seconds
@@ -39,6 +40,7 @@ class StreamProgress:
         self._last_report_records = 0
 
     def start_line(self, mode: str, detail: str = "") -> str:
+        """``Stream <name>: started (<mode>, <detail>)``."""
         return f"Stream {self.stream}: started ({mode}{', ' + detail if detail else ''})"
 
     def add_page(self, records: int) -> str | None:
@@ -55,10 +57,12 @@ class StreamProgress:
         return None
 
     def rate(self, now: float | None = None) -> float:
+        """Records per second since the start."""
         elapsed = (now if now is not None else self._clock()) - self.started
         return self.records / elapsed if elapsed > 0 else 0.0
 
     def finish_line(self, status: str) -> str:
+        """``Stream <name>: <status> - <n> records in <s> s (...)``."""
         elapsed = self._clock() - self.started
         return (
             f"Stream {self.stream}: {status} - {self.records} records in {elapsed:.1f} s "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any
 
 Emit = Callable[[Sequence[Any]], None]
@@ -50,12 +50,14 @@ class StreamPump:
     """
 
     def __init__(self, max_parallel: int, max_queued_batches: int | None = None) -> None:
+        """Bound the jobs running at once and the batches queued for the consumer."""
         self.max_parallel = max(1, max_parallel)
         # Two pages per producer keep every worker busy while bounding memory to a few pages per job,
         # so peak memory does not grow with the table size (bench scenario 2).
         self.max_queued_batches = max(1, max_queued_batches or 2 * self.max_parallel)
 
-    def run(self, jobs: Iterable[Job]) -> Iterator[Any]:
+    def run(self, jobs: Iterable[Job]) -> Generator[Any, None, None]:
+        """Run ``jobs``; yield the items of their batches (closing the iterator cancels the jobs)."""
         job_list = list(jobs)
         if not job_list:
             return

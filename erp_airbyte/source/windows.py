@@ -58,7 +58,7 @@ def contiguous_checkpoint(checkpoints: Sequence[Any], done: Sequence[bool], uppe
     """Safe resume point of consecutive windows read in parallel: the checkpoint of the earliest window
     that is not complete (every earlier window is), or ``upper`` when all are; never below ``floor``."""
     point = upper
-    for cp, finished in zip(checkpoints, done):
+    for cp, finished in zip(checkpoints, done, strict=True):
         if not finished:
             point = cp
             break

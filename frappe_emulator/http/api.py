@@ -52,6 +52,12 @@ class Api:
         if len(req.body or b"") > MAX_BODY:
             return html_page(413, "Request Entity Too Large", "The data value transmitted exceeds the capacity limit.")
         ctx.ident = Identity(GUEST_USER)
+        if not req.path.startswith("/api/"):
+            return self.website(req)
+        if req.method == "OPTIONS":  # a preflight; with credentials it fails auth (Part II §1)
+            if req.headers.get("authorization"):
+                return json_response(401, {"exc_type": "AuthenticationError"}, clear_cookies())
+            return Response(200, b"", None)
         try:
             ctx.form = build_form(req, site.options.major)
             ctx.cookies = parse_cookies(req.headers.get("cookie"))
@@ -82,6 +88,8 @@ class Api:
             path = "/api/" + path[len("/api/v1/"):]
         if path == "/api/method/login" or ctx.form.get("cmd") == "login":
             return self.login(ctx)
+        if path == "/api/method/frappe.integrations.oauth2.get_token":
+            return self.oauth_token(ctx)
         if path.startswith("/api/method/"):
             value = self.methods.call(ctx, unquote(path[len("/api/method/"):]))
             return 200, ({"message": value} if value is not None else {})
@@ -95,6 +103,24 @@ class Api:
                 parts = parts[:2] + ["/".join(parts[2:])]
             return self.v2.handle(ctx, parts)
         raise FrappeError("DoesNotExistError", None, traceback=False, messages=[])
+
+    def website(self, req: Request) -> Response:
+        """Outside ``/api``: the F16 OAuth discovery documents, else the website's HTML 404 (spec §2.3)."""
+        host = req.headers.get("host", "127.0.0.1")
+        base = f"http://{host}"
+        if self.site.options.major >= 16 and req.method == "GET":
+            if req.path == "/.well-known/oauth-protected-resource":
+                return json_response(200, {"resource": base, "authorization_servers": [base],
+                                           "bearer_methods_supported": ["header"]})
+            if req.path in ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"):
+                prefix = base + "/api/method/frappe.integrations.oauth2."
+                return json_response(200, {"issuer": base, "authorization_endpoint": prefix + "authorize",
+                                           "token_endpoint": prefix + "get_token",
+                                           "revocation_endpoint": prefix + "revoke_token",
+                                           "introspection_endpoint": prefix + "introspect_token",
+                                           "grant_types_supported": ["authorization_code", "refresh_token"],
+                                           "response_types_supported": ["code"]})
+        return html_page(404, "Not Found", "The page you are looking for has gone missing.")
 
     def login(self, ctx: Ctx):
         site = self.site
@@ -113,6 +139,16 @@ class Api:
                             cookie("user_lang", "en")]
         home = "/desk" if site.options.major >= 16 else "/app"
         return 200, {"message": "Logged In", "home_page": home, "full_name": user.full_name}
+
+    def oauth_token(self, ctx: Ctx) -> Response:
+        """The raw token JSON, unwrapped; oauthlib errors are 400 ``{"error": ...}`` (spec §2.3)."""
+        form = ctx.form
+        if form.get("grant_type") != "refresh_token":
+            return json_response(400, {"error": "unsupported_grant_type"})
+        tokens = self.site.auth.refresh(form.get("refresh_token"), form.get("client_id"))
+        if tokens is None:
+            return json_response(400, {"error": "invalid_grant"})
+        return json_response(200, tokens)
 
     # ---- errors --------------------------------------------------------------------------------
     def failure(self, ctx: Ctx, err: FrappeError) -> Response:

@@ -5,7 +5,7 @@ erp_emulator): data changes behind a running sync and the time/concurrency fault
 | POST insert        | {"doctype", "docs": [...], "modified"?, "user"?} -> {"names"}: a late commit with an old ``modified`` |
 | POST rename        | {"doctype", "old", "new"} -> {"name"} (keeps ``modified``, leaves a Comment) |
 | POST delete        | {"doctype", "names"} -> {"deleted"}: hard delete, no Deleted Document |
-| GET/POST clock     | {"set": "YYYY-MM-DD HH:MM:SS[.f]" (site local) or ISO with offset, "freeze", "advance": s, "unfreeze"} |
+| GET/POST clock     | the shared erp_emulator clock: {"set": ISO with offset, "frozen"}, {"advance_s"}, {"reset"} |
 | POST sessions      | {"user", "csrf"?} -> {"sid", "csrf_token"}; DELETE sessions {"user"?} expires them |
 | POST oauth         | {"user", "client_id"?, "ttl"?} -> a bearer token pair |
 | GET/POST rate_limit | {"used_us": n} charges the budget; answers the window state |
@@ -13,8 +13,7 @@ erp_emulator): data changes behind a running sync and the time/concurrency fault
 """
 from __future__ import annotations
 
-from datetime import datetime
-
+from erp_emulator.control import clock_actions
 from erp_emulator.messages import Response
 
 from ..errors import FrappeError
@@ -37,7 +36,7 @@ class Control:
 
     def actions(self) -> dict:
         return {("POST", "touch"): self.touch, ("POST", "insert"): self.insert, ("POST", "rename"): self.rename,
-                ("POST", "delete"): self.delete, ("GET", "clock"): self.clock, ("POST", "clock"): self.clock,
+                ("POST", "delete"): self.delete, **clock_actions(self.site.clock.base),
                 ("POST", "sessions"): self.new_session, ("DELETE", "sessions"): self.expire_sessions,
                 ("POST", "oauth"): self.oauth, ("GET", "rate_limit"): self.rate_limit,
                 ("POST", "rate_limit"): self.rate_limit, ("GET", "count"): self.count}
@@ -97,24 +96,6 @@ class Control:
                     site.writer.delete(self._admin(payload), dt.name, name, check_perms=False, deleted_document=False)
                     n += 1
         return _ok({"deleted": n})
-
-    def clock(self, payload: dict, _params: dict) -> Response:
-        clock = self.site.clock
-        if payload.get("set"):
-            text = str(payload["set"])
-            parsed = parse_datetime(text)
-            if parsed is None:
-                raise ValueError(f"clock set: not a datetime: {text!r}")
-            aware = datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00")) if \
-                ("+" in text[10:] or text.endswith("Z") or "-" in text[10:]) else None
-            clock.set(aware or parsed[0], freeze=bool(payload.get("freeze")))
-        elif payload.get("freeze"):
-            clock.set(clock.now(), freeze=True)
-        if payload.get("advance"):
-            clock.advance(float(payload["advance"]))
-        if payload.get("unfreeze"):
-            clock.unfreeze()
-        return _ok(clock.state())
 
     def new_session(self, payload: dict, _params: dict) -> Response:
         site = self.site

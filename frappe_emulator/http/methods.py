@@ -24,6 +24,7 @@ class Methods:
         self.meta = meta  # http.meta.Meta: getdoctype payloads
         self.table = {
             "ping": (lambda ctx: "pong", ANY, True),
+            "login": (lambda ctx: None, ANY, True),  # v2's login route is a no-op without cmd=login (spec §2.4)
             "logout": (self.logout, ANY, True),
             "frappe.auth.get_logged_user": (lambda ctx: ctx.user.name, ANY, False),
             "frappe.client.get_time_zone": (self.get_time_zone, ANY, True),
@@ -95,9 +96,13 @@ class Methods:
         fieldname = json_arg(f.get("fieldname"), "fieldname", "name") if str(f.get("fieldname", "")).startswith("[") \
             else (f.get("fieldname") or "name")
         fields = fieldname if isinstance(fieldname, list) else [fieldname]
-        filters = json_arg(f.get("filters"), "filters")
-        if isinstance(filters, str) or filters is None:
-            filters = {"name": f.get("filters")}
+        raw = f.get("filters")
+        try:
+            filters = json_arg(raw, "filters")
+        except FrappeError:
+            filters = raw  # a bare name
+        if isinstance(filters, (str, int)) or filters is None:
+            filters = {"name": raw}
         rows = self.site.lists.get_list(ctx.user, list_args(self.site, {"fields": fields, "filters": filters,
                                                                          "limit_page_length": 1}, _need(f, "doctype")))
         return rows[0] if rows else None

@@ -1,6 +1,8 @@
 """``/api/resource`` (v1): list, read, create, update, delete, run_method (spec §4.1-§4.6; Part II §4-§8)."""
 from __future__ import annotations
 
+import json
+
 from ..errors import FrappeError
 from ..model.documents import as_dict, load, load_single
 from ..query.listing import ListArgs
@@ -59,9 +61,12 @@ class Resource:
         site = self.site
         major = site.options.major
         m = ctx.method
+        if name is not None and major >= 16 and site.registry.find(doctype) is None:
+            raise FrappeError("ImportError", f"No module named '{doctype.lower().replace(' ', '_')}'",
+                              module="builtins")  # Part II §4: an unknown DocType's document is a 500
         if name is None:
             if m == "GET":
-                return 200, {"data": site.lists.get_list(ctx.user, list_args(site, ctx.form, doctype))}
+                return self.list(ctx, doctype)
             if m == "POST":
                 return self.create(ctx, doctype)
             return html_page(405, "Method Not Allowed", "The method is not allowed for the requested URL.")
@@ -74,6 +79,8 @@ class Resource:
             if dt.issingle:
                 return self.save_single(ctx, dt)
             doc = site.writer.save(ctx.user, doctype, name, body_of(ctx))
+            if dt.istable and doc.get("parent") and doc.get("parenttype"):  # the row, then its parent (spec §4.4)
+                site.writer.save(ctx.user, doc.get("parenttype"), doc.get("parent"), {})
             return 200, {"data": as_dict(site, doc)}
         if m == "DELETE":
             site.registry.get(doctype)
@@ -87,6 +94,39 @@ class Resource:
         if m == "PATCH" and major >= 16:
             raise FrappeError("DoesNotExistError", None, traceback=False, messages=[])
         return html_page(405, "Method Not Allowed", "The method is not allowed for the requested URL.")
+
+    def list(self, ctx: Ctx, doctype: str):
+        site = self.site
+        args = list_args(site, ctx.form, doctype)
+        rows = site.lists.get_list(ctx.user, args)
+        expand = json_arg(ctx.form.get("expand"), "expand") if site.options.major >= 16 else None
+        if expand and args.as_dict:
+            self._expand(ctx, doctype, rows, expand)
+        if sbool(ctx.form.get("debug", False)) and not ctx.user.is_guest:
+            _dt, sql, params, _sel = site.lists.build(ctx.user, args)
+            ctx.extra["_debug_messages"] = json.dumps([_render_sql(sql, params), "Execution time: 0.2 ms"])
+        return 200, {"data": rows}
+
+    def _expand(self, ctx: Ctx, doctype: str, rows: list, expand: list) -> None:
+        """16's ``expand``: a Link in ``fields`` becomes the linked row (nulls kept)."""
+        site = self.site
+        dt = site.registry.get(doctype)
+        cache: dict = {}
+        for fieldname in expand:
+            f = dt.get(fieldname)
+            target = site.registry.find(f.options) if f is not None and f.fieldtype == "Link" else None
+            if target is None:
+                continue
+            for row in rows:
+                value = row.get(fieldname)
+                if value in (None, ""):
+                    continue
+                key = (target.name, value)
+                if key not in cache:
+                    got = site.lists.get_list(ctx.user, ListArgs(target.name, fields=["*"],
+                                                                 filters=[["name", "=", value]], limit_page_length=1))
+                    cache[key] = got[0] if got else value
+                row[fieldname] = cache[key]
 
     def create(self, ctx: Ctx, doctype: str):
         site = self.site
@@ -115,3 +155,11 @@ class Resource:
         site.registry.get(doctype)
         doc = site.writer.set_docstatus(ctx.user, doctype, name, 1 if method == "submit" else 2)
         return 200, {"data": as_dict(site, doc)}
+
+
+def _render_sql(sql: str, params: list) -> str:
+    """The debug SQL with its parameters inlined (display only; the query itself is parameterised)."""
+    out = sql
+    for p in params:
+        out = out.replace("?", repr(p) if isinstance(p, str) else str(p), 1)
+    return out.replace('"', "`")

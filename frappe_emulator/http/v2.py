@@ -13,16 +13,6 @@ from .resource import body_of, list_args, read_doc
 from .responses import html_page
 
 
-def _flatten(filters):
-    """16's nested form ``[[a], "or", [[b], "and", [c]]]`` -> (and-list, or-list) when it is one OR level."""
-    if not isinstance(filters, list) or not any(isinstance(f, str) and f.lower() in ("and", "or") for f in filters):
-        return filters, None
-    ors = [f for f in filters if not isinstance(f, str)]
-    if any(isinstance(f, str) and f.lower() == "or" for f in filters):
-        return None, ors
-    return ors, None
-
-
 class V2:
     def __init__(self, site, methods, meta):
         self.site = site
@@ -34,7 +24,8 @@ class V2:
         kind = parts[0] if parts else ""
         if kind == "method" and len(parts) >= 2:
             cmd = parts[1] if len(parts) == 2 else ".".join(parts[1:])
-            return 200, {"data": self.methods.call(ctx, cmd)}
+            value = self.methods.call(ctx, cmd)
+            return 200, ({"data": value} if value is not None else {})
         if kind == "doctype" and len(parts) == 3 and parts[2] in ("meta", "count"):
             if ctx.user.is_guest:
                 raise FrappeError("PermissionError", "Not permitted", title="Not Permitted")
@@ -95,7 +86,7 @@ class V2:
         limit = int(f.get("limit", 20) or 0)
         start = int(f.get("start", 0) or 0)
         fields = json_arg(f.get("fields"), "fields", ["name"])
-        filters, ors = _flatten(json_arg(f.get("filters"), "filters"))
+        filters = json_arg(f.get("filters"), "filters")
         dt = site.registry.get(doctype)
         children = [x for x in fields if isinstance(x, dict) and len(x) == 1
                     and dt.get(next(iter(x))) is not None]
@@ -105,7 +96,7 @@ class V2:
             plain = ["name"] + plain
         if limit <= 0:
             return 200, {"data": [], "has_next_page": True}
-        args = ListArgs(doctype, fields=plain or ["name"], filters=filters, or_filters=ors,
+        args = ListArgs(doctype, fields=plain or ["name"], filters=filters, nested=True,
                         order_by=f.get("order_by") or None, limit_start=start, limit_page_length=limit + 1,
                         group_by=f.get("group_by") or None)
         rows = site.lists.get_list(ctx.user, args)

@@ -56,3 +56,17 @@ def set_status(doc: Doc) -> None:
         doc.values["status"] = statuses[int(doc.values.get("docstatus") or 0)]
         if doc.dt.name == "Sales Invoice" and doc.values["docstatus"] == 1:
             doc.values["outstanding_amount"] = doc.values.get("grand_total") or 0
+
+
+def user_password(site, doc: Doc) -> None:
+    """User: ``new_password`` goes to ``__Auth`` and is never stored on the row; full name and time zone
+    default from the record and the site (a new user gets the site's zone, Part II §2)."""
+    v = doc.values
+    if doc.dt.name != "User":
+        return
+    if v.get("new_password"):
+        site.store.set_password("User", str(v.get("name") or v.get("email")), "password", v["new_password"])
+        v["new_password"] = None
+    v["full_name"] = " ".join(str(v[k]) for k in ("first_name", "middle_name", "last_name") if v.get(k)) or v.get("full_name")
+    if not v.get("time_zone"):
+        v["time_zone"] = site.time_zone()

@@ -77,7 +77,7 @@ def row_dict(site, dt: DocType, values: dict, no_nulls: bool, parent_fields: boo
         if key in types:
             f = types[key]
             value = values.get(key)
-            conv = converter(f.fieldtype) if not dt.issingle or f.fieldtype not in ("Int", "Check") else None
+            conv = converter(f.fieldtype)  # Singles are cast by fieldtype too (get_singles_dict(cast=True))
             if value is not None and conv is not None:
                 value = conv(value)
         elif key in STANDARD:

@@ -104,6 +104,7 @@ class Namer:
             return str(value).strip()
         if auto.startswith("naming_series:"):
             pattern = doc.get("naming_series") or (dt.get("naming_series").options or "").split("\n")[0]
+            doc["naming_series"] = pattern
             prefix, digits = series_prefix(pattern, site.clock.today())
             return f"{prefix}{site.store.next_series(prefix):0{digits}d}"
         if auto == "autoincrement":

@@ -26,7 +26,9 @@ def defaults(site, dt: DocType) -> dict:
     out = {}
     for f in dt.data_fields():
         d = f.default
-        if d is None:
+        if d is None and f.fieldtype == "Select" and f.reqd and f.options:
+            out[f.fieldname] = next((o for o in f.options.split("\n") if o), None)  # first option (create_new)
+        elif d is None:
             out[f.fieldname] = 0 if f.fieldtype in NUMERIC else None
         elif d == "Today":
             out[f.fieldname] = site.clock.today()
@@ -111,9 +113,13 @@ class Writer:
             controllers.before_validate(site, doc)  # fetches run before links/naming (customer_name)
         if dt.issingle:
             raise FrappeError("ValidationError", f"{dt.name} is a Single DocType")
+        if dt.name == "Custom Field" and not values.get("fieldname") and values.get("label"):
+            scrubbed = "".join(ch if ch.isalnum() else "_" for ch in str(values["label"]).strip().lower())
+            values["fieldname"] = scrubbed if site.options.major == 14 else "custom_" + scrubbed
         name = site.namer.new_name(dt, values, body.get("name"), honour_name or dt.autoname == "Prompt")
         values["name"] = name
         build_children(site, dt, body, doc, None)
+        controllers.user_password(site, doc)
         validate_links(site, doc)
         controllers.before_validate(site, doc)
         validate_mandatory(site, doc)
@@ -126,6 +132,8 @@ class Writer:
             site.namer.bump_autoincrement(dt, name)
         insert_row(site, dt, values)
         self._write_children(doc, set(doc.children), fresh=True)
+        if dt.name == "Custom Field":
+            site.add_custom_field(values)
         return doc
 
     # ---- save (PUT) ------------------------------------------------------------------------------
@@ -179,6 +187,7 @@ class Writer:
 
     def _save(self, user, doc: Doc, replaced: set) -> Doc:
         site = self.site
+        controllers.user_password(site, doc)
         validate_links(site, doc)
         controllers.before_validate(site, doc)
         validate_mandatory(site, doc)

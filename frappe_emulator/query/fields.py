@@ -101,6 +101,8 @@ class FieldResolver:
     def _checked(self, dt: DocType, alias: str, name: str, key: str | None, standard_only: bool) -> Select | None:
         known = (name in STANDARD or name in OPTIONAL_STANDARD or (dt.istable and name in CHILD_STANDARD))
         f = dt.get(name)
+        if name == "_seen" and f is None:  # a column only track_seen DocTypes have: the SQL fails (Part II §3)
+            raise FrappeError("OperationalError", "(1054, \"Unknown column '_seen' in 'SELECT'\")", module="MySQLdb")
         if not known and f is None:
             raise not_permitted(name)
         if f is not None and f.fieldtype in TABLE:

@@ -94,6 +94,26 @@ class FilterBuilder:
         else:
             self.where.conds.extend(conds)
 
+    def add_nested(self, tree) -> None:
+        """16's v2 filters: conditions joined by ``"and"``/``"or"`` at any depth (spec §5 F16)."""
+        if tree:
+            self.where.conds.append(self._nested(tree))
+
+    def _nested(self, node) -> str:
+        if isinstance(node, dict):
+            return "(" + " AND ".join(self.condition(*item) for item in normalize(node, self.dt.name, self.major)) + ")"
+        if not isinstance(node, list):
+            raise _bad_format(node, self.major)
+        if node and isinstance(node[0], str) and node[0].lower() not in ("and", "or"):
+            return self.condition(*normalize([node], self.dt.name, self.major)[0])
+        parts, joiner = [], " AND "
+        for item in node:
+            if isinstance(item, str) and item.lower() in ("and", "or"):
+                joiner = f" {item.upper()} "
+                continue
+            parts.append(self._nested(item))
+        return "(" + joiner.join(parts) + ")" if parts else "1=1"
+
     # ---- one condition ----------------------------------------------------------------------
     def condition(self, doctype: str, fieldname: str, operator, value) -> str:
         alias, ftype = self._column(doctype, fieldname)
@@ -205,8 +225,7 @@ class FilterBuilder:
             return date_text(value)
         if ftype == "Time":
             return time_text(value)
-        if ftype in ("Check",) and isinstance(value, str) and self.major >= 16:
-            return value  # `is_rush`='true' compares a string: MariaDB casts it to 0 (Part II §4a)
+        # Check/Int with a string such as "true": MariaDB casts it to 0, so it matches the 0 rows (Part II §4a)
         if ftype in NUMERIC:
             return flt(value) if ftype not in ("Int", "Check") else cint(value)
         if isinstance(value, bool):

@@ -31,6 +31,7 @@ class ListArgs:
     limit_page_length: object = 20
     as_dict: bool = True
     parent: str | None = None
+    nested: bool = False  # v2 (16): filters may nest "and"/"or" groups
 
 
 class ListEngine:
@@ -79,6 +80,10 @@ class ListEngine:
         if args.group_by:
             sql += " GROUP BY " + ", ".join(self._order_items(dt, args.group_by, allow_direction=False))
         order = self._order_by(dt, args.order_by)
+        if not order and not where.conds and not joins and not args.group_by:
+            # no ORDER BY is sent; an unfiltered scan comes back in primary-key order, as MariaDB's does
+            # (SQLite would otherwise walk whichever covering index is smallest)
+            order = f'"{dt.table}".name'
         if order:
             sql += " ORDER BY " + order
         sql += self._limit(args)
@@ -97,7 +102,10 @@ class ListEngine:
         where = Where()
         fb = FilterBuilder(site.registry, dt, major, site.clock.today(), where)
         fb.tree_lookup = site.tree_names
-        fb.add(args.filters)
+        if args.nested:
+            fb.add_nested(args.filters)
+        else:
+            fb.add(args.filters)
         if check_perms:
             cond = site.perms.row_condition(user, dt.name, f'"{dt.table}"')
             if cond:

@@ -11,7 +11,7 @@ TODO = "ToDo"
 
 
 def _at(emu, utc: str) -> None:
-    control(emu, "clock", {"set": utc, "freeze": True})
+    control(emu, "clock", {"set": utc, "frozen": True})
 
 
 def _instant(text: str):

@@ -63,3 +63,17 @@ def test_child_tables_as_streams_equal_the_database(mode: str) -> None:
         assert ("items" in sync.records["Sales Order"][0]) == (mode == "both")
         for row in sync.records["Sales Order Item"]:
             assert {"parent", "parenttype", "parentfield", "idx"} <= set(row) and row["parenttype"] == "Sales Order"
+
+
+@pytest.mark.parametrize("mode", ["full_refresh", "incremental"])
+def test_a_large_doctype_is_read_as_parallel_modified_ranges_and_still_equals_the_database(mode: str) -> None:
+    with FrappeEmulator(FrappeOptions(rows=150)) as emu:
+        cfg = config(emu, page_size=5, num_workers=4)
+        sync = run(cfg, catalog(cfg, ["Sales Order"], SyncMode(mode)))
+        assert any("split into" in line for line in sync.logs), "the DocType was not split"
+        names = sync.names("Sales Order")
+        assert len(names) == len(set(names))
+        assert mismatches(emu, "Sales Order", sync.records["Sales Order"], emu.backend.time_zone()) == []
+        if mode == "incremental":
+            states = [s.stream.stream_state.__dict__["cursor"] for s in sync.states]
+            assert states == sorted(s for s in states if s is not None) and states[-1] is not None

@@ -55,7 +55,7 @@ def test_resume_after_a_kill_at_a_random_page_ends_with_the_full_set(seed: int) 
                                                                     (SO,)))
 
 
-@pytest.mark.parametrize("auth", ["password"])  # oauth2: once frappe_emulator serves get_token
+@pytest.mark.parametrize("auth", ["password", "oauth2"])
 def test_expiring_credentials_retryable_failures_drops_and_rate_limit_lose_nothing(auth: str) -> None:
     with FrappeEmulator(FrappeOptions(rows=60, rate_limit="1:2")) as emu:
         if auth == "password":
@@ -70,10 +70,10 @@ def test_expiring_credentials_retryable_failures_drops_and_rate_limit_lose_nothi
         seen = [0]
         lock = threading.Lock()
 
-        def expire(info: dict) -> None:  # credentials die every few requests
+        def expire(info: dict) -> None:  # credentials die every 25 requests (every few seconds on a real site)
             with lock:
                 seen[0] += 1
-                if seen[0] % 9:
+                if seen[0] % 25:
                     return
             if auth == "password":
                 emu.backend.auth.expire_sessions()
