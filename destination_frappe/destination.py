@@ -17,7 +17,6 @@ from airbyte_cdk.models import (
     AirbyteMessage,
     ConfiguredAirbyteCatalog,
     ConnectorSpecification,
-    FailureType,
     Status,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -37,6 +36,7 @@ from erp_airbyte.destination.sink import PipelineRun, StreamSink
 from erp_airbyte.destination.state_gate import gate_state
 from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, stream_plans
 from erp_airbyte.destination.write_rounds import WriteRounds
+from erp_airbyte.failures import config_error, traced
 from erp_http.parallel import parallel_map
 from frappe_client.client import FrappeClient
 from frappe_client.config import ConnectionConfig
@@ -44,11 +44,6 @@ from frappe_client.errors import ConfigurationError, ErpError, TransientError
 from frappe_client.site_zone import resolve_site_clock
 
 DOCS_URL = "https://docs.airbyte.com/integrations/destinations/frappe"
-
-
-def config_error(message: str, exc: Exception | None = None) -> AirbyteTracedException:
-    return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error,
-                                  exception=exc)
 
 
 class DestinationFrappe(Destination):
@@ -90,7 +85,7 @@ class DestinationFrappe(Destination):
             options = WriteOptions.from_config(config)
             conn = ConnectionConfig.from_airbyte(config)
         except ConfigurationError as exc:
-            raise config_error(str(exc), exc) from None
+            raise config_error(exc) from None
         plans = stream_plans(with_key_fields(configured_catalog, options),
                              key_examples="name, or a unique field such as customer_name, or the stream's key_field")
         client = FrappeClient(conn, max_in_flight=options.num_workers, logger=logger)
@@ -99,14 +94,11 @@ class DestinationFrappe(Destination):
         except AirbyteTracedException:
             raise
         except ConfigurationError as exc:
-            raise config_error(str(exc), exc) from None
+            raise config_error(exc) from None
         except TransientError as exc:
-            raise AirbyteTracedException(message=f"The Frappe site did not answer reliably: {exc}",
-                                         internal_message=repr(exc), failure_type=FailureType.transient_error,
-                                         exception=exc) from None
+            raise traced(exc, f"The Frappe site did not answer reliably: {exc}") from None
         except ErpError as exc:
-            raise AirbyteTracedException(message=f"Writing to Frappe failed: {exc}", internal_message=repr(exc),
-                                         failure_type=FailureType.system_error, exception=exc) from None
+            raise traced(exc, f"Writing to Frappe failed: {exc}") from None
         finally:
             client.close()
 
@@ -123,13 +115,10 @@ class DestinationFrappe(Destination):
         api = FrappeApi(client)
         resolver = LinkResolver(api, pmap, logger)
         prover = FrappeProver(api, logger)
-        report = Report(logger, dry_run=options.dry_run)
-        rejects = RejectLog(options.rejected_records_path, logger, dry_run=options.dry_run)
-        self.last_report, self.last_rejects, self.last_prover, self.last_resolver = report, rejects, prover, resolver
-        rounds = WriteRounds(FrappeSender(api, options.batch_size, logger), prover, workers, logger,
-                             unconfirmed=lambda message: TransientError(message))
-        run = PipelineRun(report, rejects, rounds, dry_run=options.dry_run,
-                          stop_at_first_reject=options.reject_policy == "fail")
+        rounds = WriteRounds(FrappeSender(api, options.batch_size, logger), prover, workers, logger)
+        run = PipelineRun.open(rounds, logger, options.policy)
+        self.last_report, self.last_rejects, self.last_prover, self.last_resolver = (
+            run.report, run.rejects, prover, resolver)
         for target in targets:
             mapper = RecordMapper(target.dt, target.settings.key_field, clock.tz, options.drop_unknown, target.stream,
                                   logger, ext_field=target.settings.external_id_field)

@@ -12,13 +12,14 @@ from typing import Any
 from destination_frappe.api import INSERT_MANY_MAX
 from destination_frappe.naming import NameMatcher
 from destination_frappe.plan import DELETE_ACTIONS
+from erp_airbyte.config_options import choice, flag, whole_number
+from erp_airbyte.destination.run_policy import RunPolicy, run_policy_spec
 from frappe_client.config import CONNECTION_SPEC_PROPERTIES
 from frappe_client.errors import ConfigurationError
 
 DEFAULT_BATCH_SIZE = 100  # documents per insert_many: one bad record costs ~2 log2(100) extra requests to isolate
 DEFAULT_WORKERS = 4
 MAX_WORKERS = 16
-REJECT_POLICIES = ("fail", "continue")
 UNKNOWN_FIELDS = ("reject", "drop")
 
 STREAM_OPTION_PROPERTIES: dict[str, Any] = {
@@ -56,16 +57,7 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
     "num_workers": {"type": "integer", "title": "Parallel requests", "default": DEFAULT_WORKERS, "minimum": 1,
                     "maximum": MAX_WORKERS, "order": 11,
                     "description": "Maximum requests in flight (lookups, inserts, updates)."},
-    "reject_policy": {"type": "string", "title": "Rejected records", "enum": list(REJECT_POLICIES),
-                      "default": "fail", "order": 12,
-                      "description": "'fail': stop at the first rejected record (the records before it are written "
-                      "and their state emitted). 'continue': report rejected records and write the rest."},
-    "rejected_records_path": {"type": "string", "title": "Rejected records file", "order": 13,
-                              "description": "Optional local JSONL file; each rejected record is appended with its "
-                              "stream, key, reason and data (secret-looking fields masked)."},
-    "dry_run": {"type": "boolean", "title": "Dry run", "default": False, "order": 14,
-                "description": "Check, look up and plan everything, write nothing, emit no state, and report how "
-                "many records would be inserted, updated, deleted or rejected."},
+    **run_policy_spec(12),  # reject_policy, rejected_records_path, dry_run: the shared pipeline's own options
     "unknown_fields": {"type": "string", "title": "Fields that match no DocType field", "enum": list(UNKNOWN_FIELDS),
                        "default": "reject", "order": 15,
                        "description": "Frappe silently ignores unknown keys. 'reject' (default): a record with such a "
@@ -99,16 +91,18 @@ class StreamOptions:
 
 @dataclass(frozen=True)
 class WriteOptions:
-    """Parsed destination options."""
+    """Parsed destination options; ``policy`` holds the shared pipeline's (reject policy, rejects file, dry run)."""
 
     site_timezone: str | None = None
     batch_size: int = DEFAULT_BATCH_SIZE
     num_workers: int = DEFAULT_WORKERS
-    reject_policy: str = "fail"
-    rejected_records_path: str | None = None
-    dry_run: bool = False
+    policy: RunPolicy = field(default_factory=RunPolicy)
     drop_unknown: bool = False
     streams: dict[str, StreamOptions] = field(default_factory=dict)
+
+    @property
+    def dry_run(self) -> bool:
+        return self.policy.dry_run
 
     def for_stream(self, stream: str) -> StreamOptions:
         name = NameMatcher(self.streams).match(stream)
@@ -118,12 +112,10 @@ class WriteOptions:
     def from_config(cls, config: Mapping[str, Any]) -> WriteOptions:
         """Raises ``ConfigurationError`` naming the option."""
         tz = _text(config, "site_timezone")
-        batch = _int(config, "batch_size", DEFAULT_BATCH_SIZE, 1, INSERT_MANY_MAX)
-        workers = _int(config, "num_workers", DEFAULT_WORKERS, 1, MAX_WORKERS)
-        policy = _choice(config, "reject_policy", REJECT_POLICIES)
-        path = _text(config, "rejected_records_path")
-        dry = _bool(config, "dry_run", False)
-        unknown = _choice(config, "unknown_fields", UNKNOWN_FIELDS)
+        batch = whole_number(config, "batch_size", DEFAULT_BATCH_SIZE, 1, INSERT_MANY_MAX)
+        workers = whole_number(config, "num_workers", DEFAULT_WORKERS, 1, MAX_WORKERS)
+        policy = RunPolicy.from_config(config)
+        unknown = choice(config, "unknown_fields", UNKNOWN_FIELDS, "reject")
         raw_streams = config.get("streams") or []
         if not isinstance(raw_streams, list):
             raise ConfigurationError("streams must be a list of objects such as {\"stream\": \"Customer\", ...}.")
@@ -138,49 +130,23 @@ class WriteOptions:
                                          f"{', '.join(STREAM_OPTION_PROPERTIES)}.")
             if raw["stream"] in streams:
                 raise ConfigurationError(f"{where}: the stream is listed twice.")
-            streams[raw["stream"]] = StreamOptions(
-                doctype=_text(raw, "doctype", where), key_field=_text(raw, "key_field", where),
-                external_id_field=_text(raw, "external_id_field", where),
-                submit_on_insert=_bool(raw, "submit_on_insert", False, where),
-                delete_action=_choice(raw, "delete_action", DELETE_ACTIONS, where),
-                disable_field=_text(raw, "disable_field", where),
-            )
-        return cls(tz, batch, workers, policy, path, dry, unknown == "drop", streams)
+            try:
+                streams[raw["stream"]] = StreamOptions(
+                    doctype=_text(raw, "doctype"), key_field=_text(raw, "key_field"),
+                    external_id_field=_text(raw, "external_id_field"),
+                    submit_on_insert=flag(raw, "submit_on_insert", False),
+                    delete_action=choice(raw, "delete_action", DELETE_ACTIONS, "delete"),
+                    disable_field=_text(raw, "disable_field"),
+                )
+            except ConfigurationError as exc:
+                raise ConfigurationError(f"{where}: {exc}") from None
+        return cls(tz, batch, workers, policy, unknown == "drop", streams)
 
 
-def _prefix(where: str | None) -> str:
-    return f"{where}: " if where else ""
-
-
-def _text(config: Mapping[str, Any], key: str, where: str | None = None) -> str | None:
+def _text(config: Mapping[str, Any], key: str) -> str | None:
     value = config.get(key)
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ConfigurationError(f"{_prefix(where)}{key} must be a string.")
+        raise ConfigurationError(f"{key} must be a string.")
     return value.strip() or None
-
-
-def _int(config: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:
-    value = config.get(key, default)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigurationError(f"{key} must be an integer between {low} and {high} (got {value!r}).")
-    return value
-
-
-def _bool(config: Mapping[str, Any], key: str, default: bool, where: str | None = None) -> bool:
-    value = config.get(key, default)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise ConfigurationError(f"{_prefix(where)}{key} must be true or false.")
-    return value
-
-
-def _choice(config: Mapping[str, Any], key: str, choices: tuple[str, ...], where: str | None = None) -> str:
-    value = config.get(key) or choices[0]
-    if value not in choices:
-        raise ConfigurationError(f"{_prefix(where)}{key} must be one of {', '.join(choices)} (got {value!r}).")
-    return value

@@ -2,6 +2,6 @@
 
 An ERP destination implements the three Protocols of ``protocols.py`` (``RecordPlanner`` per stream,
 ``ChunkSender``, ``WriteProver``) and wires them as: ``WriteRounds(sender, prover, workers, logger)`` ->
-``PipelineRun.open(rounds, logger, dry_run=..., reject_policy=..., rejects_path=...)`` -> one
+``PipelineRun.open(rounds, logger, RunPolicy.from_config(config))`` -> one
 ``StreamSink(run, stream, planner, ...)`` per configured stream -> ``yield from gate_state(run, messages)``.
 """

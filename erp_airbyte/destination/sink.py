@@ -22,6 +22,7 @@ from typing import Any, Generic
 from erp_airbyte.destination.protocols import R, Record, RecordPlanner, RecordRejected, W
 from erp_airbyte.destination.rejects import RejectedRecord, RejectLog
 from erp_airbyte.destination.report import Report
+from erp_airbyte.destination.run_policy import RunPolicy
 from erp_airbyte.destination.slices import SliceScheduler
 from erp_airbyte.destination.write_rounds import WriteRounds
 
@@ -49,11 +50,11 @@ class PipelineRun:
     sinks: list[StreamSink[Any, Any]] = field(default_factory=list)
 
     @classmethod
-    def open(cls, rounds: WriteRounds[Any], logger: logging.Logger, *, dry_run: bool, reject_policy: str,
-             rejects_path: str | None) -> PipelineRun:
-        """A run with a fresh report and rejects file (``rejects_path``: JSONL file appended to, or None)."""
-        return cls(Report(logger, dry_run=dry_run), RejectLog(rejects_path, logger, dry_run=dry_run), rounds,
-                   dry_run=dry_run, stop_at_first_reject=reject_policy == "fail")
+    def open(cls, rounds: WriteRounds[Any], logger: logging.Logger, policy: RunPolicy) -> PipelineRun:
+        """A run with a fresh report and rejects file (appended to ``policy.rejected_records_path``, if set)."""
+        dry_run = policy.dry_run
+        return cls(Report(logger, dry_run=dry_run), RejectLog(policy.rejected_records_path, logger, dry_run=dry_run),
+                   rounds, dry_run=dry_run, stop_at_first_reject=policy.reject_policy == "fail")
 
     @property
     def fail_fast(self) -> bool:

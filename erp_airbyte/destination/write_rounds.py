@@ -12,19 +12,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Generic
+from typing import Generic
 
 from erp_airbyte.destination.protocols import ChunkSender, W, WriteProver, WriteResult
+from erp_http.errors import TransientError
+from erp_http.parallel import parallel_map
 
 MAX_ROUNDS = 8
 BACKOFF_BASE = 0.2
 BACKOFF_CAP = 5.0
-
-
-class WritesNotConfirmed(Exception):
-    """Some writes could still not be confirmed after ``MAX_ROUNDS`` rounds: the sync must fail rather than
-    lose or duplicate rows (raised unless the ERP passes its own transient error as ``unconfirmed``)."""
 
 
 class WriteRounds(Generic[W]):
@@ -38,18 +34,15 @@ class WriteRounds(Generic[W]):
         workers: chunks sent (and writes proven) at once when ``execute`` runs in parallel.
         logger: destination logger.
         sleep: injectable (tests).
-        unconfirmed: builds the error raised when writes stay unconfirmed, from its message.
     """
 
     def __init__(self, sender: ChunkSender[W], prover: WriteProver[W], workers: int, logger: logging.Logger,
-                 sleep: Callable[[float], None] = time.sleep,
-                 unconfirmed: Callable[[str], Exception] = WritesNotConfirmed):
+                 sleep: Callable[[float], None] = time.sleep):
         self.sender = sender
         self.prover = prover
         self.workers = max(1, workers)
         self.logger = logger
         self._sleep = sleep
-        self._unconfirmed = unconfirmed
         self.uncertain_checks = 0
         self._count_lock = threading.Lock()
 
@@ -58,7 +51,8 @@ class WriteRounds(Generic[W]):
         one after the other (the sinks' slices run in parallel themselves).
 
         Raises:
-            WritesNotConfirmed (or ``unconfirmed``'s error): writes not completed after ``MAX_ROUNDS`` rounds.
+            TransientError (``maybe_committed=False``): writes not completed after ``MAX_ROUNDS`` rounds; the
+                sync must fail (their state is never emitted) rather than lose or duplicate rows.
             whatever the prover raises (an uncertain write that cannot be proven either way).
         """
         workers = self.workers if parallel else 1
@@ -76,15 +70,16 @@ class WriteRounds(Generic[W]):
                 results[id(res.op)] = res
             pending = []
             if uncertain:
-                for op, res in zip(uncertain, _map(self._prove, uncertain, workers), strict=True):
-                    if res is None:
+                proofs = parallel_map(self._prove, uncertain, workers, name="write")
+                for op, proof in zip(uncertain, proofs, strict=True):
+                    if proof is None:
                         pending.append(op)
                     else:
-                        results[id(op)] = res
+                        results[id(op)] = proof
         if pending:
-            raise self._unconfirmed(
+            raise TransientError(
                 f"{len(pending)} write(s) could not be completed after {MAX_ROUNDS} attempts (server unavailable?); "
-                f"nothing after the last emitted state is considered written")
+                f"nothing after the last emitted state is considered written", maybe_committed=False)
         return [results[id(op)] for op in ops]
 
     def _send(self, ops: list[W], workers: int) -> tuple[list[WriteResult[W]], list[W]]:
@@ -92,7 +87,7 @@ class WriteRounds(Generic[W]):
         chunks = [ops[i:i + size] for i in range(0, len(ops), size)]
         done: list[WriteResult[W]] = []
         uncertain: list[W] = []
-        for chunk_done, chunk_uncertain in _map(self.sender.send, chunks, workers):
+        for chunk_done, chunk_uncertain in parallel_map(self.sender.send, chunks, workers, name="write"):
             done.extend(chunk_done)
             uncertain.extend(chunk_uncertain)
         return done, uncertain
@@ -102,9 +97,3 @@ class WriteRounds(Generic[W]):
             self.uncertain_checks += 1
         return self.prover.prove(op)
 
-
-def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
-    if len(items) <= 1 or workers == 1:
-        return [fn(i) for i in items]
-    with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="write") as pool:
-        return list(pool.map(fn, items))

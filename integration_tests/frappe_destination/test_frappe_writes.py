@@ -254,7 +254,7 @@ def test_dry_run_counts_writes_nothing_and_emits_no_state(emu):
      "delete_action 'disable' needs a Check field"),
     ([("Customer", "append")], {"streams": [{"stream": "Customer", "submit_on_insert": True}]},
      "submit_on_insert needs a submittable DocType"),
-    ([("Customer", "append")], {"batch_size": 500}, "batch_size must be an integer between 1 and 200"),
+    ([("Customer", "append")], {"batch_size": 500}, "batch_size must be between 1 and 200 (got 500)"),
 ])
 def test_catalog_and_stream_option_problems_fail_before_anything_is_written(emu, streams, options, message):
     from airbyte_cdk.utils.traced_exception import AirbyteTracedException  # noqa: PLC0415

@@ -20,7 +20,6 @@ from erp_airbyte.destination.rejects import RejectedRecord, RejectLog
 from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.sink import PipelineRun, StreamSink
 from erp_airbyte.destination.write_rounds import WriteRounds
-from frappe_client.errors import TransientError
 from unit_tests.destination_frappe.doctypes import CUSTOMER, SALES_ORDER, TODO, doctype
 from unit_tests.destination_frappe.fake_site import FakeSite
 
@@ -58,8 +57,7 @@ class Harness:
         self.report = Report(LOG, dry_run=dry_run)
         self.rejects = Rejects(dry_run)
         self.prover = FrappeProver(api, LOG)
-        rounds = WriteRounds(FrappeSender(api, batch_size, LOG), self.prover, 1, LOG, sleep=lambda s: None,
-                             unconfirmed=TransientError)
+        rounds = WriteRounds(FrappeSender(api, batch_size, LOG), self.prover, 1, LOG, sleep=lambda s: None)
         run = PipelineRun(self.report, self.rejects, rounds, dry_run=dry_run)
         self.sink = StreamSink(run, "s", planner, workers=1, slice_size=batch_size, capacity=10**6,
                                keyed=settings.mode != "append")
