@@ -6,7 +6,7 @@ import sys
 
 from erp_emulator.cli import add_transport_arguments, interrupt_on_sigterm, serve
 
-from .options import EmulatorOptions
+from .emulator_options import EmulatorOptions
 from .server import EmulatorServer
 
 TITLE = "iDempiere REST emulator"

@@ -9,13 +9,13 @@ from urllib.parse import unquote_plus
 
 from erp_emulator.server import HttpEmulator, Site
 
-from .auth import AuthService
-from .backend import Backend
-from .batch import run_batch
-from .control_actions import action_error, control_actions
-from .handlers import Api
-from .jetty import MAX_URI, URI_TOO_LONG, failure_page
-from .options import EmulatorOptions
+from .emulator_options import EmulatorOptions
+from .http.auth import AuthService
+from .http.batch import run_batch
+from .http.control_actions import action_error, control_actions
+from .http.handlers import Api
+from .http.jetty import MAX_URI, URI_TOO_LONG, failure_page
+from .model.backend import Backend
 
 _MODELS = "/api/v1/models/"
 

@@ -22,7 +22,7 @@ CACHE = OUT / "cache"
 
 # HTTP-layer modules: they never change what is stored, so editing them must not invalidate the cache.
 _PROTOCOL_ONLY = {"serialize.py", "handlers.py", "server.py", "control_actions.py", "jetty.py", "batch.py", "auth.py",
-                  "tokens.py", "session.py", "access.py", "datetime_wire.py", "yaml_schema.py", "__main__.py",
+                  "jwt.py", "session.py", "access.py", "datetime_wire.py", "yaml_schema.py", "__main__.py",
                   "record_plans.py", "child.py"}
 # the shared modules that decide what is stored (the rest of erp_emulator is transport)
 _SHARED_DATA = ("erp_emulator/store.py", "erp_emulator/clock.py")

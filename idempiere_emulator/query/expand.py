@@ -1,18 +1,42 @@
-"""$expand: master (FK) and detail (child table / Table.Column) expansion (spec §5.3)."""
+"""$expand: master (FK) and detail (child table / Table.Column) expansion (spec §5.3).
+
+It reads through ``ExpandReads`` (the model's ``model.reads.Reads``), a narrow interface, so that this package
+depends only on the catalog, errors and session, and the model imports it without a cycle.
+"""
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ..catalog import Table
+from ..catalog import Column, Table
+from ..catalog.properties import property_name
 from ..errors import EmulatorError
-from ..serialize import property_name
 from ..session import Session
-from .filter import mentions_isactive
-from .options import order_by, scrambled_order, select_columns
+from .filter import Converted, mentions_isactive
+from .orderby_select import order_by, scrambled_order, select_columns
 
-if TYPE_CHECKING:
-    from ..backend import Backend
+
+class ExpandReads(Protocol):
+    """What an expansion reads: tables under the session's access, converted filters, rows and records."""
+
+    max_records: int  # REST_MAX_RECORDS_SIZE caps a detail's $top too
+    tolowercase: bool  # property names of the links that are dropped
+
+    def master(self, session: Session, name: str) -> Table | None:
+        """The referenced table when the session may read it, else None (the master is left out)."""
+
+    def readable(self, session: Session, name: str) -> Table:
+        """A detail table: 404 unknown, 403 not readable, as a collection."""
+
+    def data_sql(self, session: Session, table: Table) -> str: ...
+
+    def convert_filter(self, table: Table, text: str | None) -> Converted: ...
+
+    def row_by_key(self, table: Table, value: Any) -> dict | None: ...
+
+    def rows_of(self, sql: str, params: list) -> list[dict]: ...
+
+    def records(self, table: Table, rows: list[dict], columns: list[Column] | None) -> list[dict]: ...
 
 
 def split_items(text: str) -> list[str]:
@@ -68,7 +92,7 @@ def _int_opt(opts: dict, key: str) -> int:
         raise expand_error("failed to parse Skip or Top operator. Only integers allowed") from None
 
 
-def apply_expand(b: "Backend", session: Session, table: Table, rows: list[dict], records: list[dict],
+def apply_expand(b: ExpandReads, session: Session, table: Table, rows: list[dict], records: list[dict],
                  text: str) -> None:
     """Expand every item of ``text`` into ``records`` (one query per record, like the plugin's N+1)."""
     for item in split_items(text):
@@ -80,31 +104,30 @@ def apply_expand(b: "Backend", session: Session, table: Table, rows: list[dict],
         _detail(b, session, table, rows, records, item, name, opts)
 
 
-def _master(b: "Backend", session: Session, col, rows: list[dict], records: list[dict], opts: dict) -> None:
+def _master(b: ExpandReads, session: Session, col, rows: list[dict], records: list[dict], opts: dict) -> None:
     if not col.is_lookup:
         raise expand_error(f"Column {col.name} cannot be expanded")
     if any(k != "$select" for k in opts):
         raise expand_error("Expanding a master only support the $select query operator")
-    ref = b.catalog.get(col.ref_table)
-    if ref is None or not b.access.can_read(session, ref):
+    ref = b.master(session, col.ref_table)
+    if ref is None:
         return
     cols = select_columns(ref, opts.get("$select"))
-    prop = property_name(col.name, b.options.tolowercase)
-    keycol = ref.key or ref.uu_column
+    prop = property_name(col.name, b.tolowercase)
     for row, rec in zip(rows, records):
         value = row.get(col.name)
         if value is None:
             continue
-        found = b.store.query_dicts(f'SELECT * FROM "{ref.name}" WHERE "{keycol}"=?', (value,))
-        if found:
-            rec[prop] = b.serializer.records(ref, found, cols)[0]
+        found = b.row_by_key(ref, value)
+        if found is not None:
+            rec[prop] = b.records(ref, [found], cols)[0]
 
 
-def _detail(b: "Backend", session: Session, parent: Table, rows: list[dict], records: list[dict], item: str,
+def _detail(b: ExpandReads, session: Session, parent: Table, rows: list[dict], records: list[dict], item: str,
             name: str, opts: dict) -> None:
     explicit = "." in name
     child_name, link_name = name.split(".", 1) if explicit else (name, None)
-    child = b.access.readable(session, child_name)
+    child = b.readable(session, child_name)
     parent_key = parent.key or parent.uu_column
     if explicit:
         link = child.column(link_name)
@@ -119,7 +142,7 @@ def _detail(b: "Backend", session: Session, parent: Table, rows: list[dict], rec
                                                   f"table {parent.name}")
         link_col, drop_link = child.column(parent_key).name, True
     top, skip = _int_opt(opts, "$top"), _int_opt(opts, "$skip")
-    mx = b.options.max_records
+    mx = b.max_records
     if mx > 0 and (top > mx or top <= 0):
         top = mx
     conv = b.convert_filter(child, opts.get("$filter"))
@@ -130,21 +153,21 @@ def _detail(b: "Backend", session: Session, parent: Table, rows: list[dict], rec
         where.append("IsActive='Y'")
     if explicit and link_col in ("Record_ID", "Record_UU") and child.has("AD_Table_ID"):
         where.append(f"AD_Table_ID={int(parent.table_id)}")
-    where.append(b.access.data_sql(session, child))
+    where.append(b.data_sql(session, child))
     cols = select_columns(child, opts.get("$select"))
     order = order_by(child, opts.get("$orderby")) or scrambled_order(child, f"expand|{item}")
     sql = f'SELECT * FROM "{child.name}" WHERE {" AND ".join(where)} ORDER BY {order}'
     if top > 0:
         sql += f" LIMIT {top} OFFSET {max(skip, 0)}"
-    link_prop = property_name(link_col, b.options.tolowercase)
+    link_prop = property_name(link_col, b.tolowercase)
     for row, rec in zip(rows, records):
         try:
-            found = b.store.query_dicts(sql, [row.get(parent_key), *conv.params])
+            found = b.rows_of(sql, [row.get(parent_key), *conv.params])
         except sqlite3.Error as exc:
             raise EmulatorError(500, "GET Error", f"ERROR: {exc}") from None
         if not found:
             continue
-        children = b.serializer.records(child, found, cols)
+        children = b.records(child, found, cols)
         if opts.get("$expand"):
             apply_expand(b, session, child, found, children, opts["$expand"])
         for c in children:

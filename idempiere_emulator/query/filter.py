@@ -14,8 +14,16 @@ from dataclasses import dataclass, field
 from ..catalog import Column, Table
 from ..errors import EmulatorError
 from . import literals
-from .tokens import (PARAM_METHODS, first_param, get_method, is_method_call, npe, second_param, split,
-                     sql_function)
+from .filter_tokens import (
+    PARAM_METHODS,
+    first_param,
+    get_method,
+    is_method_call,
+    npe,
+    second_param,
+    split,
+    sql_function,
+)
 
 OPERATORS = {"and": "AND", "eq": "=", "in": " IN ", "ge": ">=", "gt": ">", "le": "<=", "lt": "<", "neq": "<>",
              "or": "OR"}

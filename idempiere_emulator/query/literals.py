@@ -41,7 +41,7 @@ def convert(column: Column, raw: str, *, legacy: bool, tz: str) -> object:
         try:
             return float(Decimal(raw))
         except (InvalidOperation, ValueError):
-            raise bad_param(raw, f"Character array is missing \"exponent\" mark 'e' or 'E'." if "e" in raw.lower()
+            raise bad_param(raw, "Character array is missing \"exponent\" mark 'e' or 'E'." if "e" in raw.lower()
                             else f"Character {raw[:1]} is neither a decimal digit number, decimal point, nor \"e\" "
                                  f"notation exponential mark.") from None
     if dt in DT.DATES:

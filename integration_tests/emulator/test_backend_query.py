@@ -5,9 +5,9 @@ import pytest
 import yaml
 
 from idempiere_emulator import fixtures as fx
-from idempiere_emulator.backend import Backend
+from idempiere_emulator.emulator_options import EmulatorOptions
 from idempiere_emulator.errors import EmulatorError
-from idempiere_emulator.options import EmulatorOptions
+from idempiere_emulator.model.backend import Backend
 from idempiere_emulator.session import Session
 
 ADMIN = Session(fx.CLIENT_ID, fx.USER_ADMIN, fx.ROLE_ADMIN, fx.ORG_HQ, fx.WAREHOUSE_HQ)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from idempiere_emulator import fixtures as fx
-from idempiere_emulator.backend import Backend
+from idempiere_emulator.emulator_options import EmulatorOptions
 from idempiere_emulator.errors import EmulatorError
-from idempiere_emulator.handlers import dumps
-from idempiere_emulator.options import EmulatorOptions
-from idempiere_emulator.serialize import ScaledNumber
+from idempiere_emulator.http.handlers import dumps
+from idempiere_emulator.model.backend import Backend
+from idempiere_emulator.model.serialize import ScaledNumber
 from idempiere_emulator.session import Session
 
 ADMIN = Session(fx.CLIENT_ID, fx.USER_ADMIN, fx.ROLE_ADMIN, fx.ORG_HQ, fx.WAREHOUSE_HQ)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from idempiere_emulator import fixtures as fx
-from idempiere_emulator.backend import Backend
+from idempiere_emulator.emulator_options import EmulatorOptions
 from idempiere_emulator.errors import EmulatorError
-from idempiere_emulator.options import EmulatorOptions
+from idempiere_emulator.model.backend import Backend
 from idempiere_emulator.session import Session
 
 ADMIN = Session(fx.CLIENT_ID, fx.USER_ADMIN, fx.ROLE_ADMIN, fx.ORG_HQ, fx.WAREHOUSE_HQ)
@@ -201,6 +201,25 @@ def test_control_plane(backend):
     assert backend.sql("SELECT Updated FROM C_Order WHERE C_Order_ID=?", (ids[0],))[0][0] > "2025"
     assert backend.touch("C_Order", count=5) == 5
     assert backend.hard_delete("C_Order", ids) == 1 and backend.count("C_Order") == 20
+
+
+def test_control_plane_datetimes_on_a_legacy_server_leave_the_api_converter_alone(legacy):
+    """Raw inserts read ISO text as UTC whatever the generation, chosen by argument: the converter that API
+    writes on other threads use is never touched (it used to be flipped to current and back, racing them)."""
+    converter = legacy.writer.values
+    changed = []
+
+    class Watched(type(converter)):
+        def __setattr__(self, name, value):
+            changed.append((name, value))
+            super().__setattr__(name, value)
+
+    converter.__class__ = Watched
+    ids = legacy.insert_raw("C_Order", [{"C_BPartner_ID": 118, "DocumentNo": "RAWL",
+                                         "Updated": "2024-05-01T10:00:00.5Z", "Created": "2024-05-01T12:00:00+02:00"}])
+    row = legacy.sql("SELECT Updated, Created FROM C_Order WHERE C_Order_ID=?", (ids[0],))[0]
+    assert row == ("2024-05-01 10:00:00.500", "2024-05-01 10:00:00.000")
+    assert changed == [] and converter.legacy is True
 
 
 def test_updated_strictly_increases_even_for_back_to_back_writes(backend):

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from idempiere_emulator import fixtures as fx
-from idempiere_emulator.backend import Backend
+from idempiere_emulator.emulator_options import EmulatorOptions
 from idempiere_emulator.errors import EmulatorError
-from idempiere_emulator.options import EmulatorOptions
+from idempiere_emulator.model.backend import Backend
+from idempiere_emulator.model.write_plans import DYNAMIC
 from idempiere_emulator.session import Session
-from idempiere_emulator.write_plans import DYNAMIC
 
 ADMIN = Session(fx.CLIENT_ID, fx.USER_ADMIN, fx.ROLE_ADMIN, fx.ORG_HQ, fx.WAREHOUSE_HQ)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from idempiere_emulator import fixtures as fx
-from idempiere_emulator.backend import Backend
-from idempiere_emulator.handlers import dumps
-from idempiere_emulator.options import EmulatorOptions
+from idempiere_emulator.emulator_options import EmulatorOptions
+from idempiere_emulator.http.handlers import dumps
+from idempiere_emulator.model.backend import Backend
 from idempiere_emulator.session import Session
 
 ADMIN = Session(fx.CLIENT_ID, fx.USER_ADMIN, fx.ROLE_ADMIN, fx.ORG_HQ, fx.WAREHOUSE_HQ)
@@ -34,7 +34,7 @@ def backend():
 
 def test_built_records_equal_the_records_read_back(backend, monkeypatch):
     built: list[tuple] = []
-    original = backend.record_from_values
+    original = backend.rows.record_from_values  # what the writer calls (Backend.record_from_values delegates)
 
     def check(table, values):
         record = original(table, values)
@@ -43,7 +43,7 @@ def test_built_records_equal_the_records_read_back(backend, monkeypatch):
             built.append((table.name, dumps(record), dumps(backend.record_by_key(table, key))))
         return record
 
-    monkeypatch.setattr(backend, "record_from_values", check)
+    monkeypatch.setattr(backend.rows, "record_from_values", check)
     for _ in range(2):  # the first POST per table re-reads (the row layout is learnt from it)
         for table, body in POSTS:
             body = dict(body)
@@ -60,7 +60,8 @@ def test_children_doc_actions_and_raw_sql_read_back(backend, monkeypatch):
     head = {"C_BPartner_ID": {"identifier": "C&W Construction"}, "C_DocTypeTarget_ID": {"identifier": "Standard Order"}}
     backend.create(ADMIN, "c_order", dict(head))  # learns the C_Order layout
     calls = []
-    monkeypatch.setattr(backend, "record_by_key", lambda t, k, f=backend.record_by_key: calls.append(t.name) or f(t, k))
+    monkeypatch.setattr(backend.rows, "record_by_key",
+                        lambda t, k, f=backend.rows.record_by_key: calls.append(t.name) or f(t, k))
     order = backend.create(ADMIN, "c_order", {**head, "C_OrderLine": [{"M_Product_ID": 128, "QtyEntered": 1}]})
     assert order["TotalLines"] == 61.0  # the lines changed the order after its INSERT: read back
     assert calls.count("C_Order") == 1

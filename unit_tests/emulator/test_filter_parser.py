@@ -6,7 +6,7 @@ import pytest
 from idempiere_emulator.catalog import builtin_catalog
 from idempiere_emulator.errors import EmulatorError
 from idempiere_emulator.query.filter import FilterConverter, mentions_isactive
-from idempiere_emulator.query.tokens import split
+from idempiere_emulator.query.filter_tokens import split
 
 CATALOG = builtin_catalog()
 ORDER = CATALOG.get("C_Order")

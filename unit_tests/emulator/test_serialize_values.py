@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 
 from erp_emulator.clock import local_to_stored
-from idempiere_emulator.catalog import DT, Column
-from idempiere_emulator.datetime_wire import format_datetime
-from idempiere_emulator.query.options import order_by, select_columns
-from idempiere_emulator.catalog import builtin_catalog
+from idempiere_emulator.catalog import DT, Column, builtin_catalog
+from idempiere_emulator.catalog.properties import property_name
 from idempiere_emulator.errors import EmulatorError
-from idempiere_emulator.serialize import number, property_name
+from idempiere_emulator.model.datetime_wire import format_datetime
+from idempiere_emulator.model.serialize import number
+from idempiere_emulator.query.orderby_select import order_by, select_columns
 
 ORDER = builtin_catalog().get("C_Order")
 
@@ -52,7 +52,7 @@ def test_numbers_print_like_bigdecimal_with_the_column_scale():
 
 
 def test_numeric_tokens_are_spliced_raw_into_json_bodies():
-    from idempiere_emulator.handlers import dumps
+    from idempiere_emulator.http.handlers import dumps
     amt = Column("GrandTotal", DT.AMOUNT, scale=2)
     body = {"GrandTotal": number(10.0, amt), "QtyOrdered": 3, "Name": "x \u00e9", "big": 2 ** 70}
     assert dumps(body) == '{"GrandTotal":10.00,"QtyOrdered":3,"Name":"x \u00e9","big":1180591620717411303424}'.encode()

@@ -1,12 +1,11 @@
 """Role-based table and record access (spec §10): table access, client/org data access."""
 from __future__ import annotations
 
-from . import fixtures as fx
-from .catalog import Catalog, Table
-from .errors import EmulatorError
-from .session import Session
-from .store import Store
-
+from .. import fixtures as fx
+from ..catalog import Catalog, Table
+from ..data.store import Store
+from ..errors import EmulatorError
+from ..session import Session
 
 _ORG_TABLES = ("ad_role", "ad_role_orgaccess", "ad_org")
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from erp_emulator.clock import epoch_text
 
-from . import fixtures as fx
-from .catalog import Catalog, Table
+from .. import fixtures as fx
+from ..catalog import Catalog, Table
 from .store import Store
 
 T2003 = 1042038371  # 2003-01-08 15:06:11 UTC: GardenWorld's creation (Postman #120 filters on it)

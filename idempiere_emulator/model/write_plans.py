@@ -12,10 +12,10 @@ from typing import Any
 
 from erp_emulator.clock import today_text
 
-from .catalog import DT, Catalog, Column, Table
-from .serialize import property_name
-from .session import Session
-from .store import Store
+from ..catalog import DT, Catalog, Column, Table
+from ..catalog.properties import property_name
+from ..data.store import Store
+from ..session import Session
 
 # never mandatory for the REST mandatory check (adapted GridField rule, §7.2)
 NOT_MANDATORY = ("Created", "CreatedBy", "Updated", "UpdatedBy", "Value", "DocumentNo", "M_AttributeSetInstance_ID")

@@ -14,12 +14,12 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from . import fixtures as fx
-from . import tokens
-from .errors import EmulatorError
+from .. import fixtures as fx
+from ..emulator_options import EmulatorOptions
+from ..errors import EmulatorError
+from ..session import Session
+from . import jwt
 from .jetty import ContainerError
-from .options import EmulatorOptions
-from .session import Session
 
 MENU_TREE_ID = 10
 LOGIN_LANGUAGES = (fx.LANGUAGE,)
@@ -88,9 +88,9 @@ class AuthService:
             "AD_Client_ID": fx.CLIENT_ID, "AD_User_ID": fx.DEFAULT_S2S_TOKEN_USER,
             "AD_Role_ID": fx.DEFAULT_S2S_TOKEN_ROLE, "AD_Org_ID": fx.DEFAULT_S2S_TOKEN_ORG,
             "M_Warehouse_ID": _default_warehouse(fx.DEFAULT_S2S_TOKEN_ORG), "AD_Language": fx.LANGUAGE,
-            "AD_Session_ID": s2s_session, "iss": tokens.ISSUER,
+            "AD_Session_ID": s2s_session, "iss": jwt.ISSUER,
         }
-        self.s2s_token = options.s2s_token or tokens.sign(self.s2s_claims, self.secret)
+        self.s2s_token = options.s2s_token or jwt.sign(self.s2s_claims, self.secret)
         self._s2s_context = AuthContext(self.s2s_claims, _session_from(self.s2s_claims), self.s2s_token)
 
     # ---------------------------------------------------------------- request filter (§1.7)
@@ -112,15 +112,15 @@ class AuthService:
         if chain is not None and (chain.revoked or chain.absolute_expires_at <= time.time()):
             raise _filter_error("Token is revoked")
         try:
-            header_claims, payload = tokens.decode(token)
-        except tokens.TokenError as exc:
+            header_claims, payload = jwt.decode(token)
+        except jwt.TokenError as exc:
             raise _filter_error(str(exc)) from None
         exp = payload.get("exp")
         if isinstance(exp, (int, float)) and exp <= time.time():
             raise _filter_error("Token has expired")
         try:
-            tokens.verify(token, self.secret, header_claims, payload)
-        except tokens.TokenError as exc:
+            jwt.verify(token, self.secret, header_claims, payload)
+        except jwt.TokenError as exc:
             raise _filter_error(str(exc)) from None
         try:
             session = self._check_claims(payload)
@@ -168,9 +168,9 @@ class AuthService:
             claims = self._final_claims(user_name, user[0], roles[0], org, warehouse, fx.LANGUAGE)
             response["menuTreeId"] = MENU_TREE_ID
             return self._issue(response, claims)
-        claims = {"sub": user_name, "Clients": clients, "iss": tokens.ISSUER}
+        claims = {"sub": user_name, "Clients": clients, "iss": jwt.ISSUER}
         self._add_exp(claims)
-        response["token"] = tokens.sign(claims, self.secret)
+        response["token"] = jwt.sign(claims, self.secret)
         return response
 
     def change_login(self, ctx: AuthContext, parameters: dict) -> dict:
@@ -243,7 +243,7 @@ class AuthService:
                   "AD_Org_ID": org_id}
         if org_id > 0 and warehouse_id > 0:
             claims["M_Warehouse_ID"] = warehouse_id
-        claims.update(AD_Language=language, AD_Session_ID=session_id, iss=tokens.ISSUER)
+        claims.update(AD_Language=language, AD_Session_ID=session_id, iss=jwt.ISSUER)
         self._add_exp(claims)
         return claims
 
@@ -253,11 +253,11 @@ class AuthService:
             claims["exp"] = int(time.time()) + ttl
 
     def _issue(self, response: dict, claims: dict, parent: str | None = None, chain: _Chain | None = None) -> dict:
-        token = tokens.sign(claims, self.secret)
+        token = jwt.sign(claims, self.secret)
         now = time.time()
         if chain is None:
             chain = _Chain(claims["AD_Session_ID"], now + REFRESH_ABSOLUTE_SECONDS)
-        refresh = tokens.sign({"jti": secrets.token_hex(32), "iss": tokens.ISSUER}, self.secret)
+        refresh = jwt.sign({"jti": secrets.token_hex(32), "iss": jwt.ISSUER}, self.secret)
         with self._lock:
             self._chains[token] = chain
             self._refresh[refresh] = _Refresh(token, chain, claims["AD_Client_ID"], claims["AD_User_ID"],
@@ -315,7 +315,7 @@ class AuthService:
                 raise _unauthorized("Invalid refresh token")
             if client_id != record.client_id or user_id != record.user_id:
                 raise _unauthorized("Invalid refresh token")
-            _header, old = tokens.decode(record.access_token)
+            _header, old = jwt.decode(record.access_token)
             claims = {k: v for k, v in old.items() if k != "exp"}
             self._add_exp(claims)
             record.has_child = True
@@ -344,9 +344,9 @@ class AuthService:
         if token is None:
             raise _unauthorized("The token is null.")
         try:
-            header, payload = tokens.decode(token)
-            tokens.verify(token, self.secret, header, payload)
-        except tokens.TokenError as exc:
+            header, payload = jwt.decode(token)
+            jwt.verify(token, self.secret, header, payload)
+        except jwt.TokenError as exc:
             raise _unauthorized(str(exc)) from None
         return payload
 

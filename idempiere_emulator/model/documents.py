@@ -2,14 +2,13 @@
 order totals and the document workflow behind ``doc-action`` (spec §7.3)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .dataset import PRODUCTS
-from .errors import EmulatorError
-from .session import Session
-
-if TYPE_CHECKING:
-    from .writes import Writer
+from ..catalog import Catalog
+from ..data.dataset import PRODUCTS
+from ..data.store import Store
+from ..errors import EmulatorError
+from ..session import Session
 
 PRICES = {p[0]: p[4] for p in PRODUCTS}
 DOCNO_START = {"c_order": 80000, "c_invoice": 50000, "c_payment": 90000}
@@ -26,11 +25,15 @@ _WORKFLOW: dict[str, dict[str, tuple[str, str, str]]] = {
 
 
 class Documents:
-    """Per-table beforeSave defaults and the document workflow."""
+    """Per-table beforeSave defaults and the document workflow.
 
-    def __init__(self, writer: "Writer") -> None:
-        self.writer = writer
-        self.store = writer.store
+    It reads and writes the store directly (no validation, no access rules), as the model classes do below
+    the REST layer, so it needs only the store and the catalog, never the writer that calls it.
+    """
+
+    def __init__(self, store: Store, catalog: Catalog) -> None:
+        self.store = store
+        self.catalog = catalog
         self._docnos: dict[str, int] = {}
 
     def next_document_no(self, table: str) -> str:
@@ -85,7 +88,7 @@ class Documents:
         if is_new:
             for col in ("C_BPartner_ID", "C_BPartner_Location_ID", "C_Currency_ID", "M_Warehouse_ID",
                         "DateOrdered"):
-                if self.writer.catalog.get(name).has(col) and values.get(col) is None:
+                if self.catalog.get(name).has(col) and values.get(col) is None:
                     values[col] = parent.get(col)
             if values.get("Line") is None:
                 mx = self.store.query(f'SELECT MAX(Line) FROM "{name}" WHERE "{parent_col}"=?',
@@ -143,7 +146,7 @@ class Documents:
         if isinstance(action, dict):
             action = action.get("id")
         action = str(action or "")
-        t = self.writer.catalog.get(table)
+        t = self.catalog.get(table)
         row = self._row(t.name, t.key, key_value) or {}
         status = row.get("DocStatus") or "DR"
         if action == "--" or not action:
@@ -162,7 +165,7 @@ class Documents:
         self.store.execute(f'UPDATE "{t.name}" SET {sets} WHERE "{t.key}"=?', [*values.values(), key_value])
         for child in ("C_OrderLine", "C_InvoiceLine"):
             link = f"{t.name}_ID"
-            ct = self.writer.catalog.get(child)
+            ct = self.catalog.get(child)
             if ct is not None and ct.parent_link == link:
                 self.store.execute(f'UPDATE "{child}" SET Processed=? WHERE "{link}"=?', (processed, key_value))
         names = t.column("DocStatus").list_values or {}

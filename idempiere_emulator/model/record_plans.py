@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import orjson
 
-from .catalog import DT, Column, Table
+from ..catalog import DT, Column, Table
 
 SAME, CALL, LOOKUP, LIST, YESNO, LOCATION = range(6)  # column kinds (Serializer._kind)
 MEMO_LIMIT = 50_000  # numbers remembered per scale before the memo is emptied

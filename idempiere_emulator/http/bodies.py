@@ -9,7 +9,7 @@ import json
 
 from erp_emulator.messages import Request
 
-from .errors import EmulatorError
+from ..errors import EmulatorError
 
 
 class PlainError(Exception):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from .catalog import DT, Column, Table
+from ..catalog import DT, Column, Table
 
 READ_ONLY = {"ad_client_id", "created", "createdby", "updated", "updatedby"}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from erp_emulator.store import SqliteStore
 
-from .catalog import Table
+from ..catalog import Table
 
 # iDempiere hands out ids from 1,000,000 upwards for user-created records (AD_Sequence)
 FIRST_NEW_ID = 1_000_000

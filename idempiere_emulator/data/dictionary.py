@@ -12,9 +12,9 @@ from typing import Any
 
 from erp_emulator.clock import epoch_text
 
-from .catalog import DT, Catalog, Column, Table
-from .catalog.dsl import _standard_columns
-from .catalog.elements import label_for
+from ..catalog import DT, Catalog, Column, Table, builtin_catalog
+from ..catalog.dsl import _standard_columns
+from ..catalog.elements import label_for
 from .dataset import fast_uuid
 from .store import Store
 
@@ -124,7 +124,6 @@ def _value(col: Column, i: int, table: Table, rng: random.Random) -> Any:
 
 def seed_dictionary_rows(store: Store, catalog: Catalog, rows: int, seed: int) -> None:
     """``rows`` generated rows for every table that came from the dictionary (built-ins untouched)."""
-    from .catalog import builtin_catalog
     builtin = {t.lname for t in builtin_catalog().tables()}
     rng = random.Random(seed)
     for table in catalog.tables():

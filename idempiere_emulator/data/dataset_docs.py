@@ -8,7 +8,7 @@ with sub-second (and some identical) differences, some rows were updated weeks a
 """
 from __future__ import annotations
 
-from . import fixtures as fx
+from .. import fixtures as fx
 from .dataset import PRODUCTS
 from .store import Store
 

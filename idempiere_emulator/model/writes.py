@@ -1,22 +1,24 @@
-"""POST/PUT/DELETE semantics of /models/{table} (spec §7) plus raw control-plane inserts."""
+"""POST/PUT/DELETE semantics of /models/{table} (spec §7); control-plane inserts are ``raw_rows``."""
 from __future__ import annotations
 
 import sqlite3
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from erp_emulator.clock import later_than, now_text
 
-from .catalog import DT, Column, Table
+from ..catalog import Catalog, Column, Table
+from ..catalog.properties import property_name
+from ..data.store import Store
+from ..emulator_options import EmulatorOptions
+from ..errors import EmulatorError
+from ..session import Session
+from .access import Access
 from .documents import Documents
-from .errors import EmulatorError
-from .serialize import property_name
-from .session import Session
+from .fk_lookup import ForeignKeys
+from .rows import Rows
 from .write_plans import NOT_MANDATORY, WritePlans
-from .write_values import ConversionError, ValueConverter, gson_text
-
-if TYPE_CHECKING:
-    from .backend import Backend
+from .write_values import ConversionError, ValueConverter
 
 ALLOWED_EXTRA = ("doc-action", "id", "identifier", "model-name", "tableName", "uid")
 __all__ = ["Writer", "NOT_MANDATORY"]
@@ -24,16 +26,23 @@ ALWAYS_UPDATEABLE = {"Description", "POReference", "IsActive", "DatePrinted", "I
 
 
 class Writer:
-    """Implements create/update/delete with the plugin's validation order and messages."""
+    """Implements create/update/delete with the plugin's validation order and messages.
 
-    def __init__(self, backend: "Backend") -> None:
-        self.backend = backend
-        self.store = backend.store
-        self.catalog = backend.catalog
-        self.options = backend.options
-        self.values = ValueConverter(self, backend.options.legacy, backend.options.tz)
-        self.docs = Documents(self)
-        self.plans = WritePlans(self.store, self.catalog, backend.options.tz)
+    It is the ``write_values.ForeignKeyForms`` its ``ValueConverter`` resolves FK forms and Location objects
+    through: both depend on the session of the write in progress, which only the writer knows.
+    """
+
+    def __init__(self, options: EmulatorOptions, store: Store, catalog: Catalog, access: Access, rows: Rows,
+                 fks: ForeignKeys) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.options = options
+        self.access = access
+        self.rows = rows
+        self.fks = fks
+        self.values = ValueConverter(self, catalog, options.legacy, options.tz)
+        self.docs = Documents(store, catalog)
+        self.plans = WritePlans(store, catalog, options.tz)
         self._session: Session | None = None
 
     # ---- error helpers -------------------------------------------------------------------
@@ -43,34 +52,13 @@ class Writer:
             return EmulatorError(500, "Save error", legacy_detail or detail)
         return EmulatorError(400, "Validation Error", detail)
 
-    # ---- FK resolution (used by ValueConverter) ------------------------------------------
+    # ---- FK forms (write_values.ForeignKeyForms) ------------------------------------------
     def find_key(self, ref: str, column: str, value: Any, raw: Any) -> Any:
-        t = self.catalog.get(ref)
-        col = t.column(column) if t else None
-        if t is None or col is None:
-            raise ConversionError(f"Column not found -> {ref}.{column}")
-        keycol = t.key or t.uu_column
-        access = self.backend.access.data_sql(self._session, t) if self._session else "1=1"
-        rows = self.store.query(f'SELECT "{keycol}" FROM "{t.name}" WHERE "{col.name}"=? AND {access}', (value,))
-        if not rows:
-            raise ConversionError(f"Could not convert value {gson_text(raw)} for {ref}")
-        if len(rows) > 1:
-            raise ConversionError(f"More than one ID found for {t.name}.{col.name} = {value}")
-        return rows[0][0]
+        return self.fks.key_by(self._session, ref, column, value, raw)
 
     def find_by_identifier(self, ref: str, identifier: Any, raw: Any) -> Any:
         """{"identifier"}: first identifier column, then the Name/Value display fallback (§7.1)."""
-        t = self.catalog.get(ref)
-        if t is None:
-            raise ConversionError(f"Could not convert value {gson_text(raw)} for {ref}")
-        candidates = [c for c in (t.identifiers[:1] + ["Name", "Value", "DocumentNo"]) if t.column(c)]
-        for cname in dict.fromkeys(candidates):
-            try:
-                return self.find_key(ref, cname, identifier, raw)
-            except ConversionError as exc:
-                if str(exc).startswith("More than one ID"):
-                    raise
-        raise ConversionError(f"Could not convert value {gson_text(raw)} for {ref}")
+        return self.fks.key_by_identifier(self._session, ref, identifier, raw)
 
     def save_location(self, location_id: int | None, body: dict) -> int:
         """Location objects create/update a C_Location immediately (§7.1)."""
@@ -94,17 +82,6 @@ class Writer:
                 raise self.validation(f"Column {field} does not exist")
             prop = property_name(col.name, True)
             raise self.validation(f"Wrong name for column {field}, you must use {prop} or {col.name}")
-
-    def _field(self, col: Column, body: dict) -> tuple[bool, Any]:
-        prop = property_name(col.name, True)
-        if prop in body:
-            return True, body[prop]
-        if col.name in body:
-            return True, body[col.name]
-        return False, None
-
-    def _default(self, session: Session, col: Column) -> Any:
-        return self.plans.default(session, col)
 
     def _convert(self, col: Column, value: Any, title: str) -> Any:
         try:
@@ -135,7 +112,7 @@ class Writer:
             return self._create(session, table_name, body)
 
     def _create(self, session: Session, table_name: str, body: Any) -> dict:
-        table = self.backend.access.writable(session, table_name)
+        table = self.access.writable(session, table_name)
         if not isinstance(body, dict):
             raise EmulatorError(500, "Server error", "Not a JSON object")
         self._session = session
@@ -143,9 +120,9 @@ class Writer:
             key, out_children, msg, values = self._create_tree(session, table, body, top=True)
             record = None
             if not out_children and msg is None and "doc-action" not in body:  # nothing wrote the row since
-                record = self.backend.record_from_values(table, values)
+                record = self.rows.record_from_values(table, values)
             if record is None:
-                record = self.backend.record_by_key(table, key)
+                record = self.rows.record_by_key(table, key)
         record.update(out_children)
         if msg is not None:
             record["doc-processmsg"] = msg
@@ -185,7 +162,7 @@ class Writer:
                                                    link=(link, key))
             except EmulatorError as exc:  # every child error is flattened to 500 on POST (§7.4)
                 raise EmulatorError(500, "Save error", f"Save error with exception: {exc.detail}") from None
-            rec = self.backend.record_by_key(child, ckey)
+            rec = self.rows.record_by_key(child, ckey)
             rec.pop(property_name(link, self.options.tolowercase), None)
             rec.pop("model-name", None)
             rec.update(grand)
@@ -204,7 +181,7 @@ class Writer:
         if client not in (None, session.client_id):
             raise EmulatorError(403, "Update error", "You are not allowed to create a record for another tenant")
         values["AD_Client_ID"] = session.client_id
-        orgs = self.backend.access.org_ids(session)
+        orgs = self.access.org_ids(session)
         if orgs is not None and table.has("AD_Org_ID") and values.get("AD_Org_ID") not in orgs:
             raise EmulatorError(403, "Update error", "Role does not have access")  # MRole.canUpdate (§7.2)
         self.docs.before_save(session, table.name, values, True)
@@ -241,8 +218,8 @@ class Writer:
             return self._update(session, table_name, record_id, body)
 
     def _update(self, session: Session, table_name: str, record_id: str, body: Any) -> dict:
-        table = self.backend.access.writable(session, table_name)
-        row = self.backend.find_row(session, table, record_id, for_write=True)
+        table = self.access.writable(session, table_name)
+        row = self.rows.find_row(session, table, record_id, for_write=True)
         if not isinstance(body, dict):
             raise EmulatorError(500, "Update error", "Not a JSON object")
         self._session = session
@@ -257,7 +234,7 @@ class Writer:
             msg = None
             if "doc-action" in body and table.is_document:
                 msg = self.docs.process(table.name, key, body["doc-action"])
-            record = self.backend.record_by_key(table, key)
+            record = self.rows.record_by_key(table, key)
         record.update(children)
         if msg is not None:
             record["doc-processmsg"] = msg
@@ -311,7 +288,7 @@ class Writer:
             existing = None
             if ref is not None:
                 try:
-                    existing = self.backend.find_row(session, child, str(ref), for_write=True)
+                    existing = self.rows.find_row(session, child, str(ref), for_write=True)
                 except EmulatorError:
                     existing = None
             if item.get("(delete)") is True:
@@ -326,7 +303,7 @@ class Writer:
                 ckey = existing[child.key or child.uu_column]
             else:
                 ckey, _, _, _ = self._create_tree(session, child, fields, False, link=(link, key))
-            rec = self.backend.record_by_key(child, ckey)
+            rec = self.rows.record_by_key(child, ckey)
             rec.pop(property_name(link, self.options.tolowercase), None)
             rec.pop("model-name", None)
             out.append(rec)
@@ -338,8 +315,8 @@ class Writer:
             return self._delete(session, table_name, record_id)
 
     def _delete(self, session: Session, table_name: str, record_id: str) -> dict:
-        table = self.backend.access.writable(session, table_name)
-        row = self.backend.find_row(session, table, record_id, for_write=True)
+        table = self.access.writable(session, table_name)
+        row = self.rows.find_row(session, table, record_id, for_write=True)
         if table.is_document and row.get("Processed") == "Y":
             raise EmulatorError(500, "Delete error", "Document processed: cannot delete")
         self._restrict(table, row)

@@ -4,15 +4,12 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from erp_emulator.clock import local_to_stored, utc_text
 
-from .catalog import DT, Column
-from .errors import EmulatorError
-
-if TYPE_CHECKING:
-    from .writes import Writer
+from ..catalog import DT, Catalog, Column
+from ..errors import EmulatorError
 
 ZERO_ID_TABLES = {"ad_client", "ad_org", "ad_role", "ad_user", "c_doctype", "ad_table", "ad_system"}
 _ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
@@ -37,11 +34,43 @@ def invalid_date(pattern: str, exc: str) -> EmulatorError:
     return EmulatorError(400, "Invalid date", f"The DateTime pattern should be: {pattern}. Exception: {exc}")
 
 
-class ValueConverter:
-    """Converts one body field for one column; FK forms resolve through the writer's store."""
+def stored_datetime(value: Any, *, legacy: bool, tz: str) -> str | None:
+    """A body's datetime -> stored UTC text. Current generation: ISO instant/offset, exact. Legacy: ``...'Z'``
+    read as the server's wall clock in ``tz`` (§7.1, §13). ``legacy`` is an argument, never shared state: the
+    control plane parses current-generation text on a legacy server while API writes run on other threads."""
+    if value is None:
+        return None
+    text = str(value)
+    if legacy:
+        m = _LEGACY.match(text)
+        if not m:
+            raise invalid_date("yyyy-MM-dd'T'HH:mm:ss'Z'", f"Unparseable date: \"{text}\"")
+        return local_to_stored(datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}"), tz)
+    m = _ISO.match(text)
+    if not m:
+        raise EmulatorError(400, "Invalid ISO Timestamp. ", f"Text '{text}' could not be parsed")
+    frac = (m.group(3) or ".0")[:7].ljust(7, "0")
+    off = "+00:00" if m.group(4) == "Z" else m.group(4)
+    return utc_text(datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}{frac}{off}").astimezone(timezone.utc))
 
-    def __init__(self, writer: "Writer", legacy: bool, tz: str) -> None:
-        self.writer = writer
+
+class ForeignKeyForms(Protocol):
+    """What the converter asks of the write in progress (``writes.Writer``): the FK forms that read the
+    database under the writer's session, and Location objects, which are saved as rows of their own."""
+
+    def find_key(self, ref: str, column: str, value: Any, raw: Any) -> Any: ...
+
+    def find_by_identifier(self, ref: str, identifier: Any, raw: Any) -> Any: ...
+
+    def save_location(self, location_id: int | None, body: dict) -> int: ...
+
+
+class ValueConverter:
+    """Converts one body field for one column; FK forms resolve through ``forms`` (the writer)."""
+
+    def __init__(self, forms: ForeignKeyForms, catalog: Catalog, legacy: bool, tz: str) -> None:
+        self.forms = forms
+        self.catalog = catalog
         self.legacy = legacy
         self.tz = tz
 
@@ -109,21 +138,8 @@ class ValueConverter:
         return f"{y:04d}-{mo:02d}-{d:02d}"
 
     def datetime(self, value: Any) -> str | None:
-        """Current: ISO instant/offset, exact. Legacy: ...'Z' read as server-local wall clock (§7.1, §13)."""
-        if value is None:
-            return None
-        text = str(value)
-        if self.legacy:
-            m = _LEGACY.match(text)
-            if not m:
-                raise invalid_date("yyyy-MM-dd'T'HH:mm:ss'Z'", f"Unparseable date: \"{text}\"")
-            return local_to_stored(datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}"), self.tz)
-        m = _ISO.match(text)
-        if not m:
-            raise EmulatorError(400, "Invalid ISO Timestamp. ", f"Text '{text}' could not be parsed")
-        frac = (m.group(3) or ".0")[:7].ljust(7, "0")
-        off = "+00:00" if m.group(4) == "Z" else m.group(4)
-        return utc_text(datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}{frac}{off}").astimezone(timezone.utc))
+        """This server's generation of ``stored_datetime`` (§7.1, §13)."""
+        return stored_datetime(value, legacy=self.legacy, tz=self.tz)
 
     # ---- foreign keys ---------------------------------------------------------------------
     def lookup(self, col: Column, value: Any) -> Any:
@@ -135,11 +151,11 @@ class ValueConverter:
             if "id" in value:
                 value = value["id"]
             elif "uid" in value:
-                return self.writer.find_key(ref, self._uu_column(ref), value["uid"], value)
+                return self.forms.find_key(ref, self._uu_column(ref), value["uid"], value)
             elif "identifier" in value:
-                return self.writer.find_by_identifier(ref, value["identifier"], value)
+                return self.forms.find_by_identifier(ref, value["identifier"], value)
             elif "lookupColumn" in value and "lookupValue" in value:
-                return self.writer.find_key(ref, value["lookupColumn"], value["lookupValue"], value)
+                return self.forms.find_key(ref, value["lookupColumn"], value["lookupValue"], value)
             else:
                 raise ConversionError(f"Could not convert value {gson_text(value)} for {ref}")
         if isinstance(value, bool):
@@ -158,7 +174,7 @@ class ValueConverter:
         return value
 
     def _uu_column(self, ref: str) -> str:
-        t = self.writer.catalog.get(ref)
+        t = self.catalog.get(ref)
         return t.uu_column if t and t.uu_column else f"{ref}_UU"
 
     def location(self, col: Column, value: Any) -> Any:
@@ -167,5 +183,5 @@ class ValueConverter:
             fields = {k: v for k, v in value.items() if k != "id"}
             if fields:
                 loc_id = value.get("id")
-                return self.writer.save_location(None if loc_id in (None, 0, "0") else int(loc_id), fields)
+                return self.forms.save_location(None if loc_id in (None, 0, "0") else int(loc_id), fields)
         return self.lookup(col, value)

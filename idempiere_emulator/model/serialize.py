@@ -7,18 +7,12 @@ import orjson
 
 from erp_emulator.clock import parse_stored, zone
 
-from .catalog import DT, Catalog, Column, Table
+from ..catalog import DT, Catalog, Column, Table
+from ..catalog.properties import property_name
+from ..data.store import Store
+from ..emulator_options import EmulatorOptions
 from .datetime_wire import format_datetime
-from .options import EmulatorOptions
 from .record_plans import CALL, LIST, LOCATION, LOOKUP, MEMO_LIMIT, SAME, YESNO, RecordPlan, compile_plan
-from .store import Store
-
-
-def property_name(column_name: str, tolowercase: bool) -> str:
-    """REST_COLUMNNAME_TOLOWERCASE: only underscore-free names get a lower-case first letter (§2.5)."""
-    if tolowercase and "_" not in column_name and column_name:
-        return column_name[0].lower() + column_name[1:]
-    return column_name
 
 
 class ScaledNumber(float):

@@ -11,7 +11,7 @@ from http import HTTPStatus
 
 from erp_emulator.messages import Request, Response
 
-from .errors import EmulatorError
+from ..errors import EmulatorError
 from .handlers import Api, json_response
 
 _OK = (200, 201, 202)

@@ -15,17 +15,17 @@ import orjson
 
 from erp_emulator.messages import JSON_TYPE, Request, Response
 
+from ..emulator_options import EmulatorOptions
+from ..errors import EmulatorError
+from ..model.serialize import ScaledNumber
 from .auth import AuthContext, AuthService
-from .errors import EmulatorError
-from .jetty import ContainerError, jetty_page
 from .bodies import PlainError as _PlainError
 from .bodies import as_str as _as_str
 from .bodies import gson_object as _gson_object
 from .bodies import jackson_int as _jackson_int
 from .bodies import jackson_object as _jackson_object
 from .bodies import string_fields as _string_fields
-from .options import EmulatorOptions
-from .serialize import ScaledNumber
+from .jetty import ContainerError, jetty_page
 
 API_PREFIX = "/api/v1/"
 _INT = re.compile(r"[+-]?\d{1,10}")

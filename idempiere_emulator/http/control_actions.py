@@ -10,7 +10,7 @@ from typing import Protocol
 from erp_emulator.control import Action, bad_request
 from erp_emulator.messages import Response
 
-from .errors import EmulatorError
+from ..errors import EmulatorError
 from .handlers import json_response
 
 
