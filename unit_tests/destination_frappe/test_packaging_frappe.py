@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from unit_tests.packaging_facts import DESTINATION_METADATA, ROOT, load_metadata, setup_kwargs
-from unit_tests.test_metadata import ALLOWED, REQUIRED
+from unit_tests.test_connector_metadata import ALLOWED, REQUIRED
 
 METADATA = ROOT / "destination_frappe" / "metadata.yaml"
 
