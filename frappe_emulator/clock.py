@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from erp_emulator.clock import Clock as InstantClock
 
-UTC = timezone.utc
+UTC = timezone.utc  # datetime.UTC needs 3.11; the package supports 3.10
 FMT = "%Y-%m-%d %H:%M:%S.%f"
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import itertools
 import json
+from urllib.parse import unquote
 
 from erp_emulator.faults import proxy_page
 from erp_emulator.messages import Response
-from erp_emulator.server import HttpEmulator, Site as Plug
+from erp_emulator.server import HttpEmulator
+from erp_emulator.server import Site as Plug
 
 from .auth.users import DEFAULT_USERS
 from .http.api import Api
@@ -60,6 +62,11 @@ class FrappeEmulator(HttpEmulator):
             out[name] = {"password": pwd, "api_key": key, "api_secret": secret, "roles": list(roles)}
         return out
 
+    @property
+    def oauth(self) -> dict:
+        """The pre-issued OAuth tokens of the API user: access_token, refresh_token, expires_in, client "demo-client"."""
+        return {**self.backend.oauth, "client_id": "demo-client"}
+
     def token_header(self, user: str = API_USER) -> dict:
         key, secret = self.backend.keys[user]
         return {"Authorization": f"token {key}:{secret}"}
@@ -77,7 +84,6 @@ class FrappeEmulator(HttpEmulator):
 
 
 def _log_fields(path: str) -> dict:
-    from urllib.parse import unquote  # noqa: PLC0415 - a tiny helper on the log path only
     for prefix in ("/api/resource/", "/api/v1/resource/", "/api/v2/document/"):
         if path.startswith(prefix):
             return {"doctype": unquote(path[len(prefix):].split("/", 1)[0])}

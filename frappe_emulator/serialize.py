@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from .model.dsl import DocType, INTEGER, NUMERIC
+from .model.dsl import INTEGER, NUMERIC, DocType
 
 
 def fmt_datetime(text: str | None) -> str | None:
@@ -23,8 +23,7 @@ def fmt_time(text: str | None) -> str | None:
         return text
     hh, rest = text.split(":", 1)
     out = f"{int(hh)}:{rest}"
-    if out.endswith(".000000"):
-        out = out[:-7]
+    out = out.removesuffix(".000000")
     return out
 
 

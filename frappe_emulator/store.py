@@ -10,11 +10,12 @@ store's savepoints.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from erp_emulator.store import SqliteStore
 
-from .model.dsl import DocType, NUMERIC, INTEGER
+from .model.dsl import INTEGER, NUMERIC, DocType
 from .model.registry import Registry
 
 
@@ -33,7 +34,8 @@ class Store(SqliteStore):
         super().__init__(path)  # LIKE stays case-insensitive, as on MariaDB
 
     # ---- schema ---------------------------------------------------------------------------
-    def create_schema(self, registry: Registry) -> None:
+    def create_schema(self, registry: Registry, indexes: bool = True) -> None:
+        """Every table (IF NOT EXISTS); ``indexes=False`` defers them until after a bulk seed."""
         with self.lock:
             c = self.conn
             c.execute("CREATE TABLE IF NOT EXISTS tabSingles (doctype TEXT, field TEXT, value TEXT, "
@@ -45,6 +47,8 @@ class Store(SqliteStore):
             for dt in registry.doctypes.values():
                 if not dt.issingle:
                     self.create_table(registry, dt)
+                    if indexes:
+                        self.create_indexes(dt)
 
     def create_table(self, registry: Registry, dt: DocType) -> None:
         fields = {f.fieldname: f for f in dt.data_fields()}
@@ -59,18 +63,24 @@ class Store(SqliteStore):
                 decls.append(f'"{col}" {column_sql(fields[col].fieldtype)}')
             else:
                 decls.append(f'"{col}" TEXT COLLATE NOCASE')
-        t = dt.table
         rowid = "" if dt.autoincrement else " WITHOUT ROWID"
-        self.conn.execute(f'CREATE TABLE IF NOT EXISTS "{t}" ({", ".join(decls)}){rowid}')
-        self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{t}_modified" ON "{t}"(modified, name)')
-        self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{t}_creation" ON "{t}"(creation)')
-        if dt.istable:
-            self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{t}_parent" ON "{t}"(parent)')
-        for f in dt.data_fields():
-            if f.unique:
-                self.conn.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{t}_{f.fieldname}" ON "{t}"("{f.fieldname}")')
-            elif f.fieldtype == "Link" and dt.name.startswith("Sales"):
-                self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{t}_{f.fieldname}" ON "{t}"("{f.fieldname}")')
+        self.conn.execute(f'CREATE TABLE IF NOT EXISTS "{dt.table}" ({", ".join(decls)}){rowid}')
+
+    def create_indexes(self, dt: DocType) -> None:
+        """(modified, name) for keyset reads, creation, parent on child tables, unique columns, and the
+        search-indexed links ERPNext lists filter on (customer, item_code)."""
+        t = dt.table
+        with self.lock:
+            c = self.conn
+            c.execute(f'CREATE INDEX IF NOT EXISTS "{t}_modified" ON "{t}"(modified, name)')
+            c.execute(f'CREATE INDEX IF NOT EXISTS "{t}_creation" ON "{t}"(creation)')
+            if dt.istable:
+                c.execute(f'CREATE INDEX IF NOT EXISTS "{t}_parent" ON "{t}"(parent)')
+            for f in dt.data_fields():
+                if f.unique:
+                    c.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{t}_{f.fieldname}" ON "{t}"("{f.fieldname}")')
+                elif f.fieldname in ("customer", "item_code", "sales_order"):
+                    c.execute(f'CREATE INDEX IF NOT EXISTS "{t}_{f.fieldname}" ON "{t}"("{f.fieldname}")')
 
     def add_column(self, dt: DocType, fieldname: str, fieldtype: str) -> None:
         with self.lock:

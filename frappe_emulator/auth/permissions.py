@@ -17,12 +17,13 @@ ROLE_PERMS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 SUPER_ROLES = ("System Manager", "Administrator")
 SYSTEM_ONLY = ("DocType", "DocField", "Custom Field", "Property Setter", "Deleted Document", "System Settings",
-               "User", "Role", "Has Role")
+               "User", "Role", "Has Role", "User Permission")
 
 
 class Permissions:
-    def __init__(self, registry):
+    def __init__(self, registry, store):
         self.registry = registry
+        self.store = store
 
     def has(self, user, doctype: str, ptype: str = "read") -> bool:
         if user.name == "Administrator" or "Administrator" in user.roles:
@@ -47,8 +48,45 @@ class Permissions:
                               extra={"_error_message": f"No permission for {doctype}"} if ptype == "read" else None)
 
     def row_condition(self, user, doctype: str, alias: str) -> tuple[str, list] | None:
-        """Extra WHERE for the rows ``user`` may see (None: every row)."""
-        if doctype == "ToDo" and user.name != "Administrator" and "System Manager" not in user.roles:
-            return (f"({alias}.allocated_to = ? OR {alias}.assigned_by = ? OR {alias}.owner = ?)",
-                    [user.name, user.name, user.name])
-        return None
+        """Extra WHERE for the rows ``user`` may see (None: every row).
+
+        User Permissions restrict the DocType's own names and every Link to a restricted DocType; an empty
+        Link stays visible (``apply_strict_user_permissions`` off; Part II §4a shows the SQL).
+        """
+        if user.name == "Administrator" or "System Manager" in user.roles:
+            return None
+        conds, params = [], []
+        if doctype == "ToDo":
+            conds.append(f"({alias}.allocated_to = ? OR {alias}.assigned_by = ? OR {alias}.owner = ?)")
+            params += [user.name, user.name, user.name]
+        allowed = self.user_permissions(user.name, doctype)
+        dt = self.registry.find(doctype)
+        for target, values in allowed.items():
+            marks = ",".join("?" * len(values))
+            if target == doctype:
+                conds.append(f"{alias}.name IN ({marks})")
+                params += values
+            for f in dt.data_fields() if dt is not None else []:
+                if f.fieldtype == "Link" and f.options == target:
+                    conds.append(f"(COALESCE({alias}.\"{f.fieldname}\", '') = '' OR {alias}.\"{f.fieldname}\" IN ({marks}))")
+                    params += values
+        return (" AND ".join(conds), params) if conds else None
+
+    def check_row(self, user, doctype: str, name) -> None:
+        """A document outside the user's rows (ToDo's own, User Permissions) is a 403, as in a list."""
+        dt = self.registry.find(doctype)
+        if dt is None or dt.issingle:
+            return
+        cond = self.row_condition(user, doctype, f'"{dt.table}"')
+        if cond and not self.store.query(f'SELECT 1 FROM "{dt.table}" WHERE name = ? AND {cond[0]}', [name, *cond[1]]):
+            raise FrappeError("PermissionError", f"No permission for {doctype}", title="Not Permitted")
+
+    def user_permissions(self, user: str, doctype: str) -> dict[str, list[str]]:
+        """allow DocType -> permitted names, for the rules that apply to ``doctype``."""
+        out: dict[str, list[str]] = {}
+        for allow, value, to_all, applicable in self.store.query(
+                'SELECT allow, for_value, apply_to_all_doctypes, applicable_for FROM "tabUser Permission" '
+                "WHERE user = ?", (user,)):
+            if to_all or applicable == doctype or allow == doctype:
+                out.setdefault(allow, []).append(value)
+        return out

@@ -136,6 +136,9 @@ class Auth:
             if entry and entry[1] > now:
                 raise FrappeError("SecurityException", f"Your account has been locked and will resume after {wait} "
                                   "seconds", status=500)
+        if self._setting("disable_user_pass_login", "0") not in ("0", ""):
+            raise FrappeError("AuthenticationError", None, messages=[], traceback=False,
+                              extra={"message": "Login with username and password is not allowed."})
         if not usr or not pwd:
             raise self._fail(key, now, allowed, wait, "Incomplete login details")
         user = site.users.get(usr)
@@ -143,6 +146,8 @@ class Auth:
             raise self._fail(key, now, allowed, wait, "Invalid login credentials")
         with self._lock:
             self.failures.pop(key, None)
+        if self._setting("deny_multiple_sessions", "0") not in ("0", ""):
+            self.expire_sessions(user.name)  # each login ends the user's other sessions
         return user, self.new_session(user.name)
 
     def _fail(self, key: str, now: float, allowed: int, wait: int, message: str) -> FrappeError:

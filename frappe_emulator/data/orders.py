@@ -6,7 +6,7 @@ advanced past them, so API inserts continue the sequence. 60% submitted, 30% dra
 from __future__ import annotations
 
 from ..auth.users import make_key
-from .seed import ABBR, COMPANY
+from .demo import ABBR, COMPANY
 
 
 def _series(seeder, prefix_tpl: str, stamp: str, counters: dict) -> str:

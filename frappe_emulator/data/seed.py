@@ -10,17 +10,12 @@ previous one (ties for keyset tests), some have zero microseconds, nullable fiel
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from ..model.dsl import TABLE
-from ..model.registry import DEMO_CUSTOM_FIELD
 from ..auth.users import DEFAULT_USERS, ROLES, make_key
-
-COMPANY, ABBR = "Demo Company", "DC"
-GROUPS = ("Commercial", "Individual", "Government", "Non Profit")
-TERRITORIES = ("United States", "India", "Rest Of The World")
-ITEM_GROUPS = ("Products", "Services", "Raw Material")
-UOMS = ("Nos", "Kg", "Hour", "Box")
+from ..model.registry import DEMO_CUSTOM_FIELD
+from .demo import ABBR, COMPANY, GROUPS, ITEM_GROUPS, TERRITORIES, UOMS
+from .orders import seed_orders
 
 
 class Seeder:
@@ -71,7 +66,6 @@ class Seeder:
         self.masters()
         self.orders(site.options.rows)
         self.misc()
-        self.store.execute("ANALYZE")
 
     def settings(self) -> None:
         opts = self.site.options
@@ -182,7 +176,6 @@ class Seeder:
             self.rows(dt, recs)
 
     def orders(self, n: int) -> None:
-        from .orders import seed_orders  # the bulk transactional data has its own module
         seed_orders(self, n)
 
     def misc(self) -> None:

@@ -16,8 +16,17 @@ from .methods import Methods
 from .ratelimit import RateLimiter
 from .request import Ctx, build_form, parse_cookies
 from .resource import Resource
-from .responses import (NO_STORE, clear_cookies, cookie, error_page, guest_cookies, html_page, json_response,
-                        v1_error, v2_error)
+from .responses import (
+    NO_STORE,
+    clear_cookies,
+    cookie,
+    error_page,
+    guest_cookies,
+    html_page,
+    json_response,
+    v1_error,
+    v2_error,
+)
 from .v2 import V2
 
 MAX_BODY = 25 * 1024 * 1024  # max_content_length default (spec §9)
@@ -32,6 +41,7 @@ class Api:
         self.v2 = V2(site, self.methods, self.meta)
         pair = site.options.rate_limit_pair()
         self.limiter = RateLimiter(site, *pair) if pair else None
+        self.maintenance = "off"  # off | maintenance | read_only (spec §9 "Maintenance mode")
 
     # ---- entry ---------------------------------------------------------------------------------
     def handle(self, req: Request) -> Response:
@@ -48,6 +58,8 @@ class Api:
 
     def _handle(self, req: Request) -> Response:
         site = self.site
+        if req.method == "HEAD":  # werkzeug answers HEAD wherever GET is routed (the transport drops the body)
+            req = Request("GET", req.path, req.query, req.headers, req.body)
         ctx = Ctx(req, req.path.startswith("/api/v2/"))
         if len(req.body or b"") > MAX_BODY:
             return html_page(413, "Request Entity Too Large", "The data value transmitted exceeds the capacity limit.")
@@ -66,6 +78,7 @@ class Api:
                 ctx.extra["session_expired"] = 1
             if self.limiter is not None:
                 self.limiter.check()
+            self._check_maintenance(req.method)
             with site.store.transaction():
                 result = self.route(ctx)
         except FrappeError as err:
@@ -104,6 +117,12 @@ class Api:
             return self.v2.handle(ctx, parts)
         raise FrappeError("DoesNotExistError", None, traceback=False, messages=[])
 
+    def _check_maintenance(self, method: str) -> None:
+        if self.maintenance == "maintenance":
+            raise FrappeError("SessionStopped", "Session Stopped", status=503, traceback=False)
+        if self.maintenance == "read_only" and method in ("POST", "PUT", "DELETE", "PATCH"):
+            raise FrappeError("InReadOnlyMode", "Site is in read only mode", status=503, traceback=False)
+
     def website(self, req: Request) -> Response:
         """Outside ``/api``: the F16 OAuth discovery documents, else the website's HTML 404 (spec §2.3)."""
         host = req.headers.get("host", "127.0.0.1")
@@ -125,10 +144,7 @@ class Api:
     def login(self, ctx: Ctx):
         site = self.site
         client = ctx.req.headers.get("x-forwarded-for", "127.0.0.1")
-        try:
-            user, sid = site.auth.login(ctx.form.get("usr"), ctx.form.get("pwd"), client)
-        except FrappeError as err:
-            raise err
+        user, sid = site.auth.login(ctx.form.get("usr"), ctx.form.get("pwd"), client)
         if ctx.v2:  # the v2 route is a no-op: no session (spec §2.4)
             site.auth.logout(sid)
             return 200, {}

@@ -10,6 +10,7 @@ erp_emulator): data changes behind a running sync and the time/concurrency fault
 | POST oauth         | {"user", "client_id"?, "ttl"?} -> a bearer token pair |
 | GET/POST rate_limit | {"used_us": n} charges the budget; answers the window state |
 | GET count          | ?doctype= -> {"count"} |
+| POST maintenance   | {"mode": "off" | "maintenance" | "read_only"}: 503 SessionStopped / InReadOnlyMode for writes |
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ class Control:
                 ("POST", "delete"): self.delete, **clock_actions(self.site.clock.base),
                 ("POST", "sessions"): self.new_session, ("DELETE", "sessions"): self.expire_sessions,
                 ("POST", "oauth"): self.oauth, ("GET", "rate_limit"): self.rate_limit,
-                ("POST", "rate_limit"): self.rate_limit, ("GET", "count"): self.count}
+                ("POST", "rate_limit"): self.rate_limit, ("GET", "count"): self.count,
+                ("POST", "maintenance"): self.maintenance}
 
     @staticmethod
     def error(exc: Exception) -> Response | None:
@@ -122,6 +124,13 @@ class Control:
         if payload.get("used_us"):
             limiter.charge(int(payload["used_us"]))
         return _ok(limiter.state())
+
+    def maintenance(self, payload: dict, _params: dict) -> Response:
+        mode = payload.get("mode", "off")
+        if mode not in ("off", "maintenance", "read_only"):
+            raise ValueError("mode must be off, maintenance or read_only")
+        self.emu.api.maintenance = mode
+        return _ok({"mode": mode})
 
     def count(self, _payload: dict, params: dict) -> Response:
         dt = self.site.registry.get(params["doctype"])

@@ -111,7 +111,6 @@ class Methods:
         doctype = _need(ctx.form, "doctype")
         ctx.extra["docs"] = self.meta.form_metas(doctype)
         ctx.extra["user_settings"] = {} if self.site.options.major >= 16 else "{}"
-        return None
 
     def get_versions(self, ctx: Ctx):
         v = VERSIONS[self.site.options.version]
@@ -166,7 +165,6 @@ class Methods:
     def delete(self, ctx: Ctx):
         f = ctx.form
         self.site.writer.delete(ctx.user, _need(f, "doctype"), _need(f, "name"))
-        return None
 
     def set_value(self, ctx: Ctx):
         f = ctx.form

@@ -5,6 +5,7 @@ import json
 
 from ..errors import FrappeError
 from ..model.documents import as_dict, load, load_single
+from ..model.writes import apply_values
 from ..query.listing import ListArgs
 from .request import Ctx, json_arg, sbool
 from .responses import html_page
@@ -36,9 +37,7 @@ def read_doc(site, ctx: Ctx, doctype: str, name, no_nulls: bool = True) -> dict:
         raise FrappeError("PermissionError", f"Please specify a valid parent DocType for <strong>{dt.name}</strong>",
                           title="Not Permitted")
     doc = load(site, dt, name)
-    cond = site.perms.row_condition(ctx.user, dt.name, f'"{dt.table}"')
-    if cond and not site.store.query(f'SELECT 1 FROM "{dt.table}" WHERE name = ? AND {cond[0]}', [doc.name, *cond[1]]):
-        raise FrappeError("PermissionError", f"No permission for {dt.name}", title="Not Permitted")
+    site.perms.check_row(ctx.user, dt.name, doc.name)
     return as_dict(site, doc, no_nulls=no_nulls)
 
 
@@ -73,6 +72,8 @@ class Resource:
         if m == "GET":
             if ctx.form.get("run_method"):
                 return self.run_method(ctx, doctype, name, ctx.form["run_method"])
+            if major >= 16 and sbool(ctx.form.get("expand_links", False)):
+                return 200, {"data": self._expand_links(ctx, read_doc(site, ctx, doctype, name, no_nulls=False))}
             return 200, {"data": read_doc(site, ctx, doctype, name)}
         if m == "PUT":
             dt = site.registry.get(doctype)
@@ -128,6 +129,28 @@ class Resource:
                     cache[key] = got[0] if got else value
                 row[fieldname] = cache[key]
 
+    def _expand_links(self, ctx: Ctx, doc: dict) -> dict:
+        """16's ``expand_links=1``: Link values (also in child rows) become the linked documents, nulls kept."""
+        site = self.site
+
+        def expand(row: dict) -> None:
+            dt = site.registry.find(row.get("doctype", ""))
+            for f in dt.data_fields() if dt else []:
+                target = site.registry.find(f.options or "") if f.fieldtype == "Link" else None
+                value = row.get(f.fieldname)
+                if target is not None and not target.issingle and value not in (None, "") and \
+                        site.perms.has(ctx.user, target.name, "read"):
+                    found = load(site, target, value, missing_ok=True)
+                    if found is not None:
+                        row[f.fieldname] = as_dict(site, found, no_nulls=False)
+        expand(doc)
+        for value in list(doc.values()):
+            if isinstance(value, list):
+                for row in value:
+                    if isinstance(row, dict):
+                        expand(row)
+        return doc
+
     def create(self, ctx: Ctx, doctype: str):
         site = self.site
         body = body_of(ctx)
@@ -139,12 +162,11 @@ class Resource:
     def save_single(self, ctx: Ctx, dt):
         site = self.site
         site.perms.check(ctx.user, dt.name, "write")
-        from ..model.writes import apply_values  # noqa: PLC0415 - keeps the single-doc path in one place
         values = dict(site.store.single(dt.name))
         apply_values(site, dt, values, body_of(ctx))
         values["modified"] = site.clock.now_text()
         site.store.set_single(dt.name, values)
-        if "time_zone" in values and values["time_zone"]:
+        if values.get("time_zone"):
             site.clock.set_tz(values["time_zone"])
         return 200, {"data": as_dict(site, load_single(site, dt))}
 

@@ -11,8 +11,8 @@ import json
 import re
 
 from ..errors import FrappeError
-from .dsl import Field, INTEGER, NUMERIC, VARCHAR
 from ..query.values import cint, flt
+from .dsl import INTEGER, NUMERIC, VARCHAR, Field
 
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?)?$")
 _TIME = re.compile(r"^(\d{1,3}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?$")

@@ -17,6 +17,8 @@ def core_doctypes() -> list[DocType]:
             gender:D phone:D mobile_no:D^ birth_date:DA location:D bio:ST new_password:PW
             user_type:D=System+User last_login:RO~ last_active:DT~ api_key:D^~ api_secret:PW~""",
                 autoname=None, naming_rule=None),
+        doctype("User Permission", "Core", """user:L>User! allow:L>DocType! for_value:DL>allow! is_default:C=0
+            apply_to_all_doctypes:C=1 applicable_for:L>DocType hide_descendants:C=0"""),
         doctype("Role", "Core", """role_name:D!^ disabled:C=0 desk_access:C=1 two_factor_auth:C=0 home_page:D
             is_custom:C=0""", autoname="field:role_name", naming_rule="By fieldname"),
         doctype("Has Role", "Core", "role:L>Role", istable=1, autoname="hash", track_changes=0),

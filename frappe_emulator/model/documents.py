@@ -3,11 +3,12 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from ..errors import FrappeError
 from ..serialize import converter
-from .dsl import DocType, TABLE, NO_VALUE
+from .dsl import NO_VALUE, TABLE, DocType
 from .registry import CHILD_STANDARD, OPTIONAL_STANDARD, STANDARD
 
 

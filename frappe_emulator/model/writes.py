@@ -12,10 +12,15 @@ from ..errors import FrappeError
 from . import controllers
 from .coerce import to_stored
 from .documents import Doc, as_dict, insert_row, load, update_row
-from .dsl import DocType, NO_VALUE, NUMERIC, TABLE
+from .dsl import NO_VALUE, NUMERIC, TABLE, DocType
 from .naming import hash_name
 from .registry import STANDARD
-from .validate import validate_links, validate_mandatory, validate_unique, validate_values
+from .validate import (
+    validate_links,
+    validate_mandatory,
+    validate_unique,
+    validate_values,
+)
 
 IGNORED_KEYS = set(STANDARD) | {"doctype", "flags", "meta", "parent_doc", "__newname", "__islocal", "__unsaved",
                                 "_user_tags", "_comments", "_assign", "_liked_by"}
@@ -101,6 +106,8 @@ class Writer:
         if docstatus not in (0, 1):
             raise FrappeError("DocstatusTransitionError", f"Cannot change docstatus from 0 (Draft) to {docstatus} "
                               f"({_DOCSTATUS.get(docstatus, docstatus)})")
+        if dt.name == "User" and not body.get("email"):  # the controller fails before validation (Part II §3)
+            raise FrappeError("AttributeError", "'NoneType' object has no attribute 'strip'", module="builtins")
         values = defaults(site, dt)
         echo: dict = {}
         apply_values(site, dt, values, body, echo)
@@ -143,6 +150,8 @@ class Writer:
         if check_perms:
             site.perms.check(user, dt.name, "write", name)
         doc = load(site, dt, name)
+        if check_perms:
+            site.perms.check_row(user, dt.name, doc.name)
         body = {k: v for k, v in body.items() if k != "flags"}
         if "name" in body and str(body["name"]) != str(doc.name):
             other = load(site, dt, body["name"])
@@ -167,6 +176,8 @@ class Writer:
                     doc.values.get(f.fieldname) != before.get(f.fieldname):
                 raise FrappeError("CannotChangeConstantError", f"Value cannot be changed for {f.title}")
         replaced = build_children(site, dt, body, doc, before_children)
+        if new_status == 2 and old_status == 1:
+            self._check_links(dt, doc, submitted_only=True)
         doc.values["docstatus"] = new_status
         if old_status == 1 and new_status == 1:
             self._check_after_submit(doc, before, before_children, replaced)
@@ -182,6 +193,8 @@ class Writer:
         if not dt.is_submittable:
             raise FrappeError("ValidationError", f"Cannot edit standard fields: {dt.name} is not submittable")
         self._check_transition(dt, old, new_status)
+        if new_status == 2:
+            self._check_links(dt, doc, submitted_only=True)
         doc.values["docstatus"] = new_status
         return self._save(user, doc, set())
 
@@ -221,10 +234,17 @@ class Writer:
             f = doc.dt.get(tf)
             if f.allow_on_submit:
                 continue
-            old_n, new_n = len(before_children.get(tf, [])), len(doc.children.get(tf, []))
-            if old_n != new_n:
+            old_rows, new_rows = before_children.get(tf, []), doc.children.get(tf, [])
+            if len(old_rows) != len(new_rows):
                 raise FrappeError("UpdateAfterSubmitError", f"Not allowed to change {f.title} after submission from "
-                                  f"{old_n} to {new_n}", title="Cannot Update After Submit")
+                                  f"{len(old_rows)} to {len(new_rows)}", title="Cannot Update After Submit")
+            child = self.site.registry.get(f.options)
+            for old, new in zip(old_rows, new_rows):
+                for cf in child.data_fields():
+                    if not cf.allow_on_submit and old.get(cf.fieldname) != new.get(cf.fieldname):
+                        raise FrappeError("UpdateAfterSubmitError", f"Not allowed to change {cf.title} in row "
+                                          f"{new.get('idx')} after submission from {old.get(cf.fieldname)} to "
+                                          f"{new.get(cf.fieldname)}", title="Cannot Update After Submit")
 
     def _mismatch(self, doc: Doc, sent) -> FrappeError:
         stored = _fmt(doc.get("modified"))
@@ -272,6 +292,8 @@ class Writer:
         doc = load(site, dt, name, missing_ok=True)
         if doc is None:
             raise FrappeError("DoesNotExistError", None, traceback=False, messages=[])
+        if check_perms:
+            site.perms.check_row(user, dt.name, doc.name)
         if int(doc.get("docstatus") or 0) == 1:
             raise FrappeError("ValidationError", "Submitted Record cannot be deleted. You must <a href='/app/"
                               f"{dt.name.lower().replace(' ', '-')}/{doc.name}'> Cancel </a> it first.")
@@ -295,7 +317,8 @@ class Writer:
                               "deleted_name": str(doc.name), "deleted_doctype": doc.dt.name, "restored": 0,
                               "data": data})
 
-    def _check_links(self, dt: DocType, doc: Doc) -> None:
+    def _check_links(self, dt: DocType, doc: Doc, submitted_only: bool = False) -> None:
+        """Delete: any Link to the document blocks it; cancel: only Links from submitted documents do."""
         site = self.site
         for other in site.registry.doctypes.values():
             if other.issingle or other.name in ("Deleted Document", "Comment"):
@@ -306,7 +329,8 @@ class Writer:
                 if other.name == dt.name and f.fieldname != "amended_from":
                     continue
                 cols = "parent, parenttype" if other.istable else "name, NULL"
-                row = site.store.query(f'SELECT {cols} FROM "{other.table}" WHERE "{f.fieldname}" = ? LIMIT 1',
+                extra = " AND docstatus = 1" if submitted_only else ""
+                row = site.store.query(f'SELECT {cols} FROM "{other.table}" WHERE "{f.fieldname}" = ?{extra} LIMIT 1',
                                        (str(doc.name),))
                 if row:
                     linked_dt = row[0][1] or other.name

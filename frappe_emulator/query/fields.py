@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass
 
 from ..errors import FrappeError
-from ..model.dsl import DocType, TABLE
+from ..model.dsl import TABLE, DocType
 from ..model.registry import CHILD_STANDARD, OPTIONAL_STANDARD, STANDARD
 from ..serialize import STANDARD_TYPES
 
-_ALIAS = re.compile(r"^\s*(.+?)\s+as\s+[`\"]?(\w+)[`\"]?\s*$", re.I)
+_ALIAS = re.compile(r"^\s*(.+?)\s+as\s+[`\"]?(\w+)[`\"]?\s*$", re.IGNORECASE)
 _TAB = re.compile(r"^`tab([^`]+)`\.`?(\w+)`?$")
-_FUNC = re.compile(r"^(count|sum|avg|min|max)\(\s*(\*|[`\w.]+)\s*\)$", re.I)
+_FUNC = re.compile(r"^(count|sum|avg|min|max)\(\s*(\*|[`\w.]+)\s*\)$", re.IGNORECASE)
 AGGREGATES = ("COUNT", "SUM", "AVG", "MIN", "MAX")
 
 

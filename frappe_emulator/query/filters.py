@@ -8,10 +8,11 @@ Frappe wraps them in ``ifnull``, so ``!=``, ``<``, ``not in`` and ``not like`` m
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from ..errors import FrappeError
-from ..model.dsl import DocType, NUMERIC
+from ..model.dsl import NUMERIC, DocType
 from ..model.registry import CHILD_STANDARD, OPTIONAL_STANDARD, STANDARD
 from . import timespans
 from .values import cint, date_text, datetime_text, flt, time_text

@@ -5,7 +5,8 @@ sort field (PR #40670).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from ..errors import FrappeError
 from ..model.dsl import DocType
@@ -15,7 +16,7 @@ from .fields import FieldResolver, Select
 from .filters import FilterBuilder, Where
 from .values import cint
 
-_ORDER_ITEM = re.compile(r"^(?:`tab([^`]+)`\.)?`?([\w]+)`?(?:\.`?(\w+)`?)?(?:\s+(asc|desc))?$", re.I)
+_ORDER_ITEM = re.compile(r"^(?:`tab([^`]+)`\.)?`?([\w]+)`?(?:\.`?(\w+)`?)?(?:\s+(asc|desc))?$", re.IGNORECASE)
 _ORDER_CHARS = re.compile(r"^[a-zA-Z0-9\-_ ,`'\"().]*$")
 
 
@@ -41,7 +42,7 @@ class ListEngine:
     # ---- list ------------------------------------------------------------------------------
     def get_list(self, user, args: ListArgs) -> list:
         dt, sql, params, selects = self.build(user, args)
-        cols, rows = self.site.store.query_cols(sql, params)
+        _cols, rows = self.site.store.query_cols(sql, params)
         convs = [converter(s.fieldtype) for s in selects]
         if any(dt.autoincrement and s.key == "name" for s in selects):
             convs = [(lambda v: v) if s.key == "name" and c is None else c for s, c in zip(selects, convs)]

@@ -16,7 +16,15 @@ def _quarter_start(d: date, quarters: int = 0) -> date:
 
 
 def _week_start(d: date, weeks: int = 0) -> date:
-    return d - timedelta(days=d.weekday()) + timedelta(weeks=weeks)
+    """Weeks start on Sunday (System Settings ``first_day_of_the_week`` default)."""
+    return d - timedelta(days=(d.weekday() + 1) % 7) + timedelta(weeks=weeks)
+
+
+def _add_months(d: date, months: int) -> date:
+    """``add_to_date(months=n)``: the same day, clamped to the target month's length."""
+    first = _month_start(d, months)
+    nxt = _month_start(first, 1)
+    return first.replace(day=min(d.day, (nxt - timedelta(days=1)).day))
 
 
 def timespan(value: str, today: str) -> tuple[str, str]:
@@ -47,9 +55,12 @@ def timespan(value: str, today: str) -> tuple[str, str]:
 def relative(op: str, value: str, today: str) -> tuple[str, str]:
     """F14/F15 ``previous``/``next`` with ``1 week|1 month|3 months|6 months|1 year``."""
     t = date.fromisoformat(today)
-    deltas = {"1 week": timedelta(weeks=1), "1 month": timedelta(days=30), "3 months": timedelta(days=91),
-              "6 months": timedelta(days=182), "1 year": timedelta(days=365)}
-    if value not in deltas:
+    months = {"1 month": 1, "3 months": 3, "6 months": 6, "1 year": 12}
+    sign = -1 if op == "previous" else 1
+    if value == "1 week":
+        other = t + sign * timedelta(weeks=1)
+    elif value in months:
+        other = _add_months(t, sign * months[value])
+    else:
         raise FrappeError("ValidationError", f"Invalid value for {op}: {value}")
-    d = deltas[value]
-    return ((t - d).isoformat(), t.isoformat()) if op == "previous" else (t.isoformat(), (t + d).isoformat())
+    return (other.isoformat(), t.isoformat()) if op == "previous" else (t.isoformat(), other.isoformat())

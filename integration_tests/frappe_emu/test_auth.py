@@ -92,6 +92,8 @@ def test_login_lock_scope_per_version(fresh):
 def test_oauth_bearer_expiry_and_refresh(fresh):
     emu = fresh()
     c = Client(emu, None)
+    pre = emu.oauth
+    assert requests.get(emu.base_url + WHO, headers={"Authorization": "Bearer " + pre["access_token"]}).status_code == 200
     tokens = c.control("POST", "oauth", {"user": "api@example.com", "client_id": "cli"})
     url = emu.base_url + WHO
     assert requests.get(url, headers={"Authorization": "Bearer " + tokens["access_token"]}).json()["message"] == "api@example.com"
@@ -133,3 +135,32 @@ def test_user_creation_roles_and_generate_keys(fresh):
 def test_single_doc_values_are_typed_but_idx_is_text(emu):
     settings = Client(emu).get("/api/resource/System Settings/System Settings").json()["data"]
     assert settings["allow_consecutive_login_attempts"] == 10 and settings["docstatus"] == "0"
+
+
+def test_user_permissions_restrict_rows_and_links(fresh):
+    emu = fresh()
+    admin, reader = Client(emu), Client(emu, "reader@example.com")
+    made = admin.post("/api/resource/User Permission", json={"user": "reader@example.com", "allow": "Customer",
+                                                             "for_value": "Customer 0002"})
+    assert made.status_code == 200, made.text
+    customers = reader.get("/api/resource/Customer", params={"limit_page_length": 0}).json()["data"]
+    assert customers == [{"name": "Customer 0002"}]
+    orders = reader.get("/api/resource/Sales Order", params={"fields": '["customer"]', "limit_page_length": 0}).json()
+    assert {r["customer"] for r in orders["data"]} == {"Customer 0002"}
+    count = reader.get("/api/method/frappe.client.get_count", params={"doctype": "Sales Order"}).json()["message"]
+    assert count == len(orders["data"])  # 16: counts agree with the list
+    assert reader.get("/api/resource/Customer/Customer 0003").status_code == 403
+    assert reader.get("/api/resource/User Permission").status_code == 403
+    assert len(admin.get("/api/resource/Customer", params={"limit_page_length": 0}).json()["data"]) > 1
+
+
+def test_todo_rows_of_others_are_forbidden(fresh):
+    emu = fresh()
+    admin, reader = Client(emu, "Administrator"), Client(emu, "reader@example.com")
+    other = admin.post("/api/resource/ToDo", json={"description": "admin's", "allocated_to": "Administrator"}).json()
+    name = other["data"]["name"]
+    assert reader.get("/api/resource/ToDo/" + name).status_code == 403
+    assert reader.put("/api/resource/ToDo/" + name, json={"status": "Closed"}).status_code == 403
+    assert reader.delete("/api/resource/ToDo/" + name).status_code == 403
+    mine = reader.post("/api/resource/ToDo", json={"description": "mine"}).json()["data"]["name"]
+    assert reader.put("/api/resource/ToDo/" + mine, json={"status": "Closed"}).status_code == 200

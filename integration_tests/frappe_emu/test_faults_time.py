@@ -61,7 +61,8 @@ def test_drop_after_commit(fresh):
     emu.set_faults(drop_rate=1.0)
     with pytest.raises(requests.ConnectionError):
         c.post("/api/resource/ToDo", json={"description": "dropped but kept"})
-    emu.set_faults(drop_rate=0.0)
+    emu.set_faults(drop_rate=0.0, latency_ms=5)
+    assert Client(emu).control("GET", "faults") == {"fail_rate": 0.0, "drop_rate": 0.0, "latency_ms": 5}
     assert emu.backend.sql('SELECT COUNT(*) FROM "tabToDo" WHERE description = ?', ("dropped but kept",))[0][0] == 1
     assert emu.requests()[-1]["fault"] == "drop"
 
@@ -78,8 +79,7 @@ def test_clock_touch_and_shared_modified(fresh):
     names = [r["name"] for r in c.get(SO, params={"limit_page_length": 3}).json()["data"]]
     touched = c.control("POST", "touch", {"doctype": "Sales Order", "names": names})
     rows = c.get(SO, params={"fields": '["modified"]', "filters": json.dumps([["name", "in", names]])}).json()["data"]
-    assert {r["modified"] for r in rows} == {touched["modified"][:-7] if touched["modified"].endswith(".000000")
-                                             else touched["modified"]}
+    assert {r["modified"] for r in rows} == {touched["modified"].removesuffix(".000000")}
     doc = c.get(f"{SO}/{names[0]}").json()["data"]
     assert all(i["modified"] == doc["modified"] for i in doc["items"])
 
@@ -154,7 +154,68 @@ def test_python_api_hooks_log_and_users(fresh):
     emu.add_hook(seen.append)
     Client(emu).get(SO, params={"limit_page_length": 1})
     assert seen[-1]["doctype"] == "Sales Order" and seen[-1]["status"] == 200
-    assert emu.requests()[-1]["path"] == SO
+    assert emu.requests()[-1]["path"] == "/api/resource/Sales%20Order"  # the raw request path
     assert emu.users["reader@example.com"]["password"] == "reader-password"
     assert emu.api_key == emu.users["api@example.com"]["api_key"]
     assert emu.backend.sql("SELECT COUNT(*) FROM `tabSales Order`")[0][0] == 30
+
+
+def test_maintenance_modes(fresh):
+    emu = fresh()
+    c = Client(emu)
+    c.control("POST", "maintenance", {"mode": "read_only"})
+    assert c.get(SO).status_code == 200
+    ro = c.post("/api/resource/ToDo", json={"description": "x"})
+    assert ro.status_code == 503 and ro.json()["exc_type"] == "InReadOnlyMode"
+    c.control("POST", "maintenance", {"mode": "maintenance"})
+    assert c.get(SO).json()["exc_type"] == "SessionStopped"
+    c.control("POST", "maintenance", {"mode": "off"})
+    assert c.get(SO).status_code == 200
+
+
+def test_login_settings(fresh):
+    emu = fresh()
+    c = Client(emu)
+    c.put("/api/resource/System Settings/System Settings", json={"deny_multiple_sessions": 1})
+    url = emu.base_url + "/api/method/login"
+    first, second = requests.Session(), requests.Session()
+    first.post(url, json={"usr": "reader@example.com", "pwd": "reader-password"})
+    second.post(url, json={"usr": "reader@example.com", "pwd": "reader-password"})
+    who = "/api/method/frappe.auth.get_logged_user"
+    assert first.get(emu.base_url + who).status_code == 403 and second.get(emu.base_url + who).status_code == 200
+    c.put("/api/resource/System Settings/System Settings", json={"disable_user_pass_login": 1})
+    assert requests.post(url, json={"usr": "reader@example.com", "pwd": "reader-password"}).status_code == 401
+
+
+def test_expand_links_on_a_document(emu):
+    c = Client(emu)
+    name = c.get(SO, params={"limit_page_length": 1}).json()["data"][0]["name"]
+    doc = c.get(f"{SO}/{name}", params={"expand_links": 1}).json()["data"]
+    assert doc["customer"]["doctype"] == "Customer" and doc["items"][0]["item_code"]["doctype"] == "Item"
+    assert "amended_from" in doc  # nulls kept
+
+
+def test_child_process_wrapper(tmp_path):
+    from frappe_emulator.child import FrappeChild
+    with FrappeChild(tmp_path / "frappe.log", "--rows", "5", "--version", "15") as child:
+        hdr = {"Authorization": f"token {child.api_key}:{child.api_secret}"}
+        assert requests.get(child.base_url + "/api/method/frappe.auth.get_logged_user", headers=hdr,
+                            timeout=10).json() == {"message": "api@example.com"}
+        before = child.count("ToDo")
+        names = child.insert("ToDo", [{"description": "late"}], modified="2025-01-01 00:00:00")
+        assert child.count("ToDo") == before + 1
+        stamp = child.touch("Sales Order", count=2)
+        assert len(stamp) == 26
+        assert child.hard_delete("ToDo", names) == 1
+        assert child.rename("Customer", "Customer 0001", "Customer One") == "Customer One"
+
+
+def test_db_file_persists_between_runs(tmp_path):
+    from frappe_emulator import FrappeEmulator, FrappeOptions
+    path = str(tmp_path / "site.db")
+    with FrappeEmulator(FrappeOptions(rows=5, db=path, tz="Europe/Berlin")) as first:
+        made = Client(first).post("/api/resource/ToDo", json={"description": "kept"}).json()["data"]["name"]
+        key = first.api_key
+    with FrappeEmulator(FrappeOptions(rows=5, db=path)) as second:
+        assert second.api_key == key and second.backend.time_zone() == "Europe/Berlin"
+        assert Client(second).get("/api/resource/ToDo/" + made).json()["data"]["description"] == "kept"

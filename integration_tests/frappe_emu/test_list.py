@@ -201,6 +201,7 @@ def test_doctypes_flag_serves_a_dictionary(fresh, tmp_path):
 
 def test_doctypes_flag_bad_path_is_a_clear_error(tmp_path):
     import pytest
+
     from frappe_emulator import FrappeEmulator, FrappeOptions
     with pytest.raises(ValueError, match="--doctypes"):
         FrappeEmulator(FrappeOptions(doctypes=str(tmp_path / "missing.json")))
@@ -216,3 +217,32 @@ def test_rpc_reads_and_unknown_seen_column(emu):
     seen = c.get("/api/resource/ToDo", params={"fields": '["name","_seen"]'})
     assert seen.status_code == 500 and seen.json()["exc_type"] == "OperationalError"
     assert c.get("/api/resource/ToDo", params={"fields": '["name","_user_tags","_assign"]'}).status_code == 200
+
+
+def _keyset_walk(c: Client, page: int) -> list[str]:
+    seen, cursor = [], None
+    while True:
+        params = {"fields": '["name","modified"]', "order_by": "modified asc, name asc", "limit_page_length": page}
+        if cursor:
+            params["filters"] = json.dumps([["modified", ">=", cursor[0]]])
+            params["or_filters"] = json.dumps([["modified", ">", cursor[0]], ["name", ">", cursor[1]]])
+        rows = c.get(SO, params=params).json()["data"]
+        seen += [r["name"] for r in rows]
+        if len(rows) < page:
+            return seen
+        cursor = (rows[-1]["modified"], rows[-1]["name"])
+
+
+def test_v1_keyset_recipe_returns_every_row_once_across_ties(emu):
+    c = Client(emu)
+    reference = [r[0] for r in emu.backend.sql('SELECT name FROM "tabSales Order" ORDER BY modified, name')]
+    ties = emu.backend.sql('SELECT COUNT(*) FROM (SELECT modified FROM "tabSales Order" GROUP BY modified '
+                           'HAVING COUNT(*) > 1)')[0][0]
+    assert ties > 0
+    for page in (7, 13, 50):
+        assert _keyset_walk(c, page) == reference
+
+
+def test_head_is_routed_like_get(emu):
+    resp = requests.head(emu.base_url + SO, headers=emu.token_header())
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/json" and resp.content == b""

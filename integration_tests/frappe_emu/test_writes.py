@@ -66,6 +66,7 @@ def test_validation_errors(fresh):
     assert c.post("/api/resource/Note", json={"title": "n", "expire_notification_on": "2026-12-01T09:30:00Z"}).status_code == 500
     made = c.post("/api/resource/Note", json={"title": "n", "expire_notification_on": "2026-12-01T09:30:00"}).json()
     assert c.get("/api/resource/Note/" + made["data"]["name"]).json()["data"]["expire_notification_on"] == "2026-12-01 09:30:00"
+    assert c.post("/api/resource/User", json={}).status_code == 500  # a controller error, not a 417
     check = c.post("/api/resource/Note", json={"title": "n", "public": "true"}).json()["data"]
     assert check["public"] == 0  # the string "true" stores 0
 
@@ -185,3 +186,33 @@ def test_custom_field_created_through_the_api(fresh):
     so = c.get(SO, params={"filters": '[["docstatus","=",0]]', "limit_page_length": 1}).json()["data"][0]["name"]
     assert c.put(f"{SO}/{so}", json={"custom_ext_ref": "R-1"}).json()["data"]["custom_ext_ref"] == "R-1"
     assert c.get(SO, params={"filters": '[["custom_ext_ref","=","R-1"]]'}).json()["data"] == [{"name": so}]
+
+
+def test_patch_on_a_v1_document_per_version(fresh):
+    for version, status, ctype in (("16", 404, "application/json"), ("15", 405, "text/html")):
+        emu = fresh(version=version)
+        c = Client(emu)
+        name = c.get("/api/resource/ToDo", params={"limit_page_length": 1}).json()["data"][0]["name"]
+        resp = c.session.patch(f"{emu.base_url}/api/resource/ToDo/{name}", json={"status": "Closed"})
+        assert resp.status_code == status and resp.headers["Content-Type"].startswith(ctype)
+
+
+def test_submitted_rows_and_cancel_with_submitted_links(fresh):
+    emu = fresh()
+    c = Client(emu)
+    so = _order(c, docstatus=1)
+    assert so["docstatus"] == 1
+    rows = [dict(r) for r in so["items"]]
+    rows[0]["qty"] = 99
+    changed = c.put(f"{SO}/{so['name']}", json={"items": rows})
+    assert changed.status_code == 417 and changed.json()["exc_type"] == "UpdateAfterSubmitError"
+    inv = c.post("/api/resource/Sales Invoice", json={
+        "customer": "Customer 0001", "company": "Demo Company", "posting_date": "2026-12-01", "currency": "USD",
+        "conversion_rate": 1, "docstatus": 1,
+        "items": [{"item_code": "ITEM-0001", "item_name": "Item 1", "uom": "Nos", "qty": 1, "rate": 5, "amount": 5,
+                   "sales_order": so["name"]}]})
+    assert inv.status_code == 200, inv.text
+    blocked = c.post(f"{SO}/{so['name']}", json={"run_method": "cancel"})
+    assert blocked.status_code == 417 and blocked.json()["exc_type"] == "LinkExistsError"
+    assert c.post(f"/api/resource/Sales Invoice/{inv.json()['data']['name']}", json={"run_method": "cancel"}).status_code == 200
+    assert c.post(f"{SO}/{so['name']}", json={"run_method": "cancel"}).status_code == 200

@@ -9,7 +9,7 @@ from frappe_emulator.model.dsl import Field, parse_field
 from frappe_emulator.model.naming import series_prefix
 from frappe_emulator.model.registry import Registry
 from frappe_emulator.query.filters import FilterBuilder, normalize
-from frappe_emulator.query.timespans import timespan
+from frappe_emulator.query.timespans import relative, timespan
 from frappe_emulator.query.values import cint, datetime_text, flt, time_text
 from frappe_emulator.serialize import fmt_datetime, fmt_time
 
@@ -50,6 +50,7 @@ def test_forms_and_errors():
         build([["status", "previous", "1 week"]], major=16)
     assert err.value.status == 417
     assert build([["date", "previous", "1 week"]], major=15)[1] == ["2026-11-30", "2026-12-07"]
+    assert build([["date", "previous", "1 month"]], major=15)[1] == ["2026-11-07", "2026-12-07"]
     with pytest.raises(FrappeError) as err:
         build([["nosuch", "=", 1]], major=16)
     assert err.value.status == 403
@@ -65,6 +66,9 @@ def test_child_four_tuple_joins_the_child_table():
 def test_timespans():
     assert timespan("last month", "2026-12-07") == ("2026-11-01", "2026-11-30")
     assert timespan("this quarter", "2026-12-07") == ("2026-10-01", "2026-12-31")
+    assert timespan("this week", "2026-12-09") == ("2026-12-06", "2026-12-12")  # Sunday to Saturday
+    assert relative("previous", "1 month", "2026-03-31") == ("2026-02-28", "2026-03-31")
+    assert relative("next", "1 year", "2026-12-07") == ("2026-12-07", "2027-12-07")
 
 
 def test_naming_series_prefix():
