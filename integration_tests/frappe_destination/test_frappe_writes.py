@@ -303,3 +303,24 @@ def test_a_tree_parent_and_its_children_in_one_sync_land_in_order(emu):
                 [rec("Item Group", g) for g in groups])
     assert run.counts("Item Group") == {"inserted": 7}
     assert count(emu, "Item Group", "parent_item_group = 'Tree Root'") == 6
+
+
+@pytest.mark.parametrize("version", ["14", "15", "16", "dev"])
+def test_every_mode_on_every_emulated_version(version):
+    """Upsert (insert, update, unchanged), Link lookup, submit, cancel, update mode, soft delete per version."""
+    with FrappeEmulator(FrappeOptions(rows=3, version=version)) as emu:
+        cfg = config(emu, streams=[{"stream": "Sales Order", "key_field": "po_no"}])
+        upsert = catalog(("Sales Order", "append_dedup"))
+        lookup = {"customer_name": "Customer 0002"}
+        assert write(cfg, upsert, [rec("Sales Order", order(1, customer=lookup)), rec("Sales Order", order(2))]
+                     ).counts("Sales Order") == {"inserted": 2}
+        again = write(cfg, upsert, [rec("Sales Order", order(1, customer=lookup, docstatus=1)),
+                                    rec("Sales Order", order(2))])
+        assert again.counts("Sales Order") == {"updated": 1, "unchanged": 1}
+        cancel = write(cfg, catalog(("Sales Order", "update")),
+                       [rec("Sales Order", order(1, customer=lookup, docstatus=2))])
+        assert cancel.counts("Sales Order") == {"updated": 1}
+        gone = write(cfg, catalog(("Sales Order", "soft_delete")), [rec("Sales Order", {"po_no": "DST-2"})])
+        assert gone.counts("Sales Order") == {"deactivated": 1}
+        assert so_rows(emu, "po_no LIKE 'DST-%'") == [(so_rows(emu, "po_no = 'DST-1'")[0][0], "DST-1", 2)]
+        assert emu.backend.sql("SELECT customer FROM `tabSales Order` WHERE po_no = 'DST-1'") == [("Customer 0002",)]
