@@ -167,6 +167,10 @@ class RecordMapper:
             if target in SERVER_MAINTAINED or target in CHILD_LINK_COLUMNS or target in DESK_COLUMNS:
                 continue  # the server maintains these (module docstring)
             fld = dt.fields[target]
+            if fld.fieldtype == "Password" and isinstance(value, str) and value and set(value) == {"*"}:
+                self._warn_once(dt, target, "holds a masked password as the server reads it back ('****'); it is not "
+                                "written (that would replace the real password with asterisks)")
+                continue
             try:
                 body[target] = self._value(dt, fld, value, data, rec, path)
             except ValueRejected as exc:
@@ -243,12 +247,15 @@ class RecordMapper:
         detail = f" (ambiguous: {', '.join(clash)})" if len(clash) > 1 else ""
         if not self.drop_unknown:
             raise RecordRejected(f"field {key!r} matches no field of DocType {dt.name!r}{detail}")
+        self._warn_once(dt, key, f"matches no field of DocType {dt.name!r}{detail}; its values are dropped "
+                                 f"(unknown_fields is 'drop')")
+
+    def _warn_once(self, dt: TargetDocType, key: str, what: str) -> None:
         with self._lock:
             if (dt.name, key) in self._warned:
                 return
             self._warned.add((dt.name, key))
-        self.logger.warning("Stream %r: field %r matches no field of DocType %r%s; its values are dropped "
-                            "(unknown_fields is 'drop')", self.stream, key, dt.name, detail)
+        self.logger.warning("Stream %r: field %r %s", self.stream, key, what)
 
     def _matcher(self, dt: TargetDocType) -> NameMatcher:
         matcher = self._matchers.get(dt.name)

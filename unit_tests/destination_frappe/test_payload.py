@@ -132,3 +132,14 @@ def test_docstatus_on_a_non_submittable_doctype_is_refused_and_must_be_0_1_2():
     assert mapper(TODO).prepare(1, {"description": "x", "docstatus": 0}).docstatus == 0
     with pytest.raises(RecordRejected, match="is not 0, 1 or 2"):
         mapper().prepare(1, {"docstatus": 3})
+
+
+def test_a_masked_password_is_never_written(caplog):
+    user = doctype({"name": "User", "fields": [{"fieldname": "email", "fieldtype": "Data"},
+                                               {"fieldname": "new_password", "fieldtype": "Password"}]})
+    m = RecordMapper(user, "name", UTC, False, "s", LOG)
+    with caplog.at_level(logging.WARNING, "test"):
+        masked = m.prepare(1, {"email": "a@b.c", "new_password": "********"})
+    assert masked.body == {"email": "a@b.c"}
+    assert "holds a masked password" in caplog.text
+    assert m.prepare(2, {"new_password": "s3cret*"}).body == {"new_password": "s3cret*"}
