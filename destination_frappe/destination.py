@@ -115,7 +115,7 @@ class DestinationFrappe(Destination):
         api = FrappeApi(client)
         resolver = LinkResolver(api, pmap, logger)
         prover = FrappeProver(api, logger)
-        rounds = WriteRounds(FrappeSender(api, options.batch_size, logger), prover, workers, logger)
+        rounds = WriteRounds(FrappeSender(api, options.batch_size, logger, workers), prover, workers, logger)
         run = PipelineRun.open(rounds, logger, options.policy)
         self.last_report, self.last_rejects, self.last_prover, self.last_resolver = (
             run.report, run.rejects, prover, resolver)

@@ -10,7 +10,8 @@ names (``out = set()``; others a list in input order), so names cannot safely be
 a plan that must act on its new document afterwards (insert as cancelled) is inserted alone, and
 ``POST`` answers its name.
 
-Steps (PUT changes, submit, cancel, DELETE) are single requests on the named document, in order; a
+Steps (PUT changes, submit, cancel, DELETE) are single requests on the named document, in order (the
+plans of a chunk run in parallel, up to ``workers``); a
 refused step rejects the record with the server's reason (after an insert: "inserted as X, then ...").
 
 A request whose answer was lost (``TransientError``) leaves its plans *uncertain*: the shared
@@ -27,6 +28,7 @@ from typing import Any
 from destination_frappe.api import FrappeApi
 from destination_frappe.plan import Refused, Unchanged, WritePlan, plan_update
 from erp_airbyte.destination.protocols import WriteResult
+from erp_http.parallel import parallel_map
 from frappe_client.errors import ApiError, TransientError
 
 Results = tuple[list[WriteResult[WritePlan]], list[WritePlan]]
@@ -35,10 +37,11 @@ Results = tuple[list[WriteResult[WritePlan]], list[WritePlan]]
 class FrappeSender:
     """Sends chunks of ``WritePlan`` (thread-safe; ``chunk_size`` = documents per ``insert_many``)."""
 
-    def __init__(self, api: FrappeApi, chunk_size: int, logger: logging.Logger):
+    def __init__(self, api: FrappeApi, chunk_size: int, logger: logging.Logger, workers: int = 1):
         self.api = api
         self.chunk_size = chunk_size
         self.logger = logger
+        self.workers = workers
 
     def send(self, chunk: list[WritePlan]) -> Results:
         done: list[WriteResult[WritePlan]] = []
@@ -54,8 +57,9 @@ class FrappeSender:
                 by_doctype.setdefault(op.target.dt.name, []).append(op)
         for ops in by_doctype.values():
             ready += self._inserts(ops, done, uncertain)
-        for op in ready:
-            result = self._steps(op)
+        # updates, cancels and deletes: parallel single requests (keys are distinct within a chunk; the
+        # client's in-flight bound is what reaches the server)
+        for op, result in zip(ready, parallel_map(self._steps, ready, self.workers, name="frappe-write"), strict=True):
             if result is None:
                 uncertain.append(op)
             else:

@@ -321,3 +321,43 @@ def test_slices_that_name_their_own_doctype_wait_for_every_earlier_slice():
     other = mapper.prepare(3, {"item_group_name": "Leaf", "customer": "ACME"})
     assert planner.waits_for_all([leaf]) and planner.waits_for_all([by_lookup])
     assert not planner.waits_for_all([other])
+
+
+def test_updates_of_one_chunk_are_sent_in_parallel():
+    """Two PUTs must be in flight at once: each waits at a barrier that only two concurrent calls pass."""
+    import threading  # noqa: PLC0415
+
+    barrier = threading.Barrier(2)
+
+    class ConcurrentSite(FakeSite):
+        def put(self, path, body):
+            barrier.wait(timeout=10)  # sequential PUTs would break the barrier
+            return super().put(path, body)
+
+    fake = ConcurrentSite({"Customer": "field:customer_name"})
+    for name in ("A", "B"):
+        fake.docs["Customer"][name] = {"name": name, "customer_name": name, "docstatus": 0}
+    api = FrappeApi(fake)
+    dt = doctype(CUSTOMER)
+    settings = StreamSettings("update", key_field="name")
+    target = Target("s", dt, settings)
+    mapper = RecordMapper(dt, "name", ZoneInfo("UTC"), False, "s", LOG)
+
+    def pmap(fn, items):
+        from erp_http.parallel import parallel_map  # noqa: PLC0415
+        return parallel_map(fn, items, 2)
+
+    planner = DocTypePlanner(target, mapper, KeyFinder(api, dt, "name", pmap), LinkResolver(api, pmap, LOG), pmap, LOG)
+    recs = [mapper.prepare(i, {"name": n, "credit_limit": 5}) for i, n in enumerate(("A", "B"), 1)]
+
+    class Outcomes:
+        def reject(self, rec, reason):
+            raise AssertionError(reason)
+
+        def unchanged(self, n=1):
+            raise AssertionError("unchanged")
+
+    plans = planner.plan(recs, Outcomes())
+    done, uncertain = FrappeSender(api, 50, LOG, workers=2).send(plans)
+    assert [r.ok for r in done] == [True, True] and not uncertain
+    assert {d["credit_limit"] for d in fake.docs["Customer"].values()} == {5}
