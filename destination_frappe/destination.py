@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from airbyte_cdk.destinations import Destination
 from airbyte_cdk.models import (
@@ -70,7 +71,7 @@ class DestinationFrappe(Destination):
         client = FrappeClient(conn, max_in_flight=2, logger=logger)
         try:
             user = client.logged_user()
-            _, where = resolve_site_clock(client, options.site_timezone)
+            _, where = site_zone(client, options)
             logger.info("Check: logged in as %s; site time zone from %s", user, where)
             return AirbyteConnectionStatus(status=Status.SUCCEEDED)
         except ErpError as exc:
@@ -104,7 +105,7 @@ class DestinationFrappe(Destination):
 
     def _write(self, client: FrappeClient, options: WriteOptions, plans: list, messages: Iterable[AirbyteMessage],
                logger: logging.Logger) -> Iterable[AirbyteMessage]:
-        clock, where = resolve_site_clock(client, options.site_timezone)
+        tz, where = site_zone(client, options)
         targets = resolve_targets(client, plans, options, logger)
         logger.info("Site time zone from %s%s", where, "; DRY RUN: nothing will be written" if options.dry_run else "")
         workers = options.num_workers
@@ -120,7 +121,7 @@ class DestinationFrappe(Destination):
         self.last_report, self.last_rejects, self.last_prover, self.last_resolver = (
             run.report, run.rejects, prover, resolver)
         for target in targets:
-            mapper = RecordMapper(target.dt, target.settings.key_field, clock.tz, options.drop_unknown, target.stream,
+            mapper = RecordMapper(target.dt, target.settings.key_field, tz, options.drop_unknown, target.stream,
                                   logger, ext_field=target.settings.external_id_field)
             keys = KeyFinder(api, target.dt, target.settings.key_field, pmap,
                              ext_field=target.settings.external_id_field,
@@ -134,3 +135,22 @@ class DestinationFrappe(Destination):
             for stream, n in sorted(prover.unverified_resends.items()):
                 logger.warning("Write summary: stream %s: %d insert(s) were sent again after a lost answer without "
                                "proof (no external_id_field): check for duplicates", stream, n)
+
+
+def site_zone(client: FrappeClient, options: WriteOptions) -> tuple[ZoneInfo | None, str]:
+    """The site time zone (Datetime values are written in it) and where it came from.
+
+    A user who cannot read System Settings and configured no ``site_timezone`` can still write: only a
+    record with a Datetime value is then rejected (values.py), since guessing the zone would shift it.
+
+    Raises:
+        ConfigurationError: a configured ``site_timezone`` that is not the site's.
+    """
+    try:
+        clock, where = resolve_site_clock(client, options.site_timezone)
+    except ConfigurationError:
+        if options.site_timezone:
+            raise
+        return None, ("unknown: the user cannot read System Settings and site_timezone is not set, so records "
+                      "with Datetime values will be rejected")
+    return clock.tz, where

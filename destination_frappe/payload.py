@@ -96,12 +96,13 @@ class RecordMapper:
     Args:
         doctype: the target DocType, with its child DocTypes loaded.
         key_field: ``name`` or the fieldname records are matched on.
-        tz: the site time zone (Datetime values are sent as site-local wall clock).
+        tz: the site time zone (Datetime values are sent as site-local wall clock); None: unknown, so a
+            Datetime value rejects its record.
         drop_unknown: drop (and warn about) fields that match no field, instead of rejecting the record.
         stream: stream name, for log lines.
     """
 
-    def __init__(self, doctype: TargetDocType, key_field: str, tz: ZoneInfo, drop_unknown: bool,
+    def __init__(self, doctype: TargetDocType, key_field: str, tz: ZoneInfo | None, drop_unknown: bool,
                  stream: str, logger: logging.Logger, ext_field: str | None = None):
         self.doctype = doctype
         self.key_field = key_field

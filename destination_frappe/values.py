@@ -33,7 +33,7 @@ class ValueRejected(ValueError):
     """The value cannot be written as is; ``str(exc)`` is the reason (the field is added by the caller)."""
 
 
-def coerce(fld: TargetField, value: Any, tz: ZoneInfo) -> Any:
+def coerce(fld: TargetField, value: Any, tz: ZoneInfo | None) -> Any:
     """The JSON value to send for ``fld``, or ``ValueRejected``.
 
     ``None`` is sent as ``None`` (clears the field; numeric fields store 0 on v16, spec Part II §6).
@@ -57,6 +57,9 @@ def coerce(fld: TargetField, value: Any, tz: ZoneInfo) -> Any:
     if ft == "Date":
         return _date(value)
     if ft == "Datetime":
+        if tz is None:
+            raise ValueRejected("the site time zone is unknown (the API user cannot read System Settings): set "
+                                "site_timezone to write Datetime values")
         return _datetime(value, tz)
     if ft == "Time":
         return _time(value)

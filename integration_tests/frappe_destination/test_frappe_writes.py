@@ -324,3 +324,20 @@ def test_every_mode_on_every_emulated_version(version):
         assert gone.counts("Sales Order") == {"deactivated": 1}
         assert so_rows(emu, "po_no LIKE 'DST-%'") == [(so_rows(emu, "po_no = 'DST-1'")[0][0], "DST-1", 2)]
         assert emu.backend.sql("SELECT customer FROM `tabSales Order` WHERE po_no = 'DST-1'") == [("Customer 0002",)]
+
+
+def test_without_system_settings_or_site_timezone_only_datetime_values_are_refused(emu):
+    import logging  # noqa: PLC0415
+
+    from destination_frappe.destination import DestinationFrappe  # noqa: PLC0415
+
+    cfg = user_config(emu, "reader@example.com", dry_run=True)
+    assert DestinationFrappe().check(logging.getLogger("t"), cfg).status.value == "SUCCEEDED"
+    todo = write(cfg, catalog(("ToDo", "append")), [rec("ToDo", {"description": "no datetime"})])
+    assert todo.counts("ToDo") == {"would_insert": 1}
+    mismatch = user_config(emu, "reader@example.com", site_timezone="Europe/Paris")
+    assert DestinationFrappe().check(logging.getLogger("t"), mismatch).status.value == "SUCCEEDED"  # not verifiable
+
+    wrong = config(emu, site_timezone="Europe/Paris")  # readable System Settings (Asia/Kolkata) disagree
+    status = DestinationFrappe().check(logging.getLogger("t"), wrong)
+    assert status.status.value == "FAILED" and "site_timezone is 'Europe/Paris'" in status.message

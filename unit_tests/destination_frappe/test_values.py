@@ -79,3 +79,9 @@ def test_select_with_an_empty_option_accepts_empty():
 ])
 def test_same_value_compares_as_the_server_stores(fieldtype, stored, sent, same):
     assert same_value(field(fieldtype), stored, sent) is same
+
+
+def test_a_datetime_value_needs_the_site_zone():
+    with pytest.raises(ValueRejected, match="the site time zone is unknown"):
+        coerce(field("Datetime"), "2026-12-01T10:00:00Z", None)
+    assert coerce(field("Date"), "2026-12-01T10:00:00Z", None) == "2026-12-01"  # other types need no zone
