@@ -62,6 +62,8 @@ class WritePlan:
         insert_applied: the insert is known to be applied (then ``name`` is set if the plan has steps).
         next_step: index of the first step not known to be applied (a lost answer is proven, then resumed).
         uncertain: an answer to one of its requests was lost (a later 409 on its natural name means written).
+        maybe_applied: the last failed request may have been applied (False: it never reached the server, or
+            the server said it did not process it; the prover then resends without a check).
         target: the stream it belongs to (set by the planner).
     """
 
@@ -74,6 +76,7 @@ class WritePlan:
     insert_applied: bool = False
     next_step: int = 0
     uncertain: bool = False
+    maybe_applied: bool = True
     target: Any = None
 
     @property

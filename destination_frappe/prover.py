@@ -38,6 +38,9 @@ class FrappeProver:
         self._lock = threading.Lock()
 
     def prove(self, op: WritePlan) -> WriteResult[WritePlan] | None:
+        if not op.maybe_applied:  # it never reached the server (or was refused unprocessed): resend as it is
+            op.maybe_applied = True
+            return None
         op.uncertain = True
         if not op.inserted:
             return self._prove_insert(op)

@@ -74,7 +74,9 @@ class FrappeSender:
         doctype = ops[0].target.dt.name
         try:
             names = self.api.insert_many(doctype, [op.insert for op in ops])
-        except TransientError:
+        except TransientError as exc:
+            for op in ops:
+                op.maybe_applied = exc.maybe_committed
             uncertain.extend(ops)
             return []
         except ApiError:
@@ -90,7 +92,8 @@ class FrappeSender:
         dt = op.target.dt
         try:
             doc = self.api.insert(dt.name, op.insert or {})
-        except TransientError:
+        except TransientError as exc:
+            op.maybe_applied = exc.maybe_committed
             uncertain.append(op)
             return []
         except ApiError as exc:
@@ -119,6 +122,7 @@ class FrappeSender:
         try:
             stored = self.api.get_doc(dt.name, name)
         except TransientError:
+            op.maybe_applied = False  # a read failed: nothing was written, the insert is simply sent again
             uncertain.append(op)
             return []
         if stored is None:
@@ -148,7 +152,8 @@ class FrappeSender:
                     self.api.delete(dt.name, op.name)
                 else:
                     self.api.update(dt.name, op.name, step.body or {})
-            except TransientError:
+            except TransientError as exc:
+                op.maybe_applied = exc.maybe_committed
                 return None
             except ApiError as exc:
                 if step.method == "DELETE" and exc.status == 404 and op.uncertain:

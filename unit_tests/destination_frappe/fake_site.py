@@ -33,6 +33,7 @@ class FakeSite:
         self.docs: dict[str, dict[str, dict]] = {dt: {} for dt in naming}
         self.calls: list[tuple[str, str]] = []
         self.drop_next: list[str] = []  # methods ("POST", "PUT", "insert_many", "DELETE") to drop after commit
+        self.unsent_next: list[str] = []  # methods that fail before reaching the site (nothing written)
         self.names_as_set = False  # some releases' insert_many builds a set of names (no order)
         self._seq = count(1)
         self._lock = threading.Lock()
@@ -57,6 +58,9 @@ class FakeSite:
     def post(self, path: str, body: Any) -> Any:
         if path == "method/frappe.client.insert_many":
             self.calls.append(("POST", "insert_many"))
+            if "insert_many" in self.unsent_next:
+                self.unsent_next.remove("insert_many")
+                raise TransientError("connection refused; giving up", maybe_committed=False)
             with self._lock:
                 snapshot = json.loads(json.dumps(self.docs))
                 try:

@@ -361,3 +361,13 @@ def test_updates_of_one_chunk_are_sent_in_parallel():
     done, uncertain = FrappeSender(api, 50, LOG, workers=2).send(plans)
     assert [r.ok for r in done] == [True, True] and not uncertain
     assert {d["credit_limit"] for d in fake.docs["Customer"].values()} == {5}
+
+
+def test_an_insert_that_never_reached_the_site_is_resent_without_a_duplicate_warning(caplog):
+    fake = site()
+    fake.unsent_next = ["insert_many"]
+    h = Harness(fake, TODO, StreamSettings("append"))
+    with caplog.at_level(logging.WARNING, "test"):
+        h.write({"description": "a"}, {"description": "b"})
+    assert h.counts == Counter(inserted=2) and fake.count("ToDo") == 2
+    assert h.prover.unverified_resends == {} and "MAY NOW EXIST TWICE" not in caplog.text
