@@ -341,3 +341,13 @@ def test_without_system_settings_or_site_timezone_only_datetime_values_are_refus
     wrong = config(emu, site_timezone="Europe/Paris")  # readable System Settings (Asia/Kolkata) disagree
     status = DestinationFrappe().check(logging.getLogger("t"), wrong)
     assert status.status.value == "FAILED" and "site_timezone is 'Europe/Paris'" in status.message
+
+
+def test_a_lookup_on_several_fields_and_in_a_child_row(emu):
+    item = dict(order(1)["items"][0], item_code={"item_name": "Item 2", "disabled": 0})
+    run = write(config(emu), catalog(("Sales Order", "append")),
+                [rec("Sales Order", order(7, customer={"customer_name": "Customer 0003", "disabled": 0}, items=[item]))])
+    assert run.counts("Sales Order") == {"inserted": 1}
+    name = so_rows(emu, "po_no = 'DST-7'")[0][0]
+    assert emu.backend.sql("SELECT customer FROM `tabSales Order` WHERE name = ?", (name,)) == [("Customer 0003",)]
+    assert emu.backend.sql("SELECT item_code FROM `tabSales Order Item` WHERE parent = ?", (name,)) == [("ITEM-0002",)]
