@@ -96,10 +96,31 @@ def is_session_expired(status: int, body: Any) -> bool:
     return status == 403 and isinstance(body, Mapping) and bool(body.get("session_expired"))
 
 
+_RETRY_AFTER = retry_after_from("Retry-After")
+_RESET = retry_after_from("X-RateLimit-Reset")
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait: ``Retry-After``, else ``X-RateLimit-Reset`` when the budget is spent.
+
+    The site rate limiter puts ``X-RateLimit-*`` on *every* answer (spec §9), so the reset time only means
+    "wait" when ``X-RateLimit-Remaining`` is 0; a deadlock retry must not wait for the window to end.
+    """
+    seconds = _RETRY_AFTER(headers)
+    if seconds is not None:
+        return seconds
+    remaining = headers.get("X-RateLimit-Remaining")
+    try:
+        spent = remaining is not None and float(remaining) <= 0
+    except ValueError:
+        spent = False
+    return _RESET(headers) if spent else None
+
+
 FRAPPE_POLICY = StatusPolicy(
     transient_error_body=_retryable_body,
     parse_error=parse_error,
-    retry_after=retry_after_from("Retry-After", "X-RateLimit-Reset"),
+    retry_after=retry_after,
     quiet_path_prefixes=("method/login", "method/frappe.integrations.oauth2"),
     unauthorized_hint="Check the API key and secret (or the password / OAuth tokens) and that the user is enabled.",
 )

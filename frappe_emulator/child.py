@@ -21,8 +21,7 @@ class FrappeChild(EmulatorProcess):
         super().__init__(module_command("frappe_emulator", *args), log_path, **options)
 
     def _credential(self, name: str) -> str:
-        # the shared parser keeps the ", " separator in front of the second name: compare stripped names
-        return next(v for k, v in self.credentials.items() if k.strip() == name)
+        return self.credentials[name]
 
     @property
     def api_key(self) -> str:

@@ -38,7 +38,13 @@ from frappe_client.meta import DocTypeMeta
 from frappe_client.site_zone import resolve_site_clock
 from source_frappe.cursor import SyncBounds
 from source_frappe.discovery import (
-    CURSOR, airbyte_streams, candidate_doctypes, discover, load_metas, main_meta, parents_of_child,
+    CURSOR,
+    airbyte_streams,
+    candidate_doctypes,
+    discover,
+    load_metas,
+    main_meta,
+    parents_of_child,
 )
 from source_frappe.options import SourceOptions, connection_specification
 from source_frappe.reader import ChildTableReader, DocTypeReader, SingleReader
@@ -171,13 +177,16 @@ class SourceFrappe(AbstractSource):
             try:
                 client.logged_user()  # bad credentials fail the sync once, not each stream
                 clock, how = resolve_site_clock(client, options.site_timezone)
+                bounds = SyncBounds(clock, self._upper_bound(client, logger),
+                                    timedelta(seconds=options.lookback_window_seconds), options.start_date)
+                loaded, errors = load_metas(client, [cs.stream.name for cs in catalog.streams], options.num_workers)
             except (ConfigurationError, ApiError) as exc:
                 raise config_error(exc) from None
+            except TransientError as exc:
+                raise AirbyteTracedException(message=f"The site did not answer reliably before the read ({exc})",
+                                             internal_message=repr(exc), failure_type=FailureType.transient_error,
+                                             exception=exc) from None
             logger.info(f"Site time zone: {how}")
-            bounds = SyncBounds(clock, self._now(), timedelta(seconds=options.lookback_window_seconds),
-                                options.start_date)
-            names = [cs.stream.name for cs in catalog.streams]
-            loaded, errors = load_metas(client, names, options.num_workers)
             parents = [main_meta(n, m) for n, m in loaded.items()]
             reads = [self._stream_read(cs, client, options, bounds, loaded, errors, parents, logger)
                      for cs in catalog.streams]
@@ -190,6 +199,23 @@ class SourceFrappe(AbstractSource):
             yield create_connector_config_control_message(new_config)
         logger.info(f"Requests: {client.stats}")
         pipeline.raise_failures()
+
+    def _upper_bound(self, client: FrappeClient, logger: logging.Logger) -> datetime:
+        """The sync's frozen upper bound: this connector's clock, or the site's if it is behind (skew-safe).
+
+        The site's ``Date`` header has whole seconds (rounded down), so its end of second is used: with clocks
+        in step, this connector's own (microsecond) clock decides.
+        """
+        mine = self._now()
+        site = client.server_now()
+        if site is None:
+            return mine
+        site += timedelta(seconds=1)
+        skew = (mine - site).total_seconds()
+        if skew > 2:
+            logger.warning(f"This connector's clock is {skew:.0f} s ahead of the site's (HTTP Date header); the "
+                           "sync's upper bound uses the site's")
+        return min(mine, site)
 
     @staticmethod
     def _stream_read(configured: ConfiguredAirbyteStream, client: FrappeClient, options: SourceOptions,

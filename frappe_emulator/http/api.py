@@ -192,5 +192,7 @@ class Api:
         clean = FrappeError(err.exc_type, err.message, messages=err.messages, status=status, traceback=err.traceback,
                             extra={k: v for k, v in err.extra.items() if not k.startswith("_retry") and k != "message"},
                             module=err.module)
-        body = v2_error(clean, tracebacks) if ctx.v2 else v1_error(clean, tracebacks, extra)
+        thrown = clean.message is not None or bool(clean.messages)  # frappe.throw, not a bare raise
+        body = v2_error(clean, tracebacks) if ctx.v2 else v1_error(clean, tracebacks, extra,
+                                                                   exc_type=thrown or site.options.major >= 15)
         return json_response(status, body, headers)

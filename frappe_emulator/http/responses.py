@@ -44,12 +44,14 @@ def _traceback(err: FrappeError) -> str:
     return f"Traceback (most recent call last):\n  File \"apps/frappe/frappe/app.py\", line 115, in application\n{line}\n"
 
 
-def v1_error(err: FrappeError, tracebacks: bool, extra: dict | None = None) -> dict:
+def v1_error(err: FrappeError, tracebacks: bool, extra: dict | None = None, exc_type: bool = True) -> dict:
+    """``exc_type=False``: F14, where only ``frappe.throw`` sets it (a bare ``raise`` leaves it out; spec §3.2)."""
     body: dict = dict(extra or {})
     body.update({k: v for k, v in err.extra.items() if not k.startswith("_exc")})
     if tracebacks and err.traceback:
         body["exception"] = f"{err.module}.{err.exc_type}: {err.message or ''}".rstrip(": ")
-    body["exc_type"] = err.exc_type
+    if exc_type:
+        body["exc_type"] = err.exc_type
     if tracebacks and err.traceback:
         body["exc"] = json.dumps([_traceback(err)])
     if err.messages:

@@ -164,3 +164,14 @@ def test_todo_rows_of_others_are_forbidden(fresh):
     assert reader.delete("/api/resource/ToDo/" + name).status_code == 403
     mine = reader.post("/api/resource/ToDo", json={"description": "mine"}).json()["data"]["name"]
     assert reader.put("/api/resource/ToDo/" + mine, json={"status": "Closed"}).status_code == 200
+
+
+def test_v14_bare_raises_carry_no_exc_type(fresh):
+    emu14, emu16 = fresh(version="14"), fresh(version="16")
+    for emu, expected in ((emu14, {}), (emu16, {"exc_type": "AuthenticationError"})):
+        bad = requests.get(emu.base_url + WHO, headers={"Authorization": "token nope:nope"})
+        assert bad.status_code == 401 and bad.json() == expected
+    thrown = Client(emu14).get("/api/resource/ToDo/missing")
+    assert thrown.status_code == 404 and thrown.json()["exc_type"] == "DoesNotExistError"
+    bare = Client(emu14).delete("/api/resource/ToDo/missing")
+    assert bare.status_code == 404 and "exc_type" not in bare.json()

@@ -129,7 +129,7 @@ def test_cli_prints_ready_line_with_keys():
     try:
         ready = parse_ready_line(proc.stdout.readline())
         assert ready is not None and ready.api_path == "/api"
-        creds = {k.strip(): v for k, v in ready.credentials.items()}  # erp_emulator keeps ", " in 2nd+ names
+        creds = ready.credentials
         key, secret = creds["api_key"], creds["api_secret"]
         resp = requests.get(ready.base_url + "/api/method/frappe.utils.change_log.get_versions",
                             headers={"Authorization": f"token {key}:{secret}"}, timeout=10)

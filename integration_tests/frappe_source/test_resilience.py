@@ -10,13 +10,14 @@ import threading
 import pytest
 
 from frappe_emulator import FrappeEmulator, FrappeOptions
-from integration_tests.frappe_source.helpers import Warehouse, Sync, catalog, config, control, db_rows, run
+from integration_tests.frappe_source.helpers import Sync, Warehouse, catalog, config, control, db_rows, run
 
 SO = "Sales Order"
 
 
-def test_5000_documents_sharing_one_modified_sync_completely_with_page_size_100() -> None:
-    with FrappeEmulator(FrappeOptions(rows=5)) as emu:
+@pytest.mark.parametrize("version", ["14", "16"])
+def test_5000_documents_sharing_one_modified_sync_completely_with_page_size_100(version: str) -> None:
+    with FrappeEmulator(FrappeOptions(rows=5, version=version)) as emu:
         control(emu, "insert", {"doctype": "ToDo", "modified": "2026-06-01 12:00:00.123456",
                                 "docs": [{"name": f"bulk-{i:05d}", "description": f"bulk {i}"} for i in range(5000)]})
         cfg = config(emu, page_size=100)

@@ -206,3 +206,32 @@ def test_oauth2_refresh_retries_transient_failures() -> None:
         m.get(API + "/method/frappe.auth.get_logged_user", json={"message": "api@x"})
         assert c.logged_user() == "api@x"
     assert tokens.call_count == 3
+
+
+def test_rate_limit_waits_are_obeyed_but_only_when_the_budget_is_spent() -> None:
+    slept: list[float] = []
+    cfg = ConnectionConfig.from_airbyte({"site_url": SITE, "credentials": KEY})
+    c = FrappeClient(cfg, sleep=slept.append)
+    budget = {"X-RateLimit-Limit": "1000000", "X-RateLimit-Reset": "50"}
+    with requests_mock.Mocker() as m:
+        m.get(API + "/resource/ToDo", [
+            {"status_code": 429, "json": {"exc_type": "TooManyRequestsError"},
+             "headers": {**budget, "X-RateLimit-Remaining": "0"}},  # no Retry-After: the reset time counts
+            {"status_code": 500, "json": {"exc_type": "QueryDeadlockError"},
+             "headers": {**budget, "X-RateLimit-Remaining": "900000"}},  # budget left: a short backoff
+            {"json": {"data": []}},
+        ])
+        c.get_list("ToDo", fields=["name"], order_by="name asc", limit=5)
+    assert slept[0] >= 50 and slept[1] < 5
+
+
+def test_server_now_reads_the_date_header_of_ping() -> None:
+    c = client()
+    with requests_mock.Mocker() as m:
+        m.get(API + "/method/ping", json={"message": "pong"}, headers={"Date": "Mon, 07 Dec 2026 16:05:13 GMT"})
+        now = c.server_now()
+        assert "Authorization" not in m.request_history[0].headers
+    assert now is not None and now.isoformat() == "2026-12-07T16:05:13+00:00"
+    with requests_mock.Mocker() as m:
+        m.get(API + "/method/ping", json={"message": "pong"})
+        assert c.server_now() is None

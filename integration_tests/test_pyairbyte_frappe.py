@@ -1,6 +1,10 @@
 """PyAirbyte reads the Frappe demo site (frappe_emulator) into DuckDB with the installed source-frappe
 script, then a second read is incremental and merges on the primary key. The emulator's database is the
-oracle for every count."""
+oracle for every count.
+
+This module sits at the top of integration_tests/ (collected after the directories) because importing
+PyAirbyte reconfigures logging, and tests collected after it could no longer read connector logs.
+"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
