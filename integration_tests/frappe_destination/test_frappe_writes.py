@@ -351,3 +351,15 @@ def test_a_lookup_on_several_fields_and_in_a_child_row(emu):
     name = so_rows(emu, "po_no = 'DST-7'")[0][0]
     assert emu.backend.sql("SELECT customer FROM `tabSales Order` WHERE name = ?", (name,)) == [("Customer 0003",)]
     assert emu.backend.sql("SELECT item_code FROM `tabSales Order Item` WHERE parent = ?", (name,)) == [("ITEM-0002",)]
+
+
+def test_upsert_on_name_into_a_self_naming_doctype_warns_that_foreign_names_insert_again(emu, caplog):
+    import logging  # noqa: PLC0415
+
+    with caplog.at_level(logging.WARNING, "airbyte"):
+        write(config(emu, dry_run=True), catalog(("Sales Order", "append_dedup", ["name"])), [])
+    assert "upsert on 'name' into Sales Order, which names new documents itself (series)" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, "airbyte"):
+        write(config(emu, dry_run=True), catalog(("Item Group", "append_dedup", ["name"])), [])
+    assert "upsert on 'name'" not in caplog.text
