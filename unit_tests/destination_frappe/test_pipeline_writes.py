@@ -371,3 +371,26 @@ def test_an_insert_that_never_reached_the_site_is_resent_without_a_duplicate_war
         h.write({"description": "a"}, {"description": "b"})
     assert h.counts == Counter(inserted=2) and fake.count("ToDo") == 2
     assert h.prover.unverified_resends == {} and "MAY NOW EXIST TWICE" not in caplog.text
+
+
+def test_server_computed_fields_of_a_submitted_document_are_not_compared():
+    from destination_frappe.plan import Unchanged, plan_update  # noqa: PLC0415
+
+    meta = {"name": "Sales Order", "autoname": "naming_series:", "is_submittable": 1, "fields": [
+        {"fieldname": "po_no", "fieldtype": "Data", "allow_on_submit": 1},
+        {"fieldname": "grand_total", "fieldtype": "Currency", "read_only": 1},
+        {"fieldname": "items", "fieldtype": "Table", "options": "Sales Order Item"}]}
+    child = {"name": "Sales Order Item", "istable": 1, "fields": [
+        {"fieldname": "qty", "fieldtype": "Float"}, {"fieldname": "amount", "fieldtype": "Currency", "read_only": 1}]}
+    from destination_frappe.doctype import TargetDocType  # noqa: PLC0415
+
+    dt = TargetDocType.from_meta(meta, {"Sales Order Item": child}.__getitem__)
+    mapper = RecordMapper(dt, "po_no", ZoneInfo("UTC"), False, "s", LOG)
+    stored = {"name": "SO-1", "docstatus": 1, "po_no": "A", "grand_total": 10.0,
+              "items": [{"name": "r1", "qty": 1.0, "amount": 10.0}]}
+    same = mapper.prepare(1, {"po_no": "A", "grand_total": 11, "items": [{"qty": 1, "amount": 11}]})
+    assert isinstance(plan_update(same, stored, dt), Unchanged)
+    draft = plan_update(same, {**stored, "docstatus": 0}, dt)  # a draft is compared on every field
+    assert draft.steps[0].body["grand_total"] == 11
+    edited = plan_update(mapper.prepare(2, {"po_no": "B", "grand_total": 11}), stored, dt)
+    assert edited.steps[0].body == {"po_no": "B"}
