@@ -131,7 +131,8 @@ def test_upsert_on_a_unique_field_and_a_repeated_key_in_one_chunk():
 def test_update_mode_rejects_a_missing_document_with_the_key_named():
     h = Harness(site(), CUSTOMER, StreamSettings("update", key_field="name"))
     h.write({"name": "Ghost", "customer_name": "Ghost"})
-    assert h.rejected == [(1, "no Customer document has name = 'Ghost' (update mode does not insert; use append_dedup)")]
+    assert h.rejected == [(1, "no Customer document has name = 'Ghost' (update mode does not insert; "
+                              "use append_dedup)")]
 
 
 def test_natural_name_409_in_append_mode_counts_as_unchanged():
@@ -177,7 +178,8 @@ def test_lost_insert_answer_without_an_external_id_is_resent_and_reported(caplog
 def test_insert_needs_the_external_id_value():
     h = Harness(with_customer(site()), SALES_ORDER, StreamSettings("append", external_id_field="ext_ref"))
     h.write(order(1, ext_ref=None))
-    assert h.rejected == [(1, "external_id_field 'ext_ref' is empty: an insert needs it to be checked after a lost answer")]
+    assert h.rejected == [(1, "external_id_field 'ext_ref' is empty: an insert needs it to be checked after a "
+                              "lost answer")]
 
 
 def test_docstatus_submit_on_insert_and_refused_transitions_carry_the_server_reason():
@@ -243,7 +245,8 @@ def test_link_lookups_one_request_per_distinct_value_with_not_found_and_ambiguou
                   order(3, customer={"customer_group": "B"}), order(4, customer={"customer_group": "Z"}))
     assert h.counts["inserted"] == 2
     reasons = dict(h.rejected)
-    assert reasons[3].startswith("field customer: ambiguous Link lookup: more than one Customer where customer_group = \"B\"")
+    assert reasons[3].startswith("field customer: ambiguous Link lookup: more than one Customer where "
+                                 "customer_group = \"B\"")
     assert reasons[4] == 'field customer: no Customer where customer_group = "Z" (Link lookup found nothing)'
     assert h.resolver.requests == 3
     assert {d["customer"] for d in fake.docs["Sales Order"].values()} == {"ACME"}
