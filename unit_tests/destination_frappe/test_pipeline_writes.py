@@ -397,3 +397,31 @@ def test_server_computed_fields_of_a_submitted_document_are_not_compared():
     assert draft.steps[0].body["grand_total"] == 11
     edited = plan_update(mapper.prepare(2, {"po_no": "B", "grand_total": 11}), stored, dt)
     assert edited.steps[0].body == {"po_no": "B"}
+
+
+def test_parallel_slices_ask_for_one_link_value_once():
+    """Two slices resolving the same lookup at once: the second waits for the first's answer."""
+    import threading  # noqa: PLC0415
+
+    from destination_frappe.payload import LinkRef  # noqa: PLC0415
+
+    started, release = threading.Event(), threading.Event()
+
+    class SlowSite(FakeSite):
+        def get(self, path, params=None):
+            started.set()
+            release.wait(timeout=10)
+            return super().get(path, params)
+
+    fake = with_customer(SlowSite({"Customer": "field:customer_name"}))
+    resolver = LinkResolver(FrappeApi(fake), seqmap, LOG)
+    ref = LinkRef("Customer", (("customer_name", "ACME"),))
+    first = threading.Thread(target=resolver.resolve_all, args=([ref],))
+    first.start()
+    started.wait(timeout=10)
+    second = threading.Thread(target=resolver.resolve_all, args=([ref],))
+    second.start()
+    release.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert resolver.requests == 1 and resolver.get(ref).name == "ACME"
