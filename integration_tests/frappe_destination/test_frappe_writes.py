@@ -372,3 +372,12 @@ def test_upsert_on_name_into_a_self_naming_doctype_warns_that_foreign_names_inse
     with caplog.at_level(logging.WARNING, "airbyte"):
         write(config(emu, dry_run=True), catalog(("Item Group", "append_dedup", ["name"])), [])
     assert "upsert on 'name'" not in caplog.text
+
+
+def test_a_document_written_earlier_in_the_sync_is_found_by_a_later_lookup(emu):
+    cat = catalog(("Customer", "append"), ("Sales Order", "append"))
+    run = write(config(emu), cat, [rec("Customer", customer("Fresh Co", custom_external_id="FRESH-1")),
+                                   rec("Sales Order", order(8, customer={"custom_external_id": "FRESH-1"}))])
+    assert run.counts("Customer") == {"inserted": 1} and run.counts("Sales Order") == {"inserted": 1}
+    fresh = emu.backend.sql("SELECT name FROM `tabCustomer` WHERE custom_external_id = 'FRESH-1'")[0][0]
+    assert emu.backend.sql("SELECT customer FROM `tabSales Order` WHERE po_no = 'DST-8'") == [(fresh,)]
