@@ -23,10 +23,21 @@ from erp_http import json_codec
 from erp_http.policy import Action, Answer, classify_exception, classify_response
 from erp_http.sender import RequestOptions, Sender, backoff_delay
 from frappe_client.auth import OAuth2Auth, SessionAuth, api_key_auth
-from frappe_client.config import ApiKeyCredentials, ConnectionConfig, OAuth2Credentials, PasswordCredentials
+from frappe_client.config import (
+    ApiKeyCredentials,
+    ConnectionConfig,
+    OAuth2Credentials,
+    PasswordCredentials,
+)
 from frappe_client.errors import ApiError, ErpError, TransientError
 from frappe_client.filters import name_keyset
-from frappe_client.meta import DOCTYPE_LIST_FIELDS, DocTypeMeta, MetaFormatError, parse_getdoctype, parse_v2_meta
+from frappe_client.meta import (
+    DOCTYPE_LIST_FIELDS,
+    DocTypeMeta,
+    MetaFormatError,
+    parse_getdoctype,
+    parse_v2_meta,
+)
 from frappe_client.policy import FRAPPE_POLICY, is_session_expired
 
 API_PREFIX = "/api"

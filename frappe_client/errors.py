@@ -7,7 +7,7 @@ from erp_http.errors import (  # noqa: F401 - re-exported
     AuthenticationError,
     ConfigurationError,
     ErpError,
-    PagingError,
+    PagingOrderError,
     TransientError,
     UnsafeFilterValue,
 )
