@@ -381,3 +381,15 @@ def test_a_document_written_earlier_in_the_sync_is_found_by_a_later_lookup(emu):
     assert run.counts("Customer") == {"inserted": 1} and run.counts("Sales Order") == {"inserted": 1}
     fresh = emu.backend.sql("SELECT name FROM `tabCustomer` WHERE custom_external_id = 'FRESH-1'")[0][0]
     assert emu.backend.sql("SELECT customer FROM `tabSales Order` WHERE po_no = 'DST-8'") == [(fresh,)]
+
+
+def test_the_rejects_file_masks_secrets(emu, tmp_path):
+    path = tmp_path / "rejects.jsonl"
+    write(config(emu, rejected_records_path=str(path)), catalog(("User", "append")),
+          [rec("User", {"email": "new@example.com", "first_name": "New", "new_password": "Hunter2-Secret",
+                        "api_secret": "S3cr3t-Value", "nickname": "typo field"})])
+    text = path.read_text()
+    [line] = rejects_of(path)
+    assert line["reason"] == "field 'nickname' matches no field of DocType 'User'"
+    assert line["record"]["new_password"] == "****" and line["record"]["api_secret"] == "****"
+    assert "Hunter2-Secret" not in text and "S3cr3t-Value" not in text
