@@ -12,8 +12,9 @@ import json
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from erp_http.url_budget import query_length
 from frappe_client.client import doc_path
-from frappe_client.errors import ApiError, TransientError
+from frappe_client.errors import ApiError, TransientError, UnsafeFilterValue
 from frappe_client.filters import condition, dumps
 
 INSERT_MANY_MAX = 200  # frappe.client.insert_many refuses more (spec §9)
@@ -29,6 +30,38 @@ def reason_of(exc: BaseException) -> str | None:
     """The user-facing reason of a server's refusal (``HTTP 417 LinkValidationError: Could not find ...``),
     or None when ``exc`` is not an application error answered by the server."""
     return exc.reason if isinstance(exc, ApiError) else None
+
+
+def find_params(conditions: Sequence[tuple[str, str, Any]], fields: Sequence[str], limit: int) -> dict[str, str]:
+    """The query parameters of ``FrappeApi.find`` (also measured by ``find_url_length`` before sending).
+
+    Raises:
+        UnsafeFilterValue: a field that is not a plain fieldname, a value that is not a scalar.
+    """
+    return {"fields": json.dumps(list(fields)), "filters": dumps([condition(*c) for c in conditions]),
+            "limit_page_length": str(limit), "order_by": "name asc"}
+
+
+def find_url_length(doctype: str, conditions: Sequence[tuple[str, str, Any]], fields: Sequence[str],
+                    limit: int) -> int:
+    """Encoded length of the path and query string ``find`` would request (``erp_http.url_budget``); 0 when
+    a condition is not a valid filter (``find`` then refuses it with its own reason)."""
+    try:
+        params = find_params(conditions, fields, limit)
+    except UnsafeFilterValue:
+        return 0
+    return len(doc_path(doctype)) + 1 + query_length(params)
+
+
+def doc_url_length(doctype: str, name: Any) -> int:
+    """Encoded length of the path ``get_doc`` requests (a document name is part of the URL)."""
+    return len(doc_path(doctype, name))
+
+
+def too_long(value: Any) -> str:
+    """A long key shown in a reject reason: its start and its length, not all of it."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(str(value))} characters)"
 
 
 def status_of(exc: BaseException) -> int | None:
@@ -69,9 +102,7 @@ class FrappeApi:
         Raises:
             UnsafeFilterValue: a field that is not a plain fieldname, a value that is not a scalar.
         """
-        params = {"fields": json.dumps(list(fields)), "filters": dumps([condition(*c) for c in conditions]),
-                  "limit_page_length": str(limit), "order_by": "name asc"}
-        answer = self.transport.request("GET", doc_path(doctype), params=params)
+        answer = self.transport.request("GET", doc_path(doctype), params=find_params(conditions, fields, limit))
         return list((answer or {}).get("data") or [])
 
     def insert(self, doctype: str, body: dict[str, Any]) -> dict[str, Any]:

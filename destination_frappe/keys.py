@@ -2,7 +2,9 @@
 
 By ``name``: one GET of the document (404 = not there); the GET is needed anyway, because an update is
 compared with the stored document and its child rows. By another field: ``in`` lookups of up to
-``LOOKUP_CHUNK`` values (``fields=["name", key]``), then one GET per found document. The server
+``LOOKUP_CHUNK`` values (``fields=["name", key]``), halved until the encoded URL fits
+(``erp_http.url_budget``: long or non-ASCII keys would pass nginx's 8 KB request line), then one GET per
+found document. A key whose URL does not fit even alone is that record's reject. The server
 compares (case-insensitive collation); rows are attributed to input values exactly, else by case
 folding. More than one document per value is an "ambiguous key" reject.
 """
@@ -12,13 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from destination_frappe.api import FrappeApi, reason_of
+from destination_frappe.api import FrappeApi, doc_url_length, find_url_length, reason_of, too_long
 from destination_frappe.doctype import TargetDocType
 from destination_frappe.links import ParallelMap
 from destination_frappe.payload import PreparedRecord
+from erp_http.url_budget import MAX_QUERY_BYTES, split_until_fits
 from frappe_client.errors import ApiError, UnsafeFilterValue
 
-LOOKUP_CHUNK = 100  # values per `in` filter: a GET query string stays far below proxies' 8 kB line limit
+LOOKUP_CHUNK = 100  # values per `in` filter at most (then split by the encoded URL length, url_budget)
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,9 @@ class KeyFinder:
     rows made in the warehouse sends them without ``name``."""
 
     def __init__(self, api: FrappeApi, dt: TargetDocType, key_field: str, pmap: ParallelMap, *,
-                 ext_field: str | None = None, keyless_inserts: bool = False):
+                 ext_field: str | None = None, keyless_inserts: bool = False, max_url_bytes: int = MAX_QUERY_BYTES):
         self.api = api
+        self.max_url_bytes = max_url_bytes
         self.dt = dt
         self.key_field = key_field
         self.ext_field = ext_field
@@ -73,13 +77,28 @@ class KeyFinder:
 
     def _names(self, fieldname: str, values: list[Any]) -> dict[Any, Any]:
         """value -> stored name, None (no document) or a Hit carrying an error."""
-        if fieldname == "name":
-            return {v: v for v in values}
-        chunks = [values[i:i + LOOKUP_CHUNK] for i in range(0, len(values), LOOKUP_CHUNK)]
         out: dict[Any, Any] = {}
+        if fieldname == "name":
+            for v in values:
+                out[v] = v if doc_url_length(self.dt.name, v) <= self.max_url_bytes else self._too_long(fieldname, v)
+            return out
+        chunks: list[list[Any]] = []
+        for chunk in [values[i:i + LOOKUP_CHUNK] for i in range(0, len(values), LOOKUP_CHUNK)]:
+            fitting, alone = split_until_fits(chunk, lambda part: self._url_length(fieldname, part),
+                                              self.max_url_bytes)
+            chunks += fitting
+            out.update({v: self._too_long(fieldname, v) for v in alone})
         for part in self.pmap(lambda chunk: self._lookup_chunk(fieldname, chunk), chunks):
             out.update(part)
         return out
+
+    def _url_length(self, fieldname: str, values: Sequence[Any]) -> int:
+        return find_url_length(self.dt.name, [(fieldname, "in", list(values))], ["name", fieldname],
+                               2 * len(values) + 1)
+
+    def _too_long(self, fieldname: str, value: Any) -> Hit:
+        return Hit(error=f"the key {fieldname} = {too_long(value)} is too long to look up: its request does not fit "
+                         f"in a URL of {self.max_url_bytes} bytes")
 
     def _lookup_chunk(self, fieldname: str, values: list[Any]) -> dict[Any, Any]:
         limit = 2 * len(values) + 1

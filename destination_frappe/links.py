@@ -4,7 +4,8 @@ A lookup asks the server for at most two matching documents (``limit_page_length
 found" reject, two an "ambiguous" one, both naming the DocType, the field and the value. Answers are
 cached for the run. A "not found" is forgotten when this run inserts into that DocType, so a document
 created earlier in the same sync (a Customer before its orders) is found; that is the only case where
-a value is asked twice. The comparison is the server's (MariaDB collation: case-insensitive), never
+a value is asked twice. A lookup whose URL would not fit ``erp_http.url_budget`` (a very long or
+non-ASCII value) is not sent: it is the reject of the records using it. The comparison is the server's (MariaDB collation: case-insensitive), never
 Python's.
 """
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from destination_frappe.api import FrappeApi, reason_of
+from destination_frappe.api import FrappeApi, find_url_length, reason_of, too_long
 from destination_frappe.payload import LinkRef
+from erp_http.url_budget import MAX_QUERY_BYTES
 from frappe_client.errors import ApiError, UnsafeFilterValue
 
 ParallelMap = Callable[[Callable[[Any], Any], list], list]
@@ -34,8 +36,10 @@ class Resolution:
 class LinkResolver:
     """Resolves ``LinkRef`` lookups through ``api`` (thread-safe; ``pmap`` runs lookups in parallel)."""
 
-    def __init__(self, api: FrappeApi, pmap: ParallelMap, logger: logging.Logger):
+    def __init__(self, api: FrappeApi, pmap: ParallelMap, logger: logging.Logger,
+                 max_url_bytes: int = MAX_QUERY_BYTES):
         self.api = api
+        self.max_url_bytes = max_url_bytes
         self.pmap = pmap
         self.logger = logger
         self.requests = 0
@@ -92,9 +96,13 @@ class LinkResolver:
                 del self._cache[ref]
 
     def _lookup(self, ref: LinkRef) -> Resolution:
+        filters = [(f, "=", v) for f, v in ref.filters]
+        if find_url_length(ref.doctype, filters, ["name"], 2) > self.max_url_bytes:
+            shown = ", ".join(f"{f} = {too_long(v)}" for f, v in ref.filters)
+            return Resolution(error=f"lookup of {ref.doctype} where {shown} is too long to send: its request does "
+                                    f"not fit in a URL of {self.max_url_bytes} bytes")
         with self._lock:
             self.requests += 1
-        filters = [(f, "=", v) for f, v in ref.filters]
         try:
             rows = self.api.find(ref.doctype, filters, ["name"], limit=2)
         except UnsafeFilterValue as exc:

@@ -1,18 +1,17 @@
-"""Console script ``destination-frappe``: ``spec | check --config | write --config --catalog``."""
+"""Console script ``destination-frappe``: the standard CLI (``erp_airbyte.destination.console``)."""
 from __future__ import annotations
-
-import sys
 
 from erp_airbyte import cdk_startup
 
 cdk_startup.install()  # before the CDK is imported: ~0.7 s less CPU per connector process
 
 from destination_frappe.destination import DestinationFrappe  # noqa: E402 - start-up deferral (above)
+from erp_airbyte.destination.console import run_destination  # noqa: E402 - start-up deferral (above)
 
 
 def run() -> None:
     """Entry point of the console script (setup.py)."""
-    DestinationFrappe().run(sys.argv[1:])
+    run_destination(DestinationFrappe())
 
 
 if __name__ == "__main__":

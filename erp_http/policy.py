@@ -109,6 +109,8 @@ class StatusPolicy:
         api_name: what answers at the configured URL, in the ERP's words ("iDempiere REST API"), for the
             error that says none does (``ApiNotFound``).
         api_url_hint: how to fix that URL, in the ERP's words.
+        url_field: the config field that holds the server URL (``site_url``), named in the error that says the
+            server cannot be reached; None: "the URL".
     """
 
     transient_status: Mapping[int, str] = field(default_factory=lambda: dict(DEFAULT_TRANSIENT_STATUS))
@@ -121,6 +123,7 @@ class StatusPolicy:
     unauthorized_hint: str = "The credentials may lack access to this resource."
     api_name: str = "REST API"
     api_url_hint: str = "Check the server URL."
+    url_field: str | None = None
 
 
 def classify_response(policy: StatusPolicy, answer: Answer) -> Resolution:

@@ -355,7 +355,7 @@ class Sender:
                 # Down or unreachable is transient (the server may come back), but say what to check.
                 raise TransientError(
                     f"Cannot connect to {self.server_label} ({reason} after {attempt} attempts): the server is "
-                    f"down or unreachable. Check the URL and that the server is running.",
+                    f"down or unreachable. Check {self.policy.url_field or 'the URL'} and that the server is running.",
                     maybe_committed=False, status=None, attempts=attempt)
             raise TransientError(f"{method} {path}: {reason}; giving up after {attempt} attempts",
                                  maybe_committed=False, status=status, attempts=attempt)

@@ -125,4 +125,5 @@ FRAPPE_POLICY = StatusPolicy(
     unauthorized_hint="Check the API key and secret (or the password / OAuth tokens) and that the user is enabled.",
     api_name="Frappe REST API",
     api_url_hint="site_url must be the site's root, e.g. https://erp.example.com (without /api or /app).",
+    url_field="site_url",
 )

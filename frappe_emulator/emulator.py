@@ -21,6 +21,11 @@ from .options import FrappeOptions
 from .site import Site
 
 API_USER = "api@example.com"
+# nginx in front of a bench refuses a request line over its large_client_header_buffers (8 KB) with 414
+MAX_URI = 8192
+URI_TOO_LONG = Response(414, b"<html>\r\n<head><title>414 Request-URI Too Large</title></head>\r\n<body>\r\n"
+                             b"<center><h1>414 Request-URI Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n"
+                             b"</body>\r\n</html>\r\n", "text/html")
 _RETRYABLE = (("QueryDeadlockError", "(1213, 'Deadlock found when trying to get lock; try restarting transaction')"),
               ("QueryTimeoutError", "(1205, 'Lock wait timeout exceeded; try restarting transaction')"))
 
@@ -40,7 +45,7 @@ class FrappeEmulator(HttpEmulator):
         self._retryable = itertools.cycle(_RETRYABLE)
         super().__init__(options, Plug(handle=self.api.handle, failure_page=self._failure_page,
                                        actions=self.control_actions.actions(), action_error=Control.error,
-                                       log_fields=_log_fields),
+                                       log_fields=_log_fields, max_uri=MAX_URI, uri_too_long=URI_TOO_LONG),
                          name="frappe-emulator", on_stop=self.backend.close)
 
     # ---- credentials ---------------------------------------------------------------------------

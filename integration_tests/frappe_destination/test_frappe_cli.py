@@ -13,12 +13,16 @@ SCRIPT = Path(sys.executable).parent / "destination-frappe"
 
 
 def _run(tmp_path: Path, config: dict, lines: list[dict]) -> tuple[int, list[dict]]:
+    return _run_text(tmp_path, config, "".join(json.dumps(m) + "\n" for m in lines))
+
+
+def _run_text(tmp_path: Path, config: dict, stdin: str) -> tuple[int, list[dict]]:
     (tmp_path / "config.json").write_text(json.dumps(config))
     (tmp_path / "catalog.json").write_text(json.dumps({"streams": [{
         "stream": {"name": "ToDo", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
         "sync_mode": "full_refresh", "destination_sync_mode": "append"}]}))
     proc = subprocess.run([str(SCRIPT), "write", "--config", str(tmp_path / "config.json"), "--catalog",
-                           str(tmp_path / "catalog.json")], input="".join(json.dumps(m) + "\n" for m in lines),
+                           str(tmp_path / "catalog.json")], input=stdin,
                           capture_output=True, text=True, timeout=120)
     return proc.returncode, [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
 
@@ -47,3 +51,32 @@ def test_write_from_stdin_emits_state_after_the_records_and_reports_rejects(tmp_
         traces = [m["trace"]["error"] for m in out if m["type"] == "TRACE"]
         assert traces and traces[0]["failure_type"] == "config_error"
         assert "Wrong-Secret-9" not in json.dumps(out)
+
+
+def test_lines_that_are_not_json_messages_are_counted_rejects_while_good_records_land(tmp_path: Path) -> None:
+    """The shared console (input_lines -> BadLine -> state gate): NaN, Infinity, a lone surrogate and broken
+    JSON are each rejected with their reason; the records around them are written and the STATE follows."""
+    with FrappeEmulator(FrappeOptions(rows=3)) as emu:
+        config = {"site_url": emu.base_url, "reject_policy": "continue",
+                  "rejected_records_path": str(tmp_path / "rejects.jsonl"),
+                  "credentials": {"auth_type": "api_key", "api_key": emu.api_key, "api_secret": emu.api_secret}}
+        state = {"type": "STATE", "state": {"type": "STREAM", "stream": {
+            "stream_descriptor": {"name": "ToDo"}, "stream_state": {"cursor": 7}}}}
+        bad_lines = ['{"type":"RECORD","record":{"stream":"ToDo","data":{"description":"nan","x":NaN},"emitted_at":0}}',
+                     '{"type":"RECORD","record":{"stream":"ToDo","data":{"description":"inf","x":Infinity},'
+                     '"emitted_at":0}}',
+                     '{"type":"RECORD","record":{"stream":"ToDo","data":{"description":"\\ud800"},"emitted_at":0}}',
+                     '{"type":"RECORD","record":']
+        good = [json.dumps(_record({"description": f"line {i}"})) for i in range(2)]
+        stdin = "\n".join([good[0], *bad_lines, good[1], json.dumps(state)]) + "\n"
+        code, out = _run_text(tmp_path, config, stdin)
+        assert code == 0, out
+        assert [m["state"]["stream"]["stream_state"] for m in out if m["type"] == "STATE"] == [{"cursor": 7}]
+        assert emu.backend.sql("SELECT COUNT(*) FROM `tabToDo` WHERE description LIKE 'line %'") == [(2,)]
+        reasons = [json.loads(line)["reason"] for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
+        assert len(reasons) == 4, reasons
+        assert any("input line 2" in r and "NaN" in r for r in reasons), reasons
+        assert any("input line 3" in r and "Infinity" in r for r in reasons), reasons
+        assert any("input line 4" in r and "lone surrogate" in r for r in reasons), reasons
+        assert any("input line 5" in r and "not valid JSON" in r for r in reasons), reasons
+        assert emu.backend.sql("SELECT COUNT(*) FROM `tabToDo` WHERE description IN ('nan', 'inf')") == [(0,)]

@@ -1,7 +1,7 @@
 """The connectors the hardening tables run, with a working config for their emulator.
 
 ``erp`` picks the emulator a row runs against; add a connector here (and its rows in the tables) when its
-console script is on main (destination-frappe is not yet).
+console script is on main.
 """
 from __future__ import annotations
 
@@ -40,5 +40,9 @@ def _frappe_password(emu) -> dict:
 
 
 SOURCE_FRAPPE = Connector("source-frappe", "source", _frappe_key, _frappe_password, url_key="site_url", erp="frappe")
+DESTINATION_FRAPPE = Connector(
+    "destination-frappe", "destination",
+    lambda emu: {**_frappe_key(emu), "reject_policy": "continue"},
+    lambda emu: {**_frappe_password(emu), "reject_policy": "continue"}, url_key="site_url", erp="frappe")
 
-FRAPPE = [SOURCE_FRAPPE]
+FRAPPE = [SOURCE_FRAPPE, DESTINATION_FRAPPE]

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from frappe_emulator import FrappeEmulator, FrappeOptions
 from idempiere_emulator import EmulatorOptions, EmulatorServer
 from integration_tests.hardening.cli import run_cli
-from integration_tests.hardening.connectors import DESTINATION_IDEMPIERE
+from integration_tests.hardening.connectors import DESTINATION_FRAPPE, DESTINATION_IDEMPIERE
 
 STREAM = "c_bpartner"
 
@@ -80,22 +81,22 @@ def good(i: int) -> str:
     return rec('{"Value":"G-%03d","Name":"Good %d","NumberEmployees":%d}' % (i, i, i))
 
 
-def _input() -> tuple[str, list[str]]:
+def _input(bads: list[Bad] = BAD, good_line=good, stream: str = STREAM) -> tuple[str, list[str]]:
     """Good records before, between and after the bad ones (several per flush), then a STATE."""
     lines, goods = [], []
-    for i, bad in enumerate(BAD):
-        lines.append(good(i))
+    for i, bad in enumerate(bads):
+        lines.append(good_line(i))
         goods.append(f"G-{i:03d}")
         lines.append(bad.line)
-    lines.append(good(len(BAD)))
-    goods.append(f"G-{len(BAD):03d}")
+    lines.append(good_line(len(bads)))
+    goods.append(f"G-{len(bads):03d}")
     lines.append(json.dumps({"type": "STATE", "state": {"type": "STREAM", "stream": {
-        "stream_descriptor": {"name": STREAM}, "stream_state": {"n": 1}}}}))
+        "stream_descriptor": {"name": stream}, "stream_state": {"n": 1}}}}))
     return "\n".join(lines) + "\n", goods
 
 
-def _catalog() -> dict:
-    return {"streams": [{"stream": {"name": STREAM, "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+def _catalog(stream: str = STREAM) -> dict:
+    return {"streams": [{"stream": {"name": stream, "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
                          "sync_mode": "full_refresh", "destination_sync_mode": "append"}]}
 
 
@@ -134,17 +135,17 @@ def test_every_good_record_lands(outcome):
     assert not {v for v in landed if str(v).startswith("B-")}  # no bad record was written
 
 
-def _reject_of(rejects: list[dict], bad: Bad) -> dict | None:
-    """The reject for ``bad``: by its input line number, or by the Value its record carries."""
-    line_no = 2 * BAD.index(bad) + 2
+def _reject_of(rejects: list[dict], bad: Bad, bads: list[Bad] = BAD, key: str = "Value") -> dict | None:
+    """The reject for ``bad``: by its input line number, or by the ``key`` value its record carries."""
+    line_no = 2 * bads.index(bad) + 2
     value = json.loads(bad.line.replace("NaN", "0").replace("-Infinity", "0").replace("Infinity", "0"),
                        strict=False) if _is_json(bad) else None
     data = value.get("record", {}).get("data") if isinstance(value, dict) and isinstance(value.get("record"), dict) else None
-    wanted = data.get("Value") if isinstance(data, dict) else None
+    wanted = data.get(key) if isinstance(data, dict) else None
     for reject in rejects:
         if reject["reason"].startswith(f"input line {line_no}:"):
             return reject
-        if wanted is not None and reject["record"].get("Value") == wanted:
+        if wanted is not None and reject["record"].get(key) == wanted:
             return reject
     return None
 
@@ -175,3 +176,83 @@ def test_a_dry_run_rejects_the_same_records_and_writes_nothing(outcome):
     for bad in BAD:
         assert _reject_of(dry_rejects, bad) is not None, bad.id
     assert all(r.get("dry_run") for r in dry_rejects)
+
+
+# ---- destination-frappe: the same guarantees on a Frappe DocType (records carry custom_external_id G-/B-...)
+FRAPPE_STREAM = "Customer"
+
+
+def cust(ext: str, extra: str = "", territory: str = ',"territory":"India"') -> str:
+    return ('{"custom_external_id":"%s","customer_name":"Bad %s","customer_type":"Company",'
+            '"customer_group":"Commercial"%s%s}' % (ext, ext, territory, extra))
+
+
+def frec(data_json: str, stream: str = FRAPPE_STREAM) -> str:
+    return rec(data_json, stream)
+
+
+FRAPPE_BAD = [
+    Bad("nan", frec(cust("B-NAN", ',"default_commission_rate":NaN')), "default_commission_rate holds NaN"),
+    Bad("infinity", frec(cust("B-INF", ',"default_commission_rate":Infinity')),
+        "default_commission_rate holds Infinity"),
+    Bad("double-overflow", frec(cust("B-OVF", ',"default_commission_rate":1e400')),
+        "default_commission_rate holds a number too large"),
+    Bad("lone-surrogate", frec(cust("B-SUR", ',"customer_details":"x\\ud800y"')),
+        "customer_details holds a lone surrogate"),
+    Bad("nan-nested", frec(cust("B-NNAN", ',"customer_details":{"deep":[1,NaN]}')),
+        "customer_details.deep.1 holds NaN"),
+    Bad("truncated-line", '{"type":"RECORD","record":{"stream":"Customer","data":{"custom_external_id":"B-TR"',
+        "not valid JSON"),
+    Bad("array-line", '["RECORD", {"custom_external_id": "B-ARR"}]', "not an Airbyte message"),
+    Bad("data-not-object", '{"type":"RECORD","record":{"stream":"Customer","data":"B-STR","emitted_at":0}}',
+        "not a valid Airbyte RECORD message"),
+    Bad("not-utf8", '{"type":"RECORD","record":{"stream":"Customer","data":{"custom_external_id":"B-\udcff"},'
+        '"emitted_at":0}}', "not UTF-8 text"),
+    Bad("number-text", frec(cust("B-NUMTXT", ',"default_commission_rate":"lots"')), "default_commission_rate"),
+    Bad("int-beyond-64-bits", frec(cust("B-BIG", ',"default_commission_rate":18446744073709551616')),
+        "default_commission_rate"),
+    Bad("check-text", frec(cust("B-CHK", ',"disabled":"perhaps"')), "disabled"),
+    Bad("unknown-field", frec(cust("B-FLD", ',"no_such_field":1')), "no_such_field"),
+    Bad("link-unknown-name", frec(cust("B-LINK", ',"territory":"Atlantis"', territory="")),
+        "Could not find Territory: Atlantis"),
+    Bad("link-lookup-finds-nothing", frec(cust("B-LOOK", ',"territory":{"territory_name":"Atlantis"}', territory="")),
+        "no Territory where territory_name = \"Atlantis\" (Link lookup found nothing)"),
+    Bad("object-for-text", frec(cust("B-OBJ", ',"tax_id":{"a":1}')), "tax_id"),
+    Bad("stream-not-in-catalog", frec('{"custom_external_id":"B-STREAM"}', stream="No Such Stream"),
+        "not in the configured catalog"),
+]
+
+
+def fgood(i: int) -> str:
+    return frec('{"custom_external_id":"G-%03d","customer_name":"Good %d","customer_type":"Company",'
+                '"customer_group":"Commercial","territory":"India","default_commission_rate":%d.5}' % (i, i, i))
+
+
+@pytest.fixture(scope="module")
+def frappe_outcome(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bad-frappe-records")
+    conn = DESTINATION_FRAPPE
+    text, goods = _input(FRAPPE_BAD, fgood, FRAPPE_STREAM)
+    with FrappeEmulator(FrappeOptions(rows=3)) as emu:
+        config = {**conn.good_config(emu), "rejected_records_path": str(tmp / "rejects.jsonl")}
+        run = run_cli(conn, "write", tmp / "run", config=config, catalog=_catalog(FRAPPE_STREAM), stdin=text)
+        landed = {row[0] for row in emu.backend.sql("SELECT custom_external_id FROM `tabCustomer`")}
+    rejects = [json.loads(line) for line in (tmp / "rejects.jsonl").read_text().splitlines()]
+    return run, rejects, landed, goods
+
+
+def test_frappe_the_run_finishes_every_good_record_lands_and_no_bad_one(frappe_outcome):
+    run, rejects, landed, goods = frappe_outcome
+    assert run.exit_code == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert len(run.of_type("STATE")) == 1
+    assert len(rejects) == len(FRAPPE_BAD), [r["reason"] for r in rejects]
+    assert set(goods) <= landed
+    assert not {v for v in landed if str(v).startswith("B-")}
+
+
+@pytest.mark.parametrize("bad", FRAPPE_BAD, ids=[b.id for b in FRAPPE_BAD])
+def test_frappe_each_bad_record_is_rejected_with_its_reason(frappe_outcome, bad):
+    _, rejects, *_ = frappe_outcome
+    reject = _reject_of(rejects, bad, FRAPPE_BAD, key="custom_external_id")
+    assert reject is not None, (bad.id, [r["reason"] for r in rejects])
+    assert bad.reason in reject["reason"]

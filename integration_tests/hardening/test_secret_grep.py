@@ -18,6 +18,7 @@ from frappe_emulator import FrappeEmulator, FrappeOptions
 from idempiere_emulator import EmulatorOptions, EmulatorServer
 from integration_tests.hardening.cli import Connector, run_cli
 from integration_tests.hardening.connectors import (
+    DESTINATION_FRAPPE,
     DESTINATION_IDEMPIERE,
     SOURCE_FRAPPE,
     SOURCE_IDEMPIERE,
@@ -91,9 +92,16 @@ def _fpw(url: str, password: str = HOSTILE_PW) -> dict:
     return {"site_url": url, "credentials": {"auth_type": "password", "username": "Administrator", "password": password}}
 
 
-def _frappe_catalog() -> dict:
-    return {"streams": [{"stream": {"name": "Customer", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+def _frappe_catalog(stream: str = "Customer") -> dict:
+    return {"streams": [{"stream": {"name": stream, "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
                          "sync_mode": "full_refresh", "destination_sync_mode": "append"}]}
+
+
+def _fgood(s: Servers, **extra: Any) -> dict:
+    return {**_fkey(s.frappe.base_url, s.frappe.api_key, s.frappe.api_secret), **extra}
+
+
+_TODO = {"catalog": _frappe_catalog("ToDo"), "stdin": _records("ToDo", [{"description": "secret grep"}])}
 
 
 RUNS = [
@@ -141,6 +149,22 @@ RUNS = [
     ("frappe-check-echo-login", SOURCE_FRAPPE, "check", lambda s: _fpw(s.echo_401), {}),
     ("frappe-check-echo-key", SOURCE_FRAPPE, "check", lambda s: _fkey(s.echo_all), {}),
     ("frappe-read-echo-key", SOURCE_FRAPPE, "read", lambda s: _fkey(s.echo_all), {"catalog": _frappe_catalog()}),
+    ("frappe-destination-check-ok", DESTINATION_FRAPPE, "check", _fgood, {}),
+    ("frappe-destination-check-wrong-secret", DESTINATION_FRAPPE, "check",
+     lambda s: _fkey(s.frappe.base_url, s.frappe.api_key), {}),
+    ("frappe-destination-check-wrong-password", DESTINATION_FRAPPE, "check", lambda s: _fpw(s.frappe.base_url), {}),
+    ("frappe-destination-check-redirect", DESTINATION_FRAPPE, "check", lambda s: _fpw(s.redirect), {}),
+    ("frappe-destination-check-echo-login", DESTINATION_FRAPPE, "check", lambda s: _fpw(s.echo_401), {}),
+    ("frappe-destination-check-echo-key", DESTINATION_FRAPPE, "check", lambda s: _fkey(s.echo_all), {}),
+    ("frappe-destination-write-echo-key", DESTINATION_FRAPPE, "write", lambda s: _fkey(s.echo_all), _TODO),
+    ("frappe-destination-write-echo-login", DESTINATION_FRAPPE, "write", lambda s: _fpw(s.echo_401), _TODO),
+    ("frappe-destination-write-wrong-secret", DESTINATION_FRAPPE, "write",
+     lambda s: _fkey(s.frappe.base_url, s.frappe.api_key), _TODO),
+    ("frappe-destination-write-with-rejects", DESTINATION_FRAPPE, "write",
+     lambda s: _fgood(s, reject_policy="continue", rejected_records_path="rejects.jsonl"),
+     {"catalog": _frappe_catalog("ToDo"),
+      "stdin": _records("ToDo", [{"description": "fine"}, {"descripton": "typo"}, {"description": "x", "date": "never"}])
+      + '{"type":"RECORD","record":{"stream":"ToDo","data":{"description":NaN},"emitted_at":0}}\n'}),
 ]
 
 
@@ -155,5 +179,5 @@ def test_no_configured_secret_in_any_emitted_byte(servers, tmp_path, run_id, con
     emitted = run.all_bytes()
     leaked = [form for form in masker.spellings if form in emitted]
     assert not leaked, f"{run_id} leaked a secret: {emitted[:3000]}"
-    if run_id == "destination-write-with-rejects":
+    if run_id.endswith("destination-write-with-rejects"):
         assert any("rejects" in path for path in run.files)  # the rejects file was written and searched

@@ -117,6 +117,16 @@ def test_a_server_that_is_down_is_transient_not_a_configuration_error():
         _sender(url, max_attempts=2).request("GET", "items")
     assert not isinstance(info.value, ConfigurationError)
     assert "Cannot connect to" in str(info.value) and "down or unreachable" in str(info.value)
+    assert "Check the URL and that the server is running." in str(info.value)
+
+
+def test_a_server_that_is_down_names_the_erps_url_field():
+    """The config field's name is the ERP's word (``StatusPolicy.url_field``): Frappe's is ``site_url``."""
+    url = f"http://127.0.0.1:{_closed_port()}"
+    policy = StatusPolicy(url_field="site_url")
+    with pytest.raises(TransientError) as info:
+        Sender(url, policy, None, sleep=lambda s: None, max_attempts=2).request("GET", "items")
+    assert "Check site_url and that the server is running." in str(info.value)
 
 
 @pytest.mark.parametrize("verify", [True, False], ids=["verify-on", "verify-off"])
