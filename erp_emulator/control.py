@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from .clock import Clock
@@ -27,8 +27,8 @@ class Controlled(Protocol):
 
     fault_settings: tuple[str, ...]
 
-    def set_faults(self, **settings: object) -> None:
-        """Apply the validated fault settings (names from ``fault_settings``)."""
+    def set_faults(self, *args: Any, **settings: Any) -> None:
+        """Apply fault settings, passed by keyword (the names in ``fault_settings``; each ERP types its own)."""
 
     def faults_state(self) -> dict:
         """The current fault settings, as answered to the test."""

@@ -93,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.emulator._track(self.connection, False)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - silence per-request stderr lines
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - silence per-request stderr lines
         pass
 
     def _serve(self) -> None:
@@ -123,7 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes | None:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 line = self.rfile.readline(65537)
                 try:
@@ -221,7 +221,7 @@ class HttpEmulator:
         """Start serving in a background thread."""
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         """Stop serving, also when the block raised."""
         self.stop()
 
@@ -265,7 +265,7 @@ class HttpEmulator:
             self._log.clear()
 
     # ------------------------------------------------------------------ internals
-    def _track(self, conn, opened: bool) -> None:
+    def _track(self, conn: socket.socket, opened: bool) -> None:
         with self._conn_lock:
             (self._connections.add if opened else self._connections.discard)(conn)
 

@@ -34,7 +34,7 @@ class SqliteStore:
         self._counts: dict[tuple, int] = {}
         self._insert_sql: dict[tuple, str] = {}
         self._names: dict[tuple, tuple[str, ...]] = {}  # (SELECT text, epoch) -> column names
-        self._max_keys: dict[str, tuple[tuple, str, Any]] = {}  # table -> (stamp, key column, MAX(key) then)
+        self._max_keys: dict[str, tuple[tuple, str, int]] = {}  # table -> (stamp, key column, MAX(key) then)
         self._inserted: dict[str, int] = {}  # rows inserted per table since its statistics were taken
         self._analyzed: dict[str, int] = {}  # rows the table had when this process last analyzed it
         c = self.conn
@@ -199,7 +199,7 @@ class SqliteStore:
             known = self._max_keys.get(lname)
             if known is not None and known[0] == stamp and known[1] == key:
                 return known[2]
-            mx = self.conn.execute(f'SELECT MAX("{key}") FROM "{table}"').fetchone()[0] or 0
+            mx: int = self.conn.execute(f'SELECT MAX("{key}") FROM "{table}"').fetchone()[0] or 0
             self._max_keys[lname] = (stamp, key, mx)
             return mx
 
