@@ -18,10 +18,12 @@ demo: $(STAMP)
 	AIRBYTE_OFFLINE_MODE=1 $(BIN)/python -m demo
 
 test: $(STAMP)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -k "not docker"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) demo_output bench/out .pytest_cache
+	rm -rf $(VENV) demo_output bench/out .pytest_cache .mypy_cache .ruff_cache

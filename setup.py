@@ -15,6 +15,8 @@ TESTS = [
     "pytest>=8,<10",
     "requests-mock>=1.11,<2",
     "pytest-timeout>=2.2,<3",  # a hung socket must fail one test, not stall CI for 90 minutes
+    "ruff>=0.6,<1",  # `make test` lints first (ruff.toml): unused imports, import order, docstrings of erp_*
+    "mypy>=1.10,<3",  # `make test` type-checks the shared packages (mypy.ini)
 ]
 
 BENCH = [

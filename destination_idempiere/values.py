@@ -253,7 +253,7 @@ def to_list_code(col: ColumnMeta, value: Any) -> str:
         return text
     if text in labels and len(labels) == len(codes):
         return codes[labels.index(text)]
-    for i, code in enumerate(codes):
+    for code in codes:
         if code.strip().lower() == text.strip().lower():
             return code
     if len(labels) == len(codes):

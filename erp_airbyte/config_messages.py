@@ -64,7 +64,7 @@ def _sentences(error: ValidationError, context: str) -> list[str]:
         return [f"{_path([*path, name])} is required{context}{_title(error.schema, name)}." for name in missing]
     if rule == "type":
         types = expected if isinstance(expected, list) else [expected]
-        wanted = " or ".join(_TYPE_NAME.get(t, t) for t in types)
+        wanted = " or ".join(_TYPE_NAME.get(t) or str(t) for t in types)
         if instance is None:
             return [f"{where} is required{context}: it is null, and must be {wanted}."]
         return [f"{where} must be {wanted}{context}, not {kind_of(instance)}."]

@@ -55,7 +55,7 @@ def read_json(path: str, what: str) -> Any:
 
 def check_config(path: str, schema: Mapping[str, Any]) -> dict[str, Any]:
     """The config, or ``InputError`` listing every problem by field (values never quoted)."""
-    config = read_json(path, "config")
+    config: dict[str, Any] = read_json(path, "config")  # config_problems refuses anything but an object
     problems = config_problems(config, schema)
     if problems:
         raise InputError("Invalid configuration: " + " ".join(problems))

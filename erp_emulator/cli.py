@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+from types import FrameType
 
 from .ready_line import format_ready_line
 from .server import HttpEmulator, ServeOptions
@@ -21,7 +22,7 @@ def add_transport_arguments(parser: argparse.ArgumentParser, defaults: ServeOpti
     parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed (data and faults)")
 
 
-def _interrupt(signum, frame) -> None:
+def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 

@@ -56,6 +56,7 @@ class Clock:
         self._offset, self._frozen = 0.0, None
 
     def as_dict(self) -> dict:
+        """The clock's state as the ``/__emulator__/clock`` endpoint answers it."""
         return {"now": self.now().isoformat(), "frozen": self._frozen is not None, "offset_s": self._offset}
 
 
@@ -94,6 +95,7 @@ def parse_stored(text: str) -> datetime:
 
 
 def zone(name: str) -> ZoneInfo | timezone:
+    """The zone called ``name``; UTC also for ``Z`` and an empty name (servers configured without one)."""
     return UTC if name in ("UTC", "Z", "") else ZoneInfo(name)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from .clock import Clock
@@ -27,13 +27,17 @@ class Controlled(Protocol):
 
     fault_settings: tuple[str, ...]
 
-    def set_faults(self, **settings: object) -> None: ...
+    def set_faults(self, *args: Any, **settings: Any) -> None:
+        """Apply fault settings, passed by keyword (the names in ``fault_settings``; each ERP types its own)."""
 
-    def faults_state(self) -> dict: ...
+    def faults_state(self) -> dict:
+        """The current fault settings, as answered to the test."""
 
-    def requests(self) -> list[dict]: ...
+    def requests(self) -> list[dict]:
+        """A copy of the request log, oldest first."""
 
-    def clear_requests(self) -> None: ...
+    def clear_requests(self) -> None:
+        """Forget the logged requests."""
 
 
 def bad_request(message: str) -> Response:
@@ -56,6 +60,7 @@ class Control:
         self._error_response = error_response
 
     def handle(self, method: str, path: str, query: str, body: bytes) -> Response:
+        """Answer one control call; bad JSON, unknown endpoints and payload errors answer 4xx, not 500."""
         name = path[len(PREFIX):].strip("/")
         try:
             payload = json.loads(body.decode("utf-8")) if body.strip() else {}
@@ -78,6 +83,7 @@ class Control:
             raise
 
     def faults(self, payload: dict, _params: dict) -> Response:
+        """``POST``: change fault settings (unknown names refused whole); ``GET``: read them."""
         unknown = set(payload) - set(self.server.fault_settings)
         if unknown:
             return bad_request(f"unknown fault settings: {sorted(unknown)}")
@@ -85,9 +91,11 @@ class Control:
         return json_response(200, self.server.faults_state())
 
     def requests(self, _payload: dict, _params: dict) -> Response:
+        """The request log, so tests can assert what the connector actually sent."""
         return json_response(200, {"requests": self.server.requests()})
 
     def clear_requests(self, _payload: dict, _params: dict) -> Response:
+        """Empty the request log and say how many entries it dropped."""
         cleared = len(self.server.requests())
         self.server.clear_requests()
         return json_response(200, {"cleared": cleared})

@@ -66,9 +66,11 @@ class Faults:
             self.latency_ms = int(latency_ms)
 
     def as_dict(self) -> dict:
+        """The settings as the ``/__emulator__/faults`` endpoint answers them."""
         return {"fail_rate": self.fail_rate, "drop_rate": self.drop_rate, "latency_ms": self.latency_ms}
 
     def delay(self) -> None:
+        """Sleep the configured latency, so clients meet a slow server."""
         if self.latency_ms > 0:
             time.sleep(self.latency_ms / 1000.0)
 

@@ -57,6 +57,7 @@ class Response:
 
     @property
     def body(self) -> bytes:
+        """The encoded bytes; a JSON value is encoded on first read and kept."""
         if self._body is None:
             self._body = self._encode(self.json_body)
         return self._body

@@ -91,9 +91,11 @@ class EmulatorProcess:
         self.http.close()
 
     def __enter__(self) -> EmulatorProcess:
+        """Start the child and wait for its ready line."""
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
+        """Stop the child, also when the block raised."""
         self.stop()
 
     def tail(self, lines: int = 15) -> str:
@@ -111,14 +113,17 @@ class EmulatorProcess:
 
     @property
     def base_url(self) -> str:
+        """Server root from the ready line; ``RuntimeError`` before ``start``."""
         return self._announced().base_url
 
     @property
     def api_url(self) -> str:
+        """API root from the ready line, what a connector's ``url`` setting takes."""
         return self._announced().api_url
 
     @property
     def credentials(self) -> dict[str, str]:
+        """Credentials the child announced (names as in its ready line)."""
         return self._announced().credentials
 
     # ------------------------------------------------------------------ control endpoints
@@ -137,6 +142,7 @@ class EmulatorProcess:
         return list(self.control("GET", "requests").get("requests", []))
 
     def clear_requests(self) -> None:
+        """Empty the child's request log, e.g. between the phases of one test."""
         self.control("DELETE", "requests")
 
     def set_faults(self, **settings: Any) -> dict[str, Any]:

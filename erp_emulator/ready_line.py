@@ -23,6 +23,7 @@ class Ready:
 
     @property
     def api_url(self) -> str:
+        """Server root and API path joined: the URL a connector is configured with."""
         return self.base_url + self.api_path
 
 

@@ -43,6 +43,7 @@ def proxy_failure(status: int, _path: str) -> Response:
 
 
 def no_log_fields(_path: str) -> dict:
+    """Default ``Site.log_fields``: an ERP that adds nothing to the request log."""
     return {}
 
 
@@ -92,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.emulator._track(self.connection, False)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - silence per-request stderr lines
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - silence per-request stderr lines
         pass
 
     def _serve(self) -> None:
@@ -122,7 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes | None:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 line = self.rfile.readline(65537)
                 try:
@@ -217,13 +218,16 @@ class HttpEmulator:
             self._thread.join(timeout=0.5)
 
     def __enter__(self: E) -> E:
+        """Start serving in a background thread."""
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
+        """Stop serving, also when the block raised."""
         self.stop()
 
     @property
     def port(self) -> int:
+        """The bound port (the real one when the options asked for port 0)."""
         return self._httpd.server_address[1] if self._httpd is not None else int(self.options.port)
 
     @property
@@ -239,6 +243,7 @@ class HttpEmulator:
         self.faults.set(fail_rate=fail_rate, drop_rate=drop_rate, latency_ms=latency_ms)
 
     def faults_state(self) -> dict:
+        """The current fault settings (``Controlled`` for the control endpoints)."""
         return self.faults.as_dict()
 
     def add_hook(self, fn: Callable[[dict], None]) -> None:
@@ -246,18 +251,21 @@ class HttpEmulator:
         self._hooks.append(fn)
 
     def remove_hook(self, fn: Callable[[dict], None]) -> None:
+        """Undo ``add_hook``; ``ValueError`` if ``fn`` was never added."""
         self._hooks.remove(fn)
 
     def requests(self) -> list[dict]:
+        """A copy of the request log, oldest first, safe to read while requests arrive."""
         with self._log_lock:
             return list(self._log)
 
     def clear_requests(self) -> None:
+        """Forget the logged requests."""
         with self._log_lock:
             self._log.clear()
 
     # ------------------------------------------------------------------ internals
-    def _track(self, conn, opened: bool) -> None:
+    def _track(self, conn: socket.socket, opened: bool) -> None:
         with self._conn_lock:
             (self._connections.add if opened else self._connections.discard)(conn)
 

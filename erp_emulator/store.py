@@ -34,7 +34,7 @@ class SqliteStore:
         self._counts: dict[tuple, int] = {}
         self._insert_sql: dict[tuple, str] = {}
         self._names: dict[tuple, tuple[str, ...]] = {}  # (SELECT text, epoch) -> column names
-        self._max_keys: dict[str, tuple[tuple, str, Any]] = {}  # table -> (stamp, key column, MAX(key) then)
+        self._max_keys: dict[str, tuple[tuple, str, int]] = {}  # table -> (stamp, key column, MAX(key) then)
         self._inserted: dict[str, int] = {}  # rows inserted per table since its statistics were taken
         self._analyzed: dict[str, int] = {}  # rows the table had when this process last analyzed it
         c = self.conn
@@ -48,20 +48,24 @@ class SqliteStore:
 
     # ---- schema -------------------------------------------------------------------------
     def create_index(self, table: str, columns: Sequence[str]) -> None:
+        """Create an index named after its table and columns, once (idempotent at every start)."""
         name = f"{table}_{'_'.join(columns)}"
         with self.lock:
             self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}"({", ".join(columns)})')
 
     def table_exists(self, name: str) -> bool:
+        """Whether ``name`` is a table in this database (e.g. to seed a fresh file only once)."""
         return bool(self.query("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)))
 
     def get_meta(self, key: str) -> str | None:
+        """A value stored with ``set_meta`` (None if never set), kept across restarts of a file database."""
         with self.lock:
             self.conn.execute("CREATE TABLE IF NOT EXISTS _emulator_meta (k TEXT PRIMARY KEY, v TEXT)")
             row = self.conn.execute("SELECT v FROM _emulator_meta WHERE k=?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key`` in the emulator's own table (e.g. which seed a file holds)."""
         with self.lock:
             self.conn.execute("CREATE TABLE IF NOT EXISTS _emulator_meta (k TEXT PRIMARY KEY, v TEXT)")
             self.conn.execute("INSERT OR REPLACE INTO _emulator_meta VALUES (?,?)", (key, value))
@@ -82,6 +86,7 @@ class SqliteStore:
 
     # ---- statements ---------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Run one statement, return all rows; anything but a read drops every cache (the SQL is opaque)."""
         with self.lock:
             if not sql.lstrip()[:7].upper() in ("SELECT ", "EXPLAIN", "WITH RE"):
                 self.wrote(None)  # raw SQL from tests may write anything
@@ -100,6 +105,7 @@ class SqliteStore:
             return n
 
     def query_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
+        """Like ``query`` but each row a dict keyed by column name; for reads only: it marks nothing written."""
         with self.lock:
             cur = self.conn.execute(sql, tuple(params))
             names = [d[0] for d in cur.description]
@@ -126,6 +132,7 @@ class SqliteStore:
             return self.conn.execute(sql, tuple(params)).rowcount
 
     def insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Insert ``rows`` in one ``executemany`` (seed data); marks ``table`` written."""
         cols = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
         with self.lock:
@@ -135,6 +142,7 @@ class SqliteStore:
     ANALYZE_AFTER = 1000  # rows inserted into a table before its planner statistics are refreshed
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
+        """Insert one row, return its rowid; statements are cached per column set."""
         cols = tuple(values)
         key = table.lower()
         sql = self._insert_sql.get((table, cols))
@@ -191,7 +199,7 @@ class SqliteStore:
             known = self._max_keys.get(lname)
             if known is not None and known[0] == stamp and known[1] == key:
                 return known[2]
-            mx = self.conn.execute(f'SELECT MAX("{key}") FROM "{table}"').fetchone()[0] or 0
+            mx: int = self.conn.execute(f'SELECT MAX("{key}") FROM "{table}"').fetchone()[0] or 0
             self._max_keys[lname] = (stamp, key, mx)
             return mx
 
@@ -229,5 +237,6 @@ class SqliteStore:
                 self._absorbing = outer_absorbing
 
     def close(self) -> None:
+        """Close the connection under the lock, so no statement is cut off mid-way."""
         with self.lock:
             self.conn.close()

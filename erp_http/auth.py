@@ -51,6 +51,7 @@ class StaticHeaderAuth:
         self._rejected = rejected_message
 
     def __repr__(self) -> str:
+        """Names the header only: the value is a secret and reprs end up in logs."""
         return f"StaticHeaderAuth({self._header!r})"
 
     @property

@@ -46,6 +46,7 @@ class SecretMasker:
         self._forms = sorted(forms, key=len, reverse=True)
 
     def __bool__(self) -> bool:
+        """False when there is nothing to mask, so callers can skip the work."""
         return bool(self._forms)
 
     @property
@@ -54,6 +55,7 @@ class SecretMasker:
         return tuple(self._forms)
 
     def __repr__(self) -> str:
+        """Counts the spellings only: the values are the secrets."""
         return f"SecretMasker({len(self._forms)} spellings)"  # never the values
 
     def extended(self, secrets: Iterable[Any]) -> SecretMasker:

@@ -46,7 +46,7 @@ def gate_state(run: PipelineRun, messages: Iterable[AirbyteMessage | BadLine]) -
                 report.add(stream, "rejected")
                 rejects.add(RejectedRecord(stream, None, f"input line {message.line_no}: {message.reason}",
                                            message.data, seq))
-                if fail_fast:
+                if fail_fast and rejects.first:
                     flush_all(sinks.values())
                     raise _rejected_error(rejects.first)
             elif message.type == Type.RECORD and message.record is not None:

@@ -35,7 +35,7 @@ def read_lines(entrypoint: AirbyteEntrypoint, config_path: str, catalog_path: st
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as temp_dir:
         config = source.configure(source.read_config(config_path), temp_dir)
         catalog = source.read_catalog(catalog_path)
-        state = source.read_state(state_path)
+        state = source.read_state(state_path) if state_path else []  # the CDK's answer for no state file
         try:
             for message in entrypoint.read(spec, config, catalog, state):
                 yield message_line(message)

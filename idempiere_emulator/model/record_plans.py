@@ -77,7 +77,7 @@ def compile_plan(table: Table, columns: list[tuple[str, Column, int, Any, Any]],
 
     key, uu = table.key, table.uu_column
     if key:
-        body.append(f"out = {{'id': {'row[%d]' % pos[key] if key in pos else 'None'}}}")
+        body.append(f"out = {{'id': {f'row[{pos[key]}]' if key in pos else 'None'}}}")
     elif table.is_uuid_keyed and legacy:
         body.append("out = {'id': 0}")  # old servers emitted po.get_ID() (0) for UUID-key tables (§13)
     else:

@@ -128,7 +128,7 @@ def test_login_errors_have_the_exact_401_body(emulator, user, password, params, 
         body["parameters"] = params
     resp = requests.post(api(emulator) + "/auth/tokens", json=body, timeout=10)
     assert resp.status_code == 401
-    assert resp.text == '{"title":"Authenticate error","status":401,"detail":"%s"}' % detail
+    assert resp.text == f'{{"title":"Authenticate error","status":401,"detail":"{detail}"}}'
 
 
 def test_unknown_login_field_is_a_jackson_400(emulator):

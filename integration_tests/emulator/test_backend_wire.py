@@ -31,7 +31,7 @@ def test_every_table_pages_the_same_bytes_either_way(backend):
     compared = 0
     for table in backend.catalog.tables():
         try:
-            wire, python = both(lambda **kw: backend.query(ADMIN, table.name, top=100, **kw).records)
+            wire, python = both(lambda name=table.name, **kw: backend.query(ADMIN, name, top=100, **kw).records)
         except EmulatorError:
             continue  # System-only tables
         assert wire == python, table.name

@@ -191,7 +191,7 @@ def test_post_put_delete_with_every_fk_and_list_form(emu):
         assert made.status_code == 201, (form, made.text)
         assert made.json()["C_BP_Group_ID"]["id"] == 103 and made.json()["SOCreditStatus"]["id"] == "W"
     rid = made.json()["id"]
-    uu = "7a0c1e52-3b4d-4e6f-8a9b-%012d" % (1 if emu.options.legacy else 2)
+    uu = f"7a0c1e52-3b4d-4e6f-8a9b-{1 if emu.options.legacy else 2:012d}"
     assert call(emu, "POST", "/models/c_bpartner", {"Name": "UU", "C_BPartner_UU": uu}).json()["uid"] == uu
     created = call(emu, "GET", f"/models/c_bpartner/{rid}").json()["Created"]
     echo = call(emu, "PUT", f"/models/c_bpartner/{rid}", {"Created": created})  # stored with ms: a change

@@ -35,7 +35,7 @@ def _new_documents(emu) -> None:
              {"item_code": "ITEM-0002", "item_name": "Item 2", "qty": 1, "rate": 7, "uom": "Nos",
               "conversion_factor": 1, "delivery_date": "2026-12-20"}]
     orders = [{"naming_series": "SAL-ORD-.YYYY.-", "customer": "Customer 0003", "company": "Demo Company",
-               "transaction_date": "2026-12-0%d" % i, "currency": "USD", "conversion_rate": 1,
+               "transaction_date": f"2026-12-{i:02d}", "currency": "USD", "conversion_rate": 1,
                "selling_price_list": "Standard Selling", "po_no": f"RT-{i}", "items": items[:i],
                "docstatus": 1 if i == 2 else 0, "terms": "net 30"} for i in (1, 2)]
     customers = [{"naming_series": "CUST-.YYYY.-", "customer_name": f"Round Trip {i}", "customer_type": "Individual",

@@ -23,11 +23,11 @@ STREAM = "c_bpartner"
 
 def rec(data_json: str, stream: str = STREAM) -> str:
     """A RECORD line with ``data_json`` spliced in as written (so it may hold NaN or broken escapes)."""
-    return '{"type":"RECORD","record":{"stream":"%s","data":%s,"emitted_at":0}}' % (stream, data_json)
+    return f'{{"type":"RECORD","record":{{"stream":"{stream}","data":{data_json},"emitted_at":0}}}}'
 
 
 def bp(value: str, extra: str = "") -> str:
-    return '{"Value":"%s","Name":"Bad %s"%s}' % (value, value, extra)
+    return f'{{"Value":"{value}","Name":"Bad {value}"{extra}}}'
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ BAD = [
 
 
 def good(i: int) -> str:
-    return rec('{"Value":"G-%03d","Name":"Good %d","NumberEmployees":%d}' % (i, i, i))
+    return rec(f'{{"Value":"G-{i:03d}","Name":"Good {i}","NumberEmployees":{i}}}')
 
 
 def _input(bads: list[Bad] = BAD, good_line=good, stream: str = STREAM) -> tuple[str, list[str]]:

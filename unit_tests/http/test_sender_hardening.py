@@ -87,7 +87,7 @@ def test_a_same_origin_read_redirect_is_followed_with_its_query():
     def answer(method, path, headers, body):
         if path.startswith("/v1/"):
             return 301, {"Location": "/v2/" + path[4:]}, b""
-        return json_answer(200, '{"path": "%s"}' % path)
+        return json_answer(200, f'{{"path": "{path}"}}')
 
     with LocalServer(answer) as server:
         sender = _sender(server.url + "/v1", StaticHeaderAuth("Authorization", f"token {TOKEN}"))

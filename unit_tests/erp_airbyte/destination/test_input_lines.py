@@ -10,7 +10,7 @@ from erp_airbyte.destination.input_lines import BadLine, parse_lines
 
 
 def _record(data_text: str, stream: str = "Item") -> str:
-    return '{"type":"RECORD","record":{"stream":"%s","data":%s,"emitted_at":0}}' % (stream, data_text)
+    return f'{{"type":"RECORD","record":{{"stream":"{stream}","data":{data_text},"emitted_at":0}}}}'
 
 
 GOOD = _record('{"Value":"a","Qty":1}')
