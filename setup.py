@@ -29,8 +29,11 @@ setup(
     name="airbyte-idempiere",
     version="0.2.0",
     description="Airbyte source and destination for the iDempiere ERP REST API, with a faithful local emulator",
-    packages=find_packages(include=["erp_emulator*", "erp_http*", "idempiere_client*", "source_idempiere*", "destination_idempiere*", "idempiere_emulator*", "frappe_emulator*"]),
-    package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"]},
+    packages=find_packages(include=["erp_http*", "erp_airbyte*", "erp_emulator*", "idempiere_client*", "source_idempiere*",
+                                    "destination_idempiere*", "idempiere_emulator*", "frappe_emulator*", "frappe_client*",
+                                    "source_frappe*"]),
+    package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"],
+                  "source_frappe": ["*.yaml"]},
     python_requires=">=3.10,<3.13",
     install_requires=RUNTIME,
     extras_require={"tests": TESTS + DEMO + BENCH, "demo": DEMO, "bench": BENCH},  # tests draw the plot once
@@ -40,6 +43,7 @@ setup(
             "destination-idempiere=destination_idempiere.run:run",
             "idempiere-emulator=idempiere_emulator.__main__:main",
             "frappe-emulator=frappe_emulator.__main__:main",
+            "source-frappe=source_frappe.run:run",
         ]
     },
 )

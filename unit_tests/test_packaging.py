@@ -27,7 +27,7 @@ from unit_tests.packaging_facts import (
     substitute,
 )
 
-CONNECTORS = ["source-idempiere", "destination-idempiere"]
+CONNECTORS = ["source-idempiere", "destination-idempiere", "source-frappe"]
 DOCKERFILE = parse_dockerfile()
 
 
@@ -123,7 +123,8 @@ def test_image_entrypoint_runs_the_connector_spec_command(connector: str) -> Non
     specs = [m for m in messages if m.get("type") == "SPEC"]
     assert len(specs) == 1, proc.stdout[-2000:]
     properties = specs[0]["spec"]["connectionSpecification"]["properties"]
-    assert {"base_url", "credentials"} <= set(properties)
+    url_key = "site_url" if connector.endswith("-frappe") else "base_url"
+    assert {url_key, "credentials"} <= set(properties)
 
 
 @pytest.mark.parametrize(("connector", "accepted"), [(c, True) for c in CONNECTORS] + [("source-faker", False)])

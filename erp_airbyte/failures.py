@@ -1,0 +1,51 @@
+"""Client errors -> Airbyte errors: the one mapping from ``erp_http``'s taxonomy to a ``FailureType``.
+
+The failure type decides what the platform does: a config error asks the user to fix the connection
+(no retry), a transient error is retried, a system error is a bug or an unexpected server answer.
+
+* ``ConfigurationError`` (bad URL, password, role...) and an ``ApiError`` 403 (the role may not read or
+  write a table: the user grants access or deselects it) -> ``config_error``;
+* ``TransientError`` (retries exhausted) -> ``transient_error``;
+* anything else -> ``system_error``.
+"""
+from __future__ import annotations
+
+from airbyte_cdk.models import FailureType, StreamDescriptor
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from erp_http.errors import ApiError, ConfigurationError, TransientError
+
+
+def failure_type(exc: BaseException) -> FailureType:
+    """The Airbyte failure type of a client error (see the module docstring)."""
+    if isinstance(exc, AirbyteTracedException) and exc.failure_type is not None:
+        return exc.failure_type
+    if isinstance(exc, ConfigurationError) or (isinstance(exc, ApiError) and exc.is_access_denied):
+        return FailureType.config_error
+    if isinstance(exc, TransientError):
+        return FailureType.transient_error
+    return FailureType.system_error
+
+
+def config_error(cause: Exception | str) -> AirbyteTracedException:
+    """A user-actionable error (never a traceback for the user): an exception's text, or a message."""
+    if isinstance(cause, str):
+        return AirbyteTracedException(message=cause, internal_message=cause, failure_type=FailureType.config_error)
+    return AirbyteTracedException(message=str(cause), internal_message=repr(cause),
+                                  failure_type=FailureType.config_error, exception=cause)
+
+
+def traced(exc: Exception, message: str) -> AirbyteTracedException:
+    """``exc`` as an Airbyte error with ``message`` for the user and the mapped failure type."""
+    return AirbyteTracedException(message=message, internal_message=repr(exc), failure_type=failure_type(exc),
+                                  exception=exc)
+
+
+def stream_failure(exc: Exception, stream: str) -> AirbyteTracedException:
+    """A failed stream's error (``Stream <name> failed: ...``); an Airbyte error passes through as it is."""
+    if isinstance(exc, AirbyteTracedException):
+        return exc
+    return AirbyteTracedException(
+        message=f"Stream {stream} failed: {exc}", internal_message=repr(exc), failure_type=failure_type(exc),
+        exception=exc, stream_descriptor=StreamDescriptor(name=stream),
+    )

@@ -1,0 +1,1 @@
+"""Airbyte source for Frappe Framework / ERPNext sites (console script ``source-frappe``)."""

@@ -1,0 +1,225 @@
+"""SourceFrappe: spec, check, discover, and a parallel read of the configured DocTypes.
+
+The read itself (parallel streams, statuses, progress, state after records) is the shared pipeline
+(``erp_airbyte.source.pipeline``); this module does Frappe's set-up -- log in, read the site time zone
+from System Settings, freeze the sync's upper bound, load metas -- and gives the pipeline one table
+reader per stream (``reader.py``).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from typing import Any
+
+from airbyte_cdk.config_observation import create_connector_config_control_message
+from airbyte_cdk.models import (
+    AirbyteCatalog,
+    AirbyteMessage,
+    AirbyteStateMessage,
+    ConfiguredAirbyteCatalog,
+    ConfiguredAirbyteStream,
+    ConnectorSpecification,
+    FailureType,
+    StreamDescriptor,
+)
+from airbyte_cdk.sources import AbstractSource
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from erp_airbyte.failures import config_error
+from erp_airbyte.source.pipeline import SourceRead, StreamRead
+from erp_airbyte.source.table_reader import Batch, TableReader
+from frappe_client.client import FrappeClient
+from frappe_client.errors import ApiError, ConfigurationError, TransientError
+from frappe_client.filters import NAME_ORDER
+from frappe_client.meta import DocTypeMeta
+from frappe_client.site_zone import resolve_site_clock
+from source_frappe.cursor import SyncBounds
+from source_frappe.discovery import (
+    CURSOR, airbyte_streams, candidate_doctypes, discover, load_metas, main_meta, parents_of_child,
+)
+from source_frappe.options import SourceOptions, connection_specification
+from source_frappe.reader import ChildTableReader, DocTypeReader, SingleReader
+
+DOCS_URL = "https://github.com/airbyte-idempiere/airbyte-idempiere/blob/main/docs/source-frappe.md"
+CHECK_MAX_ATTEMPTS = 3
+
+
+def explain_access_denied(exc: ApiError, stream: str) -> AirbyteTracedException:
+    """A DocType that became unreadable (403): a config error with the fix spelled out, never an empty stream."""
+    return AirbyteTracedException(
+        message=f"Stream {stream} failed: the API user cannot read DocType {stream} ({exc.reason}). Give the user "
+        "read permission on it (Role Permissions Manager) or remove the stream.",
+        internal_message=repr(exc), failure_type=FailureType.config_error, exception=exc,
+        stream_descriptor=StreamDescriptor(name=stream))
+
+
+class _Explained:
+    """A table reader whose 403s carry ``explain_access_denied``'s message (the pipeline maps the rest)."""
+
+    def __init__(self, reader: TableReader, stream: str) -> None:
+        self.reader = reader
+        self.stream = stream
+
+    def _guard(self, batches: Iterable[Batch]) -> Iterator[Batch]:
+        try:
+            yield from batches
+        except ApiError as exc:
+            if exc.is_access_denied:
+                raise explain_access_denied(exc, self.stream) from None
+            raise
+
+    def incremental(self, state: Mapping[str, Any]) -> Iterator[Batch]:
+        return self._guard(self.reader.incremental(state))
+
+    def full_refresh(self) -> Iterator[Batch]:
+        return self._guard(self.reader.full_refresh())
+
+
+def _explained(open_reader: Callable[[], TableReader], stream: str) -> TableReader:
+    return _Explained(open_reader(), stream)
+
+
+class SourceFrappe(AbstractSource):
+    """Airbyte source for Frappe Framework / ERPNext sites.
+
+    Args:
+        now: the connector's clock (UTC); the sync's upper bound is taken from it (tests move it).
+    """
+
+    def __init__(self, now: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self._now = now or (lambda: datetime.now(timezone.utc))
+
+    def spec(self, logger: logging.Logger) -> ConnectorSpecification:
+        return ConnectorSpecification(documentationUrl=DOCS_URL, connectionSpecification=connection_specification(),
+                                      supportsIncremental=True)
+
+    @staticmethod
+    def options(config: Mapping[str, Any]) -> SourceOptions:
+        try:
+            return SourceOptions.from_airbyte(config)
+        except ConfigurationError as exc:
+            raise config_error(exc) from None
+
+    @staticmethod
+    def _client(options: SourceOptions, logger: logging.Logger, **kwargs: Any) -> FrappeClient:
+        return FrappeClient(options.connection, max_in_flight=options.num_workers, logger=logger, **kwargs)
+
+    def streams(self, config: Mapping[str, Any]) -> list:
+        """Not used: ``discover`` and ``read`` are overridden (streams are DocTypes known only at run time)."""
+        raise NotImplementedError("SourceFrappe builds its catalog in discover() and reads in read()")
+
+    # ---- check --------------------------------------------------------------------------------
+    def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
+        """Log in, read the site time zone, and read one page of the first selected DocType."""
+        options = self.options(config)
+        client = self._client(options, logger, max_attempts=CHECK_MAX_ATTEMPTS)
+        try:
+            user = client.logged_user()
+            clock, how = resolve_site_clock(client, options.site_timezone)
+            names, notes = candidate_doctypes(client, options)
+            for note in notes:
+                logger.info(note)
+            if not names:
+                raise ConfigurationError("No DocType matches 'doctypes'/'exclude_doctypes' for this user.")
+            meta = main_meta(names[0], client.get_meta(names[0]))
+            if meta.issingle:
+                client.get_doc(meta.name, meta.name)
+            else:
+                client.get_list(meta.name, fields=["name"], order_by=NAME_ORDER, limit=1)
+            logger.info(f"Check: logged in as {user}; {how}; {len(names)} DocTypes selected; {meta.name} readable")
+            return True, None
+        except (ConfigurationError, ApiError) as exc:
+            raise config_error(exc) from None
+        except TransientError as exc:
+            raise config_error(ConfigurationError(
+                f"Could not get a reliable answer from {options.connection.site_url}: {exc}. Check site_url and that "
+                "the site is up.")) from None
+        finally:
+            client.close()
+
+    # ---- discover -----------------------------------------------------------------------------
+    def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
+        options = self.options(config)
+        client = self._client(options, logger)
+        try:
+            started = time.monotonic()
+            found = discover(client, options, logger)
+            streams = airbyte_streams(found, options)
+            logger.info(f"Discovered {len(streams)} streams in {time.monotonic() - started:.1f} s "
+                        f"({len(found.skipped)} DocTypes skipped)")
+            return AirbyteCatalog(streams=streams)
+        except (ConfigurationError, ApiError) as exc:
+            raise config_error(exc) from None
+        except TransientError as exc:
+            raise AirbyteTracedException(message=f"Discovery failed: the site did not answer reliably ({exc})",
+                                         internal_message=repr(exc), failure_type=FailureType.transient_error,
+                                         exception=exc) from None
+        finally:
+            client.close()
+
+    # ---- read ---------------------------------------------------------------------------------
+    def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
+             state: list[AirbyteStateMessage] | None = None) -> Iterator[AirbyteMessage]:
+        options = self.options(config)
+        rotated: list[str] = []
+        client = self._client(options, logger, on_new_refresh_token=rotated.append)
+        try:
+            try:
+                client.logged_user()  # bad credentials fail the sync once, not each stream
+                clock, how = resolve_site_clock(client, options.site_timezone)
+                bounds = SyncBounds(clock, self._now(), timedelta(seconds=options.lookback_window_seconds),
+                                    options.start_date)
+                loaded, errors = load_metas(client, [cs.stream.name for cs in catalog.streams], options.num_workers)
+            except (ConfigurationError, ApiError) as exc:
+                raise config_error(exc) from None
+            except TransientError as exc:
+                raise AirbyteTracedException(message=f"The site did not answer reliably before the read ({exc})",
+                                             internal_message=repr(exc), failure_type=FailureType.transient_error,
+                                             exception=exc) from None
+            logger.info(f"Site time zone: {how}")
+            parents = [main_meta(n, m) for n, m in loaded.items()]
+            reads = [self._stream_read(cs, client, options, bounds, loaded, errors, parents, logger)
+                     for cs in catalog.streams]
+            pipeline = SourceRead(reads, state, workers=options.num_workers, logger=logger)
+            yield from pipeline.messages()
+        finally:
+            client.close()
+        if rotated:
+            new_config = {**config, "credentials": {**config["credentials"], "refresh_token": rotated[-1]}}
+            yield create_connector_config_control_message(new_config)
+        logger.info(f"Requests: {client.stats}")
+        pipeline.raise_failures()
+
+    @staticmethod
+    def _stream_read(configured: ConfiguredAirbyteStream, client: FrappeClient, options: SourceOptions,
+                     bounds: SyncBounds, loaded: dict[str, dict[str, DocTypeMeta]], errors: dict[str, str],
+                     parents: list[DocTypeMeta], logger: logging.Logger) -> StreamRead:
+        name = configured.stream.name
+        if name not in loaded:
+            return StreamRead(configured, unavailable=(
+                f"DocType {name} is not available to this user ({errors.get(name, 'unknown DocType')}). Refresh the "
+                "schema or check the user's permissions."))
+        metas = loaded[name]
+        meta = main_meta(name, metas)
+        if meta.issingle:
+            opener: Callable[[], TableReader] = partial(SingleReader, client, meta, bounds)
+        elif meta.istable:
+            opener = partial(_child_reader, client, meta, options, bounds, parents, logger)
+        else:
+            opener = partial(DocTypeReader, client, meta, metas, bounds, page_size=options.page_size,
+                             nested=options.nested, detect_deletes=options.detect_deletes,
+                             workers=options.num_workers, logger=logger)
+        return StreamRead(configured, partial(_explained, opener, name), CURSOR, incremental=not meta.issingle)
+
+
+def _child_reader(client: FrappeClient, meta: DocTypeMeta, options: SourceOptions, bounds: SyncBounds,
+                  parents: list[DocTypeMeta], logger: logging.Logger) -> ChildTableReader:
+    """Runs on the stream's worker: finding the parents is part of that stream (its failure fails it only)."""
+    found = parents_of_child(client, meta.name, options, parents, logger)
+    if not found:
+        raise ConfigurationError(f"No selected DocType has {meta.name} as a child table: add its parent to doctypes.")
+    return ChildTableReader(client, meta, found, bounds, page_size=options.page_size, logger=logger)
