@@ -2,6 +2,7 @@
 #   docker build --build-arg CONNECTOR=source-idempiere      -t airbyte/source-idempiere:0.2.0 .
 #   docker build --build-arg CONNECTOR=destination-idempiere -t airbyte/destination-idempiere:0.2.0 .
 #   docker build --build-arg CONNECTOR=source-frappe         -t airbyte/source-frappe:0.2.0 .
+#   docker build --build-arg CONNECTOR=destination-frappe    -t airbyte/destination-frappe:0.2.0 .
 # unit_tests/test_packaging.py checks that the entrypoint names real console scripts.
 FROM docker.io/airbyte/python-connector-base:4.0.0
 
@@ -23,10 +24,11 @@ COPY erp_airbyte ./erp_airbyte
 COPY frappe_client ./frappe_client
 COPY source_frappe ./source_frappe
 COPY frappe_emulator ./frappe_emulator
+COPY destination_frappe ./destination_frappe
 
 RUN case "${CONNECTOR}" in \
-        source-idempiere|destination-idempiere|source-frappe) ;; \
-        *) echo "CONNECTOR must be source-idempiere, destination-idempiere or source-frappe, got '${CONNECTOR}'" >&2; exit 1 ;; \
+        source-idempiere|destination-idempiere|source-frappe|destination-frappe) ;; \
+        *) echo "CONNECTOR must be source-idempiere, destination-idempiere, source-frappe or destination-frappe, got '${CONNECTOR}'" >&2; exit 1 ;; \
     esac \
     && pip install --no-cache-dir . \
     && command -v "${CONNECTOR}" \

@@ -31,9 +31,9 @@ setup(
     description="Airbyte source and destination for the iDempiere ERP REST API, with a faithful local emulator",
     packages=find_packages(include=["erp_http*", "erp_airbyte*", "erp_emulator*", "idempiere_client*", "source_idempiere*",
                                     "destination_idempiere*", "idempiere_emulator*", "frappe_emulator*", "frappe_client*",
-                                    "source_frappe*"]),
+                                    "source_frappe*", "destination_frappe*"]),
     package_data={"source_idempiere": ["*.json", "*.yaml"], "destination_idempiere": ["*.json", "*.yaml"],
-                  "source_frappe": ["*.yaml"]},
+                  "source_frappe": ["*.yaml"], "destination_frappe": ["*.yaml"]},
     python_requires=">=3.10,<3.13",
     install_requires=RUNTIME,
     extras_require={"tests": TESTS + DEMO + BENCH, "demo": DEMO, "bench": BENCH},  # tests draw the plot once
@@ -44,6 +44,7 @@ setup(
             "idempiere-emulator=idempiere_emulator.__main__:main",
             "frappe-emulator=frappe_emulator.__main__:main",
             "source-frappe=source_frappe.run:run",
+            "destination-frappe=destination_frappe.run:run",
         ]
     },
 )

@@ -27,7 +27,7 @@ from unit_tests.packaging_facts import (
     substitute,
 )
 
-CONNECTORS = ["source-idempiere", "destination-idempiere", "source-frappe"]
+CONNECTORS = ["source-idempiere", "destination-idempiere", "source-frappe", "destination-frappe"]
 DOCKERFILE = parse_dockerfile()
 
 
@@ -51,7 +51,7 @@ def test_base_image_is_the_pinned_airbyte_python_connector_base() -> None:
     assert load_metadata(ROOT / "metadata.yaml")["data"]["connectorBuildOptions"]["baseImage"] == base
 
 
-def test_build_arg_selects_exactly_the_two_connectors_and_defaults_to_the_source() -> None:
+def test_build_arg_selects_exactly_the_connectors_and_defaults_to_the_source() -> None:
     assert allowed_connectors(DOCKERFILE) == set(CONNECTORS)
     assert DOCKERFILE.args["CONNECTOR"] == "source-idempiere"
 
@@ -128,7 +128,7 @@ def test_image_entrypoint_runs_the_connector_spec_command(connector: str) -> Non
 
 
 @pytest.mark.parametrize(("connector", "accepted"), [(c, True) for c in CONNECTORS] + [("source-faker", False)])
-def test_build_guard_accepts_only_the_two_connectors(connector: str, accepted: bool) -> None:
+def test_build_guard_accepts_only_the_connectors(connector: str, accepted: bool) -> None:
     """The `case` guard of the RUN step, executed by sh, stops a build with a wrong CONNECTOR."""
     run = next(r for r in DOCKERFILE.all("RUN") if "case" in r)
     guard = run[: run.index("esac") + len("esac")]

@@ -1,5 +1,5 @@
 """source-frappe's metadata.yaml and image: Airbyte's metadata schema, and agreement with setup.py and the
-Dockerfile (the iDempiere connectors' files are checked in unit_tests/test_metadata.py)."""
+Dockerfile (the iDempiere connectors' files are checked in unit_tests/test_connector_metadata.py)."""
 from __future__ import annotations
 
 import uuid
@@ -8,7 +8,7 @@ from unit_tests.packaging_facts import (
     DESTINATION_METADATA, ROOT, SOURCE_METADATA, console_scripts_in_setup, load_metadata, parse_dockerfile,
     setup_kwargs,
 )
-from unit_tests.test_metadata import ALLOWED, REQUIRED
+from unit_tests.test_connector_metadata import ALLOWED, REQUIRED
 
 METADATA = ROOT / "source_frappe" / "metadata.yaml"
 

@@ -1,0 +1,1 @@
+"""destination-frappe: reverse ETL into Frappe Framework / ERPNext sites."""
