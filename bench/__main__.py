@@ -43,7 +43,6 @@ def main(argv: list[str] | None = None) -> int:
 
     sizes = Sizes.quick() if args.quick else Sizes()
     sizes.repeats = max(1, args.repeats)
-    sizes.strict_floor = args.strict_floor
     sizes.dest_latency_ms = args.dest_latency_ms
     groups = {"idempiere": list(SCENARIOS), "frappe": list(frappe.SCENARIOS)}
     wanted = [k.strip() for k in args.only.split(",") if k.strip()] or [*SCENARIOS, *frappe.SCENARIOS]

@@ -21,8 +21,8 @@ class FrappeSizes:
     churn_ops_per_s: float = 40.0  # 2: the background writer's fixed rate
     churn_seed: int = 15  # 2: the writer's schedule (the same for both readers)
     discover_target: int = 1_000  # 5: DocTypes served (dictionary + synthetic copies)
-    dest_records: int = 3_000  # 6: insert_many run
-    dest_single_records: int = 600  # 6: single POSTs (linear in rows: a slice gives the rate)
+    dest_records: int = 8_000  # 6: insert_many run
+    dest_single_records: int = 1_200  # 6: single POSTs (linear in rows: a slice gives the rate)
     mem_small: int = 10_000  # 7
     mem_large: int = 500_000  # 7
 

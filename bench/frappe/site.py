@@ -88,3 +88,29 @@ def working_copy(source: Path, name: str) -> Path:
         Path(str(target) + suffix).unlink(missing_ok=True)
     shutil.copyfile(source, target)
     return target
+
+
+def pad_orders(db: Path, target: int) -> int:
+    """Bring ``tabSales Order`` to ``target`` rows with copies of existing orders (names ``<name>-P<k>``).
+
+    The emulator cannot seed 500k orders: the 10-character hash names of 1.5M child rows collide
+    (``UNIQUE constraint failed: tabSales Order Item.name``, reported). A Sales-Order-only read (``child_tables:
+    streams``, measurement 7) needs only the parent table, so copies done in SQL on the file serve it: every
+    column but ``name`` is the original's, so a copy serialises like its original. Returns the row count.
+    """
+    conn = sqlite3.connect(db)
+    try:
+        columns = [row[1] for row in conn.execute('PRAGMA table_info("tabSales Order")')]
+        names = ", ".join(f'"{c}"' for c in columns)
+        count = conn.execute('SELECT COUNT(*) FROM "tabSales Order"').fetchone()[0]
+        copy = 0
+        while count < target:
+            copy += 1
+            select = ", ".join(f"\"name\" || '-P{copy}'" if c == "name" else f'"{c}"' for c in columns)
+            conn.execute(f'INSERT INTO "tabSales Order" ({names}) SELECT {select} FROM "tabSales Order" '
+                         f"WHERE name NOT LIKE '%-P%' ORDER BY name LIMIT {target - count}")
+            count = conn.execute('SELECT COUNT(*) FROM "tabSales Order"').fetchone()[0]
+        conn.commit()
+    finally:
+        conn.close()
+    return count
