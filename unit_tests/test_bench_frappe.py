@@ -129,3 +129,15 @@ def test_customer_input_counts_distinct_link_lookups(tmp_path) -> None:
     assert [m["type"] for m in lines].count("RECORD") == 200 and lines[-1]["type"] == "STATE"
     groups = {m["record"]["data"]["customer_group"]["customer_group_name"] for m in lines[:-1]}
     assert distinct["customer_group"] == len(groups) and distinct["territory"] >= 1
+
+
+def test_stacks_summary_splits_threads_and_counts_self_and_inclusive_samples() -> None:
+    from bench.stacks import summarise
+
+    lines = ["thread (1): MainThread;run (a.py:1);write (b.py:2) 3\n",
+             "thread (2): reader;loop (c.py:1);get (d.py:5);loads (e.py:9) 5\n",
+             "thread (2): reader;loop (c.py:1);convert (f.py:3) 2\n", "garbage\n"]
+    total, threads, own, inclusive = summarise(lines)
+    assert total == 10 and threads["thread (2): reader"] == 7
+    assert own["thread (2): reader"]["loads (e.py:9)"] == 5 and own["thread (1): MainThread"]["write (b.py:2)"] == 3
+    assert inclusive["thread (2): reader"]["loop (c.py:1)"] == 7 and inclusive["thread (2): reader"]["get (d.py:5)"] == 5
