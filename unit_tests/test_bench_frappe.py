@@ -49,16 +49,17 @@ def test_emitted_reads_airbyte_and_singer_records_and_skips_the_rest() -> None:
 
 def test_compare_counts_lost_stale_duplicated_and_ghost_rows() -> None:
     truth = {"A": "2026-01-01 05:30:00", "B": "2026-01-01 06:00:00", "C": "2026-01-01 07:00:00",
-             "D": "2026-01-01 08:00:00"}
+             "D": "2026-01-01 08:00:01", "E": "2026-01-01 08:00:00"}
     first = [("A", "2026-01-01T00:00:00Z", False),  # current (05:30 in Kolkata)
              ("B", "2026-01-01T00:00:00Z", False),  # stale: truth is 06:00 Kolkata = 00:30Z
              ("C", "2026-01-01T01:30:00Z", False), ("C", "2026-01-01T01:30:00Z", False),  # one duplicate
-             ("Z", "2026-01-01T01:30:00Z", False)]  # deleted since, still live downstream: a ghost
+             ("Z", "2026-01-01T01:30:00Z", False),  # deleted since, still live downstream: a ghost
+             ("D", "2026-01-01T02:30:00Z", False), ("D", "2026-01-01T02:30:01Z", False)]  # D twice: one more
     second = [("Y", "2026-01-01T01:30:00Z", True)]  # a delete marker is not a ghost
     figures = compare(first, second, truth, KOLKATA)
-    assert figures["lost"] == 1  # D never emitted
-    assert figures["stale"] == 1 and figures["duplicated"] == 1 and figures["ghosts"] == 1
-    assert figures["live"] == 4 and figures["emitted_first"] == 5 and figures["emitted_second"] == 1
+    assert figures["lost"] == 1  # E never emitted
+    assert figures["stale"] == 1 and figures["duplicated"] == 2 and figures["ghosts"] == 1
+    assert figures["live"] == 5 and figures["emitted_first"] == 7 and figures["emitted_second"] == 1
 
 
 def test_compare_takes_the_later_sync_as_the_newer_version() -> None:

@@ -9,7 +9,7 @@ copy of the same seeded database and the same schedule at the same rate.
 After the writer stops, each reader runs one incremental sync from its own state (what a scheduler does
 next), and its output is compared with the emulator's final rows: ``lost`` = live documents never emitted,
 ``stale`` = live documents whose last emitted ``modified`` is older than the stored one, ``duplicated`` =
-records emitted more than once with the same ``modified`` in the first sync, ``ghosts`` = deleted documents
+extra emissions of one document within the first sync (any version), ``ghosts`` = deleted documents
 still emitted as live (informational: neither reader here is configured to detect hard deletes).
 """
 from __future__ import annotations
@@ -115,9 +115,9 @@ def compare(first: list[tuple[str, str, bool]], later: list[tuple[str, str, bool
     seen: dict[str, tuple[datetime, bool]] = {}
     for name, modified, deleted in first + later:
         seen[name] = (instant(modified, zone), deleted)
-    copies: dict[tuple[str, str], int] = {}
-    for name, modified, _ in first:
-        copies[(name, modified)] = copies.get((name, modified), 0) + 1
+    copies: dict[str, int] = {}
+    for name, _, _ in first:
+        copies[name] = copies.get(name, 0) + 1
     lost = sum(1 for name in truth if name not in seen)
     stale = sum(1 for name, modified in truth.items()
                 if name in seen and seen[name][0] < instant(modified, zone))

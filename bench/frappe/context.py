@@ -15,7 +15,7 @@ class FrappeSizes:
     latency_ms: int = 20  # 1, 2 and 5: every request waits this long (a network)
     default_workers: int = 4  # source-frappe's default num_workers (its spec)
     peer_default_page: int = 200  # tap-erpnext's default limit_page_length (its config schema)
-    peer_page_sweep: tuple[int, ...] = (500, 1000, 2000)  # candidates for its best page size
+    peer_page_sweep: tuple[int, ...] = (500, 1000, 2000, 5000)  # candidates for its best page size
     sweep_rows: int = 20_000  # the page-size sweep runs on a smaller copy of the same data
     churn_rows: int = 50_000  # 2: correctness under change
     churn_ops_per_s: float = 40.0  # 2: the background writer's fixed rate
