@@ -24,4 +24,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) demo_output bench/out .pytest_cache
+	rm -rf $(VENV) demo_output bench/out .cache .pytest_cache

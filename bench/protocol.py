@@ -1,4 +1,5 @@
 """Airbyte-protocol plumbing every ERP's benchmarks share: configured catalogs, ``--state`` payloads, discovery."""
+
 from __future__ import annotations
 
 import json

@@ -4,12 +4,14 @@ py-spy is a bench tool, not a dependency: install it anywhere (``python -m venv 
 install py-spy``) and attach it to the connector as the bench runs it, e.g.
 
     /tmp/spy/bin/py-spy record --format raw --threads --rate 250 -o read.raw -- \\
-        .venv/bin/source-idempiere read --config bench/out/s1.config.json --catalog bench/out/s1.catalog.json > /dev/null
+        .venv/bin/source-idempiere read --config bench/out/s1.config.json \\
+        --catalog bench/out/s1.catalog.json > /dev/null
     python -m bench.stacks read.raw
 
 The summary is each thread's share of the samples, then per thread the frames with the most samples of
 their own ("self") and with the most samples anywhere in their stack ("inclusive"), in percent of all samples.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,1 +1,1 @@
-"""Frappe measurements of issue 15 (bench/README.md): source-frappe vs the tap-erpnext peer, floor, discovery, destination, memory."""
+"""Frappe measurements of issue 15 (bench/README.md): source-frappe vs tap-erpnext, floor, discovery, destination."""

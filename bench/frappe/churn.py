@@ -12,6 +12,7 @@ next), and its output is compared with the emulator's final rows: ``lost`` = liv
 extra emissions of one document within the first sync (any version), ``ghosts`` = deleted documents
 still emitted as live (informational: neither reader here is configured to detect hard deletes).
 """
+
 from __future__ import annotations
 
 import json
@@ -26,10 +27,15 @@ from zoneinfo import ZoneInfo
 
 from bench.harness import classify_line
 
-INSERT_TEMPLATE = {"customer": "Customer 0001", "company": "Demo Company", "currency": "INR",
-                   "selling_price_list": "Standard Selling", "transaction_date": "2026-01-01",
-                   "delivery_date": "2026-01-10",
-                   "items": [{"item_code": "ITEM-0001", "qty": 1, "rate": 10, "delivery_date": "2026-01-10"}]}
+INSERT_TEMPLATE = {
+    "customer": "Customer 0001",
+    "company": "Demo Company",
+    "currency": "INR",
+    "selling_price_list": "Standard Selling",
+    "transaction_date": "2026-01-01",
+    "delivery_date": "2026-01-10",
+    "items": [{"item_code": "ITEM-0001", "qty": 1, "rate": 10, "delivery_date": "2026-01-10"}],
+}
 
 
 def schedule(names: list[str], count: int, seed: int) -> list[tuple[str, Any]]:
@@ -109,8 +115,9 @@ def emitted(lines: Iterable[bytes]) -> list[tuple[str, str, bool]]:
     return out
 
 
-def compare(first: list[tuple[str, str, bool]], later: list[tuple[str, str, bool]], truth: dict[str, str],
-            zone: ZoneInfo) -> dict[str, int]:
+def compare(
+    first: list[tuple[str, str, bool]], later: list[tuple[str, str, bool]], truth: dict[str, str], zone: ZoneInfo
+) -> dict[str, int]:
     """Lost, stale, duplicated and ghost rows of a reader (module docstring) against ``truth`` (name -> modified)."""
     seen: dict[str, tuple[datetime, bool]] = {}
     for name, modified, deleted in first + later:
@@ -119,8 +126,14 @@ def compare(first: list[tuple[str, str, bool]], later: list[tuple[str, str, bool
     for name, _, _ in first:
         copies[name] = copies.get(name, 0) + 1
     lost = sum(1 for name in truth if name not in seen)
-    stale = sum(1 for name, modified in truth.items()
-                if name in seen and seen[name][0] < instant(modified, zone))
+    stale = sum(1 for name, modified in truth.items() if name in seen and seen[name][0] < instant(modified, zone))
     ghosts = sum(1 for name, (_, deleted) in seen.items() if name not in truth and not deleted)
-    return {"live": len(truth), "emitted_first": len(first), "emitted_second": len(later), "lost": lost,
-            "stale": stale, "duplicated": sum(n - 1 for n in copies.values() if n > 1), "ghosts": ghosts}
+    return {
+        "live": len(truth),
+        "emitted_first": len(first),
+        "emitted_second": len(later),
+        "lost": lost,
+        "stale": stale,
+        "duplicated": sum(n - 1 for n in copies.values() if n > 1),
+        "ghosts": ghosts,
+    }

@@ -1,4 +1,5 @@
 """source-frappe and destination-frappe configs, catalogs and command lines, from their public CLI contract only."""
+
 from __future__ import annotations
 
 import json
@@ -63,17 +64,36 @@ def customer_input(path: Path, count: int, prefix: str, seed: int = 7) -> dict[s
             group, territory = rng.choice(CUSTOMER_GROUPS), rng.choice(TERRITORIES)
             used["customer_group"].add(group)
             used["territory"].add(territory)
-            data = {"customer_name": f"{prefix} Customer {i:06d}", "customer_type": "Company",
-                    "customer_group": {"customer_group_name": group}, "territory": {"territory_name": territory}}
-            fh.write(json.dumps({"type": "RECORD", "record": {"stream": "Customer", "data": data, "emitted_at": 1}}) + "\n")
-        fh.write(json.dumps({"type": "STATE", "state": {"type": "STREAM", "stream": {
-            "stream_descriptor": {"name": "Customer"}, "stream_state": {"done": count}}}}) + "\n")
+            data = {
+                "customer_name": f"{prefix} Customer {i:06d}",
+                "customer_type": "Company",
+                "customer_group": {"customer_group_name": group},
+                "territory": {"territory_name": territory},
+            }
+            fh.write(
+                json.dumps({"type": "RECORD", "record": {"stream": "Customer", "data": data, "emitted_at": 1}}) + "\n"
+            )
+        fh.write(
+            json.dumps(
+                {
+                    "type": "STATE",
+                    "state": {
+                        "type": "STREAM",
+                        "stream": {"stream_descriptor": {"name": "Customer"}, "stream_state": {"done": count}},
+                    },
+                }
+            )
+            + "\n"
+        )
     return {field: len(values) for field, values in used.items()}
 
 
 def customer_catalog() -> dict[str, Any]:
-    stream = {"name": "Customer", "json_schema": {"type": "object", "properties": {}},
-              "supported_sync_modes": ["full_refresh", "incremental"]}
+    stream = {
+        "name": "Customer",
+        "json_schema": {"type": "object", "properties": {}},
+        "supported_sync_modes": ["full_refresh", "incremental"],
+    }
     return {"streams": [{"stream": stream, "sync_mode": "incremental", "destination_sync_mode": "append"}]}
 
 

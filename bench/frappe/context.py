@@ -1,4 +1,5 @@
 """What every Frappe measurement is given: the data sizes, the DocType dictionary, a logger and per-run results."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,8 +29,17 @@ class FrappeSizes:
 
     @classmethod
     def quick(cls) -> FrappeSizes:
-        return cls(read_rows=3_000, sweep_rows=1_000, churn_rows=2_000, churn_ops_per_s=20.0, discover_target=400,
-                   dest_records=300, dest_single_records=100, mem_small=1_000, mem_large=5_000)
+        return cls(
+            read_rows=3_000,
+            sweep_rows=1_000,
+            churn_rows=2_000,
+            churn_ops_per_s=20.0,
+            discover_target=400,
+            dest_records=300,
+            dest_single_records=100,
+            mem_small=1_000,
+            mem_large=5_000,
+        )
 
 
 @dataclass

@@ -6,6 +6,7 @@ Whatever source-frappe spends above it is overhead the connector owns (measureme
 
 Run:  python -m bench.frappe.floor --url http://127.0.0.1:PORT --key K --secret S --plan plan.json > /dev/null
 """
+
 from __future__ import annotations
 
 import argparse

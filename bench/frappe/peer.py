@@ -1,12 +1,14 @@
 """The peer: the Meltano tap ``tap-erpnext`` from PyPI, in its own virtual environment, run as its users run it.
 
-The bench creates ``bench/out/peer-venv`` itself (``python -m venv`` + ``pip install tap-erpnext==<PEER_VERSION>``),
-so the tap's dependencies (singer-sdk and its pins) never meet the project's. It is driven only through its
+The bench creates ``.cache/bench-peer-venv`` (at the repository root, git-ignored) itself (``python -m venv``
++ ``pip install tap-erpnext==<PEER_VERSION>``), so the tap's dependencies (singer-sdk and its pins) never meet
+the project's. It is driven only through its
 own CLI: ``tap-erpnext --config c.json --discover`` writes a Singer catalog, the bench marks the wanted
 stream ``selected`` in it (what ``meltano select`` does), and ``tap-erpnext --config c.json --catalog cat.json
 [--state s.json]`` syncs. Config keys are the ones its package declares: ``api_url`` (site root),
 ``api_key``, ``api_secret``, ``limit_page_length`` (default 200), ``doctypes``, ``start_date``.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,11 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.harness import OUT, classify_line, write_json
+from bench.harness import OUT, REPO, classify_line, write_json
 
 PEER_PACKAGE = "tap-erpnext"
 PEER_VERSION = "0.2.12"
-VENV = OUT / "peer-venv"
+# Outside every package directory: tests that scan the packages' .py files must never see the peer's code.
+VENV = REPO / ".cache" / "bench-peer-venv"
 
 
 def tap_bin(venv: Path = VENV) -> Path:
@@ -32,8 +35,8 @@ def ensure_peer(venv: Path = VENV, log=print) -> str:
     if not marker.exists():
         log(f"  installing {PEER_PACKAGE}=={PEER_VERSION} into {venv} (its own venv, once)")
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-        proc = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                               f"{PEER_PACKAGE}=={PEER_VERSION}"], check=False, capture_output=True, text=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        proc = subprocess.run([*pip, f"{PEER_PACKAGE}=={PEER_VERSION}"], check=False, capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"pip install {PEER_PACKAGE}=={PEER_VERSION} failed:\n{proc.stderr[-2000:]}")
         marker.touch()
@@ -43,12 +46,14 @@ def ensure_peer(venv: Path = VENV, log=print) -> str:
 def installed_version(venv: Path = VENV) -> str:
     """The version pip installed, asked of the peer's own interpreter (recorded in results.json)."""
     code = f"import importlib.metadata as m; print(m.version({PEER_PACKAGE!r}))"
-    return subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
-def peer_config(base_url: str, api_key: str, api_secret: str, doctypes: list[str],
-                page_size: int | None = None) -> dict[str, Any]:
+def peer_config(
+    base_url: str, api_key: str, api_secret: str, doctypes: list[str], page_size: int | None = None
+) -> dict[str, Any]:
     """The tap's config; ``page_size=None`` leaves ``limit_page_length`` at the tap's own default."""
     config: dict[str, Any] = {"api_url": base_url, "api_key": api_key, "api_secret": api_secret, "doctypes": doctypes}
     if page_size is not None:
@@ -76,10 +81,12 @@ def select_streams(catalog: dict[str, Any], streams: list[str]) -> dict[str, Any
 def prepare(name: str, config: dict[str, Any], streams: list[str], venv: Path = VENV) -> tuple[Path, Path]:
     """Write the config, run the tap's own ``--discover``, select ``streams``; returns (config, catalog) paths."""
     config_path = write_json(OUT / f"{name}.tap_config.json", config)
-    proc = subprocess.run([str(tap_bin(venv)), "--config", str(config_path), "--discover"], check=False, capture_output=True,
-                          timeout=600)
+    proc = subprocess.run(
+        [str(tap_bin(venv)), "--config", str(config_path), "--discover"], check=False, capture_output=True, timeout=600
+    )
     if proc.returncode != 0:
-        raise RuntimeError(f"tap-erpnext --discover exited {proc.returncode}: {proc.stderr[-2000:].decode(errors='replace')}")
+        tail = proc.stderr[-2000:].decode(errors="replace")
+        raise RuntimeError(f"tap-erpnext --discover exited {proc.returncode}: {tail}")
     catalog = select_streams(json.loads(proc.stdout), streams)
     return config_path, write_json(OUT / f"{name}.tap_catalog.json", catalog)
 

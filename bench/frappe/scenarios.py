@@ -1,4 +1,5 @@
 """The Frappe measurements of issue 15, by key: what ``python -m bench`` runs after the iDempiere ones."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

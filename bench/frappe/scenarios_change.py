@@ -1,4 +1,5 @@
-"""Measurement 2 of issue 15: source-frappe and tap-erpnext read while a writer changes the data (bench/frappe/churn.py)."""
+"""Measurement 2 of issue 15: source-frappe and tap-erpnext read while a writer changes the data (churn.py)."""
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,12 @@ SITE_ZONE = ZoneInfo("Asia/Kolkata")  # the emulator's default --tz: the zone of
 
 def _rows(emu: Any, fields: list[str]) -> list[dict[str, Any]]:
     """Every Sales Order (``limit_page_length=0``), straight from the API as the System Manager sees it."""
-    resp = requests.get(f"{emu.base_url}/api/resource/{C.SALES_ORDER}",
-                        params={"fields": json.dumps(fields), "limit_page_length": "0"},
-                        headers={"Authorization": f"token {emu.api_key}:{emu.api_secret}"}, timeout=600)
+    resp = requests.get(
+        f"{emu.base_url}/api/resource/{C.SALES_ORDER}",
+        params={"fields": json.dumps(fields), "limit_page_length": "0"},
+        headers={"Authorization": f"token {emu.api_key}:{emu.api_secret}"},
+        timeout=600,
+    )
     resp.raise_for_status()
     return resp.json()["data"]
 
@@ -51,8 +55,9 @@ def _reader(ctx: FrappeContext, who: str, names: list[str]) -> dict[str, Any]:
             config, catalog = C.prepare_read(emu, "f2_source", [C.SALES_ORDER], **PARENT_ONLY)
             first_cmd = C.read_cmd(config, catalog)
         else:
-            config, catalog = peer.prepare("f2_tap", peer.peer_config(emu.base_url, emu.api_key, emu.api_secret,
-                                                                      [C.SALES_ORDER]), [C.SALES_ORDER])
+            config, catalog = peer.prepare(
+                "f2_tap", peer.peer_config(emu.base_url, emu.api_key, emu.api_secret, [C.SALES_ORDER]), [C.SALES_ORDER]
+            )
             first_cmd = peer.read_cmd(config, catalog)
         ops = schedule(names, int(s.churn_ops_per_s * 900), s.churn_seed)
         writer = Writer(emu, ops, s.churn_ops_per_s).start()
@@ -83,12 +88,28 @@ def reads_under_change(ctx: FrappeContext) -> list[Measurement]:
         names = sorted(row["name"] for row in _rows(emu, ["name"]))
     source = _reader(ctx, "source", names)
     tap = _reader(ctx, "tap", names)
-    note = (f"{s.churn_rows} Sales Orders, {s.latency_ms} ms latency, writer at {s.churn_ops_per_s:g} ops/s "
-            f"(70% edits, 15% inserts, 15% delete attempts; seed {s.churn_seed}); then one incremental sync each")
+    note = (
+        f"{s.churn_rows} Sales Orders, {s.latency_ms} ms latency, writer at {s.churn_ops_per_s:g} ops/s "
+        f"(70% edits, 15% inserts, 15% delete attempts; seed {s.churn_seed}); then one incremental sync each"
+    )
     return [
-        Measurement("F2", "Frappe under change: source-frappe lost + stale rows", source["lost"] + source["stale"],
-                    0, "<=", unit="", absolute={"source": source}, note=note),
-        Measurement("F2b", f"Frappe under change: {peer.PEER_PACKAGE} lost + stale rows (peer)",
-                    tap["lost"] + tap["stale"], None, unit="", absolute={"peer": f"{peer.PEER_PACKAGE} {version}", "tap": tap},
-                    note="informational: the peer's figures beside the source's"),
+        Measurement(
+            "F2",
+            "Frappe under change: source-frappe lost + stale rows",
+            source["lost"] + source["stale"],
+            0,
+            "<=",
+            unit="",
+            absolute={"source": source},
+            note=note,
+        ),
+        Measurement(
+            "F2b",
+            f"Frappe under change: {peer.PEER_PACKAGE} lost + stale rows (peer)",
+            tap["lost"] + tap["stale"],
+            None,
+            unit="",
+            absolute={"peer": f"{peer.PEER_PACKAGE} {version}", "tap": tap},
+            note="informational: the peer's figures beside the source's",
+        ),
     ]

@@ -1,4 +1,5 @@
 """Measurements 5 and 6 of issue 15: Frappe discovery at scale, and destination-frappe's inserts and Link lookups."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,11 @@ def scaled_doctypes(source: Path, target: int, out: Path) -> int:
     Copies keep every field (Links still point at the originals), so each costs discovery what its original does.
     """
     data = json.loads(source.read_text())
-    originals = [{**dt, "fields": [f for f in dt.get("fields", []) if f.get("fieldname") not in _EMULATOR_COLUMNS]}
-                 for dt in data.get("doctypes", []) if dt.get("name")]
+    originals = [
+        {**dt, "fields": [f for f in dt.get("fields", []) if f.get("fieldname") not in _EMULATOR_COLUMNS]}
+        for dt in data.get("doctypes", [])
+        if dt.get("name")
+    ]
     doctypes = list(originals)
     copy = 0
     while len(doctypes) < target and originals:
@@ -45,8 +49,14 @@ def scaled_doctypes(source: Path, target: int, out: Path) -> int:
             if len(doctypes) >= target:
                 break
             doctypes.append({**dt, "name": f"{dt['name']} Copy {copy}"})
-    out.write_text(json.dumps({"source": {"derived_from": str(source), "synthetic_copies": len(doctypes) - len(originals)},
-                               "doctypes": doctypes}))
+    out.write_text(
+        json.dumps(
+            {
+                "source": {"derived_from": str(source), "synthetic_copies": len(doctypes) - len(originals)},
+                "doctypes": doctypes,
+            }
+        )
+    )
     return len(doctypes)
 
 
@@ -55,7 +65,11 @@ def discovery(ctx: FrappeContext) -> list[Measurement]:
     s = ctx.sizes
     title = f"Frappe: discover {s.discover_target} DocTypes at {s.latency_ms} ms/request (wall)"
     if not ctx.doctypes.is_file():
-        return [Measurement("F5", title, unit="s", skipped=f"{ctx.doctypes} is absent; Frappe discovery at scale not measured")]
+        return [
+            Measurement(
+                "F5", title, unit="s", skipped=f"{ctx.doctypes} is absent; Frappe discovery at scale not measured"
+            )
+        ]
     served = scaled_doctypes(ctx.doctypes, s.discover_target, OUT / "f5_doctypes.json")
     with emulator(rows=200, latency_ms=s.latency_ms, doctypes=OUT / "f5_doctypes.json", name="frappe_dict") as emu:
         config = write_json(OUT / "f5.config.json", C.source_config(emu, None))
@@ -65,13 +79,15 @@ def discovery(ctx: FrappeContext) -> list[Measurement]:
         peer_run: RunResult | None = None
         try:  # informational: the peer's own --discover over the same site (one sample request per stream)
             ensure_peer(ctx)
-            tap_config = write_json(OUT / "f5.tap_config.json", peer.peer_config(emu.base_url, emu.api_key,
-                                                                                 emu.api_secret, []))
+            tap_config = write_json(
+                OUT / "f5.tap_config.json", peer.peer_config(emu.base_url, emu.api_key, emu.api_secret, [])
+            )
             tap_cfg = json.loads(tap_config.read_text())
             tap_cfg.pop("doctypes")  # every DocType, as the tap does when none are named
             write_json(tap_config, tap_cfg)
-            peer_run = run_measured([str(peer.tap_bin()), "--config", str(tap_config), "--discover"], plain_lines=True,
-                                    timeout_s=900)
+            peer_run = run_measured(
+                [str(peer.tap_bin()), "--config", str(tap_config), "--discover"], plain_lines=True, timeout_s=900
+            )
         except Exception as exc:  # noqa: BLE001 - the peer's figure is context, never a reason to lose ours
             ctx.log(f"  peer discover failed: {exc}")
     streams = 0
@@ -79,34 +95,59 @@ def discovery(ctx: FrappeContext) -> list[Measurement]:
         if b'"CATALOG"' in line[:40]:
             streams = len(json.loads(line)["catalog"]["streams"])
     sequential = requests_made * s.latency_ms / 1000.0
-    absolute: dict[str, Any] = {"wall_s": round(run.wall_s, 2), "cpu_s": round(run.cpu_s, 2),
-                                "doctypes_served_from_file": served, "streams": streams, "requests": requests_made,
-                                "sequential_estimate_s": round(sequential, 1)}
+    absolute: dict[str, Any] = {
+        "wall_s": round(run.wall_s, 2),
+        "cpu_s": round(run.cpu_s, 2),
+        "doctypes_served_from_file": served,
+        "streams": streams,
+        "requests": requests_made,
+        "sequential_estimate_s": round(sequential, 1),
+    }
     if peer_run is not None:
         absolute["peer_discover"] = {"wall_s": round(peer_run.wall_s, 2), "returncode": peer_run.returncode}
-    return [Measurement("F5", title.replace(f"{s.discover_target} DocTypes", f"{streams} streams"), run.wall_s, 20.0,
-                        "<", unit="s", absolute=absolute,
-                        note=f"{requests_made} requests x {s.latency_ms} ms = {sequential:.1f} s if sequential")]
+    return [
+        Measurement(
+            "F5",
+            title.replace(f"{s.discover_target} DocTypes", f"{streams} streams"),
+            run.wall_s,
+            20.0,
+            "<",
+            unit="s",
+            absolute=absolute,
+            note=f"{requests_made} requests x {s.latency_ms} ms = {sequential:.1f} s if sequential",
+        )
+    ]
 
 
 # ------------------------------------------------------------------ 6
 
 
-def _write(ctx: FrappeContext, emu: Any, name: str, count: int, batch_size: int) -> tuple[RunResult, dict[str, int], int]:
+def _write(
+    ctx: FrappeContext, emu: Any, name: str, count: int, batch_size: int
+) -> tuple[RunResult, dict[str, int], int]:
     before = emu.count("Customer")
     input_path = OUT / f"{name}.input.jsonl"
     distinct = C.customer_input(input_path, count, prefix=name.upper())
-    config = write_json(OUT / f"{name}.config.json",
-                        {"site_url": emu.base_url, "credentials": C.credentials(emu), "batch_size": batch_size})
+    config = write_json(
+        OUT / f"{name}.config.json",
+        {"site_url": emu.base_url, "credentials": C.credentials(emu), "batch_size": batch_size},
+    )
     catalog = write_json(OUT / f"{name}.catalog.json", C.customer_catalog())
     emu.clear_requests()
-    run = run_against(emu, C.write_cmd(config, catalog), stdin_path=input_path,
-                      stderr_path=OUT / f"{name}.stderr.log").check(f"destination-frappe write (batch {batch_size})")
+    run = run_against(
+        emu, C.write_cmd(config, catalog), stdin_path=input_path, stderr_path=OUT / f"{name}.stderr.log"
+    ).check(f"destination-frappe write (batch {batch_size})")
     written = emu.count("Customer") - before
     if written != count:
-        raise RuntimeError(f"{name}: {written} Customers written for {count} records (see {OUT / (name + '.stderr.log')})")
-    lookups = sum(1 for e in emu.requests_log() if e.get("method") == "GET"
-                  and any(t in str(e.get("path")) for t in ("Customer%20Group", "Customer Group", "/Territory")))
+        raise RuntimeError(
+            f"{name}: {written} Customers written for {count} records (see {OUT / (name + '.stderr.log')})"
+        )
+    lookups = sum(
+        1
+        for e in emu.requests_log()
+        if e.get("method") == "GET"
+        and any(t in str(e.get("path")) for t in ("Customer%20Group", "Customer Group", "/Territory"))
+    )
     return run, distinct, lookups
 
 
@@ -117,20 +158,40 @@ def destination(ctx: FrappeContext) -> list[Measurement]:
     with emulator(rows=200, name="frappe_dest") as emu:
         batch, distinct, lookups = _write(ctx, emu, "f6_batch", s.dest_records, 100)
         single, _, _ = _write(ctx, emu, "f6_single", s.dest_single_records, 1)
-    rate = {"batch": s.dest_records / max(batch.wall_s - startup.wall_s, 1e-9),
-            "single": s.dest_single_records / max(single.wall_s - startup.wall_s, 1e-9)}
-    ctx.log(f"  insert_many {rate['batch']:.0f} docs/s, single POSTs {rate['single']:.0f} docs/s; lookups {lookups} "
-            f"for {sum(distinct.values())} distinct values")
+    rate = {
+        "batch": s.dest_records / max(batch.wall_s - startup.wall_s, 1e-9),
+        "single": s.dest_single_records / max(single.wall_s - startup.wall_s, 1e-9),
+    }
+    ctx.log(
+        f"  insert_many {rate['batch']:.0f} docs/s, single POSTs {rate['single']:.0f} docs/s; lookups {lookups} "
+        f"for {sum(distinct.values())} distinct values"
+    )
     raw = ratio(s.dest_records / batch.wall_s, s.dest_single_records / single.wall_s)
     return [
-        Measurement("F6", "Frappe destination docs/s: insert_many / single POSTs", ratio(rate["batch"], rate["single"]),
-                    5.0, ">=", absolute={"batch_docs_per_s": round(rate["batch"]), "single_docs_per_s": round(rate["single"]),
-                                         "raw_ratio_with_startup": round(raw, 2),
-                                         "startup_wall_s": round(startup.wall_s, 2), "batch": batch.as_dict(),
-                                         "single": single.as_dict(), "server_cpu_s": {
-                                             "batch": batch.server_cpu_s, "single": single.server_cpu_s}},
-                    note=f"{s.dest_records} vs {s.dest_single_records} Customers (append, batch_size 100 vs 1), "
-                         f"rates after process start-up"),
-        Measurement("F6b", "Frappe destination Link lookups / distinct values", ratio(lookups, sum(distinct.values())),
-                    1.0, "<=", absolute={"lookups": lookups, "distinct": distinct}),
+        Measurement(
+            "F6",
+            "Frappe destination docs/s: insert_many / single POSTs",
+            ratio(rate["batch"], rate["single"]),
+            5.0,
+            ">=",
+            absolute={
+                "batch_docs_per_s": round(rate["batch"]),
+                "single_docs_per_s": round(rate["single"]),
+                "raw_ratio_with_startup": round(raw, 2),
+                "startup_wall_s": round(startup.wall_s, 2),
+                "batch": batch.as_dict(),
+                "single": single.as_dict(),
+                "server_cpu_s": {"batch": batch.server_cpu_s, "single": single.server_cpu_s},
+            },
+            note=f"{s.dest_records} vs {s.dest_single_records} Customers (append, batch_size 100 vs 1), "
+            f"rates after process start-up",
+        ),
+        Measurement(
+            "F6b",
+            "Frappe destination Link lookups / distinct values",
+            ratio(lookups, sum(distinct.values())),
+            1.0,
+            "<=",
+            absolute={"lookups": lookups, "distinct": distinct},
+        ),
     ]

@@ -4,6 +4,7 @@ Seeding 200k Sales Orders takes ~18 s and 500k about a minute: never part of a f
 seeds once with ``--db <cache file>`` and reuses the file while the emulator's data-layer code is unchanged
 (the cache key hashes it); measurements that write get a private copy (``working_copy``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,12 +20,27 @@ from frappe_emulator.child import FrappeChild
 CACHE = OUT / "cache"
 CONTROL_TIMEOUT_S = 600.0
 # what decides what is stored: the model, the seed data and the stores (the HTTP layer is left out)
-_DATA_CODE = ("frappe_emulator/model", "frappe_emulator/data", "frappe_emulator/store.py", "frappe_emulator/site.py",
-              "frappe_emulator/clock.py", "erp_emulator/store.py", "erp_emulator/clock.py")
+_DATA_CODE = (
+    "frappe_emulator/model",
+    "frappe_emulator/data",
+    "frappe_emulator/store.py",
+    "frappe_emulator/site.py",
+    "frappe_emulator/clock.py",
+    "erp_emulator/store.py",
+    "erp_emulator/clock.py",
+)
 
 
-def emulator(*, rows: int = 200, latency_ms: int = 0, db: Path | None = None, doctypes: Path | None = None,
-             extra: Sequence[str] = (), name: str = "frappe_emu", timeout_s: float = 900.0) -> FrappeChild:
+def emulator(
+    *,
+    rows: int = 200,
+    latency_ms: int = 0,
+    db: Path | None = None,
+    doctypes: Path | None = None,
+    extra: Sequence[str] = (),
+    name: str = "frappe_emu",
+    timeout_s: float = 900.0,
+) -> FrappeChild:
     """An unstarted emulator child (``with emulator(...) as emu``) logging to ``bench/out/<name>.log``."""
     args = ["--rows", str(rows)]
     if db is not None:
@@ -33,8 +49,9 @@ def emulator(*, rows: int = 200, latency_ms: int = 0, db: Path | None = None, do
         args += ["--latency-ms", str(latency_ms)]
     if doctypes is not None:
         args += ["--doctypes", str(doctypes)]
-    return FrappeChild(OUT / f"{name}.log", *args, *extra, startup_timeout_s=timeout_s,
-                       control_timeout_s=CONTROL_TIMEOUT_S, cwd=REPO)
+    return FrappeChild(
+        OUT / f"{name}.log", *args, *extra, startup_timeout_s=timeout_s, control_timeout_s=CONTROL_TIMEOUT_S, cwd=REPO
+    )
 
 
 def fingerprint() -> str:
@@ -107,8 +124,10 @@ def pad_orders(db: Path, target: int) -> int:
         while count < target:
             copy += 1
             select = ", ".join(f"\"name\" || '-P{copy}'" if c == "name" else f'"{c}"' for c in columns)
-            conn.execute(f'INSERT INTO "tabSales Order" ({names}) SELECT {select} FROM "tabSales Order" '
-                         f"WHERE name NOT LIKE '%-P%' ORDER BY name LIMIT {target - count}")
+            conn.execute(
+                f'INSERT INTO "tabSales Order" ({names}) SELECT {select} FROM "tabSales Order" '
+                f"WHERE name NOT LIKE '%-P%' ORDER BY name LIMIT {target - count}"
+            )
             count = conn.execute('SELECT COUNT(*) FROM "tabSales Order"').fetchone()[0]
         conn.commit()
     finally:
