@@ -22,8 +22,11 @@ class FrappeSizes:
     churn_ops_per_s: float = 40.0  # 2: the background writer's fixed rate
     churn_seed: int = 15  # 2: the writer's schedule (the same for both readers)
     discover_target: int = 1_000  # 5: DocTypes served (dictionary + synthetic copies)
-    dest_records: int = 8_000  # 6: insert_many run
-    dest_single_records: int = 1_200  # 6: single POSTs (linear in rows: a slice gives the rate)
+    dest_records: int = 20_000  # 6: insert_many run
+    dest_single_records: int = 2_000  # 6: single POSTs (linear in rows: a slice gives the rate)
+    dest_network_latency_ms: int = 10  # 6c: the same comparison over a network (informational)
+    dest_network_records: int = 3_000
+    dest_network_single_records: int = 400
     mem_small: int = 10_000  # 7
     mem_large: int = 500_000  # 7
 
@@ -37,6 +40,8 @@ class FrappeSizes:
             discover_target=400,
             dest_records=300,
             dest_single_records=100,
+            dest_network_records=200,
+            dest_network_single_records=60,
             mem_small=1_000,
             mem_large=5_000,
         )
