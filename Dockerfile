@@ -14,6 +14,7 @@ USER root
 WORKDIR /airbyte/integration_code
 
 COPY setup.py README.md ./
+COPY erp_airbyte ./erp_airbyte
 COPY erp_http ./erp_http
 COPY erp_emulator ./erp_emulator
 COPY idempiere_client ./idempiere_client

@@ -28,7 +28,7 @@ DEMO = [
 setup(
     name="airbyte-idempiere",
     version="0.2.0",
-    description="Airbyte source and destination for the iDempiere ERP REST API, with a faithful local emulator",
+    description="Airbyte connectors for the iDempiere and Frappe/ERPNext REST APIs, with faithful local emulators",
     packages=find_packages(include=["erp_http*", "erp_airbyte*", "erp_emulator*", "idempiere_client*", "source_idempiere*",
                                     "destination_idempiere*", "idempiere_emulator*", "frappe_emulator*", "frappe_client*",
                                     "source_frappe*", "destination_frappe*"]),

@@ -1,5 +1,5 @@
 """Airbyte destination for the iDempiere REST API (reverse ETL: upserts, identifier FKs, rejected-row reports)."""
-from idempiere_client import cdk_startup
+from erp_airbyte import cdk_startup
 
 cdk_startup.install()  # before the CDK is imported: ~0.7 s less CPU per process
 

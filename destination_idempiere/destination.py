@@ -39,6 +39,7 @@ from destination_idempiere.report import Report
 from destination_idempiere.values import WriteContext
 from destination_idempiere.writer import RunContext, StreamWriter
 from destination_idempiere.writes import WriteExecutor
+from erp_airbyte.failures import config_error, failure_type, traced
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.http import IdempiereClient
@@ -61,11 +62,6 @@ class StreamPlan:
     table: str
     mode: str
     key: list[str]
-
-
-def config_error(message: str, exc: Exception | None = None) -> AirbyteTracedException:
-    return AirbyteTracedException(message=message, internal_message=repr(exc) if exc else message,
-                                  failure_type=FailureType.config_error, exception=exc)
 
 
 class DestinationIdempiere(Destination):
@@ -91,9 +87,9 @@ class DestinationIdempiere(Destination):
         A few requests: login, ``ad_org``'s key probe and YAML, one or two ``Updated`` reads, ``POST /batch``.
         """
         try:
-            DestinationOptions.from_config(config)
+            options = DestinationOptions.from_airbyte(config)
             conn = ConnectionConfig.from_airbyte(config)
-            clock = ServerClock(config.get("server_timezone") or "UTC")
+            clock = ServerClock(options.server_timezone)
         except ConfigurationError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
         client = IdempiereClient(conn, max_in_flight=2, logger=logger)
@@ -115,26 +111,19 @@ class DestinationIdempiere(Destination):
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
         logger = logging.getLogger("airbyte")
         try:
-            options = DestinationOptions.from_config(config)
+            options = DestinationOptions.from_airbyte(config)
             conn = ConnectionConfig.from_airbyte(config)
             clock = ServerClock(options.server_timezone)
         except ConfigurationError as exc:
-            raise config_error(str(exc), exc) from None
+            raise config_error(exc) from None
         plans = stream_plans(configured_catalog)  # overwrite etc. refused before anything is written
         client = IdempiereClient(conn, max_in_flight=options.num_workers, logger=logger)
         try:
             yield from self._write(client, options, clock, plans, input_messages, logger)
         except AirbyteTracedException:
             raise
-        except ConfigurationError as exc:
-            raise config_error(str(exc), exc) from None
-        except TransientError as exc:
-            raise AirbyteTracedException(message=f"The iDempiere server did not answer reliably: {exc}",
-                                         internal_message=repr(exc), failure_type=FailureType.transient_error,
-                                         exception=exc) from None
         except ErpError as exc:
-            raise AirbyteTracedException(message=f"Writing to iDempiere failed: {exc}", internal_message=repr(exc),
-                                         failure_type=FailureType.system_error, exception=exc) from None
+            raise traced(exc, _write_failure_text(exc)) from None
         finally:
             client.close()
 
@@ -170,7 +159,7 @@ class DestinationIdempiere(Destination):
             try:
                 writers[plan.stream] = StreamWriter(run, plan.stream, metas[plan.table], plan.mode, plan.key)
             except ValueError as exc:
-                raise config_error(str(exc), exc) from None
+                raise config_error(exc) from None
         fail_fast = options.reject_policy == "fail" and not options.dry_run
         seq = 0
         try:
@@ -202,6 +191,16 @@ class DestinationIdempiere(Destination):
         finally:
             report.log_summary()
             rejects.close()
+
+
+def _write_failure_text(exc: ErpError) -> str:
+    """What the user reads when a write fails as a whole (the failure type comes from erp_airbyte.failures)."""
+    kind = failure_type(exc)
+    if kind == FailureType.config_error:
+        return str(exc)
+    if kind == FailureType.transient_error:
+        return f"The iDempiere server did not answer reliably: {exc}"
+    return f"Writing to iDempiere failed: {exc}"
 
 
 def stream_plans(catalog: ConfiguredAirbyteCatalog) -> list[StreamPlan]:

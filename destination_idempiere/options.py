@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from erp_airbyte.config_options import choice, flag, time_zone_name, time_zone_property, whole_number
 from erp_http.errors import ConfigurationError
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED
 
@@ -68,14 +69,9 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
         "additionalProperties": {"type": "string", "pattern": "^[A-Z]{2}$"},
         "order": 15,
     },
-    "server_timezone": {
-        "type": "string",
-        "title": "Server time zone",
-        "description": "IANA time zone of the iDempiere server (JVM), e.g. Europe/Berlin. Only needed for servers "
-        "older than 2026-04-30 that do not run in UTC: they read date-times as server-local wall clock.",
-        "default": "UTC",
-        "order": 16,
-    },
+    "server_timezone": time_zone_property(
+        "IANA time zone of the iDempiere server (JVM), e.g. Europe/Berlin. Only needed for servers older than "
+        "2026-04-30 that do not run in UTC: they read date-times as server-local wall clock.", order=16),
 }
 
 
@@ -93,7 +89,8 @@ def connection_specification() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class DestinationOptions:
-    """Parsed destination options; ``doc_action`` keys are lower-case table names."""
+    """Parsed destination options (build with ``from_airbyte``, like every config parser here); ``doc_action`` keys
+    are lower-case table names."""
 
     batch_size: int = DEFAULT_BATCH_SIZE
     num_workers: int = DEFAULT_WORKERS
@@ -104,23 +101,19 @@ class DestinationOptions:
     server_timezone: str = "UTC"
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> DestinationOptions:
+    def from_airbyte(cls, config: Mapping[str, Any]) -> DestinationOptions:
         """Parse and validate.
 
         Raises:
             ConfigurationError: with a message naming the option.
         """
-        batch_size = _int_option(config, "batch_size", DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE)
-        workers = _int_option(config, "num_workers", DEFAULT_WORKERS, 1, MAX_WORKERS)
-        policy = config.get("reject_policy") or "fail"
-        if policy not in REJECT_POLICIES:
-            raise ConfigurationError(f"reject_policy must be one of {', '.join(REJECT_POLICIES)} (got {policy!r}).")
+        batch_size = whole_number(config, "batch_size", DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE)
+        workers = whole_number(config, "num_workers", DEFAULT_WORKERS, 1, MAX_WORKERS)
+        policy = choice(config, "reject_policy", REJECT_POLICIES, "fail")
         path = config.get("rejected_records_path") or None
         if path is not None and not isinstance(path, str):
             raise ConfigurationError("rejected_records_path must be a file path string.")
-        dry_run = config.get("dry_run", False)
-        if not isinstance(dry_run, bool):
-            raise ConfigurationError("dry_run must be true or false.")
+        dry_run = flag(config, "dry_run")
         raw_actions = config.get("doc_action") or {}
         if not isinstance(raw_actions, Mapping):
             raise ConfigurationError('doc_action must be an object such as {"c_order": "CO"}.')
@@ -133,16 +126,4 @@ class DestinationOptions:
                     f"(got {action!r})."
                 )
             actions[str(table).strip().lower()] = code
-        tz = config.get("server_timezone") or "UTC"
-        if not isinstance(tz, str):
-            raise ConfigurationError("server_timezone must be an IANA time zone name such as Europe/Berlin.")
-        return cls(batch_size, workers, policy, path, dry_run, actions, tz.strip() or "UTC")
-
-
-def _int_option(config: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:
-    value = config.get(key, default)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigurationError(f"{key} must be an integer between {low} and {high} (got {value!r}).")
-    return value
+        return cls(batch_size, workers, policy, path, dry_run, actions, time_zone_name(config))

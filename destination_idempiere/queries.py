@@ -10,6 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from idempiere_client.column_names import column_for
 from idempiere_client.filters import F, include_inactive
 from idempiere_client.literals import is_safe_string, like_literal, literal
 from idempiere_client.metadata import TableMeta
@@ -65,14 +66,7 @@ def canonical(meta: TableMeta, row: Any) -> Any:
     ``Name`` (first letter lowered when there is no underscore, §2.5)."""
     if not isinstance(row, dict):
         return row
-    out = {}
-    for key, value in row.items():
-        if key not in meta.columns and "_" not in key and key[:1].islower():
-            exact = key[:1].upper() + key[1:]
-            if exact in meta.columns:
-                key = exact
-        out[key] = value
-    return out
+    return {column_for(key, meta.columns): value for key, value in row.items()}
 
 
 def query_all(client: Any, meta: TableMeta, filter_text: str, select: str | None = None,

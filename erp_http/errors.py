@@ -9,7 +9,8 @@ ErpError                           base of everything raised on purpose by an ER
 │                                  carries status/title/detail/method/path
 ├── TransientError                 retries exhausted on a transient failure (5xx/timeout/drop);
 │                                  ``maybe_committed`` tells a writer the request may have been applied
-├── PagingError                    paging does not advance (same page token twice, too many pages)
+├── PagingOrderError               the server's pages break the requested order (a dropped ``$orderby``,
+│                                  a row past a frozen bound): reading on would skip or repeat rows
 └── UnsafeFilterValue (ValueError) a value that cannot be put in a filter without changing its meaning
 ```
 
@@ -107,8 +108,12 @@ class TransientError(ErpError):
         super().__init__(message)
 
 
-class PagingError(ErpError):
-    """Paging does not advance: the same page token came back twice, or the page limit was passed."""
+class PagingOrderError(ErpError):
+    """The server returned rows out of the requested order (e.g. an ``$orderby`` it silently dropped).
+
+    Keyset and cursor paging trust the order to know where to resume; once it is broken, reading on
+    would skip or repeat rows, so the read of that table fails loudly instead (the one paging guard).
+    """
 
 
 class UnsafeFilterValue(ErpError, ValueError):

@@ -21,7 +21,11 @@ from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from erp_http.auth import StaticHeaderAuth
-from frappe_client.config import ApiKeyCredentials, OAuth2Credentials, PasswordCredentials
+from frappe_client.config import (
+    ApiKeyCredentials,
+    OAuth2Credentials,
+    PasswordCredentials,
+)
 from frappe_client.errors import ApiError, AuthenticationError
 
 # (path, form fields) -> (status, parsed JSON body or None, raw Set-Cookie header text)

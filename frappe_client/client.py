@@ -12,6 +12,8 @@ import http.cookiejar
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -21,10 +23,21 @@ from erp_http import json_codec
 from erp_http.policy import Action, Answer, classify_exception, classify_response
 from erp_http.sender import RequestOptions, Sender, backoff_delay
 from frappe_client.auth import OAuth2Auth, SessionAuth, api_key_auth
-from frappe_client.config import ApiKeyCredentials, ConnectionConfig, OAuth2Credentials, PasswordCredentials
-from frappe_client.errors import ApiError, TransientError
+from frappe_client.config import (
+    ApiKeyCredentials,
+    ConnectionConfig,
+    OAuth2Credentials,
+    PasswordCredentials,
+)
+from frappe_client.errors import ApiError, ErpError, TransientError
 from frappe_client.filters import name_keyset
-from frappe_client.meta import DOCTYPE_LIST_FIELDS, DocTypeMeta, MetaFormatError, parse_getdoctype, parse_v2_meta
+from frappe_client.meta import (
+    DOCTYPE_LIST_FIELDS,
+    DocTypeMeta,
+    MetaFormatError,
+    parse_getdoctype,
+    parse_v2_meta,
+)
 from frappe_client.policy import FRAPPE_POLICY, is_session_expired
 
 API_PREFIX = "/api"
@@ -33,6 +46,7 @@ API_PREFIX = "/api"
 BACKOFF_CAP_SECONDS = 120.0
 SESSION_RECOVERIES = 2
 _AUTH_CALL = RequestOptions(authenticated=False, idempotent=True)
+_PING = RequestOptions(authenticated=False)
 
 
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):
@@ -180,6 +194,23 @@ class FrappeClient:
         """A whitelisted method (``/api/method/<dotted.path>``); returns the ``message`` of the answer."""
         body = self.request(http_method, f"method/{method}", params=params, json_body=json_body)
         return body.get("message") if isinstance(body, Mapping) else body
+
+    def server_now(self) -> datetime | None:
+        """The site's clock from the ``Date`` header of ``ping`` (whole seconds, rounded down), or None.
+
+        ``modified`` is written from the app server's clock; a sync's upper bound taken from this connector's
+        clock alone would be late (and skip rows) if this machine's clock ran ahead of the site's.
+        """
+        try:
+            reply = self.sender.send("GET", "method/ping", options=_PING)
+        except ErpError:
+            return None
+        value = reply.answer.headers.get("Date")
+        try:
+            parsed = parsedate_to_datetime(value) if value else None
+        except (TypeError, ValueError):
+            return None
+        return parsed.astimezone(timezone.utc) if parsed is not None and parsed.tzinfo else None
 
     def logged_user(self) -> str:
         return str(self.call("frappe.auth.get_logged_user"))

@@ -3,5 +3,11 @@
 from __future__ import annotations
 
 from erp_http.errors import (  # noqa: F401 - re-exported
-    ApiError, AuthenticationError, ConfigurationError, ErpError, PagingError, TransientError, UnsafeFilterValue,
+    ApiError,
+    AuthenticationError,
+    ConfigurationError,
+    ErpError,
+    PagingOrderError,
+    TransientError,
+    UnsafeFilterValue,
 )

@@ -108,7 +108,7 @@ class SiteClock:
         lies after the start of the repeated wall-time interval, the second pass wrote wall times below
         it: the bound moves to the interval's start.
         """
-        for repeated_from, repeated_to in self.fall_backs(since, until):
+        for repeated_from, _repeated_to in self.fall_backs(since, until):
             if lower > repeated_from:
                 lower = repeated_from
         return lower

@@ -7,7 +7,7 @@ from erp_http.errors import (
     AuthenticationError,
     ConfigurationError,
     ErpError,
-    PagingError,
+    PagingOrderError,
     TransientError,
     UnsafeFilterValue,
 )
@@ -20,14 +20,14 @@ from idempiere_client.filters import F, include_inactive, orderby, time_window
 from idempiere_client.http import IdempiereClient
 from idempiere_client.literals import is_safe_string, literal
 from idempiere_client.metadata import ColumnMeta, MetadataCatalog, TableMeta
-from idempiere_client.paging import Page, Paginator
+from idempiere_client.paging import Page
 from idempiere_client.records import RecordConverter
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.type_map import json_schema
 
 __all__ = [
     "CONNECTION_SPEC_PROPERTIES", "CONNECTION_SPEC_REQUIRED", "ConnectionConfig", "ApiError", "AuthenticationError",
-    "ConfigurationError", "ErpError", "PagingError", "TransientError", "UnsafeFilterValue", "F",
+    "ConfigurationError", "ErpError", "PagingOrderError", "TransientError", "UnsafeFilterValue", "F",
     "include_inactive", "orderby", "time_window", "IdempiereClient", "is_safe_string", "literal", "ColumnMeta",
-    "MetadataCatalog", "TableMeta", "Page", "Paginator", "RecordConverter", "ServerClock", "json_schema",
+    "MetadataCatalog", "TableMeta", "Page", "RecordConverter", "ServerClock", "json_schema",
 ]

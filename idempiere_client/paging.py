@@ -1,15 +1,13 @@
-"""Collection envelope parsing and a paginator with loop detection (spec §3.1, §3.3, §12).
+"""Collection envelope parsing (spec §3.1, §3.3, §12); the one paging guard is ``erp_http.errors.PagingOrderError``.
 
 ``array-count`` is 0 on servers before 2025-10-07 (bug #100), so the page size is always ``len(records)``.
 ``records-size`` is the page size the server actually applied (``$top`` is clamped silently).
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
-
-from erp_http.errors import PagingError
 
 
 @dataclass
@@ -72,44 +70,3 @@ def _int(value: Any, default: int) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     return default
-
-
-@dataclass
-class Paginator:
-    """Tracks page tokens (skip, or a keyset tuple) and fails loudly on a loop.
-
-    A fresh one is used per slice. ``advance(token)`` raises when a token repeats, which means the
-    cursor did not move (for example every row of a page shares the keyset value): reading on would
-    loop forever or silently drop rows.
-
-    Example:
-        pager = Paginator()
-        token = initial
-        while True:
-            page = fetch(token)
-            ...
-            if not page.is_full: break
-            token = next_token(page)
-            pager.advance(token)
-    """
-
-    max_pages: int | None = None
-    _seen: set[Hashable] = field(default_factory=set)
-    pages: int = 0
-    finished: bool = False
-
-    def advance(self, token: Hashable) -> None:
-        """Record the next page token.
-
-        Raises:
-            PagingError: the token was already used, or ``max_pages`` was exceeded.
-        """
-        if token in self._seen:
-            raise PagingError(f"pagination loop detected: page token {token!r} was returned twice")
-        self._seen.add(token)
-        self.pages += 1
-        if self.max_pages is not None and self.pages > self.max_pages:
-            raise PagingError(f"pagination exceeded {self.max_pages} pages")
-
-    def finish(self) -> None:
-        self.finished = True

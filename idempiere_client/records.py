@@ -16,18 +16,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from idempiere_client.column_names import to_property_name
 from idempiere_client.metadata import ColumnMeta, TableMeta
 from idempiere_client.timeutil import ServerClock, instant_rfc3339
 from idempiere_client.type_map import FK_MODES, IDENTIFIER_SUFFIX
 
 Setter = Callable[[dict, Any], None]
-
-
-def to_property_name(column: str) -> str:
-    """The server's lower-case variant of a column name (§2.5): first letter lowered if no underscore."""
-    if "_" in column or not column:
-        return column
-    return column[0].lower() + column[1:]
 
 
 def _json_text(value: Any) -> Any:

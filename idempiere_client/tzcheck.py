@@ -24,10 +24,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from erp_http.errors import ConfigurationError, UnsafeFilterValue
+from idempiere_client.column_names import value_of
 from idempiere_client.filters import F, include_inactive, orderby
 from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta
-from idempiere_client.records import to_property_name
 from idempiere_client.timeutil import ServerClock
 
 
@@ -61,10 +61,10 @@ def check_server_timezone(client: Any, clock: ServerClock, meta: TableMeta, colu
     active = include_inactive() if meta.column_ci("IsActive") is not None else None
     page = client.get_page(meta.model_name, filter=active, orderby=orderby(f"{col.name} desc", key),
                            select=col.name, top=1)
-    row = next((r for r in page.records if isinstance(r, Mapping) and isinstance(_field(r, col.name), str)), None)
+    row = next((r for r in page.records if isinstance(r, Mapping) and isinstance(value_of(r, col.name), str)), None)
     if row is None:
         return "empty"
-    sample = _field(row, col.name)
+    sample = value_of(row, col.name)
     if clock.check_offset(sample):
         return "offset"
     if clock.is_utc or not sample.rstrip().endswith(("Z", "z")):
@@ -103,25 +103,14 @@ def verify_server_timezone(client: Any, clock: ServerClock, metas: Iterable[Tabl
     return "empty", None
 
 
-def _field(row: Mapping[str, Any], column: str) -> Any:
-    """A column's value in a record: exact ColumnName, else the lower-case property name (§2.5)."""
-    if column in row:
-        return row[column]
-    prop = to_property_name(column)
-    if prop in row:
-        return row[prop]
-    lower = column.lower()
-    return next((v for k, v in row.items() if isinstance(k, str) and k.lower() == lower), None)
-
-
 def _key_literal(meta: TableMeta, row: Mapping[str, Any]) -> str | None:
     """The filter literal of the row's key (``TableMeta.row_key``), or None when it cannot be given."""
     try:
         if meta.key_column:
             value = row.get("id")
-            value = value if value is not None else _field(row, meta.key_column)
+            value = value if value is not None else value_of(row, meta.key_column)
             return None if value is None else literal(value, "integer")
-        value = row.get("uid") or _field(row, meta.uu_column or "")  # never "id": old servers send 0 here
+        value = row.get("uid") or value_of(row, meta.uu_column or "")  # never "id": old servers send 0 here
         return literal(value, "string") if isinstance(value, str) and value else None
     except UnsafeFilterValue:
         return None

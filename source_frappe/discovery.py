@@ -17,7 +17,7 @@ from airbyte_cdk.models import AirbyteStream, SyncMode
 from erp_http.parallel import parallel_map
 from frappe_client.client import FrappeClient
 from frappe_client.errors import ApiError, ConfigurationError, ErpError
-from frappe_client.filters import condition
+from frappe_client.filters import NAME_ORDER, condition
 from frappe_client.meta import TABLE_FIELDTYPES, DocTypeMeta, MetaFormatError
 from frappe_client.schema import object_schema
 from source_frappe.children import list_all
@@ -75,12 +75,19 @@ def candidate_doctypes(client: FrappeClient, options: SourceOptions) -> tuple[li
     return names, notes
 
 
-def load_metas(client: FrappeClient, names: Sequence[str], workers: int) -> tuple[dict[str, dict[str, DocTypeMeta]],
-                                                                                  dict[str, str]]:
-    """Merged metas (the DocType's and its children's) per requested name; failures by name."""
+def load_metas(client: FrappeClient, names: Sequence[str], workers: int, *,
+               probe: bool = False) -> tuple[dict[str, dict[str, DocTypeMeta]], dict[str, str]]:
+    """Merged metas (the DocType's and its children's) per requested name; failures by name.
+
+    With ``probe`` (discovery), a DocType must also answer one row to this user: ``getdoctype`` answers for any
+    DocType, readable or not (Part II §10), and the DocType list shows them all to a System Manager.
+    """
     def one(name: str) -> tuple[str, dict[str, DocTypeMeta] | None, str | None]:
         try:
-            return name, client.get_meta(name), None
+            metas = client.get_meta(name)
+            if probe:
+                readable(client, main_meta(name, metas))
+            return name, metas, None
         except (ApiError, MetaFormatError) as exc:
             return name, None, str(exc)
 
@@ -94,6 +101,20 @@ def load_metas(client: FrappeClient, names: Sequence[str], workers: int) -> tupl
     return loaded, errors
 
 
+def readable(client: FrappeClient, meta: DocTypeMeta) -> None:
+    """One row of ``meta``'s DocType as this user (a Single: its document; a child table: skipped).
+
+    Raises:
+        ApiError: not readable (403) or broken on the server (e.g. a missing table).
+    """
+    if meta.istable or meta.is_virtual:
+        return
+    if meta.issingle:
+        client.get_doc(meta.name, meta.name)
+    else:
+        client.get_list(meta.name, fields=["name"], order_by=NAME_ORDER, limit=1)
+
+
 def main_meta(name: str, metas: dict[str, DocTypeMeta]) -> DocTypeMeta:
     """The requested DocType's own meta (the name may differ from the server's spelling in case only)."""
     if name in metas:
@@ -104,10 +125,10 @@ def main_meta(name: str, metas: dict[str, DocTypeMeta]) -> DocTypeMeta:
 def discover(client: FrappeClient, options: SourceOptions, logger: logging.Logger) -> Discovered:
     names, notes = candidate_doctypes(client, options)
     found = Discovered(notes=list(notes))
-    loaded, errors = load_metas(client, names, options.num_workers)
+    loaded, errors = load_metas(client, names, options.num_workers, probe=True)
     for name, error in errors.items():
         found.skipped[name] = error
-        logger.warning(f"DocType {name} skipped: its meta could not be read ({error})")
+        logger.warning(f"DocType {name} skipped: its meta or its rows could not be read ({error})")
     for name in names:
         if name not in loaded:
             continue

@@ -13,7 +13,11 @@ from typing import Any
 
 from erp_airbyte.config_options import choice, flag, whole_number
 from erp_http.timeutil import parse_iso
-from frappe_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
+from frappe_client.config import (
+    CONNECTION_SPEC_PROPERTIES,
+    CONNECTION_SPEC_REQUIRED,
+    ConnectionConfig,
+)
 from frappe_client.errors import ConfigurationError
 from frappe_client.timeutil import SiteClock
 

@@ -28,7 +28,14 @@ from frappe_client.timeutil import literal
 from source_frappe.children import attach_children, fetch_children
 from source_frappe.cursor import SyncBounds, floor_cursor
 from source_frappe.deletes import (
-    child_key, current_child_keys, current_names, deleted_documents, fetch_by_name, key_name, marker, now_rfc3339,
+    child_key,
+    current_child_keys,
+    current_names,
+    deleted_documents,
+    fetch_by_name,
+    key_name,
+    marker,
+    now_rfc3339,
     typed_name,
 )
 from source_frappe.keys import decode_keys, encode_keys

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from frappe_client.errors import PagingError
+from frappe_client.errors import PagingOrderError
 from frappe_client.filters import Position, keyset
 from frappe_client.timeutil import literal, parse_site_datetime
 
@@ -52,14 +52,14 @@ class KeysetScan:
         """Consume one page (in the order the server returned it).
 
         Raises:
-            PagingError: rows out of ``modified`` order, or a full page that does not move the position.
+            PagingOrderError: rows out of ``modified`` order, or a full page that does not move the position.
         """
         self.pages += 1
         previous = parse_site_datetime(self.after.modified) if self.after is not None else None
         for row in rows:
             current = parse_site_datetime(str(row.get("modified")))
             if previous is not None and current < previous:
-                raise PagingError(f"rows out of 'modified' order ({row.get('modified')} after an older row): "
+                raise PagingOrderError(f"rows out of 'modified' order ({row.get('modified')} after an older row): "
                                   "the server did not apply order_by")
             previous = current
         if len(rows) < self.page_size:
@@ -69,7 +69,7 @@ class KeysetScan:
         last = rows[-1]
         position = Position(str(last.get("modified")), last.get("name"))
         if not self.done and self.after is not None and position == self.after:
-            raise PagingError("a full page did not move the keyset position: the server ignored or_filters")
+            raise PagingOrderError("a full page did not move the keyset position: the server ignored or_filters")
         self.after = position
 
     @property

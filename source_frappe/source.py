@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any
 
-from airbyte_cdk.config_observation import create_connector_config_control_message
+from airbyte_cdk.config_observation import emit_configuration_as_airbyte_control_message
 from airbyte_cdk.models import (
     AirbyteCatalog,
     AirbyteMessage,
@@ -38,7 +38,12 @@ from frappe_client.meta import DocTypeMeta
 from frappe_client.site_zone import resolve_site_clock
 from source_frappe.cursor import SyncBounds
 from source_frappe.discovery import (
-    CURSOR, airbyte_streams, candidate_doctypes, discover, load_metas, main_meta, parents_of_child,
+    airbyte_streams,
+    candidate_doctypes,
+    discover,
+    load_metas,
+    main_meta,
+    parents_of_child,
 )
 from source_frappe.options import SourceOptions, connection_specification
 from source_frappe.reader import ChildTableReader, DocTypeReader, SingleReader
@@ -105,8 +110,10 @@ class SourceFrappe(AbstractSource):
             raise config_error(exc) from None
 
     @staticmethod
-    def _client(options: SourceOptions, logger: logging.Logger, **kwargs: Any) -> FrappeClient:
-        return FrappeClient(options.connection, max_in_flight=options.num_workers, logger=logger, **kwargs)
+    def _client(options: SourceOptions, logger: logging.Logger, config: Mapping[str, Any],
+                **kwargs: Any) -> FrappeClient:
+        return FrappeClient(options.connection, max_in_flight=options.num_workers, logger=logger,
+                            on_new_refresh_token=partial(_emit_rotated_refresh_token, config), **kwargs)
 
     def streams(self, config: Mapping[str, Any]) -> list:
         """Not used: ``discover`` and ``read`` are overridden (streams are DocTypes known only at run time)."""
@@ -116,7 +123,7 @@ class SourceFrappe(AbstractSource):
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
         """Log in, read the site time zone, and read one page of the first selected DocType."""
         options = self.options(config)
-        client = self._client(options, logger, max_attempts=CHECK_MAX_ATTEMPTS)
+        client = self._client(options, logger, config, max_attempts=CHECK_MAX_ATTEMPTS)
         try:
             user = client.logged_user()
             clock, how = resolve_site_clock(client, options.site_timezone)
@@ -144,7 +151,7 @@ class SourceFrappe(AbstractSource):
     # ---- discover -----------------------------------------------------------------------------
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
         options = self.options(config)
-        client = self._client(options, logger)
+        client = self._client(options, logger, config)
         try:
             started = time.monotonic()
             found = discover(client, options, logger)
@@ -165,14 +172,13 @@ class SourceFrappe(AbstractSource):
     def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
              state: list[AirbyteStateMessage] | None = None) -> Iterator[AirbyteMessage]:
         options = self.options(config)
-        rotated: list[str] = []
-        client = self._client(options, logger, on_new_refresh_token=rotated.append)
+        client = self._client(options, logger, config)
         try:
             try:
                 client.logged_user()  # bad credentials fail the sync once, not each stream
                 clock, how = resolve_site_clock(client, options.site_timezone)
-                bounds = SyncBounds(clock, self._now(), timedelta(seconds=options.lookback_window_seconds),
-                                    options.start_date)
+                bounds = SyncBounds(clock, self._upper_bound(client, logger),
+                                    timedelta(seconds=options.lookback_window_seconds), options.start_date)
                 loaded, errors = load_metas(client, [cs.stream.name for cs in catalog.streams], options.num_workers)
             except (ConfigurationError, ApiError) as exc:
                 raise config_error(exc) from None
@@ -188,11 +194,25 @@ class SourceFrappe(AbstractSource):
             yield from pipeline.messages()
         finally:
             client.close()
-        if rotated:
-            new_config = {**config, "credentials": {**config["credentials"], "refresh_token": rotated[-1]}}
-            yield create_connector_config_control_message(new_config)
         logger.info(f"Requests: {client.stats}")
         pipeline.raise_failures()
+
+    def _upper_bound(self, client: FrappeClient, logger: logging.Logger) -> datetime:
+        """The sync's frozen upper bound: this connector's clock, or the site's if it is behind (skew-safe).
+
+        The site's ``Date`` header has whole seconds (rounded down), so its end of second is used: with clocks
+        in step, this connector's own (microsecond) clock decides.
+        """
+        mine = self._now()
+        site = client.server_now()
+        if site is None:
+            return mine
+        site += timedelta(seconds=1)
+        skew = (mine - site).total_seconds()
+        if skew > 2:
+            logger.warning(f"This connector's clock is {skew:.0f} s ahead of the site's (HTTP Date header); the "
+                           "sync's upper bound uses the site's")
+        return min(mine, site)
 
     @staticmethod
     def _stream_read(configured: ConfiguredAirbyteStream, client: FrappeClient, options: SourceOptions,
@@ -213,7 +233,19 @@ class SourceFrappe(AbstractSource):
             opener = partial(DocTypeReader, client, meta, metas, bounds, page_size=options.page_size,
                              nested=options.nested, detect_deletes=options.detect_deletes,
                              workers=options.num_workers, logger=logger)
-        return StreamRead(configured, partial(_explained, opener, name), CURSOR, incremental=not meta.issingle)
+        # The pipeline's start line shows this state key: the site wall-time cursor ("cursors" per parent DocType
+        # for a child stream). A Single has no cursor: configured incremental, it is read in full with a warning.
+        state_key = "cursors" if meta.istable else "cursor"
+        return StreamRead(configured, partial(_explained, opener, name), state_key, incremental=not meta.issingle)
+
+
+def _emit_rotated_refresh_token(config: Mapping[str, Any], refresh_token: str) -> None:
+    """Hand a rotated OAuth2 refresh token to the platform at once (a CONNECTOR_CONFIG control message, the
+    CDK's mechanism for single-use refresh tokens, in every command): the old one may no longer work."""
+    credentials = config.get("credentials")
+    if isinstance(credentials, Mapping):
+        emit_configuration_as_airbyte_control_message(
+            {**config, "credentials": {**credentials, "refresh_token": refresh_token}})
 
 
 def _child_reader(client: FrappeClient, meta: DocTypeMeta, options: SourceOptions, bounds: SyncBounds,

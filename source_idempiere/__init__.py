@@ -1,5 +1,5 @@
 """Airbyte source for the iDempiere REST API."""
-from idempiere_client import cdk_startup
+from erp_airbyte import cdk_startup
 
 cdk_startup.install()  # before the CDK is imported: ~0.7 s less CPU per process
 

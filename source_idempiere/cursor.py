@@ -21,13 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Hashable, Sequence
 
+from erp_http.errors import PagingOrderError
 from erp_http.timeutil import parse_utc
 
 ONE_SECOND = timedelta(seconds=1)
-
-
-class PagingOrderError(RuntimeError):
-    """The server returned rows out of the requested order (e.g. an ``$orderby`` it silently dropped, §5.1)."""
 
 
 def to_rfc3339(value: datetime) -> str:
@@ -189,37 +186,6 @@ class IncrementalScan:
             self._seen = set()
             self.done = self._lower >= self.upper
         return keep
-
-
-def split_bounds(start: datetime, upper: datetime, parts: int) -> list[datetime]:
-    """Whole-second boundaries ``start = b0 < b1 < ... < bn = upper`` cutting ``[start, upper)`` evenly in time."""
-    start, upper = truncate_second(start), truncate_second(upper)
-    seconds = int((upper - start).total_seconds())
-    parts = max(1, min(parts, seconds))
-    bounds = [start + timedelta(seconds=(seconds * i) // parts) for i in range(parts)] + [upper]
-    return sorted(set(bounds))
-
-
-def split_key_range(first: int, last: int, parts: int) -> list[int]:
-    """Integer boundaries ``first = b0 < b1 < ... < bn = last`` cutting ``(first, last]`` evenly."""
-    span = last - first
-    parts = max(1, min(parts, span))
-    return sorted({first + (span * i) // parts for i in range(parts)} | {last})
-
-
-def contiguous_checkpoint(
-    checkpoints: Sequence[datetime | None], done: Sequence[bool], upper: datetime, floor: datetime | None = None
-) -> datetime | None:
-    """Safe resume point of consecutive windows read in parallel: the checkpoint of the earliest window
-    that is not complete (every earlier window is), or ``upper`` when all are; never below ``floor``."""
-    point: datetime | None = upper
-    for cp, finished in zip(checkpoints, done):
-        if not finished:
-            point = cp
-            break
-    if floor is not None and (point is None or point < floor):
-        return floor
-    return point
 
 
 class KeysetScan:

@@ -6,15 +6,15 @@ Connection keys (``base_url``, ``credentials``, ``verify_tls``) come from
 from __future__ import annotations
 
 import fnmatch
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
+from erp_airbyte.config_options import choice, flag, time_zone_name, time_zone_property, whole_number
 from erp_http.errors import ConfigurationError
 from erp_http.timeutil import parse_iso
+from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.type_map import FK_MODES
 
@@ -79,15 +79,9 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
         "maximum": MAX_NUM_WORKERS,
         "order": 8,
     },
-    "server_timezone": {
-        "type": "string",
-        "title": "Server time zone",
-        "description": "IANA time zone of the iDempiere server (e.g. Europe/Berlin). Needed only for plugin "
-        "versions before April 2026, whose datetimes carry a misleading 'Z'. Default: UTC.",
-        "default": "UTC",
-        "examples": ["UTC", "Europe/Berlin", "America/New_York"],
-        "order": 9,
-    },
+    "server_timezone": time_zone_property(
+        "IANA time zone of the iDempiere server (e.g. Europe/Berlin). Needed only for plugin versions before "
+        "April 2026, whose datetimes carry a misleading 'Z'. Default: UTC.", order=9),
     "foreign_keys": {
         "type": "string",
         "title": "Foreign key format",
@@ -150,25 +144,18 @@ class SourceOptions:
         start_date = parse_iso(start) if isinstance(start, str) and start.strip() else None
         if start is not None and not isinstance(start, str):
             raise ConfigurationError("start_date must be an ISO 8601 string, e.g. 2024-01-01T00:00:00Z.")
-        tz = config.get("server_timezone") or "UTC"
-        if not isinstance(tz, str):
-            raise ConfigurationError("server_timezone must be an IANA time zone name, e.g. Europe/Berlin.")
-        ServerClock(tz)  # validates the name
-        fk = config.get("foreign_keys", "flatten") or "flatten"
-        if fk not in FK_MODES:
-            raise ConfigurationError(f"foreign_keys must be one of {', '.join(FK_MODES)} (got {fk!r}).")
-        detect = config.get("detect_deletes", False)
-        if not isinstance(detect, bool):
-            raise ConfigurationError("detect_deletes must be true or false.")
+        tz = time_zone_name(config)
+        fk = choice(config, "foreign_keys", FK_MODES, "flatten")
+        detect = flag(config, "detect_deletes")
         return cls(
             connection=connection,
             start_date=start_date,
             tables=_patterns(config, "tables"),
             exclude_tables=_patterns(config, "exclude_tables"),
-            page_size=_int(config, "page_size", DEFAULT_PAGE_SIZE, 1, None),
-            lookback_window_seconds=_int(config, "lookback_window_seconds", DEFAULT_LOOKBACK_SECONDS, 0, None),
-            num_workers=_int(config, "num_workers", DEFAULT_NUM_WORKERS, 1, MAX_NUM_WORKERS),
-            server_timezone=tz.strip() or "UTC",
+            page_size=whole_number(config, "page_size", DEFAULT_PAGE_SIZE, 1),
+            lookback_window_seconds=whole_number(config, "lookback_window_seconds", DEFAULT_LOOKBACK_SECONDS, 0),
+            num_workers=whole_number(config, "num_workers", DEFAULT_NUM_WORKERS, 1, MAX_NUM_WORKERS),
+            server_timezone=tz,
             foreign_keys=fk,
             detect_deletes=detect,
         )
@@ -197,17 +184,3 @@ def _patterns(config: Mapping[str, Any], key: str) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ConfigurationError(f"{key} must be a list of table names or glob patterns, e.g. [\"c_order\", \"m_*\"].")
     return tuple(dict.fromkeys(v.strip().lower() for v in value if v.strip()))
-
-
-def _int(config: Mapping[str, Any], key: str, default: int, low: int, high: int | None) -> int:
-    value = config.get(key, default)
-    if value is None:
-        return default
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigurationError(f"{key} must be a whole number (got {value!r}).")
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise ConfigurationError(f"{key} must be {bound} (got {value}).")
-    return value

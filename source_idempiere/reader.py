@@ -1,4 +1,6 @@
-"""Reads one table page by page: turns ``cursor.py`` plans into requests and pages into rows + state.
+"""iDempiere's table reader (``erp_airbyte.source.table_reader.TableReader``): turns ``cursor.py``
+plans into requests and pages into rows + state; large tables are read as parallel windows
+(``erp_airbyte.source.windows``).
 
 Only this module builds ``$filter``/``$orderby`` text for data reads, always through the client's
 builders: every filter mentions IsActive (inactive rows must be read, spec §3.4), every request has
@@ -8,13 +10,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import orjson
 
+from erp_airbyte.source.table_reader import Batch
+from erp_airbyte.source.windows import (
+    Window,
+    WindowPage,
+    contiguous_checkpoint,
+    read_ranges,
+    read_windows,
+    split_bounds,
+    split_key_range,
+    split_parts,
+)
 from erp_http.errors import ConfigurationError
 from erp_http.parallel import parallel_map
 from erp_http.timeutil import parse_utc
@@ -24,32 +36,10 @@ from idempiere_client.metadata import TableMeta
 from idempiere_client.records import RecordConverter
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.type_map import DELETED_AT
-from source_idempiere.concurrency import StreamPump
-from source_idempiere.cursor import (
-    IncrementalScan,
-    KeysetScan,
-    PageRequest,
-    contiguous_checkpoint,
-    split_bounds,
-    split_key_range,
-    to_rfc3339,
-)
+from source_idempiere.cursor import IncrementalScan, KeysetScan, PageRequest, to_rfc3339
 from source_idempiere.deletes import KEYS_STATE_KEY, decode_keys, encode_keys, vanished
 
 CURSOR = "Updated"
-SPLIT_MIN_PAGES = 8  # split a table into parallel time windows only above this many pages
-WINDOWS_PER_WORKER = 4  # more windows than workers balances uneven time distributions
-MIN_PAGES_PER_WINDOW = 4
-
-
-@dataclass
-class Batch:
-    """One page worth of output: converted rows, then (optionally) the state to emit after them."""
-
-    rows: list[dict[str, Any]]
-    state: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)
-
 
 @dataclass(frozen=True)
 class ReadSettings:
@@ -62,7 +52,7 @@ class ReadSettings:
 
 
 class TableReader:
-    """Reads one table through ``client.get_page``.
+    """Reads one table through ``client.get_page`` (implements ``erp_airbyte``'s ``TableReader``).
 
     Args:
         client: ``IdempiereClient`` (retries, auth and the in-flight bound live there).
@@ -166,7 +156,7 @@ class TableReader:
     def incremental(self, state: Mapping[str, Any] | None, now: datetime | None = None) -> Iterator[Batch]:
         """Yield batches of the incremental algorithm (cursor.py); the last batch carries the final state.
 
-        A large table (first page reports more than ``SPLIT_MIN_PAGES`` pages) is split after its first
+        A large table (first page reports more than ``windows.SPLIT_MIN_PAGES`` pages) is split after its first
         page into consecutive time windows read in parallel; state then only advances to the lowest
         contiguous completed point (``contiguous_checkpoint``).
         """
@@ -205,14 +195,12 @@ class TableReader:
     def _split(self, scan: IncrementalScan, page: Any, upper: datetime) -> list[IncrementalScan] | None:
         """Windows for the rest of a large table, or None when splitting would not help."""
         workers = self.settings.workers
-        if workers < 2 or scan.done or self.key_field is None or scan.position is None:
+        if scan.done or self.key_field is None or scan.position is None:
             return None
-        if (getattr(page, "row_count", 0) or 0) <= SPLIT_MIN_PAGES * self.page_size:
+        parts = split_parts(getattr(page, "row_count", 0) or 0, self.page_size, workers)
+        if not parts:
             return None
         start = scan.position + timedelta(seconds=1)  # the first scan finishes the second it is in
-        pages = page.row_count // max(1, self.page_size)
-        # every window ends with one short page, so keep windows a few pages long
-        parts = min(workers * WINDOWS_PER_WORKER, max(workers, pages // MIN_PAGES_PER_WINDOW))
         bounds = self._quantile_bounds(start, upper, parts, page.row_count) or split_bounds(start, upper, parts)
         if len(bounds) < 3:
             return None
@@ -254,34 +242,14 @@ class TableReader:
 
     def _read_windows(self, windows: list[IncrementalScan], upper: datetime, floor: datetime | None,
                       known_blob: Any, emitted_keys: set[Any] | None) -> Iterator[Batch]:
-        # Progress is tracked from what has been *yielded*, never from the scans themselves (they run
-        # ahead in other threads), so a state never covers a row that is still queued.
-        checkpoints = [w.checkpoint for w in windows]
-        done = [w.done for w in windows]
+        def pages(window: IncrementalScan) -> Iterator[WindowPage]:
+            while (req := window.next_request()) is not None:
+                rows, keys = self._accept(window, self._fetch(req))
+                yield WindowPage(rows, window.checkpoint, window.done, keys)
 
-        def job_for(index: int):
-            def job(emit: Any) -> None:
-                window = windows[index]
-                while (req := window.next_request()) is not None:
-                    rows, keys = self._accept(window, self._fetch(req))
-                    emit([(index, rows, keys, window.checkpoint, window.done)])
-                emit([(index, [], [], window.checkpoint, True)])
-            return job
-
-        pump = StreamPump(self.settings.workers)
-        last_point = contiguous_checkpoint(checkpoints, done, upper, floor)
-        with closing(pump.run([job_for(i) for i in range(len(windows))])) as items:
-            for index, rows, keys, checkpoint, finished in items:
-                checkpoints[index], done[index] = checkpoint, finished
-                if emitted_keys is not None:
-                    emitted_keys.update(keys)
-                if all(done):
-                    yield Batch(rows)  # the caller emits the final state
-                    continue
-                point = contiguous_checkpoint(checkpoints, done, upper, floor)
-                if rows or point != last_point:  # a state after every page with rows, or when the point moves
-                    last_point = point
-                    yield Batch(rows, self._state(point, known_blob))
+        parts = [Window(w.checkpoint, w.done, lambda w=w: pages(w)) for w in windows]
+        return read_windows(parts, upper=upper, floor=floor, workers=self.settings.workers,
+                            state_at=lambda point: self._state(point, known_blob), emitted_keys=emitted_keys)
 
     def list_keys(self) -> set[Any]:
         """Every current key (active or not), key-only pages, keyset by key (detect_deletes)."""
@@ -321,17 +289,16 @@ class TableReader:
 
     def _split_keys(self, scan: KeysetScan, page: Any) -> list[KeysetScan] | None:
         workers = self.settings.workers
-        if workers < 2 or scan.done or not self.meta.key_column or not isinstance(scan.position, int):
+        if scan.done or not self.meta.key_column or not isinstance(scan.position, int):
             return None
-        if (getattr(page, "row_count", 0) or 0) <= SPLIT_MIN_PAGES * self.page_size:
+        parts = split_parts(getattr(page, "row_count", 0) or 0, self.page_size, workers)
+        if not parts:
             return None
         top = self.client.get_page(self.meta.model_name, filter=include_inactive(),
                                    orderby=orderby(f"{self.meta.key_column} desc"), top=1)
         highest = top.records[0].get("id") if top.records else None
         if not isinstance(highest, int) or highest <= scan.position:
             return None
-        pages = page.row_count // max(1, self.page_size)
-        parts = min(workers * WINDOWS_PER_WORKER, max(workers, pages // MIN_PAGES_PER_WINDOW))
         bounds = split_key_range(scan.position, highest, parts)
         if len(bounds) < 3:
             return None
@@ -345,16 +312,11 @@ class TableReader:
     def _read_key_ranges(self, ranges: list[KeysetScan]) -> Iterator[Batch]:
         convert, field_name = self.convert, self.key_field
 
-        def job_for(scan: KeysetScan):
-            def job(emit: Any) -> None:
-                while (req := scan.next_request()) is not None:
-                    page = self._fetch(req)
-                    scan.page_size = self.page_size
-                    scan.accept([r.get(field_name) for r in page.records])
-                    emit([[convert(r) for r in page.records]])
-            return job
+        def pages(scan: KeysetScan) -> Iterator[list[dict[str, Any]]]:
+            while (req := scan.next_request()) is not None:
+                page = self._fetch(req)
+                scan.page_size = self.page_size
+                scan.accept([r.get(field_name) for r in page.records])
+                yield [convert(r) for r in page.records]
 
-        with closing(StreamPump(self.settings.workers).run([job_for(s) for s in ranges])) as items:
-            for rows in items:
-                if rows:
-                    yield Batch(rows)
+        return read_ranges([lambda scan=scan: pages(scan) for scan in ranges], workers=self.settings.workers)

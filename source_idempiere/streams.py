@@ -5,9 +5,10 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from airbyte_cdk.models import SyncMode
+from airbyte_cdk.models import ConfiguredAirbyteStream, SyncMode
 from airbyte_cdk.sources.streams import Stream
 
+from erp_airbyte.source.pipeline import StreamRead
 from idempiere_client.metadata import TableMeta
 from idempiere_client.type_map import json_schema
 from source_idempiere.reader import CURSOR, ReadSettings, TableReader
@@ -18,8 +19,8 @@ class IdempiereStream(Stream):
 
     Name: lower-case table name. Primary key: ``id`` for single-key tables, ``uid`` for tables keyed
     by ``<Table>_UU`` only. Cursor: ``Updated`` when present, else full refresh only.
-    Reading goes through ``SourceIdempiere.read`` (parallel, see concurrency.py); ``read_records``
-    exists so the stream also works under the CDK's sequential reader.
+    Reading goes through ``SourceIdempiere.read`` (the shared parallel pipeline, ``stream_read``);
+    ``read_records`` exists so the stream also works under the CDK's sequential reader.
     """
 
     def __init__(self, meta: TableMeta, fk_mode: str, *, client: Any = None, clock: Any = None,
@@ -64,6 +65,11 @@ class IdempiereStream(Stream):
         if self._client is None or self._settings is None:
             raise RuntimeError(f"stream {self.name} was built for discovery only")
         return TableReader(self._client, self.meta, self._clock, self._settings, logger)
+
+    def stream_read(self, configured: ConfiguredAirbyteStream, logger: logging.Logger | None = None) -> StreamRead:
+        """This table as an entry of the shared read pipeline (``erp_airbyte.source.pipeline``)."""
+        return StreamRead(configured, open_reader=lambda: self.reader(logger), cursor_field=CURSOR,
+                          incremental=self.supports_incremental)
 
     def read_records(
         self,

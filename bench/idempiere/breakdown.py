@@ -97,7 +97,7 @@ def breakdown(base_url: str, token: str, table: str = "c_order", pages: int = 30
 
     counts: defaultdict[Any, float] = defaultdict(float)
     try:  # the source's own RECORD line writer, when it has one (it bypasses the serializer below)
-        from source_idempiere.run import message_line
+        from erp_airbyte.record_output import message_line
     except ImportError:
         message_line = None
     source = {

@@ -4,23 +4,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from airbyte_cdk.models import (
-    AirbyteMessage,
-    AirbyteRecordMessage,
-    AirbyteStateBlob,
-    AirbyteStateMessage,
-    AirbyteStateType,
-    AirbyteStream,
-    AirbyteStreamState,
-    ConfiguredAirbyteCatalog,
-    ConfiguredAirbyteStream,
-    DestinationSyncMode,
-    StreamDescriptor,
-    SyncMode,
-    Type,
-)
+from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, DestinationSyncMode
 
 from destination_idempiere import DestinationIdempiere
+from erp_airbyte.messages import configured_catalog, configured_stream, record_message, state_message
 
 GENERATIONS = [False, True]
 GENERATION_IDS = ["current", "legacy"]
@@ -33,23 +20,16 @@ def config(emu, **options: Any) -> dict[str, Any]:
 
 def catalog(*streams: tuple[str, str, list[str] | None]) -> ConfiguredAirbyteCatalog:
     """``(stream, destination_sync_mode, primary key field names or None)`` per stream."""
-    configured = []
-    for name, mode, key in streams:
-        configured.append(ConfiguredAirbyteStream(
-            stream=AirbyteStream(name=name, json_schema={}, supported_sync_modes=[SyncMode.full_refresh]),
-            sync_mode=SyncMode.full_refresh, destination_sync_mode=DestinationSyncMode(mode),
-            primary_key=[[k] for k in key] if key else None))
-    return ConfiguredAirbyteCatalog(streams=configured)
+    return configured_catalog(configured_stream(name, destination_sync_mode=DestinationSyncMode(mode), primary_key=key)
+                              for name, mode, key in streams)
 
 
 def record(stream: str, data: dict[str, Any]) -> AirbyteMessage:
-    return AirbyteMessage(type=Type.RECORD, record=AirbyteRecordMessage(stream=stream, data=data, emitted_at=0))
+    return record_message(stream, data)
 
 
 def state(stream: str, n: int) -> AirbyteMessage:
-    return AirbyteMessage(type=Type.STATE, state=AirbyteStateMessage(
-        type=AirbyteStateType.STREAM, stream=AirbyteStreamState(
-            stream_descriptor=StreamDescriptor(name=stream), stream_state=AirbyteStateBlob(n=n))))
+    return state_message(stream, {"n": n})
 
 
 def write(emu, cat: ConfiguredAirbyteCatalog, messages: list[AirbyteMessage], **options: Any

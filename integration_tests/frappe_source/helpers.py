@@ -9,7 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from airbyte_cdk.models import (
-    AirbyteStateMessage, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, DestinationSyncMode, SyncMode,
+    AirbyteStateMessage,
+    ConfiguredAirbyteCatalog,
+    ConfiguredAirbyteStream,
+    DestinationSyncMode,
+    SyncMode,
 )
 from airbyte_cdk.test.entrypoint_wrapper import discover, read
 
@@ -99,7 +103,7 @@ class Warehouse:
 def db_rows(emu, doctype: str, where: str = "", params=()) -> dict[str, dict]:
     cols = [c[1] for c in emu.backend.sql(f'PRAGMA table_info("tab{doctype}")')]
     rows = emu.backend.sql(f'SELECT * FROM "tab{doctype}" {where}', params)
-    return {str(r[0]): dict(zip(cols, r)) for r in rows}
+    return {str(r[0]): dict(zip(cols, r, strict=True)) for r in rows}
 
 
 def fieldtypes(emu, doctype: str) -> dict[str, str]:

@@ -63,11 +63,13 @@ def test_a_site_timezone_that_disagrees_with_system_settings_is_an_error(emu) ->
 
 def test_discover_for_a_reader_uses_the_configured_list_and_skips_a_broken_meta(emu) -> None:
     out = discover(SourceFrappe(), reader_config(emu, site_timezone="Asia/Kolkata",
-                                                 doctypes=["Customer", "Sales Order", "No Such DocType"]))
+                                                 doctypes=["Customer", "Sales Order", "No Such DocType",
+                                                           "Payment Entry"]))
     names = [s.name for s in out.catalog.catalog.streams]
     assert names == ["Customer", "Sales Order"]
     assert any("cannot list DocTypes" in m.log.message for m in out.logs)
     assert any("No Such DocType skipped" in m.log.message for m in out.logs)
+    assert any("Payment Entry skipped" in m.log.message and "403" in m.log.message for m in out.logs)
 
 
 def test_discovered_stream_shape(emu) -> None:
@@ -92,8 +94,9 @@ def test_single_doctype_is_one_row(emu) -> None:
     assert row["name"] == "System Settings" and row["time_zone"] == "Asia/Kolkata"
 
 
-def test_a_doctype_that_becomes_unreadable_mid_sync_fails_loudly() -> None:
-    with FrappeEmulator(FrappeOptions(rows=30)) as emu:
+@pytest.mark.parametrize("rows, revoke_at", [(30, 2), (120, 6)])  # one keyset scan; parallel 'modified' ranges
+def test_a_doctype_that_becomes_unreadable_mid_sync_fails_loudly(rows: int, revoke_at: int) -> None:
+    with FrappeEmulator(FrappeOptions(rows=rows)) as emu:
         cfg = reader_config(emu, site_timezone="Asia/Kolkata", doctypes=["Customer", "Sales Order"], page_size=5)
         cat = catalog(cfg, ["Customer", "Sales Order"])
         pages = []
@@ -103,7 +106,7 @@ def test_a_doctype_that_becomes_unreadable_mid_sync_fails_loudly() -> None:
             if info["method"] == "GET" and info.get("doctype") == "Sales Order" and "order_by=modified" in info["query"]:
                 with lock:
                     pages.append(1)
-                    if len(pages) != 2:
+                    if len(pages) != revoke_at:
                         return
                 api(emu, "PUT", f"resource/User/{READER}", json={"roles": [{"role": "All"}]})
 
@@ -113,4 +116,6 @@ def test_a_doctype_that_becomes_unreadable_mid_sync_fails_loudly() -> None:
         assert any("cannot read DocType Sales Order" in e for e in errors), errors
         assert AirbyteStreamStatus.INCOMPLETE in result.get_stream_statuses("Sales Order")
         got = [m.record.data["name"] for m in result.records if m.record.stream == "Sales Order"]
-        assert 0 < len(got) < len(db_rows(emu, "Sales Order"))  # partial data is never reported as success
+        assert len(got) < len(db_rows(emu, "Sales Order"))  # partial data is never reported as success
+        if rows == 30:
+            assert got, "the revoke was meant to come mid-sync"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from frappe_emulator import FrappeEmulator, FrappeOptions
 from integration_tests.frappe_source.helpers import catalog, config, control, db_rows, run
 
@@ -18,8 +20,9 @@ def _instant(text: str):
     return lambda: datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
-def test_fall_back_second_pass_rows_are_not_skipped_and_spring_forward_is_exact() -> None:
-    with FrappeEmulator(FrappeOptions(rows=5, tz="America/New_York")) as emu:
+@pytest.mark.parametrize("version", ["14", "16"])
+def test_fall_back_second_pass_rows_are_not_skipped_and_spring_forward_is_exact(version: str) -> None:
+    with FrappeEmulator(FrappeOptions(rows=5, tz="America/New_York", version=version)) as emu:
         cfg = config(emu, lookback_window_seconds=300)
         cat = catalog(cfg, [TODO])
         names = sorted(db_rows(emu, TODO))

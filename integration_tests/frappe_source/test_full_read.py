@@ -43,6 +43,13 @@ def test_full_read_nested_equals_the_database(version: str) -> None:
         assert len(sync.records["Sales Order"]) == len(db_rows(emu, "Sales Order")) >= 25
         assert all(isinstance(r["name"], int) for r in sync.records["Sync Counter"])  # autoincrement
         assert "custom_external_id" in sync.records["Customer"][0]  # Custom Field from the merged meta
+        # Every list request is ordered explicitly, bounded, and never an offset (Part II: no default order,
+        # limit_page_length=0 means "all rows" and 500s with limit_start).
+        lists = [r for r in emu.requests() if r["method"] == "GET" and r.get("doctype") and r["path"].count("/") == 3]
+        assert lists
+        for r in lists:
+            assert "order_by=" in r["query"] and "limit_start" not in r["query"], r
+            assert "limit_page_length=0" not in r["query"] and "limit_page_length=" in r["query"], r
 
 
 @pytest.mark.parametrize("mode", ["streams", "both"])

@@ -11,7 +11,16 @@ import pytest
 
 from frappe_emulator import FrappeEmulator, FrappeOptions
 from integration_tests.frappe_source.helpers import (
-    DELETED, Warehouse, api, catalog, config, control, db_rows, mismatches, new_order, run,
+    DELETED,
+    Warehouse,
+    api,
+    catalog,
+    config,
+    control,
+    db_rows,
+    mismatches,
+    new_order,
+    run,
 )
 
 SO = "Sales Order"
@@ -23,7 +32,7 @@ def _site_now(emu, delta_seconds: float = 0) -> str:
     return now.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-@pytest.mark.parametrize("version", ["14", "16"])
+@pytest.mark.parametrize("version", ["14", "15", "16", "dev"])
 def test_second_incremental_read_returns_only_changed_rows_plus_lookback(version: str) -> None:
     with FrappeEmulator(FrappeOptions(rows=30, version=version)) as emu:
         cfg = config(emu, page_size=8, lookback_window_seconds=120)
@@ -77,7 +86,7 @@ def _changes(emu) -> list:
     ]
 
 
-@pytest.mark.parametrize("version", ["15", "16"])
+@pytest.mark.parametrize("version", ["14", "15", "16", "dev"])
 def test_no_loss_and_no_stale_rows_under_concurrent_changes(version: str) -> None:
     with FrappeEmulator(FrappeOptions(rows=40, version=version)) as emu:
         cfg = config(emu, page_size=4, child_tables="both", detect_deletes=True, lookback_window_seconds=60)
@@ -126,3 +135,19 @@ def drafts_with_two_items(emu, first) -> str:
         if name in truth and truth[name]["docstatus"] == 0 and len(doc.get("items") or []) >= 2:
             return name
     raise AssertionError("no draft with two items was synced")
+
+
+def test_a_connector_clock_ahead_of_the_site_does_not_skip_rows() -> None:
+    """The upper bound is capped by the site's clock (HTTP Date): an hour of skew loses nothing."""
+    from datetime import timezone as tz
+
+    ahead = lambda: datetime.now(tz.utc) + timedelta(hours=1)  # noqa: E731
+    with FrappeEmulator(FrappeOptions(rows=10)) as emu:
+        cfg = config(emu, lookback_window_seconds=60)
+        cat = catalog(cfg, [SO])
+        first = run(cfg, cat, now=ahead)
+        assert any("ahead of the site" in line for line in first.logs)
+        names = sorted(db_rows(emu, SO))[:2]
+        control(emu, "touch", {"doctype": SO, "names": names})
+        second = run(cfg, cat, first.final_state(), now=ahead)
+        assert set(names) <= set(second.names(SO))

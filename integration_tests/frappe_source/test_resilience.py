@@ -10,13 +10,14 @@ import threading
 import pytest
 
 from frappe_emulator import FrappeEmulator, FrappeOptions
-from integration_tests.frappe_source.helpers import Warehouse, Sync, catalog, config, control, db_rows, run
+from integration_tests.frappe_source.helpers import Sync, Warehouse, catalog, config, control, db_rows, run
 
 SO = "Sales Order"
 
 
-def test_5000_documents_sharing_one_modified_sync_completely_with_page_size_100() -> None:
-    with FrappeEmulator(FrappeOptions(rows=5)) as emu:
+@pytest.mark.parametrize("version", ["14", "16"])
+def test_5000_documents_sharing_one_modified_sync_completely_with_page_size_100(version: str) -> None:
+    with FrappeEmulator(FrappeOptions(rows=5, version=version)) as emu:
         control(emu, "insert", {"doctype": "ToDo", "modified": "2026-06-01 12:00:00.123456",
                                 "docs": [{"name": f"bulk-{i:05d}", "description": f"bulk {i}"} for i in range(5000)]})
         cfg = config(emu, page_size=100)
@@ -93,3 +94,30 @@ def test_expiring_credentials_retryable_failures_drops_and_rate_limit_lose_nothi
         assert faults, "no fault was injected"
         stats = ast.literal_eval(next(line for line in sync.logs if line.startswith("Requests: ")).split(": ", 1)[1])
         assert stats["retries"] > 0 and stats["renewals"] > 1, stats  # faults and expiries really happened
+
+
+def test_a_rotated_oauth2_refresh_token_is_handed_to_the_platform(capsys) -> None:
+    """The emulator's refresh tokens are single-use, like many OAuth servers': every command that refreshes
+    prints the new one at once as a CONNECTOR_CONFIG control message, and the next command works with it."""
+    import json
+
+    def rotated() -> str:
+        out = capsys.readouterr().out
+        controls = [json.loads(line) for line in out.splitlines() if line.startswith('{"type":"CONTROL"')]
+        assert len(controls) == 1, out[-2000:]
+        return controls[0]["control"]["connectorConfig"]["config"]["credentials"]["refresh_token"]
+
+    with FrappeEmulator(FrappeOptions(rows=5)) as emu:
+        tokens = control(emu, "oauth", {"user": "api@example.com", "client_id": "demo-client", "ttl": 3600})
+        creds = {"auth_type": "oauth2", "client_id": "demo-client", "refresh_token": tokens["refresh_token"]}
+        cfg = {**config(emu), "credentials": creds}  # no access token: the first request refreshes
+        capsys.readouterr()
+        cat = catalog(cfg, ["Customer"])  # discover
+        second = rotated()
+        assert second != tokens["refresh_token"]
+        cfg["credentials"] = {**creds, "refresh_token": second}
+        sync = run(cfg, cat)  # read
+        assert set(sync.names("Customer")) == set(db_rows(emu, "Customer"))
+        third = rotated()
+        cfg["credentials"] = {**creds, "refresh_token": third}
+        assert set(run(cfg, cat).names("Customer")) == set(db_rows(emu, "Customer"))

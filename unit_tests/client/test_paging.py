@@ -1,10 +1,9 @@
-"""paging.Page envelope parsing (array-count bug, clamped records-size) and Paginator loop detection (§3.1, §3.3)."""
+"""paging.Page envelope parsing (array-count bug, clamped records-size) (§3.1, §3.3)."""
 from __future__ import annotations
 
 import pytest
 
-from erp_http.errors import PagingError
-from idempiere_client.paging import Page, Paginator
+from idempiere_client.paging import Page
 
 
 @pytest.mark.parametrize(
@@ -35,20 +34,3 @@ def test_clamped_top_is_visible_in_records_size():
 def test_records_must_be_a_list():
     with pytest.raises(ValueError):
         Page.from_json({"records": {"id": 1}})
-
-
-def test_paginator_accepts_moving_tokens_and_refuses_a_repeat():
-    pager = Paginator()
-    pager.advance(("2024-01-01 00:00:00", 5))
-    pager.advance(("2024-01-01 00:00:00", 9))
-    with pytest.raises(PagingError, match="returned twice"):
-        pager.advance(("2024-01-01 00:00:00", 5))
-    assert pager.pages == 2
-
-
-def test_paginator_page_limit():
-    pager = Paginator(max_pages=2)
-    pager.advance(100)
-    pager.advance(200)
-    with pytest.raises(PagingError, match="exceeded"):
-        pager.advance(300)

@@ -7,26 +7,13 @@ import logging
 import pytest
 
 from erp_http.errors import ApiError
-from airbyte_cdk.models import (
-    AirbyteMessage,
-    AirbyteRecordMessage,
-    AirbyteStateBlob,
-    AirbyteStateMessage,
-    AirbyteStateType,
-    AirbyteStream,
-    AirbyteStreamState,
-    ConfiguredAirbyteCatalog,
-    ConfiguredAirbyteStream,
-    DestinationSyncMode,
-    StreamDescriptor,
-    SyncMode,
-    Type,
-)
+from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, DestinationSyncMode
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 import destination_idempiere.destination as dest_module
 from destination_idempiere.destination import DestinationIdempiere, stream_plans
 from destination_idempiere.options import DestinationOptions
+from erp_airbyte.messages import configured_catalog, configured_stream, record_message, state_message
 from idempiere_client.timeutil import ServerClock
 from unit_tests.destination.fakes import FakeClient, bpartner_meta
 
@@ -43,20 +30,15 @@ class _Catalog:
 
 
 def catalog(mode: DestinationSyncMode = DestinationSyncMode.append) -> ConfiguredAirbyteCatalog:
-    stream = AirbyteStream(name="c_bpartner", json_schema={}, supported_sync_modes=[SyncMode.full_refresh])
-    return ConfiguredAirbyteCatalog(streams=[ConfiguredAirbyteStream(
-        stream=stream, sync_mode=SyncMode.full_refresh, destination_sync_mode=mode, primary_key=[["Value"]])])
+    return configured_catalog([configured_stream("c_bpartner", destination_sync_mode=mode, primary_key=["Value"])])
 
 
 def record(value: str, **extra) -> AirbyteMessage:
-    return AirbyteMessage(type=Type.RECORD, record=AirbyteRecordMessage(
-        stream="c_bpartner", data={"Value": value, "Name": value, **extra}, emitted_at=0))
+    return record_message("c_bpartner", {"Value": value, "Name": value, **extra})
 
 
 def state(n: int) -> AirbyteMessage:
-    return AirbyteMessage(type=Type.STATE, state=AirbyteStateMessage(
-        type=AirbyteStateType.STREAM, stream=AirbyteStreamState(
-            stream_descriptor=StreamDescriptor(name="c_bpartner"), stream_state=AirbyteStateBlob(n=n))))
+    return state_message("c_bpartner", {"n": n})
 
 
 def run(client: FakeClient, messages: list[AirbyteMessage], seen: list, tmp_path, **options) -> DestinationIdempiere:
@@ -64,7 +46,7 @@ def run(client: FakeClient, messages: list[AirbyteMessage], seen: list, tmp_path
     monkey = pytest.MonkeyPatch()
     monkey.setattr(dest_module, "MetadataCatalog", _Catalog)
     dest = DestinationIdempiere()
-    opts = DestinationOptions.from_config({"batch_size": 2, "num_workers": 1,
+    opts = DestinationOptions.from_airbyte({"batch_size": 2, "num_workers": 1,
                                           "rejected_records_path": str(tmp_path / "rejects.jsonl"), **options})
     try:
         for out in dest._write(client, opts, ServerClock("UTC"), stream_plans(catalog()), iter(messages),

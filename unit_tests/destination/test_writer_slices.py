@@ -30,7 +30,7 @@ def user_meta() -> TableMeta:
 
 def run_context(client: StoreClient, *, batch: bool, batch_size: int, workers: int, tmp_path=None,
                 **options) -> RunContext:
-    opts = DestinationOptions.from_config({"batch_size": batch_size, "num_workers": workers,
+    opts = DestinationOptions.from_airbyte({"batch_size": batch_size, "num_workers": workers,
                                           "reject_policy": "continue", **options})
     path = str(tmp_path / "rejects.jsonl") if tmp_path is not None else None
     catalog = FakeCatalog(bpartner_meta(), group_meta(), user_meta())
@@ -191,7 +191,7 @@ def test_state_is_emitted_only_after_every_slice_before_it_finished(tmp_path) ->
     monkey.setattr(dest_module, "MetadataCatalog", _Catalog)
     try:
         dest = dest_module.DestinationIdempiere()
-        opts = DestinationOptions.from_config({"batch_size": 7, "num_workers": 4})
+        opts = DestinationOptions.from_airbyte({"batch_size": 7, "num_workers": 4})
         for out in dest._write(client, opts, ServerClock("UTC"), dest_module.stream_plans(catalog()), iter(messages),
                                LOG):
             seen.append((out.state.stream.stream_state.n, len(committed(client))))

@@ -223,3 +223,15 @@ def test_rate_limit_waits_are_obeyed_but_only_when_the_budget_is_spent() -> None
         ])
         c.get_list("ToDo", fields=["name"], order_by="name asc", limit=5)
     assert slept[0] >= 50 and slept[1] < 5
+
+
+def test_server_now_reads_the_date_header_of_ping() -> None:
+    c = client()
+    with requests_mock.Mocker() as m:
+        m.get(API + "/method/ping", json={"message": "pong"}, headers={"Date": "Mon, 07 Dec 2026 16:05:13 GMT"})
+        now = c.server_now()
+        assert "Authorization" not in m.request_history[0].headers
+    assert now is not None and now.isoformat() == "2026-12-07T16:05:13+00:00"
+    with requests_mock.Mocker() as m:
+        m.get(API + "/method/ping", json={"message": "pong"})
+        assert c.server_now() is None

@@ -4,7 +4,11 @@ from __future__ import annotations
 import pytest
 
 from frappe_client.config import (
-    CONNECTION_SPEC_PROPERTIES, ApiKeyCredentials, ConnectionConfig, OAuth2Credentials, PasswordCredentials,
+    CONNECTION_SPEC_PROPERTIES,
+    ApiKeyCredentials,
+    ConnectionConfig,
+    OAuth2Credentials,
+    PasswordCredentials,
     normalize_site_url,
 )
 from frappe_client.errors import ConfigurationError

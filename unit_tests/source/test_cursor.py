@@ -8,11 +8,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from erp_http.timeutil import parse_utc
 
+from erp_http.errors import PagingOrderError
 from source_idempiere.cursor import (
     IncrementalScan,
     KeysetScan,
     PageRequest,
-    PagingOrderError,
     to_rfc3339,
 )
 

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 import pytest
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.test.entrypoint_wrapper import discover
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_idempiere.concurrency import StreamPump
 from source_idempiere.options import SourceOptions
-from source_idempiere.progress import StreamProgress
 from source_idempiere.source import SourceIdempiere
 
 GOOD = {"base_url": "http://127.0.0.1:1", "credentials": {"auth_type": "token", "token": "abc.def.ghi"}}
@@ -66,76 +63,3 @@ def test_discover_with_bad_config_is_a_config_error_trace(patch, needle):
     assert out.errors
     trace = out.errors[-1].trace.error
     assert trace.failure_type == FailureType.config_error and needle in trace.message
-
-
-def test_pump_interleaves_jobs_and_keeps_batch_order():
-    def job(tag):
-        def run(emit):
-            for i in range(20):
-                emit([f"{tag}{i}-rec", f"{tag}{i}-state"])
-        return run
-
-    out = list(StreamPump(3).run([job("a"), job("b"), job("c")]))
-    for tag in "abc":
-        mine = [m for m in out if m.startswith(tag)]
-        assert mine == [x for i in range(20) for x in (f"{tag}{i}-rec", f"{tag}{i}-state")]
-
-
-def test_pump_cancels_producers_when_consumer_stops():
-    started = threading.Event()
-    finished = []
-
-    def endless(emit):
-        started.set()
-        try:
-            i = 0
-            while True:
-                emit([i])
-                i += 1
-        finally:
-            finished.append(True)
-
-    gen = StreamPump(2, max_queued_batches=2).run([endless, endless])
-    assert [next(gen) for _ in range(5)]
-    gen.close()
-    assert finished == [True, True]
-
-
-def test_pump_reraises_unexpected_job_crash():
-    def bad(emit):
-        raise ZeroDivisionError("bug")
-
-    with pytest.raises(ZeroDivisionError):
-        list(StreamPump(2).run([bad]))
-
-
-def test_progress_reports_by_records_or_time():
-    now = [0.0]
-    p = StreamProgress("c_order", every_records=100, every_seconds=10, clock=lambda: now[0])
-    assert p.add_page(50) is None
-    line = p.add_page(60)
-    assert line and "110 records" in line
-    now[0] = 11
-    assert "111 records" in p.add_page(1)
-    assert "COMPLETE - 111 records" in p.finish_line("COMPLETE")
-
-
-def test_process_exits_when_the_consumer_dies_without_closing_the_pump():
-    """A broken stdout pipe kills the consumer mid-read; blocked producers must not hang interpreter exit."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    script = (
-        "from source_idempiere.concurrency import StreamPump\n"
-        "def endless(emit):\n"
-        "    i = 0\n"
-        "    while True:\n"
-        "        emit([i]); i += 1\n"
-        "gen = StreamPump(2, 2).run([endless, endless])\n"
-        "kept = [next(gen) for _ in range(3)]\n"
-        "raise SystemExit(3)\n"
-    )
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, "-c", script], cwd=root, timeout=30, capture_output=True)
-    assert done.returncode == 3

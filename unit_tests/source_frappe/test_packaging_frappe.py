@@ -5,7 +5,12 @@ from __future__ import annotations
 import uuid
 
 from unit_tests.packaging_facts import (
-    DESTINATION_METADATA, ROOT, SOURCE_METADATA, console_scripts_in_setup, load_metadata, parse_dockerfile,
+    DESTINATION_METADATA,
+    ROOT,
+    SOURCE_METADATA,
+    console_scripts_in_setup,
+    load_metadata,
+    parse_dockerfile,
     setup_kwargs,
 )
 from unit_tests.test_connector_metadata import ALLOWED, REQUIRED

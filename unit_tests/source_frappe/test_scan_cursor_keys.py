@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from frappe_client.errors import ConfigurationError, PagingError
+from frappe_client.errors import ConfigurationError, PagingOrderError
 from frappe_client.timeutil import SiteClock
 from source_frappe.cursor import SyncBounds, floor_cursor
 from source_frappe.keys import decode_keys, encode_keys
@@ -33,11 +33,11 @@ def test_scan_moves_after_the_last_row_as_sent_and_ends_on_a_short_page() -> Non
 
 def test_scan_refuses_rows_out_of_modified_order_and_a_page_that_does_not_move() -> None:
     scan = KeysetScan(None, None, 2)
-    with pytest.raises(PagingError, match="order"):
+    with pytest.raises(PagingOrderError, match="order"):
         scan.accept(_rows(("2026-01-05 10:00:01", "a"), ("2026-01-05 10:00:00", "b")))
     scan = KeysetScan(None, None, 2)
     scan.accept(_rows(("2026-01-05", "a"), ("2026-01-05 00:00:00", "b")))
-    with pytest.raises(PagingError, match="ignored or_filters"):
+    with pytest.raises(PagingOrderError, match="ignored or_filters"):
         scan.accept(_rows(("2026-01-05", "a"), ("2026-01-05 00:00:00", "b")))
 
 

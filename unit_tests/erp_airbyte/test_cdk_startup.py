@@ -1,4 +1,4 @@
-"""idempiere_client.cdk_startup: the CDK imports faster and serializes exactly as before."""
+"""erp_airbyte.cdk_startup: the CDK imports faster and serializes exactly as before."""
 from __future__ import annotations
 
 import subprocess
@@ -9,7 +9,7 @@ import sys
 _PROBE = r"""
 import sys
 if sys.argv[1] == "patched":
-    from idempiere_client import cdk_startup
+    from erp_airbyte import cdk_startup
     assert cdk_startup.install(), "serpyco-rs no longer exposes get_attributes_doc where expected"
 import orjson
 from airbyte_cdk.models import (AirbyteMessage, AirbyteMessageSerializer, AirbyteRecordMessage, AirbyteStateMessage,
@@ -43,6 +43,6 @@ def test_patched_cdk_serializes_byte_for_byte_like_the_unpatched_one() -> None:
 
 def test_install_patches_the_docstring_lookup_before_the_cdk_is_imported() -> None:
     code = ("import source_idempiere, serpyco_rs._describe as d, airbyte_cdk.models.airbyte_protocol_serializers;"
-            "from idempiere_client import cdk_startup; print(d.get_attributes_doc is cdk_startup._no_attribute_docs)")
+            "from erp_airbyte import cdk_startup; print(d.get_attributes_doc is cdk_startup._no_attribute_docs)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip() == "True", proc.stderr[-2000:]

@@ -1,0 +1,19 @@
+"""`make demo`'s Frappe part runs end to end on a small site and checks itself against the emulator.
+
+(Top level of integration_tests/ like the other PyAirbyte tests: importing PyAirbyte reconfigures logging.)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from demo.frappe import run
+
+
+def test_frappe_demo_passes_its_own_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(run, "OUTPUT", tmp_path)
+    monkeypatch.setattr(run, "ROWS", 20)
+    assert run.main() == 0
+    out = capsys.readouterr().out
+    assert "marked deleted" in out and "Finished in" in out and (tmp_path / "frappe.duckdb").exists()

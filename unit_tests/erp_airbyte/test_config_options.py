@@ -1,0 +1,74 @@
+"""config_options: one parser per kind of option, one wording per error; 5.0 is a whole number."""
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+from erp_airbyte.config_options import choice, flag, time_zone_name, time_zone_property, whole_number
+from erp_http.errors import ConfigurationError
+
+
+@pytest.mark.parametrize(("value", "expected"), [(5, 5), (5.0, 5), (None, 4), (1, 1), (32, 32)])
+def test_whole_number_accepts_integers_and_integral_floats(value, expected):
+    assert whole_number({"n": value}, "n", 4, 1, 32) == expected
+    assert whole_number({}, "n", 4, 1, 32) == 4
+
+
+@pytest.mark.parametrize(("value", "needle"), [
+    (5.5, "n must be a whole number (got 5.5)."), ("5", "n must be a whole number (got '5')."),
+    (True, "n must be a whole number (got True)."), (float("inf"), "whole number"),
+    (0, "n must be between 1 and 32 (got 0)."), (33, "n must be between 1 and 32 (got 33)."),
+])
+def test_whole_number_refuses_with_the_key_and_the_bounds(value, needle):
+    with pytest.raises(ConfigurationError) as err:
+        whole_number({"n": value}, "n", 4, 1, 32)
+    assert needle in str(err.value)
+
+
+def test_whole_number_without_upper_bound():
+    assert whole_number({"n": 10**9}, "n", 0, 0) == 10**9
+    with pytest.raises(ConfigurationError, match="n must be at least 0"):
+        whole_number({"n": -1}, "n", 0, 0)
+
+
+def test_the_parser_agrees_with_the_spec_schema_on_integral_floats():
+    """What the CDK's draft-07 validation lets through, the parser must accept (and the reverse)."""
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1, "maximum": 32}}}
+    for value in (5, 5.0, 5.5, 0, 33):
+        valid = jsonschema.Draft7Validator(schema).is_valid({"n": value})
+        try:
+            whole_number({"n": value}, "n", 4, 1, 32)
+            parsed = True
+        except ConfigurationError:
+            parsed = False
+        assert parsed == valid, value
+
+
+def test_flag():
+    assert flag({}, "f") is False and flag({"f": True}, "f") is True and flag({}, "f", True) is True
+    for bad in ("yes", 1, None):
+        with pytest.raises(ConfigurationError, match="f must be true or false"):
+            flag({"f": bad}, "f")
+
+
+def test_choice():
+    assert choice({}, "mode", ("a", "b"), "a") == "a"
+    assert choice({"mode": ""}, "mode", ("a", "b"), "a") == "a"
+    assert choice({"mode": "b"}, "mode", ("a", "b"), "a") == "b"
+    with pytest.raises(ConfigurationError, match=r"mode must be one of a, b \(got 'c'\)"):
+        choice({"mode": "c"}, "mode", ("a", "b"), "a")
+
+
+def test_time_zone_name():
+    assert time_zone_name({}) == "UTC" and time_zone_name({"server_timezone": ""}) == "UTC"
+    assert time_zone_name({"server_timezone": " Europe/Berlin "}) == "Europe/Berlin"
+    with pytest.raises(ConfigurationError, match="server_timezone"):
+        time_zone_name({"server_timezone": "Mars/Olympus"})
+    with pytest.raises(ConfigurationError, match="tz must be an IANA time zone name"):
+        time_zone_name({"tz": 3}, "tz")
+
+
+def test_time_zone_property_defaults_to_what_the_parser_defaults_to():
+    prop = time_zone_property("where the server runs", order=3)
+    assert prop["default"] == time_zone_name({}) and prop["order"] == 3 and prop["type"] == "string"
+    assert all(time_zone_name({"server_timezone": z}) == z for z in prop["examples"])

@@ -1,0 +1,41 @@
+"""failures: the one mapping from client errors to Airbyte failure types."""
+from __future__ import annotations
+
+import pytest
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from erp_airbyte.failures import config_error, failure_type, stream_failure, traced
+from erp_http.errors import ApiError, AuthenticationError, ConfigurationError, PagingOrderError, TransientError
+
+
+@pytest.mark.parametrize(("exc", "kind"), [
+    (ConfigurationError("bad url"), FailureType.config_error),
+    (AuthenticationError("wrong password"), FailureType.config_error),
+    (ApiError(403, "Forbidden", "no access", "GET", "models/x"), FailureType.config_error),
+    (ApiError(400, "Bad", "syntax", "GET", "models/x"), FailureType.system_error),
+    (TransientError("502 three times"), FailureType.transient_error),
+    (PagingOrderError("keys out of order"), FailureType.system_error),
+    (RuntimeError("bug"), FailureType.system_error),
+])
+def test_failure_type(exc, kind):
+    assert failure_type(exc) == kind
+    assert traced(exc, "msg").failure_type == kind
+
+
+def test_config_error_from_an_exception_or_a_message():
+    exc = ConfigurationError("base_url must start with http")
+    err = config_error(exc)
+    assert (err.message, err.failure_type, err._exception) == (str(exc), FailureType.config_error, exc)
+    assert err.internal_message == repr(exc)
+    text = config_error("Stream x: unsupported mode")
+    assert (text.message, text.internal_message, text.failure_type) == ("Stream x: unsupported mode",) * 2 + (
+        FailureType.config_error,)
+
+
+def test_stream_failure_names_the_stream_and_passes_airbyte_errors_through():
+    err = stream_failure(TransientError("timed out"), "c_order")
+    assert err.message == "Stream c_order failed: timed out" and err.failure_type == FailureType.transient_error
+    assert err.as_airbyte_message().trace.error.stream_descriptor.name == "c_order"
+    original = AirbyteTracedException(message="as is", failure_type=FailureType.config_error)
+    assert stream_failure(original, "c_order") is original
