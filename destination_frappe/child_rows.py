@@ -22,12 +22,20 @@ from destination_frappe.doctype import TargetDocType
 from destination_frappe.values import same_value
 
 
-def same_rows(child: TargetDocType, rows: Sequence[Mapping[str, Any]], stored: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether ``rows`` (input bodies) already equal ``stored`` (GET rows, ``idx`` order) on the input's fields."""
+def same_rows(child: TargetDocType, rows: Sequence[Mapping[str, Any]], stored: Sequence[Mapping[str, Any]],
+              submitted: bool = False) -> bool:
+    """Whether ``rows`` (input bodies) already equal ``stored`` (GET rows, ``idx`` order) on the input's fields;
+    on a ``submitted`` document, fields only the server sets (plan.py) are not compared."""
     if len(rows) != len(stored):
         return False
-    return all(same_value(child.fields.get(k), old.get(k), v)
-               for row, old in zip(rows, stored, strict=True) for k, v in row.items())
+    for row, old in zip(rows, stored, strict=True):
+        for key, value in row.items():
+            fld = child.fields.get(key)
+            if submitted and fld is not None and fld.server_computed_after_submit:
+                continue
+            if not same_value(fld, old.get(key), value):
+                return False
+    return True
 
 
 def merged_rows(child: TargetDocType, rows: Sequence[Mapping[str, Any]], names: Sequence[Any],

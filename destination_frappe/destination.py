@@ -64,7 +64,7 @@ class DestinationFrappe(Destination):
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         """Parse the config, authenticate (``get_logged_user``) and settle the site time zone."""
         try:
-            options = WriteOptions.from_config(config)
+            options = WriteOptions.from_airbyte(config)
             conn = ConnectionConfig.from_airbyte(config)
         except ConfigurationError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
@@ -83,7 +83,7 @@ class DestinationFrappe(Destination):
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
         logger = logging.getLogger("airbyte")
         try:
-            options = WriteOptions.from_config(config)
+            options = WriteOptions.from_airbyte(config)
             conn = ConnectionConfig.from_airbyte(config)
         except ConfigurationError as exc:
             raise config_error(exc) from None

@@ -39,10 +39,17 @@ class TargetField:
     unique: bool = False
     length: int = 0
     label: str = ""
+    read_only: bool = False
+    allow_on_submit: bool = False
 
     @property
     def is_table(self) -> bool:
         return self.fieldtype in TABLE_TYPES
+
+    @property
+    def server_computed_after_submit(self) -> bool:
+        """Read-only and not editable after submit: on a submitted document only the server sets it."""
+        return self.read_only and not self.allow_on_submit
 
     @property
     def select_options(self) -> list[str]:
@@ -90,7 +97,8 @@ class TargetDocType:
             fields[str(fieldname)] = TargetField(
                 fieldname=str(fieldname), fieldtype=fieldtype, options=str(f("options") or ""),
                 reqd=_truthy(f("reqd")), unique=_truthy(f("unique")), length=int(f("length") or 0),
-                label=str(f("label") or ""),
+                label=str(f("label") or ""), read_only=_truthy(f("read_only")),
+                allow_on_submit=_truthy(f("allow_on_submit")),
             )
         children: dict[str, TargetDocType] = {}
         if child_meta is not None:

@@ -41,16 +41,35 @@ class LinkResolver:
         self.requests = 0
         self._cache: dict[LinkRef, Resolution] = {}
         self._would_create: dict[str, list[dict[str, Any]]] = {}  # dry runs: doctype -> planned inserts
+        self._pending: dict[LinkRef, threading.Event] = {}  # lookups in flight for another slice
         self._lock = threading.Lock()
 
     def resolve_all(self, refs: Iterable[LinkRef]) -> None:
-        """Look up every ref not answered yet (in parallel); afterwards ``get`` answers each of them."""
+        """Look up every ref not answered yet (in parallel); afterwards ``get`` answers each of them.
+
+        Slices run in parallel: a ref another slice is already looking up is waited for, not asked again.
+        """
         with self._lock:
-            todo = list(dict.fromkeys(r for r in refs if r not in self._cache))
-        if todo:
-            for ref, res in zip(todo, self.pmap(self._lookup, todo), strict=True):
-                with self._lock:
-                    self._cache[ref] = res
+            wanted = [r for r in dict.fromkeys(refs) if r not in self._cache]
+            todo = [r for r in wanted if r not in self._pending]
+            others = [self._pending[r] for r in wanted if r in self._pending]
+            for ref in todo:
+                self._pending[ref] = threading.Event()
+        try:
+            if todo:
+                for ref, res in zip(todo, self.pmap(self._lookup, todo), strict=True):
+                    with self._lock:
+                        self._cache[ref] = res
+        finally:
+            with self._lock:
+                for ref in todo:
+                    self._pending.pop(ref).set()
+        for event in others:
+            event.wait()
+        with self._lock:
+            lost = [r for r in wanted if r not in self._cache]  # the other slice failed: ask here
+        if lost:
+            self.resolve_all(lost)
 
     def get(self, ref: LinkRef) -> Resolution:
         with self._lock:

@@ -135,8 +135,8 @@ def plan_insert(rec: PreparedRecord, dt: TargetDocType, settings: StreamSettings
 
 
 def plan_update(rec: PreparedRecord, stored: Mapping[str, Any], dt: TargetDocType) -> WritePlan | Unchanged:
-    changes = changed_fields(rec, stored, dt)
     stored_status = int(stored.get("docstatus") or 0)
+    changes = changed_fields(rec, stored, dt, submitted=stored_status == 1)
     want = rec.docstatus
     steps: list[Step] = []
     if want is not None and want != stored_status:
@@ -154,15 +154,24 @@ def plan_update(rec: PreparedRecord, stored: Mapping[str, Any], dt: TargetDocTyp
     return WritePlan(rec, "updated", "update", name=stored["name"], steps=[Step("PUT", changes)])
 
 
-def changed_fields(rec: PreparedRecord, stored: Mapping[str, Any], dt: TargetDocType) -> dict[str, Any]:
-    """The fields of ``rec`` whose stored value differs; Table fields as complete rows (child_rows.py)."""
+def changed_fields(rec: PreparedRecord, stored: Mapping[str, Any], dt: TargetDocType,
+                   submitted: bool = False) -> dict[str, Any]:
+    """The fields of ``rec`` whose stored value differs; Table fields as complete rows (child_rows.py).
+
+    On a ``submitted`` document, read-only fields that are not ``allow_on_submit`` (totals, statuses the
+    controller computes) are left out: only the server sets them there, and sending a value that differs
+    (a record read from another site, where the controller computed it differently) would reject the record
+    with ``UpdateAfterSubmitError`` although nothing the user can change differs.
+    """
     changes: dict[str, Any] = {}
     for fieldname, value in rec.body.items():
         fld = dt.fields[fieldname]
+        if submitted and fld.server_computed_after_submit:
+            continue
         if fld.is_table:
             child = dt.child(fld)
             old_rows = list(stored.get(fieldname) or [])
-            if not same_rows(child, value, old_rows):
+            if not same_rows(child, value, old_rows, submitted):
                 changes[fieldname] = merged_rows(child, value, rec.row_names.get(fieldname, []), old_rows)
         elif not same_value(fld, stored.get(fieldname), value):
             changes[fieldname] = value

@@ -59,6 +59,14 @@ def resolve_targets(client: FrappeClient, plans: list[StreamPlan], options: Writ
         logger.info("Stream %r -> DocType %r (%s, key %s, naming %s%s)", plan.stream, dt.name, plan.mode,
                     out[-1].settings.key_field, dt.naming,
                     f", external id {opts.external_id_field}" if opts.external_id_field else "")
+        settings = out[-1].settings
+        if settings.mode == "append_dedup" and settings.key_field == "name" and dt.naming != "natural" \
+                and not settings.external_id_field:
+            logger.warning(
+                "Stream %r: upsert on 'name' into %s, which names new documents itself (%s): a record whose name is "
+                "not on this site is inserted under a new name, so sending it again inserts it again. For records "
+                "from another site set key_field to a unique field, or external_id_field.", plan.stream, dt.name,
+                dt.naming)
     return out
 
 

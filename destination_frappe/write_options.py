@@ -109,12 +109,12 @@ class WriteOptions:
         return self.streams[name] if name is not None else StreamOptions()
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> WriteOptions:
+    def from_airbyte(cls, config: Mapping[str, Any]) -> WriteOptions:
         """Raises ``ConfigurationError`` naming the option."""
         tz = _text(config, "site_timezone")
         batch = whole_number(config, "batch_size", DEFAULT_BATCH_SIZE, 1, INSERT_MANY_MAX)
         workers = whole_number(config, "num_workers", DEFAULT_WORKERS, 1, MAX_WORKERS)
-        policy = RunPolicy.from_config(config)
+        policy = RunPolicy.from_airbyte(config)
         unknown = choice(config, "unknown_fields", UNKNOWN_FIELDS, "reject")
         raw_streams = config.get("streams") or []
         if not isinstance(raw_streams, list):

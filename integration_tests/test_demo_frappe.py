@@ -17,3 +17,4 @@ def test_frappe_demo_passes_its_own_checks(tmp_path: Path, monkeypatch: pytest.M
     assert run.main() == 0
     out = capsys.readouterr().out
     assert "marked deleted" in out and "Finished in" in out and (tmp_path / "frappe.duckdb").exists()
+    assert "Written back through destination-frappe: 3 new Customer documents" in out

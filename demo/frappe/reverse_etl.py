@@ -34,13 +34,16 @@ def connector_config(emu: FrappeChild, **extra: Any) -> dict[str, Any]:
             "credentials": {"auth_type": "api_key", "api_key": emu.api_key, "api_secret": emu.api_secret}}
 
 
-def reverse_etl(emu: FrappeChild, output: Path, count: int = WRITE_BACK_COUNT) -> WriteBack:
+def reverse_etl(emu: FrappeChild, output: Path, count: int = WRITE_BACK_COUNT,
+                result: WriteBack | None = None) -> WriteBack:
     """Stage ``count`` new customers from the site's own customers and write them back, twice.
+
+    ``result`` (filled and returned) lets the demo's summary read what the step did.
 
     Raises:
         DemoCheckFailed: a record was rejected, or the site did not gain exactly ``count`` customers once.
     """
-    result = WriteBack()
+    result = result if result is not None else WriteBack()
     staging_path = output / "frappe_reverse_etl.duckdb"
     staging_path.unlink(missing_ok=True)
     staging = duckdb_cache(staging_path)

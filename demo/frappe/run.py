@@ -1,9 +1,10 @@
-"""The Frappe demo: emulator -> PyAirbyte -> DuckDB, edits on the site, incremental re-sync, summary."""
+"""The Frappe demo: emulator -> PyAirbyte -> DuckDB, edits on the site, incremental re-sync, reverse ETL, summary."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from demo.frappe.reverse_etl import WriteBack, reverse_etl
 from demo.frappe.steps import DOCTYPES, DemoResult, edit_on_site, full_sync, incremental_sync
 from demo.pyairbyte_io import duckdb_cache
 from demo.runner import run_demo, say
@@ -20,6 +21,7 @@ def main() -> int:
     for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
     result = DemoResult(duckdb_path=db_path)
+    written = WriteBack()
     cache = duckdb_cache(db_path)
     return run_demo(
         f"Starting the Frappe / ERPNext emulator (--rows {ROWS})",
@@ -28,16 +30,21 @@ def main() -> int:
             ("full sync into DuckDB with source-frappe", lambda emu: full_sync(emu, cache, result)),
             ("edit, rename and delete documents on the site", lambda emu: edit_on_site(emu, cache, result)),
             ("incremental sync", lambda emu: incremental_sync(emu, cache, result)),
+            ("reverse ETL through destination-frappe", lambda emu: reverse_etl(emu, OUTPUT, result=written)),
         ],
-        lambda seconds: print_summary(result, seconds),
+        lambda seconds: print_summary(result, seconds, written),
     )
 
 
-def print_summary(result: DemoResult, seconds: float) -> None:
+def print_summary(result: DemoResult, seconds: float, written: WriteBack | None = None) -> None:
     say("\n== Frappe summary " + "=" * 53)
     say(f"{'DocType (stream)':<18}{'rows in DuckDB':>16}{'read by 2nd sync':>20}")
     for stream in DOCTYPES:
         say(f"{stream:<18}{result.rows.get(stream, 0):>16,}{result.changed.get(stream, 0):>20,}")
     say(f"Renamed ToDo read under its new name ({result.renamed}); deleted ToDo {result.deleted} marked deleted.")
+    if written is not None and written.staged:
+        say(f"Written back through destination-frappe: {len(written.staged)} new Customer documents "
+            f"({', '.join(r['custom_external_id'] for r in written.staged)}); the same rows written again added "
+            f"none (found by custom_external_id).")
     say(f"DuckDB file: {result.duckdb_path}")
     say(f"Finished in {seconds:.0f} s; the emulator has been stopped.")

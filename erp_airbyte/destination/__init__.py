@@ -2,6 +2,6 @@
 
 An ERP destination implements the three Protocols of ``protocols.py`` (``RecordPlanner`` per stream,
 ``ChunkSender``, ``WriteProver``) and wires them as: ``WriteRounds(sender, prover, workers, logger)`` ->
-``PipelineRun.open(rounds, logger, RunPolicy.from_config(config))`` -> one
+``PipelineRun.open(rounds, logger, RunPolicy.from_airbyte(config))`` -> one
 ``StreamSink(run, stream, planner, ...)`` per configured stream -> ``yield from gate_state(run, messages)``.
 """

@@ -1,6 +1,6 @@
 """The pipeline's own settings, the same for every ERP destination: reject policy, rejects file, dry run.
 
-One spec fragment (``run_policy_spec``) and one parser (``RunPolicy.from_config``), so every destination
+One spec fragment (``run_policy_spec``) and one parser (``RunPolicy.from_airbyte``), so every destination
 offers and reads them alike; ``PipelineRun.open`` takes the parsed values.
 """
 from __future__ import annotations
@@ -54,7 +54,7 @@ class RunPolicy:
     dry_run: bool = False
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> RunPolicy:
+    def from_airbyte(cls, config: Mapping[str, Any]) -> RunPolicy:
         """Parse and validate.
 
         Raises:

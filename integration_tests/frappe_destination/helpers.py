@@ -43,7 +43,8 @@ def catalog(*streams: tuple) -> ConfiguredAirbyteCatalog:
         name, mode = spec[0], spec[1]
         key = spec[2] if len(spec) > 2 else None
         out.append(ConfiguredAirbyteStream(
-            stream=AirbyteStream(name=name, json_schema={"type": "object"}, supported_sync_modes=[SyncMode.full_refresh]),
+            stream=AirbyteStream(name=name, json_schema={"type": "object"},
+                                 supported_sync_modes=[SyncMode.full_refresh]),
             sync_mode=SyncMode.full_refresh, destination_sync_mode=DestinationSyncMode(mode),
             primary_key=[[k] for k in key] if key else None))
     return ConfiguredAirbyteCatalog(streams=out)

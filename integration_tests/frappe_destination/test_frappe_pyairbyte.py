@@ -40,7 +40,8 @@ def test_pyairbyte_merge_from_a_duckdb_cache_writes_new_documents_once(tmp_path:
         cache.execute_sql(f"DROP TABLE {schema}.customer")
         cache.execute_sql(f"ALTER TABLE {schema}.staged RENAME TO customer")
         cache.execute_sql(
-            f"CREATE OR REPLACE TABLE {schema}.staged AS SELECT CAST(NULL AS VARCHAR) AS name, naming_series, customer, "
+            f"CREATE OR REPLACE TABLE {schema}.staged AS SELECT CAST(NULL AS VARCHAR) AS name, naming_series, "
+            f"customer, "
             f"company, transaction_date, currency, conversion_rate, selling_price_list, 'PYAB-' || name AS po_no, "
             f"items, 0 AS docstatus, _airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta FROM {schema}.sales_order "
             f"WHERE docstatus = 1 ORDER BY name LIMIT 2")

@@ -61,7 +61,8 @@ def test_natural_names_survive_dropped_answers_through_409():
 
 def test_updates_and_deletes_with_dropped_answers_and_retryable_500s_end_exact():
     with FrappeEmulator(FrappeOptions(rows=3, seed=3)) as emu:
-        cfg = config(emu, batch_size=5, num_workers=1, streams=[{"stream": "Customer", "key_field": "custom_external_id",
+        cfg = config(emu, batch_size=5, num_workers=1,
+                     streams=[{"stream": "Customer", "key_field": "custom_external_id",
                                                   "external_id_field": "custom_external_id"}])
         cat = catalog(("Customer", "append_dedup"))
         write(cfg, cat, [rec("Customer", customer(i)) for i in range(20)])

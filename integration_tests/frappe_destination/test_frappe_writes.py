@@ -53,7 +53,8 @@ def test_append_batches_and_a_bad_record_is_rejected_with_the_servers_message(ve
                     [rec("Sales Order", r) for r in records])
         assert run.counts("Sales Order") == {"inserted": 6, "rejected": 1}
         assert count(emu, "Sales Order") == before + 6
-        assert count(emu, "Sales Order Item", "parent IN (SELECT name FROM `tabSales Order` WHERE po_no LIKE 'DST-%')") == 6
+        ours = "parent IN (SELECT name FROM `tabSales Order` WHERE po_no LIKE 'DST-%')"
+        assert count(emu, "Sales Order Item", ours) == 6
         [line] = rejects_of(path)
         assert line["reason"] == "HTTP 417 LinkValidationError: Could not find Customer: NOPE"
         assert line["record"]["po_no"] == "DST-4"
@@ -76,14 +77,16 @@ def test_upsert_on_a_unique_custom_field_inserts_once_then_unchanged_then_update
 def test_upsert_on_name_for_natural_and_prompt_names_and_update_mode_refuses_missing(emu):
     cfg = config(emu, streams=[{"stream": "Sync Tag", "key_field": "name"}])
     cat = catalog(("Item Group", "append_dedup", ["name"]), ("Sync Tag", "append_dedup", ["name"]))
-    msgs = [rec("Item Group", {"name": "Gadgets", "item_group_name": "Gadgets", "parent_item_group": "All Item Groups"}),
+    msgs = [rec("Item Group", {"name": "Gadgets", "item_group_name": "Gadgets",
+                               "parent_item_group": "All Item Groups"}),
             rec("Sync Tag", {"name": "violet", "tag_title": "Violet"})]
     assert write(cfg, cat, msgs).counts("Sync Tag") == {"inserted": 1}
     rerun = write(cfg, cat, msgs)
     assert rerun.counts("Item Group") == {"unchanged": 1} and rerun.counts("Sync Tag") == {"unchanged": 1}
     assert emu.backend.sql("SELECT name, tag_title FROM `tabSync Tag` WHERE name = 'violet'") == [("violet", "Violet")]
     upd = write(cfg, catalog(("Sync Tag", "update", ["name"])), [rec("Sync Tag", {"name": "nope", "tag_title": "x"})])
-    assert upd.dest.last_rejects.first.reason == ("no Sync Tag document has name = 'nope' (update mode does not insert; "
+    assert upd.dest.last_rejects.first.reason == ("no Sync Tag document has name = 'nope' (update mode does not "
+                                                  "insert; "
                                                   "use append_dedup)")
 
 
@@ -96,7 +99,8 @@ def test_natural_name_clash_in_append_mode_is_409_and_counts_as_unchanged(emu):
 
 
 def test_soft_delete_delete_cancel_and_disable(emu):
-    cfg = config(emu, streams=[{"stream": "so", "doctype": "Sales Order", "key_field": "po_no", "submit_on_insert": True}])
+    cfg = config(emu, streams=[{"stream": "so", "doctype": "Sales Order", "key_field": "po_no",
+                                "submit_on_insert": True}])
     write(cfg, catalog(("so", "append")), [rec("so", order(1)), rec("so", order(2))])
     assert [r[2] for r in so_rows(emu, "po_no IN ('DST-1','DST-2')")] == [1, 1]
     cancel_cfg = config(emu, streams=[{"stream": "so", "doctype": "Sales Order", "key_field": "po_no",
@@ -108,8 +112,10 @@ def test_soft_delete_delete_cancel_and_disable(emu):
                     [rec("so", {"po_no": "DST-2"}), rec("so", {"po_no": "DST-404"})])
     assert deleted.counts("so") == {"deactivated": 1, "unchanged": 1}
     assert so_rows(emu, "po_no IN ('DST-1','DST-2')") == [(so_rows(emu, "po_no = 'DST-1'")[0][0], "DST-1", 2)]
-    disable_cfg = config(emu, streams=[{"stream": "Customer", "key_field": "customer_name", "delete_action": "disable"}])
-    out = write(disable_cfg, catalog(("Customer", "soft_delete")), [rec("Customer", {"customer_name": "Customer 0002"})])
+    disable_cfg = config(emu, streams=[{"stream": "Customer", "key_field": "customer_name",
+                                        "delete_action": "disable"}])
+    out = write(disable_cfg, catalog(("Customer", "soft_delete")),
+                [rec("Customer", {"customer_name": "Customer 0002"})])
     assert out.counts("Customer") == {"deactivated": 1}
     assert emu.backend.sql("SELECT disabled FROM `tabCustomer` WHERE name = 'Customer 0002'") == [(1,)]
 
@@ -123,7 +129,8 @@ def test_docstatus_submit_and_refused_transitions_are_rejects_with_the_servers_r
     assert so_rows(emu, "po_no = 'DST-1'")[0][2] == 1
     back = write(cfg, cat, [rec("Sales Order", order(1, docstatus=0))])
     reason = back.dest.last_rejects.first.reason
-    assert reason.startswith("HTTP 417 DocstatusTransitionError: Cannot change docstatus from 1 (Submitted) to 0"), reason
+    assert reason.startswith("HTTP 417 DocstatusTransitionError: Cannot change docstatus from 1 (Submitted) to 0"), \
+        reason
     edit = write(cfg, cat, [rec("Sales Order", order(1, docstatus=1, po_no="DST-1", transaction_date="2026-12-02"))])
     assert "UpdateAfterSubmitError" in edit.dest.last_rejects.first.reason
     cancel = write(cfg, cat, [rec("Sales Order", order(1, docstatus=2))])
@@ -186,7 +193,8 @@ def test_child_rows_partial_rows_merge_and_unchanged_tables_are_not_sent(emu):
                            (name,))
     partial = [{"name": rows[0][0], "qty": 4}, {"name": rows[1][0]}]
     assert write(cfg, cat, [rec("Sales Order", order(9, items=partial))]).counts("Sales Order") == {"updated": 1}
-    after = emu.backend.sql("SELECT name, item_code, qty, rate FROM `tabSales Order Item` WHERE parent = ? ORDER BY idx",
+    after = emu.backend.sql("SELECT name, item_code, qty, rate FROM `tabSales Order Item` WHERE parent = ? "
+                            "ORDER BY idx",
                             (name,))
     assert after == [(rows[0][0], "ITEM-0001", 4.0, 5.0), (rows[1][0], "ITEM-0002", 2.0, 7.0)]
     emu.clear_requests()
@@ -341,3 +349,47 @@ def test_without_system_settings_or_site_timezone_only_datetime_values_are_refus
     wrong = config(emu, site_timezone="Europe/Paris")  # readable System Settings (Asia/Kolkata) disagree
     status = DestinationFrappe().check(logging.getLogger("t"), wrong)
     assert status.status.value == "FAILED" and "site_timezone is 'Europe/Paris'" in status.message
+
+
+def test_a_lookup_on_several_fields_and_in_a_child_row(emu):
+    item = dict(order(1)["items"][0], item_code={"item_name": "Item 2", "disabled": 0})
+    run = write(config(emu), catalog(("Sales Order", "append")),
+                [rec("Sales Order", order(7, customer={"customer_name": "Customer 0003", "disabled": 0},
+                                          items=[item]))])
+    assert run.counts("Sales Order") == {"inserted": 1}
+    name = so_rows(emu, "po_no = 'DST-7'")[0][0]
+    assert emu.backend.sql("SELECT customer FROM `tabSales Order` WHERE name = ?", (name,)) == [("Customer 0003",)]
+    assert emu.backend.sql("SELECT item_code FROM `tabSales Order Item` WHERE parent = ?", (name,)) == [("ITEM-0002",)]
+
+
+def test_upsert_on_name_into_a_self_naming_doctype_warns_that_foreign_names_insert_again(emu, caplog):
+    import logging  # noqa: PLC0415
+
+    with caplog.at_level(logging.WARNING, "airbyte"):
+        write(config(emu, dry_run=True), catalog(("Sales Order", "append_dedup", ["name"])), [])
+    assert "upsert on 'name' into Sales Order, which names new documents itself (series)" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, "airbyte"):
+        write(config(emu, dry_run=True), catalog(("Item Group", "append_dedup", ["name"])), [])
+    assert "upsert on 'name'" not in caplog.text
+
+
+def test_a_document_written_earlier_in_the_sync_is_found_by_a_later_lookup(emu):
+    cat = catalog(("Customer", "append"), ("Sales Order", "append"))
+    run = write(config(emu), cat, [rec("Customer", customer("Fresh Co", custom_external_id="FRESH-1")),
+                                   rec("Sales Order", order(8, customer={"custom_external_id": "FRESH-1"}))])
+    assert run.counts("Customer") == {"inserted": 1} and run.counts("Sales Order") == {"inserted": 1}
+    fresh = emu.backend.sql("SELECT name FROM `tabCustomer` WHERE custom_external_id = 'FRESH-1'")[0][0]
+    assert emu.backend.sql("SELECT customer FROM `tabSales Order` WHERE po_no = 'DST-8'") == [(fresh,)]
+
+
+def test_the_rejects_file_masks_secrets(emu, tmp_path):
+    path = tmp_path / "rejects.jsonl"
+    write(config(emu, rejected_records_path=str(path)), catalog(("User", "append")),
+          [rec("User", {"email": "new@example.com", "first_name": "New", "new_password": "Hunter2-Secret",
+                        "api_secret": "S3cr3t-Value", "nickname": "typo field"})])
+    text = path.read_text()
+    [line] = rejects_of(path)
+    assert line["reason"] == "field 'nickname' matches no field of DocType 'User'"
+    assert line["record"]["new_password"] == "****" and line["record"]["api_secret"] == "****"
+    assert "Hunter2-Secret" not in text and "S3cr3t-Value" not in text

@@ -122,7 +122,8 @@ def test_dynamic_link_needs_its_doctype_field():
 
 
 def test_key_field_value_and_deletion_marker():
-    rec = mapper(CUSTOMER, key="customer_name").prepare(1, {"customer_name": "ACME", "_ab_cdc_deleted_at": "2026-01-01"})
+    rec = mapper(CUSTOMER, key="customer_name").prepare(1, {"customer_name": "ACME",
+                                                           "_ab_cdc_deleted_at": "2026-01-01"})
     assert rec.key_value == "ACME" and rec.deleted and rec.group_key == "acme"
 
 

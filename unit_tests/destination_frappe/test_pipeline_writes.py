@@ -131,7 +131,8 @@ def test_upsert_on_a_unique_field_and_a_repeated_key_in_one_chunk():
 def test_update_mode_rejects_a_missing_document_with_the_key_named():
     h = Harness(site(), CUSTOMER, StreamSettings("update", key_field="name"))
     h.write({"name": "Ghost", "customer_name": "Ghost"})
-    assert h.rejected == [(1, "no Customer document has name = 'Ghost' (update mode does not insert; use append_dedup)")]
+    assert h.rejected == [(1, "no Customer document has name = 'Ghost' (update mode does not insert; "
+                              "use append_dedup)")]
 
 
 def test_natural_name_409_in_append_mode_counts_as_unchanged():
@@ -177,7 +178,8 @@ def test_lost_insert_answer_without_an_external_id_is_resent_and_reported(caplog
 def test_insert_needs_the_external_id_value():
     h = Harness(with_customer(site()), SALES_ORDER, StreamSettings("append", external_id_field="ext_ref"))
     h.write(order(1, ext_ref=None))
-    assert h.rejected == [(1, "external_id_field 'ext_ref' is empty: an insert needs it to be checked after a lost answer")]
+    assert h.rejected == [(1, "external_id_field 'ext_ref' is empty: an insert needs it to be checked after a "
+                              "lost answer")]
 
 
 def test_docstatus_submit_on_insert_and_refused_transitions_carry_the_server_reason():
@@ -243,7 +245,8 @@ def test_link_lookups_one_request_per_distinct_value_with_not_found_and_ambiguou
                   order(3, customer={"customer_group": "B"}), order(4, customer={"customer_group": "Z"}))
     assert h.counts["inserted"] == 2
     reasons = dict(h.rejected)
-    assert reasons[3].startswith("field customer: ambiguous Link lookup: more than one Customer where customer_group = \"B\"")
+    assert reasons[3].startswith("field customer: ambiguous Link lookup: more than one Customer where "
+                                 "customer_group = \"B\"")
     assert reasons[4] == 'field customer: no Customer where customer_group = "Z" (Link lookup found nothing)'
     assert h.resolver.requests == 3
     assert {d["customer"] for d in fake.docs["Sales Order"].values()} == {"ACME"}
@@ -371,3 +374,54 @@ def test_an_insert_that_never_reached_the_site_is_resent_without_a_duplicate_war
         h.write({"description": "a"}, {"description": "b"})
     assert h.counts == Counter(inserted=2) and fake.count("ToDo") == 2
     assert h.prover.unverified_resends == {} and "MAY NOW EXIST TWICE" not in caplog.text
+
+
+def test_server_computed_fields_of_a_submitted_document_are_not_compared():
+    from destination_frappe.plan import Unchanged, plan_update  # noqa: PLC0415
+
+    meta = {"name": "Sales Order", "autoname": "naming_series:", "is_submittable": 1, "fields": [
+        {"fieldname": "po_no", "fieldtype": "Data", "allow_on_submit": 1},
+        {"fieldname": "grand_total", "fieldtype": "Currency", "read_only": 1},
+        {"fieldname": "items", "fieldtype": "Table", "options": "Sales Order Item"}]}
+    child = {"name": "Sales Order Item", "istable": 1, "fields": [
+        {"fieldname": "qty", "fieldtype": "Float"}, {"fieldname": "amount", "fieldtype": "Currency", "read_only": 1}]}
+    from destination_frappe.doctype import TargetDocType  # noqa: PLC0415
+
+    dt = TargetDocType.from_meta(meta, {"Sales Order Item": child}.__getitem__)
+    mapper = RecordMapper(dt, "po_no", ZoneInfo("UTC"), False, "s", LOG)
+    stored = {"name": "SO-1", "docstatus": 1, "po_no": "A", "grand_total": 10.0,
+              "items": [{"name": "r1", "qty": 1.0, "amount": 10.0}]}
+    same = mapper.prepare(1, {"po_no": "A", "grand_total": 11, "items": [{"qty": 1, "amount": 11}]})
+    assert isinstance(plan_update(same, stored, dt), Unchanged)
+    draft = plan_update(same, {**stored, "docstatus": 0}, dt)  # a draft is compared on every field
+    assert draft.steps[0].body["grand_total"] == 11
+    edited = plan_update(mapper.prepare(2, {"po_no": "B", "grand_total": 11}), stored, dt)
+    assert edited.steps[0].body == {"po_no": "B"}
+
+
+def test_parallel_slices_ask_for_one_link_value_once():
+    """Two slices resolving the same lookup at once: the second waits for the first's answer."""
+    import threading  # noqa: PLC0415
+
+    from destination_frappe.payload import LinkRef  # noqa: PLC0415
+
+    started, release = threading.Event(), threading.Event()
+
+    class SlowSite(FakeSite):
+        def get(self, path, params=None):
+            started.set()
+            release.wait(timeout=10)
+            return super().get(path, params)
+
+    fake = with_customer(SlowSite({"Customer": "field:customer_name"}))
+    resolver = LinkResolver(FrappeApi(fake), seqmap, LOG)
+    ref = LinkRef("Customer", (("customer_name", "ACME"),))
+    first = threading.Thread(target=resolver.resolve_all, args=([ref],))
+    first.start()
+    started.wait(timeout=10)
+    second = threading.Thread(target=resolver.resolve_all, args=([ref],))
+    second.start()
+    release.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert resolver.requests == 1 and resolver.get(ref).name == "ACME"
