@@ -1,21 +1,16 @@
 """destination-idempiere: spec, check and write (reverse ETL into iDempiere through the REST plugin).
 
-State contract (airbyte-notes.md): a STATE message is yielded only after every record received before
-it has a final outcome -- committed, unchanged, or reported as rejected. On each STATE every sink is
-flushed first; with ``reject_policy=fail`` the run stops at the first rejection after flushing what
-came before, so no state after a rejected record is ever emitted. Dry runs emit no state at all (the
-source would otherwise skip records that were never written).
-
-The CDK's ``Destination`` only provides the message loop; buffering per stream, holding state, FK
-resolution and write retries are hand-rolled here because the CDK has no destination-side facility
-for them (the Singer SDK sink lifecycle preprocess -> add -> is_full -> flush is the model, writer.py).
+``write`` sets the run up -- target tables' metadata, the batch endpoint, the server's date-time convention,
+one sink per stream (``table_planner.table_sink``) -- and hands the messages to the shared outcome pipeline
+(``erp_airbyte.destination.state_gate``: STATE only after every earlier record has its outcome, the
+``reject_policy``, dry runs, the rejects file and the report). The CDK's ``Destination`` only provides the
+message loop; the CDK has no destination-side facility for the rest.
 """
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -25,20 +20,21 @@ from airbyte_cdk.models import (
     AirbyteMessage,
     ConfiguredAirbyteCatalog,
     ConnectorSpecification,
-    DestinationSyncMode,
     FailureType,
     Status,
-    Type,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_idempiere.fk_resolver import FkResolver
-from destination_idempiere.options import DestinationOptions, connection_specification
-from destination_idempiere.rejects import RejectedRecord, RejectLog
-from destination_idempiere.report import Report
+from destination_idempiere.table_planner import RunContext, table_sink
 from destination_idempiere.values import WriteContext
-from destination_idempiere.writer import RunContext, StreamWriter
-from destination_idempiere.writes import WriteExecutor
+from destination_idempiere.write_options import DestinationOptions, connection_specification
+from destination_idempiere.write_requests import write_executor
+from erp_airbyte.destination.rejects import RejectLog
+from erp_airbyte.destination.report import Report
+from erp_airbyte.destination.state_gate import gate_state
+from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, StreamPlan
+from erp_airbyte.destination.stream_plans import stream_plans as shared_stream_plans
 from erp_airbyte.failures import config_error, failure_type, traced
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.config import ConnectionConfig
@@ -47,21 +43,11 @@ from idempiere_client.metadata import MetadataCatalog, TableMeta
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.tzcheck import verify_server_timezone
 
-SUPPORTED_MODES = (
-    DestinationSyncMode.append, DestinationSyncMode.append_dedup, DestinationSyncMode.update,
-    DestinationSyncMode.soft_delete,
-)
 DOCS_URL = "https://docs.airbyte.com/integrations/destinations/idempiere"
 # Core tables that always have rows: check verifies server_timezone with the first readable one
 CHECK_TABLES = ("ad_org", "c_bpartner")
 
 
-@dataclass(frozen=True)
-class StreamPlan:
-    stream: str
-    table: str
-    mode: str
-    key: list[str]
 
 
 class DestinationIdempiere(Destination):
@@ -150,47 +136,17 @@ class DestinationIdempiere(Destination):
         run = RunContext(
             client=client,
             resolver=FkResolver(client, catalog, options.num_workers, logger),
-            executor=WriteExecutor(client, use_batch, options.batch_size, options.num_workers, logger),
+            executor=write_executor(client, use_batch, options.batch_size, options.num_workers, logger),
             options=options, ctx=WriteContext(clock, legacy), report=report, rejects=rejects, logger=logger,
+            use_batch=use_batch,
         )
         self.last_run = run
-        writers: dict[str, StreamWriter] = {}
         for plan in plans:
             try:
-                writers[plan.stream] = StreamWriter(run, plan.stream, metas[plan.table], plan.mode, plan.key)
+                table_sink(run, plan.stream, metas[plan.table], plan.mode, plan.key)
             except ValueError as exc:
                 raise config_error(exc) from None
-        fail_fast = options.reject_policy == "fail" and not options.dry_run
-        seq = 0
-        try:
-            for message in messages:
-                if message.type == Type.RECORD and message.record is not None:
-                    seq += 1
-                    writer = writers.get(message.record.stream)
-                    if writer is None:
-                        report.add(message.record.stream, "received")
-                        report.add(message.record.stream, "rejected")
-                        rejects.add(RejectedRecord(message.record.stream, None,
-                                                   "stream is not in the configured catalog", message.record.data, seq))
-                    else:
-                        writer.add(seq, message.record.data)
-                        if writer.is_full() and not (fail_fast and rejects.first):
-                            _flush_all(writers)  # earlier records of other streams first: they may be referenced
-                    if fail_fast and rejects.first:
-                        _flush_all(writers)
-                        raise _rejected_error(rejects.first)
-                elif message.type == Type.STATE:
-                    _flush_all(writers)
-                    if fail_fast and rejects.first:
-                        raise _rejected_error(rejects.first)
-                    if not options.dry_run:
-                        yield message
-            _flush_all(writers)
-            if fail_fast and rejects.first:
-                raise _rejected_error(rejects.first)
-        finally:
-            report.log_summary()
-            rejects.close()
+        yield from gate_state(run.pipeline, messages)
 
 
 def _write_failure_text(exc: ErpError) -> str:
@@ -204,49 +160,12 @@ def _write_failure_text(exc: ErpError) -> str:
 
 
 def stream_plans(catalog: ConfiguredAirbyteCatalog) -> list[StreamPlan]:
-    """Validate the configured catalog: supported modes, a primary key where one is needed.
+    """The shared catalog check (``erp_airbyte.destination.stream_plans``); table names are lower-case model names.
 
     Raises:
         AirbyteTracedException (config_error): ``overwrite`` or another unsupported mode, a missing key.
     """
-    plans = []
-    for configured in catalog.streams:
-        stream = configured.stream
-        mode = configured.destination_sync_mode
-        mode_name = mode.value if isinstance(mode, DestinationSyncMode) else str(mode)
-        if mode_name == "overwrite":
-            raise config_error(
-                f"Stream {stream.name!r} uses the 'overwrite' sync mode, which this destination refuses: it would "
-                f"have to delete ERP rows that are not in the input. Use append, append_dedup (upsert), update or "
-                f"soft_delete.")
-        if mode_name not in {m.value for m in SUPPORTED_MODES}:
-            raise config_error(f"Stream {stream.name!r}: unsupported destination sync mode {mode_name!r}.")
-        key_paths = configured.primary_key or stream.source_defined_primary_key or []
-        key: list[str] = []
-        for path in key_paths:
-            if len(path) != 1:
-                raise config_error(f"Stream {stream.name!r}: nested primary key {path!r} is not supported.")
-            key.append(path[0])
-        if mode_name != "append" and not key:
-            raise config_error(f"Stream {stream.name!r}: sync mode {mode_name} needs a primary key (e.g. Value, "
-                               f"DocumentNo, uid or id) to find existing rows.")
-        table = getattr(configured, "destination_object_name", None) or stream.name
-        plans.append(StreamPlan(stream.name, table.lower(), mode_name, key))
-    return plans
-
-
-def _flush_all(writers: dict[str, StreamWriter]) -> None:
-    """Flush in order of each buffer's oldest record, so a row is written before later records that
-    reference it (e.g. an order before its lines) are resolved."""
-    for writer in sorted(writers.values(), key=lambda w: w.oldest_seq()):
-        writer.flush()
-
-
-def _rejected_error(first: RejectedRecord) -> AirbyteTracedException:
-    return config_error(
-        f"Record rejected ({first.describe()}). reject_policy is 'fail': the records before it were written and "
-        f"their state was emitted. Fix the cause (the record, or the role's access), or set reject_policy to "
-        f"'continue' to report rejected records and write the rest.")
+    return shared_stream_plans(catalog, key_examples="Value, DocumentNo, uid or id", table_name=str.lower)
 
 
 def _detect_batch(client: IdempiereClient) -> bool:

@@ -54,7 +54,7 @@ MAX_PREFIXES = 3
 
 
 @dataclass(frozen=True)
-class Resolution:
+class ResolvedFk:
     """``value`` to send (an id, or an object the server resolves), or ``error`` (a rejection reason)."""
 
     value: Any = None
@@ -136,7 +136,7 @@ class FkResolver:
             return
         parallel_map(self.get, todo.values(), self.workers, name="fk")
 
-    def get(self, ref: FkRef) -> Resolution:
+    def get(self, ref: FkRef) -> ResolvedFk:
         """The (cached) resolution of one reference; never raises for data problems."""
         return self._cached(self._key(ref), ref.ref_table, lambda: self._resolve(ref))
 
@@ -172,18 +172,18 @@ class FkResolver:
             return ("pair", ref.ref_table, ref.pair_id, ref.value)
         return (ref.form, ref.ref_table, ref.value)
 
-    def _resolve(self, ref: FkRef) -> Resolution:
+    def _resolve(self, ref: FkRef) -> ResolvedFk:
         try:
             if ref.ref_table is None:
                 return self._server_side(ref)
             if ref.form == "pair":
                 row = self._id_row(ref.ref_table, ref.pair_id)
                 if row is not None and _agrees(row, ref.value):
-                    return Resolution(ref.pair_id)
+                    return ResolvedFk(ref.pair_id)
                 res = self._cached(("identifier", ref.ref_table, ref.value), ref.ref_table,
                                      lambda: self._by_identifier(ref.ref_table, ref.value))
                 if res.error:
-                    return Resolution(error=f"id {ref.pair_id} does not exist in {ref.ref_table} and {res.error}")
+                    return ResolvedFk(error=f"id {ref.pair_id} does not exist in {ref.ref_table} and {res.error}")
                 return res
             if ref.form == "identifier":
                 return self._by_identifier(ref.ref_table, ref.value)
@@ -191,12 +191,12 @@ class FkResolver:
                 return self._by_uid(ref.ref_table, ref.value)
             return self._by_lookup(ref)
         except TooManyRows as exc:
-            return Resolution(error=f"{ref.describe()} is ambiguous in {ref.ref_table}: {exc}")
+            return ResolvedFk(error=f"{ref.describe()} is ambiguous in {ref.ref_table}: {exc}")
         except ApiError as exc:
             if exc.status in (401, 403, 404):
                 # the role cannot read the referenced table: let the server resolve it with its own rights
                 return self._server_side(ref)
-            return Resolution(error=f"lookup of {ref.describe()} in {ref.ref_table} failed: {exc}")
+            return ResolvedFk(error=f"lookup of {ref.describe()} in {ref.ref_table} failed: {exc}")
 
     def _meta(self, table: str) -> TableMeta:
         return self.catalog.get(table)
@@ -205,14 +205,14 @@ class FkResolver:
         with self._count_lock:
             self.lookups += 1
 
-    def _server_side(self, ref: FkRef) -> Resolution:
+    def _server_side(self, ref: FkRef) -> ResolvedFk:
         if ref.form == "pair":
-            return Resolution(ref.pair_id)
+            return ResolvedFk(ref.pair_id)
         if ref.form == "uid":
-            return Resolution({"uid": ref.value}, server_side=True)
+            return ResolvedFk({"uid": ref.value}, server_side=True)
         if ref.form == "lookup":
-            return Resolution({"lookupColumn": ref.lookup_column, "lookupValue": ref.value}, server_side=True)
-        return Resolution({"identifier": ref.value}, server_side=True)
+            return ResolvedFk({"lookupColumn": ref.lookup_column, "lookupValue": ref.value}, server_side=True)
+        return ResolvedFk({"identifier": ref.value}, server_side=True)
 
     def _exists(self, table: str, record_id: int) -> dict:
         """The row's identifier candidates ({} when it does not exist or cannot be read)."""
@@ -233,7 +233,7 @@ class FkResolver:
         names = [c for c in IDENTIFIER_CANDIDATES if c in meta.columns]
         return ",".join(names) if names else ("IsActive" if "IsActive" in meta.columns else next(iter(meta.columns)))
 
-    def _by_identifier(self, table: str, value: str) -> Resolution:
+    def _by_identifier(self, table: str, value: str) -> ResolvedFk:
         meta = self._meta(table)
         candidates = [c for c in IDENTIFIER_CANDIDATES if c in meta.columns]
         if not candidates:
@@ -262,23 +262,23 @@ class FkResolver:
                 if matches:
                     return self._pick(matches, f"composite identifier {value!r}: {len(matches)} rows of {table} "
                                                f"match {column} = {prefix!r}", meta)
-        return Resolution(error=f"identifier {value!r} not found in {table} (searched {', '.join(candidates)})")
+        return ResolvedFk(error=f"identifier {value!r} not found in {table} (searched {', '.join(candidates)})")
 
-    def _by_uid(self, table: str, uid: str) -> Resolution:
+    def _by_uid(self, table: str, uid: str) -> ResolvedFk:
         self._count()
         try:
             row = self.client.get(f"models/{table}/{uid}", params={"$select": self._select(table)})
         except ApiError as exc:
             if exc.status == 404:
-                return Resolution(error=f"uid {uid} not found in {table}")
+                return ResolvedFk(error=f"uid {uid} not found in {table}")
             raise
-        return Resolution(row_key_id(row, self._meta(table)) if isinstance(row, dict) else None)
+        return ResolvedFk(row_key_id(row, self._meta(table)) if isinstance(row, dict) else None)
 
-    def _by_lookup(self, ref: FkRef) -> Resolution:
+    def _by_lookup(self, ref: FkRef) -> ResolvedFk:
         meta = self._meta(ref.ref_table)
         col = meta.column_ci(ref.lookup_column or "")
         if col is None:
-            return Resolution(error=f"lookupColumn {ref.lookup_column!r} is not a column of {ref.ref_table}")
+            return ResolvedFk(error=f"lookupColumn {ref.lookup_column!r} is not a column of {ref.ref_table}")
         try:
             expr = eq_or_contains(meta, col.name, col.kind, ref.value)
         except ValueError:
@@ -287,22 +287,22 @@ class FkResolver:
         rows = query_all(self.client, meta, with_active(meta, expr))
         matches = [r for r in rows if same_value(col.kind, r.get(col.name), ref.value)]
         if not matches:
-            return Resolution(error=f"no {ref.ref_table} row with {col.name} = {ref.value!r}")
+            return ResolvedFk(error=f"no {ref.ref_table} row with {col.name} = {ref.value!r}")
         return self._pick(matches, f"{len(matches)} rows of {ref.ref_table} have {col.name} = {ref.value!r}", meta)
 
     @staticmethod
-    def _pick(matches: list[dict], ambiguous: str, meta: TableMeta | None = None) -> Resolution:
+    def _pick(matches: list[dict], ambiguous: str, meta: TableMeta | None = None) -> ResolvedFk:
         if len(matches) == 1:
-            return Resolution(row_key_id(matches[0], meta))
+            return ResolvedFk(row_key_id(matches[0], meta))
         active = [r for r in matches if row_value(r, "IsActive") is not False]
         if len(active) == 1:
-            return Resolution(row_key_id(active[0], meta))
-        return Resolution(error=f"ambiguous {ambiguous}")
+            return ResolvedFk(row_key_id(active[0], meta))
+        return ResolvedFk(error=f"ambiguous {ambiguous}")
 
 
 def _is_miss(value: Any) -> bool:
     """A cached "not found": an id that does not exist ({}), or a resolution that failed."""
-    return value == {} or (isinstance(value, Resolution) and value.error is not None)
+    return value == {} or (isinstance(value, ResolvedFk) and value.error is not None)
 
 
 def _agrees(row: dict, identifier: str) -> bool:

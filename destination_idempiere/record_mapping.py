@@ -14,9 +14,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from idempiere_client.metadata import ColumnMeta, TableMeta
-
 from destination_idempiere.values import CLEAR_FK, DROP, FkRef, WriteContext, is_uuid, normalize
+from erp_airbyte.destination.protocols import RecordRejected
+from idempiere_client.metadata import ColumnMeta, TableMeta
 
 # Maintained by the server; echoing them back is at best useless and at worst a 400 (§7.2 guidance).
 SERVER_MAINTAINED = frozenset({"created", "createdby", "updated", "updatedby", "processed", "processing", "posted"})
@@ -31,14 +31,6 @@ _UU_NAMESPACE_SHA1 = hashlib.sha1(UU_NAMESPACE.bytes, usedforsecurity=False)  # 
 _KEY_JSON = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":"))
 _json_string = json.encoder.encode_basestring_ascii  # json.dumps(str) with the default ensure_ascii
 _VARIANT = "89ab"
-
-
-class RecordRejected(Exception):
-    """The record cannot be written; ``reason`` names the field/column and value."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from erp_airbyte.config_options import choice, flag
 from erp_http.errors import ConfigurationError
 
 REJECT_POLICIES = ("fail", "continue")
@@ -60,13 +61,8 @@ class RunPolicy:
         Raises:
             ConfigurationError: with a message naming the option.
         """
-        policy = config.get("reject_policy") or "fail"
-        if policy not in REJECT_POLICIES:
-            raise ConfigurationError(f"reject_policy must be one of {', '.join(REJECT_POLICIES)} (got {policy!r}).")
+        policy = choice(config, "reject_policy", REJECT_POLICIES, "fail")
         path = config.get("rejected_records_path") or None
         if path is not None and not isinstance(path, str):
             raise ConfigurationError("rejected_records_path must be a file path string.")
-        dry_run = config.get("dry_run", False)
-        if not isinstance(dry_run, bool):
-            raise ConfigurationError("dry_run must be true or false.")
-        return cls(policy, path, dry_run)
+        return cls(policy, path, flag(config, "dry_run"))

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from airbyte_cdk.models import AirbyteMessage, FailureType, Type
+from airbyte_cdk.models import AirbyteMessage, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from erp_airbyte.destination.rejects import RejectedRecord
 from erp_airbyte.destination.sink import PipelineRun, StreamSink
+from erp_airbyte.failures import config_error
 
 
 def gate_state(run: PipelineRun, messages: Iterable[AirbyteMessage]) -> Iterator[AirbyteMessage]:
@@ -72,8 +73,7 @@ def flush_all(sinks: Iterable[StreamSink[Any, Any]]) -> None:
 
 
 def _rejected_error(first: RejectedRecord) -> AirbyteTracedException:
-    message = (
+    return config_error(
         f"Record rejected ({first.describe()}). reject_policy is 'fail': the records before it were written and "
         f"their state was emitted. Fix the cause (the record, or the role's access), or set reject_policy to "
         f"'continue' to report rejected records and write the rest.")
-    return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)

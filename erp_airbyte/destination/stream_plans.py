@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from airbyte_cdk.models import ConfiguredAirbyteCatalog, DestinationSyncMode, FailureType
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from airbyte_cdk.models import ConfiguredAirbyteCatalog, DestinationSyncMode
+
+from erp_airbyte.failures import config_error
 
 SUPPORTED_MODES = (
     DestinationSyncMode.append, DestinationSyncMode.append_dedup, DestinationSyncMode.update,
@@ -46,25 +47,21 @@ def stream_plans(catalog: ConfiguredAirbyteCatalog, *, key_examples: str,
         mode = configured.destination_sync_mode
         mode_name = mode.value if isinstance(mode, DestinationSyncMode) else str(mode)
         if mode_name == "overwrite":
-            raise _config_error(
+            raise config_error(
                 f"Stream {stream.name!r} uses the 'overwrite' sync mode, which this destination refuses: it would "
                 f"have to delete ERP rows that are not in the input. Use append, append_dedup (upsert), update or "
                 f"soft_delete.")
         if mode_name not in {m.value for m in SUPPORTED_MODES}:
-            raise _config_error(f"Stream {stream.name!r}: unsupported destination sync mode {mode_name!r}.")
+            raise config_error(f"Stream {stream.name!r}: unsupported destination sync mode {mode_name!r}.")
         key_paths = configured.primary_key or stream.source_defined_primary_key or []
         key: list[str] = []
         for path in key_paths:
             if len(path) != 1:
-                raise _config_error(f"Stream {stream.name!r}: nested primary key {path!r} is not supported.")
+                raise config_error(f"Stream {stream.name!r}: nested primary key {path!r} is not supported.")
             key.append(path[0])
         if mode_name != "append" and not key:
-            raise _config_error(f"Stream {stream.name!r}: sync mode {mode_name} needs a primary key (e.g. "
+            raise config_error(f"Stream {stream.name!r}: sync mode {mode_name} needs a primary key (e.g. "
                                 f"{key_examples}) to find existing rows.")
         table = getattr(configured, "destination_object_name", None) or stream.name
         plans.append(StreamPlan(stream.name, table_name(table), mode_name, key))
     return plans
-
-
-def _config_error(message: str) -> AirbyteTracedException:
-    return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)

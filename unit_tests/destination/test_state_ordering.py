@@ -5,15 +5,14 @@ import json
 import logging
 
 import pytest
-
-from erp_http.errors import ApiError
 from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, DestinationSyncMode
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 import destination_idempiere.destination as dest_module
 from destination_idempiere.destination import DestinationIdempiere, stream_plans
-from destination_idempiere.options import DestinationOptions
+from destination_idempiere.write_options import DestinationOptions
 from erp_airbyte.messages import configured_catalog, configured_stream, record_message, state_message
+from erp_http.errors import ApiError
 from idempiere_client.timeutil import ServerClock
 from unit_tests.destination.fakes import FakeClient, bpartner_meta
 
@@ -107,13 +106,3 @@ def test_overwrite_is_refused_before_anything_is_written() -> None:
         stream_plans(catalog(DestinationSyncMode.overwrite))
     assert info.value.failure_type.value == "config_error"
 
-
-def test_reject_file_never_holds_password_like_fields(tmp_path) -> None:
-    from destination_idempiere.rejects import RejectedRecord, RejectLog
-
-    log = RejectLog(str(tmp_path / "r.jsonl"), logging.getLogger("t"))
-    log.add(RejectedRecord("ad_user", "u1", "bad", {"Name": "u1", "Password": "hunter2", "api_token": "t0k"}, 1))
-    log.close()
-    line = json.loads((tmp_path / "r.jsonl").read_text())
-    assert line["record"] == {"Name": "u1", "Password": "****", "api_token": "****"}
-    assert "hunter2" not in (tmp_path / "r.jsonl").read_text()

@@ -43,7 +43,7 @@ def test_write_failure_maps_the_client_error(monkeypatch, exc, kind, message):
 
 
 def test_integral_float_options_are_accepted_like_the_source_does():
-    from destination_idempiere.options import DestinationOptions
+    from destination_idempiere.write_options import DestinationOptions
     from source_idempiere.options import SourceOptions
 
     assert DestinationOptions.from_airbyte({"batch_size": 5.0, "num_workers": 2.0}).batch_size == 5

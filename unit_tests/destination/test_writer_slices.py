@@ -1,4 +1,4 @@
-"""StreamWriter slices: concurrent lookups and writes keep one outcome per record, key order, and the
+"""iDempiere table sinks (shared StreamSink over TablePlanner) in slices: concurrent lookups and writes keep one outcome per record, key order, and the
 waits that make earlier rows visible (other streams' and this table's own)."""
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from collections import Counter
 import pytest
 
 from destination_idempiere.fk_resolver import FkResolver
-from destination_idempiere.options import DestinationOptions
-from destination_idempiere.rejects import RejectLog
-from destination_idempiere.report import Report
+from destination_idempiere.table_planner import RunContext, table_sink
 from destination_idempiere.values import WriteContext
-from destination_idempiere.writer import RunContext, StreamWriter
-from destination_idempiere.writes import WriteExecutor
+from destination_idempiere.write_options import DestinationOptions
+from destination_idempiere.write_requests import write_executor
+from erp_airbyte.destination.rejects import RejectLog
+from erp_airbyte.destination.report import Report
+from erp_airbyte.destination.sink import StreamSink
 from erp_http.errors import TransientError
 from idempiere_client.metadata import TableMeta
 from idempiere_client.timeutil import ServerClock
@@ -35,12 +36,12 @@ def run_context(client: StoreClient, *, batch: bool, batch_size: int, workers: i
     path = str(tmp_path / "rejects.jsonl") if tmp_path is not None else None
     catalog = FakeCatalog(bpartner_meta(), group_meta(), user_meta())
     return RunContext(client=client, resolver=FkResolver(client, catalog, workers, LOG),
-                      executor=WriteExecutor(client, batch, batch_size, workers, LOG, sleep=lambda s: None),
+                      executor=write_executor(client, batch, batch_size, workers, LOG, sleep=lambda s: None),
                       options=opts, ctx=WriteContext(ServerClock("UTC")), report=Report(LOG),
-                      rejects=RejectLog(path, LOG), logger=LOG)
+                      rejects=RejectLog(path, LOG), logger=LOG, use_batch=batch)
 
 
-def small_slices(writer: StreamWriter, size: int = 2) -> StreamWriter:
+def small_slices(writer: StreamSink, size: int = 2) -> StreamSink:
     """Slices of ``size`` records (normally 20 or 100 for single requests or ``in`` lookups)."""
     writer.slice_size = size
     writer.capacity = 2 * size
@@ -87,7 +88,7 @@ def repeated_keys(n: int, keys: int) -> list[dict]:
 def test_every_record_ends_once_and_repeated_keys_apply_in_input_order(batch: bool, tmp_path) -> None:
     client = StoreClient()
     run = run_context(client, batch=batch, batch_size=3, workers=4, tmp_path=tmp_path)
-    writer = StreamWriter(run, "c_bpartner", bpartner_meta(), "append_dedup", ["Value"])
+    writer = table_sink(run, "c_bpartner", bpartner_meta(), "append_dedup", ["Value"])
     records = repeated_keys(600, 40)
     for seq, data in enumerate(records, 1):
         writer.add(seq, data)
@@ -107,7 +108,7 @@ def test_a_slice_waits_for_the_earlier_slices_that_hold_its_keys() -> None:
     client = StoreClient()
     client.held = {"A"}  # the first slice cannot finish before the test says so
     run = run_context(client, batch=False, batch_size=2, workers=4)
-    writer = small_slices(StreamWriter(run, "c_bpartner", bpartner_meta(), "append_dedup", ["Value"]))
+    writer = small_slices(table_sink(run, "c_bpartner", bpartner_meta(), "append_dedup", ["Value"]))
     started = []
     for seq, value in enumerate(["A", "B", "C", "D", "A", "E"], 1):  # slices [A B] [C D] [A E]
         writer.add(seq, {"Value": value, "Name": f"{value}{seq}"})
@@ -128,7 +129,7 @@ def test_a_reference_to_the_own_table_waits_for_every_earlier_slice() -> None:
     client = StoreClient()
     client.held = {"U1"}
     run = run_context(client, batch=False, batch_size=2, workers=4)
-    writer = small_slices(StreamWriter(run, "ad_user", user_meta(), "append", []))
+    writer = small_slices(table_sink(run, "ad_user", user_meta(), "append", []))
     slices = []
     for seq in range(1, 5):
         writer.add(seq, {"Value": f"U{seq}", "Name": f"U{seq}"})
@@ -151,8 +152,8 @@ def test_a_reference_to_the_own_table_waits_for_every_earlier_slice() -> None:
 def test_slices_start_from_add_only_while_no_other_stream_has_records_waiting() -> None:
     client = StoreClient()
     run = run_context(client, batch=False, batch_size=2, workers=2)
-    partners = small_slices(StreamWriter(run, "c_bpartner", bpartner_meta(), "append", []))
-    users = small_slices(StreamWriter(run, "ad_user", user_meta(), "append", []))
+    partners = small_slices(table_sink(run, "c_bpartner", bpartner_meta(), "append", []))
+    users = small_slices(table_sink(run, "ad_user", user_meta(), "append", []))
     users.add(1, {"Value": "U1", "Name": "U1"})  # buffered: less than a slice
     for seq in range(2, 6):
         partners.add(seq, {"Value": f"P{seq}", "Name": f"P{seq}"})
@@ -169,7 +170,7 @@ def test_a_failed_slice_fails_the_flush_after_the_others_finish_and_stops_furthe
     client = StoreClient()
     client.post_script = ["fail"] * 10_000  # every single POST: 503 after it may have been sent
     run = run_context(client, batch=False, batch_size=2, workers=2)
-    writer = StreamWriter(run, "c_bpartner", bpartner_meta(), "append", [])
+    writer = table_sink(run, "c_bpartner", bpartner_meta(), "append", [])
     with pytest.raises(TransientError, match="could not be completed"):
         for seq in range(1, 200):
             writer.add(seq, {"Value": f"F{seq}", "Name": f"F{seq}"})

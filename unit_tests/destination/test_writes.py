@@ -1,4 +1,4 @@
-"""WriteExecutor: committed/rejected per item, uncertain writes checked by <Table>_UU before resending."""
+"""iDempiere's write requests in the shared rounds: committed/rejected per item, uncertain writes checked by <Table>_UU before resending."""
 from __future__ import annotations
 
 import logging
@@ -6,7 +6,8 @@ import logging
 import pytest
 
 from destination_idempiere.record_mapping import PreparedRecord
-from destination_idempiere.writes import WriteExecutor, WriteOp
+from destination_idempiere.write_requests import WriteOp, write_executor
+from erp_airbyte.destination.write_rounds import WriteRounds
 from erp_http.errors import TransientError
 from unit_tests.destination.fakes import FakeClient
 
@@ -18,8 +19,8 @@ def op(i: int, name: str = "ok") -> WriteOp:
                    verify_path=f"models/c_bpartner/{uu}")
 
 
-def executor(client: FakeClient, batch: bool) -> WriteExecutor:
-    return WriteExecutor(client, batch, batch_size=2, workers=2, logger=logging.getLogger("t"), sleep=lambda s: None)
+def executor(client: FakeClient, batch: bool) -> WriteRounds:
+    return write_executor(client, batch, batch_size=2, workers=2, logger=logging.getLogger("t"), sleep=lambda s: None)
 
 
 def committed(client: FakeClient) -> list[str]:

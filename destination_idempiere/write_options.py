@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from erp_airbyte.config_options import choice, flag, time_zone_name, time_zone_property, whole_number
+from erp_airbyte.config_options import time_zone_name, time_zone_property, whole_number
+from erp_airbyte.destination.run_policy import RunPolicy, run_policy_spec
 from erp_http.errors import ConfigurationError
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED
 
@@ -14,7 +15,6 @@ DEFAULT_BATCH_SIZE = 50  # items per POST /batch: small enough that one bad requ
 MAX_BATCH_SIZE = 500
 DEFAULT_WORKERS = 4  # the plugin serialises filter parsing server-wide (§4.9); more threads rarely help
 MAX_WORKERS = 16
-REJECT_POLICIES = ("fail", "continue")
 _DOC_ACTION = re.compile(r"^[A-Z]{2}$")
 
 DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
@@ -37,31 +37,7 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
         "maximum": MAX_WORKERS,
         "order": 11,
     },
-    "reject_policy": {
-        "type": "string",
-        "title": "Rejected records",
-        "description": "'fail': the sync stops at the first rejected record, after the records before it are "
-        "committed and their state is emitted. 'continue': rejected records are reported (log and optional "
-        "JSONL file) and skipped.",
-        "enum": list(REJECT_POLICIES),
-        "default": "fail",
-        "order": 12,
-    },
-    "rejected_records_path": {
-        "type": "string",
-        "title": "Rejected records file",
-        "description": "Optional local JSONL file; each rejected record is appended with its stream, key, reason "
-        "and data.",
-        "order": 13,
-    },
-    "dry_run": {
-        "type": "boolean",
-        "title": "Dry run",
-        "description": "Validate and resolve everything (lookups only), write nothing, emit no state, and report "
-        "how many records would be inserted, updated and rejected. A dry run never stops at a rejection.",
-        "default": False,
-        "order": 14,
-    },
+    **run_policy_spec(first_order=12),
     "doc_action": {
         "type": "object",
         "title": "Document actions",
@@ -109,11 +85,7 @@ class DestinationOptions:
         """
         batch_size = whole_number(config, "batch_size", DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE)
         workers = whole_number(config, "num_workers", DEFAULT_WORKERS, 1, MAX_WORKERS)
-        policy = choice(config, "reject_policy", REJECT_POLICIES, "fail")
-        path = config.get("rejected_records_path") or None
-        if path is not None and not isinstance(path, str):
-            raise ConfigurationError("rejected_records_path must be a file path string.")
-        dry_run = flag(config, "dry_run")
+        policy = RunPolicy.from_airbyte(config)
         raw_actions = config.get("doc_action") or {}
         if not isinstance(raw_actions, Mapping):
             raise ConfigurationError('doc_action must be an object such as {"c_order": "CO"}.')
@@ -126,4 +98,5 @@ class DestinationOptions:
                     f"(got {action!r})."
                 )
             actions[str(table).strip().lower()] = code
-        return cls(batch_size, workers, policy, path, dry_run, actions, time_zone_name(config))
+        return cls(batch_size, workers, policy.reject_policy, policy.rejected_records_path, policy.dry_run, actions,
+                   time_zone_name(config))
