@@ -25,8 +25,8 @@ class FrappeSizes:
     dest_records: int = 20_000  # 6: insert_many run
     dest_single_records: int = 2_000  # 6: single POSTs (linear in rows: a slice gives the rate)
     dest_network_latency_ms: int = 10  # 6c: the same comparison over a network (informational)
-    dest_network_records: int = 3_000
-    dest_network_single_records: int = 400
+    dest_network_records: int = 10_000
+    dest_network_single_records: int = 600
     mem_small: int = 10_000  # 7
     mem_large: int = 500_000  # 7
 
