@@ -30,7 +30,7 @@ from destination_idempiere.table_planner import RunContext, table_sink
 from destination_idempiere.values import WriteContext
 from destination_idempiere.write_options import DestinationOptions, connection_specification
 from destination_idempiere.write_requests import write_executor
-from erp_airbyte.destination.rejects import RejectLog
+from erp_airbyte.destination.rejects import RejectLog, rejects_path_problem
 from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.state_gate import gate_state
 from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, StreamPlan
@@ -78,10 +78,16 @@ class DestinationIdempiere(Destination):
             clock = ServerClock(options.server_timezone)
         except ConfigurationError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
+        problem = rejects_path_problem(config.get("rejected_records_path"))
+        if problem:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
         client = IdempiereClient(conn, max_in_flight=2, logger=logger)
         try:
             client.tokens.current()  # log in: bad credentials are reported as such, before any table
             catalog = MetadataCatalog(client, workers=1)
+            problem = _doc_action_problem(DestinationOptions.from_airbyte(config), catalog, logger)
+            if problem:  # what write would refuse: a doc_action on a table that has no documents
+                return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
             outcome, meta = verify_server_timezone(client, clock, _readable(catalog, CHECK_TABLES, logger))
             batch = _detect_batch(client)
             logger.info("Check: logged in; batch endpoint %s; server_timezone %s",
@@ -216,6 +222,21 @@ def _legacy_datetime(client: IdempiereClient, clock: ServerClock, metas: Iterabl
                         "a current server (ISO instants)" if use_batch else "an older server (no batch endpoint)")
         return not use_batch
     return outcome == "legacy"
+
+
+def _doc_action_problem(options: DestinationOptions, catalog: MetadataCatalog, logger: logging.Logger) -> str | None:
+    """Why ``write`` would refuse the configured ``doc_action`` (a table without documents, or unreadable)."""
+    metas = {}
+    for table in options.doc_action:
+        try:
+            metas[table] = catalog.get(table)
+        except ApiError as exc:
+            return f"doc_action for {table}: the table cannot be read with this role ({exc.reason})."
+    try:
+        _check_doc_actions(options, metas, logger)
+    except AirbyteTracedException as exc:
+        return exc.message
+    return None
 
 
 def _check_doc_actions(options: DestinationOptions, metas: dict[str, TableMeta], logger: logging.Logger) -> None:

@@ -7,14 +7,17 @@
   ``(Value eq 'a') or (Value eq 'b') ... and IsActive neq null`` (inactive rows count: they exist);
   with a single key column on a server that has the batch endpoint (so also the ``in`` operator, added
   2024-09, spec §13), ``Value in ('a','b',...)`` with 100 values per request instead; ordered by the key
-  columns (then the row key), so the server can answer from its index on them;
+  columns (then the row key), so the server can answer from its index on them; every chunk is halved
+  until its encoded query string fits ``erp_http.url_budget`` (long or non-ASCII keys would pass the
+  server's 8 KB request line and fail the whole chunk with 414), and a key too long to fit alone is
+  rejected with that reason;
   a value that is unsafe in a filter is searched with ``contains`` on a safe fragment, and every row
   is then matched exactly here, so a quote can never change the filter.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,13 +34,14 @@ from destination_idempiere.queries import (
 from destination_idempiere.record_mapping import KeyField, PreparedRecord
 from erp_http.errors import ApiError, UnsafeFilterValue
 from erp_http.parallel import parallel_map
+from erp_http.url_budget import MAX_QUERY_BYTES, query_length, split_until_fits
 from idempiere_client.filters import F
 from idempiere_client.literals import literal
 from idempiere_client.metadata import TableMeta
 from idempiere_client.timeutil import ServerClock
 
-CHUNK = 20  # records per OR-filter: keeps URLs well under common 8 KB limits
-IN_CHUNK = 100  # values per ``in (...)`` list: one page of rows when keys are unique
+CHUNK = 20  # records per OR-filter at most (then split by the encoded URL length, url_budget)
+IN_CHUNK = 100  # values per ``in (...)`` list at most: one page of rows when keys are unique
 _OTHER = object()  # index bucket of rows whose key value is not a string
 
 
@@ -69,6 +73,7 @@ class RowFinder:
         self.workers = max(1, workers)
         self.logger = logger
         self.use_in = use_in and len(key_fields) == 1 and key_fields[0].role == "column"
+        self.max_query_bytes = MAX_QUERY_BYTES
         roles = [k.role for k in key_fields]
         self.by_path = bool(roles) and set(roles) <= {"id", "uid"}  # the first one addresses the row
         self.orderby = key_order(meta, [meta.key_column if k.role == "id" else meta.uu_column if k.role == "uid"
@@ -97,9 +102,20 @@ class RowFinder:
                 out[rec.seq] = Found(error=f"cannot look up the key {list(rec.key or ())!r}: {exc}")
                 continue
             (safe if exact else singles).append((rec, expr))
-        tasks: list[list[tuple[PreparedRecord, str]]] = [safe[i:i + CHUNK] for i in range(0, len(safe), CHUNK)]
-        tasks += [self._in_task(listed[i:i + IN_CHUNK]) for i in range(0, len(listed), IN_CHUNK)]
-        tasks += [[item] for item in singles]
+        tasks: list[list[tuple[PreparedRecord, str]]] = []
+        too_long: list[tuple[PreparedRecord, str]] = []
+        for chunk in [safe[i:i + CHUNK] for i in range(0, len(safe), CHUNK)] + [[item] for item in singles]:
+            fitting, alone = split_until_fits(chunk, self._query_size, self.max_query_bytes)
+            tasks += fitting
+            too_long += alone
+        for chunk in [listed[i:i + IN_CHUNK] for i in range(0, len(listed), IN_CHUNK)]:
+            fitting, alone = split_until_fits(chunk, lambda part: self._query_size(self._in_task(part)),
+                                              self.max_query_bytes)
+            tasks += [self._in_task(part) for part in fitting]
+            too_long += alone
+        for rec, _ in too_long:
+            out[rec.seq] = Found(error=f"the key {list(rec.key or ())!r} is too long to look up: its filter does not "
+                                       f"fit in a URL of {self.max_query_bytes} bytes")
         for found in parallel_map(self._find_chunk, tasks, workers, name="lookup"):
             out.update(found)
         return out
@@ -200,12 +216,22 @@ class RowFinder:
                 return False
         return True
 
-    def _find_chunk(self, chunk: list[tuple[PreparedRecord, str]]) -> dict[int, Found]:
+    def _query(self, chunk: Sequence[tuple[PreparedRecord, str]]) -> tuple[str, str | None]:
+        """The ``$filter`` and ``$select`` of one lookup request."""
         exprs = list(dict.fromkeys(e for _, e in chunk))  # an ``in`` chunk carries one shared expression
         expr = F.or_(*exprs) if len(exprs) > 1 else exprs[0]
+        return with_active(self.meta, expr), self._select(rec for rec, _ in chunk)
+
+    def _query_size(self, chunk: Sequence[tuple[PreparedRecord, str]]) -> int:
+        """Encoded length of the lookup's query string (paging parameters included)."""
+        filter_text, select = self._query(chunk)
+        return query_length({"$orderby": self.orderby, "$top": 100, "$filter": filter_text, "$select": select,
+                             "$skip": 10000})
+
+    def _find_chunk(self, chunk: list[tuple[PreparedRecord, str]]) -> dict[int, Found]:
+        filter_text, select = self._query(chunk)
         try:
-            rows = query_all(self.client, self.meta, with_active(self.meta, expr), orderby=self.orderby,
-                             select=self._select(rec for rec, _ in chunk))
+            rows = query_all(self.client, self.meta, filter_text, orderby=self.orderby, select=select)
         except TooManyRows as exc:
             return {rec.seq: Found(error=f"key lookup is ambiguous: {exc}") for rec, _ in chunk}
         except ApiError as exc:

@@ -1,14 +1,13 @@
-"""Console script ``destination-idempiere``: ``spec | check --config | write --config --catalog``."""
+"""Console script ``destination-idempiere``: the standard CLI (``erp_airbyte.destination.console``)."""
 from __future__ import annotations
 
-import sys
-
 from destination_idempiere.destination import DestinationIdempiere
+from erp_airbyte.destination.console import run_destination
 
 
 def run() -> None:
     """Entry point of the console script (setup.py)."""
-    DestinationIdempiere().run(sys.argv[1:])
+    run_destination(DestinationIdempiere())
 
 
 if __name__ == "__main__":

@@ -163,13 +163,22 @@ def to_number(value: Any) -> int | float:
         raise ValueError(f"{value!r} is not a number") from None
     if not dec.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
-    return int(dec) if dec == dec.to_integral_value() and abs(dec) < 2**53 else float(dec)
+    if dec == dec.to_integral_value() and abs(dec) < 2**53:
+        return int(dec)
+    if not math.isfinite(float(dec)):
+        raise ValueError(f"{value!r} is out of range for a number column")
+    return float(dec)
+
+
+INTEGER_RANGE = (-(2**31), 2**31 - 1)  # iDempiere's Integer columns are Java ints
 
 
 def to_integer(value: Any) -> int:
     as_int = _as_int(value)
     if as_int is None:
         raise ValueError(f"{value!r} is not an integer")
+    if not INTEGER_RANGE[0] <= as_int <= INTEGER_RANGE[1]:
+        raise ValueError(f"{as_int} is out of range for an integer column ({INTEGER_RANGE[0]} to {INTEGER_RANGE[1]})")
     return as_int
 
 

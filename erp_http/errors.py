@@ -4,11 +4,14 @@
 ErpError                           base of everything raised on purpose by an ERP client
 ├── ConfigurationError             the user must change the config (bad URL, unreachable host, wrong
 │   │                              password, unknown tenant/role, table not accessible)
-│   └── AuthenticationError        login/refresh failed or credentials were rejected for good
+│   ├── AuthenticationError        login/refresh failed or credentials were rejected for good
+│   ├── ApiNotFound                no API of this ERP answers at the configured URL (wrong path or host)
+│   └── RedirectRefused            the server redirected a request that carries credentials (not followed)
 ├── ApiError                       the server answered with an application error; never retried;
 │                                  carries status/title/detail/method/path
 ├── TransientError                 retries exhausted on a transient failure (5xx/timeout/drop);
 │                                  ``maybe_committed`` tells a writer the request may have been applied
+├── UnencodableBody (ValueError)   a request body JSON cannot carry (an integer beyond 64 bits, NaN); never sent
 ├── PagingOrderError               the server's pages break the requested order (a dropped ``$orderby``,
 │                                  a row past a frozen bound): reading on would skip or repeat rows
 └── UnsafeFilterValue (ValueError) a value that cannot be put in a filter without changing its meaning
@@ -34,6 +37,34 @@ class ConfigurationError(ErpError):
 
 class AuthenticationError(ConfigurationError):
     """Credentials or token rejected for good: login failed, or a fixed token expired/was revoked."""
+
+
+class ApiNotFound(ConfigurationError):
+    """No API of the expected kind answers at the URL tried (a wrong path, port or host in the base URL).
+
+    Args:
+        api_name: what was expected, in the ERP's words (e.g. "iDempiere REST API").
+        url: the URL tried (no query string).
+        answer: what came back instead (e.g. "HTTP 404", "an HTML page").
+        hint: how to fix the URL, in the ERP's words.
+    """
+
+    def __init__(self, api_name: str, url: str, answer: str, hint: str = ""):
+        self.url = url
+        super().__init__(f"No {api_name} answers at {url} ({answer}). {hint}".strip())
+
+
+class RedirectRefused(ConfigurationError):
+    """The server answered a redirect that the connector does not follow because credentials would go along.
+
+    Args:
+        message: names the request, the redirect target and the fix.
+        target: where the server redirected to (without credentials or query string).
+    """
+
+    def __init__(self, message: str, target: str):
+        self.target = target
+        super().__init__(message)
 
 
 def api_reason(status: int | None, title: Any, detail: Any) -> str:
@@ -106,6 +137,14 @@ class TransientError(ErpError):
         self.status = status
         self.attempts = attempts
         super().__init__(message)
+
+
+class UnencodableBody(ErpError, ValueError):
+    """A request body that cannot be encoded as JSON (an integer beyond 64 bits, NaN, an unknown type).
+
+    Raised before anything is sent, so a writer may safely reject the one record that holds the value
+    (the message names its field) and send the others again.
+    """
 
 
 class PagingOrderError(ErpError):

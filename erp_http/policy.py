@@ -106,6 +106,9 @@ class StatusPolicy:
         retry_after: response headers -> seconds the server asked us to wait, or None.
         quiet_path_prefixes: paths whose non-JSON error bodies are never echoed (auth endpoints).
         unauthorized_hint: appended to the AuthenticationError raised when fresh credentials still get 401.
+        api_name: what answers at the configured URL, in the ERP's words ("iDempiere REST API"), for the
+            error that says none does (``ApiNotFound``).
+        api_url_hint: how to fix that URL, in the ERP's words.
     """
 
     transient_status: Mapping[int, str] = field(default_factory=lambda: dict(DEFAULT_TRANSIENT_STATUS))
@@ -116,6 +119,8 @@ class StatusPolicy:
     retry_after: Callable[[Mapping[str, str]], float | None] = retry_after_from("Retry-After")
     quiet_path_prefixes: tuple[str, ...] = ()
     unauthorized_hint: str = "The credentials may lack access to this resource."
+    api_name: str = "REST API"
+    api_url_hint: str = "Check the server URL."
 
 
 def classify_response(policy: StatusPolicy, answer: Answer) -> Resolution:
@@ -161,6 +166,13 @@ def api_error(policy: StatusPolicy, answer: Answer) -> ApiError:
     return ApiError(answer.status, None, text[:_EXCERPT] if text else None, answer.method, answer.path)
 
 
+# What OpenSSL says when the other end answers a TLS hello with plain HTTP (1.1/3.0, 3.2+, LibreSSL).
+PLAIN_HTTP_MARKERS = ("wrong version number", "record layer failure", "packet length too long", "unknown protocol",
+                      "http request", "wrong_version_number")
+NOT_TLS = "the server does not speak TLS on that port"
+CERTIFICATE_FAILED = "the TLS certificate could not be verified"
+
+
 def _connect_failure(exc: BaseException) -> bool:
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
@@ -174,12 +186,16 @@ def classify_exception(exc: BaseException) -> Resolution | None:
     """Resolution for a transport exception, or None when it is not a transport failure.
 
     ``sent=False`` only when the TCP connection was never established (refused, DNS, connect
-    timeout): only then may a write be retried safely. A certificate/hostname failure is FAIL (config).
+    timeout): only then may a write be retried safely. A certificate/hostname failure is FAIL (config), and so
+    is plain HTTP answering a TLS hello (``https://`` to an http port): reason ``NOT_TLS``, whatever
+    certificate verification is set to.
     """
     if isinstance(exc, requests.exceptions.SSLError):
         text = str(exc).lower()
-        if "certificate" in text or "hostname" in text or "wrong version number" in text:
-            return Resolution(Action.FAIL, "TLS certificate or protocol error", sent=False)
+        if any(marker in text for marker in PLAIN_HTTP_MARKERS):
+            return Resolution(Action.FAIL, NOT_TLS, sent=False)
+        if "certificate" in text or "hostname" in text:
+            return Resolution(Action.FAIL, CERTIFICATE_FAILED, sent=False)
         # e.g. SSLEOFError from a flaky proxy: transient, and it may have happened after sending.
         return Resolution(Action.RETRY, "TLS connection dropped")
     if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):

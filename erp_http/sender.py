@@ -10,10 +10,18 @@ Decisions come from ``policy`` (pure, per-ERP data in a ``StatusPolicy``); this 
   caller can prove by its own key whether it was applied;
 * a 401 asks the ``Auth`` object for fresh credentials (once per generation) and resends; a 401 that
   survives ``MAX_AUTH_RECOVERIES`` renewals is an ``AuthenticationError``;
-* every body is read in one call (``_read_body``) and parsed once.
+* every body is read in one call (``_read_body``) and parsed once;
+* redirects are never followed with credentials: only a read to the same origin (scheme, host and port)
+  that is not an auth request is followed; anything else (a login answered 307, a token request sent to
+  another host, https down to http) is a ``RedirectRefused`` naming the target;
+* a server that cannot be reached is a ``TransientError`` (it may come back), ``https://`` to a plain-HTTP
+  port says so, and an answer that shows no API of the ERP at the URL (404/405 or an HTML 2xx to the
+  first call or a login) is ``ApiNotFound`` naming the URL tried.
 
 Secrets: credential headers and the bodies of quiet paths (auth) are never logged or put in exceptions;
-messages carry method, path (no query string), status, title and detail only.
+messages carry method, path (no query string), status, title and detail only, and an error answer is
+masked of every credential the request carried (headers, password-like fields of an auth body) before
+anyone reads it, so a server that echoes the request cannot put a password into a message.
 """
 from __future__ import annotations
 
@@ -26,6 +34,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3
@@ -36,11 +45,14 @@ from erp_http import json_codec
 from erp_http.auth import Auth
 from erp_http.errors import (
     ApiError,
+    ApiNotFound,
     AuthenticationError,
     ConfigurationError,
+    RedirectRefused,
     TransientError,
 )
 from erp_http.policy import (
+    NOT_TLS,
     Action,
     Answer,
     Resolution,
@@ -49,12 +61,15 @@ from erp_http.policy import (
     classify_exception,
     classify_response,
 )
+from erp_http.secrets import SecretMasker, credential_values
 
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 10.0
 MAX_AUTH_RECOVERIES = 2  # renew (or wait for another thread's renewal), then an escalated renewal, then give up
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+MAX_REDIRECTS = 5
+_PLAIN_HEADERS = frozenset({"Accept", "Content-Type"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,8 @@ class RequestOptions:
         retry: False sends once (e.g. a single-use refresh token, where a resend could be a replay).
         idempotent: a write that is safe to resend (auth calls); it is retried like a read.
         headers: extra headers (e.g. a pre-login bearer for auth calls); never logged.
+        auth_request: a login, refresh or logout call: never redirected, and a 404/405 or an HTML answer
+            means no API answers at the configured URL (``ApiNotFound``).
     """
 
     accept: str = "application/json"
@@ -76,6 +93,7 @@ class RequestOptions:
     retry: bool = True
     idempotent: bool = False
     headers: Mapping[str, str] = field(default_factory=dict)
+    auth_request: bool = False
 
 
 DEFAULT_OPTIONS = RequestOptions()
@@ -153,6 +171,7 @@ class Sender:
         self._in_flight = 0
         self.peak_in_flight = 0
         self._ever_answered = False
+        self._api_seen = False  # some answer had a JSON body: an API of some kind lives at this URL
         self.timeout = (min(10.0, timeout_seconds), timeout_seconds)
 
     @property
@@ -167,13 +186,13 @@ class Sender:
 
     # ---- sending -------------------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, json_body: Any = None,
-                options: RequestOptions = DEFAULT_OPTIONS) -> Any:
+                options: RequestOptions = DEFAULT_OPTIONS, form_body: Mapping[str, str] | None = None) -> Any:
         """Send and return the parsed JSON (or the text, with ``options.as_text``) of a 2xx answer.
 
         Raises:
             ApiError, TransientError, AuthenticationError, ConfigurationError.
         """
-        reply = self.send(method, path, params=params, json_body=json_body, options=options)
+        reply = self.send(method, path, params=params, json_body=json_body, options=options, form_body=form_body)
         if reply.ok:
             return reply.text if options.as_text else reply.body
         raise self.api_error(reply)
@@ -183,13 +202,16 @@ class Sender:
         return api_error(self.policy, reply.answer)
 
     def send(self, method: str, path: str, *, params: dict[str, Any] | None = None, json_body: Any = None,
-             options: RequestOptions = DEFAULT_OPTIONS) -> Reply:
-        """Send with retries and 401 handling; return the final answer (2xx or application error)."""
+             options: RequestOptions = DEFAULT_OPTIONS, form_body: Mapping[str, str] | None = None) -> Reply:
+        """Send with retries and 401 handling; return the final answer (2xx or application error).
+
+        ``form_body`` sends a form-encoded body instead of JSON (e.g. an OAuth2 token endpoint).
+        """
         method = method.upper()
         path = path.lstrip("/")
         recoveries = 0
         while True:
-            reply, generation = self._send_with_retries(method, path, params, json_body, options)
+            reply, generation = self._send_with_retries(method, path, params, json_body, options, form_body)
             if reply.status != 401 or not options.authenticated or self.auth is None:
                 return reply
             if generation == self.auth.generation:
@@ -202,7 +224,7 @@ class Sender:
             self.auth.on_unauthorized(generation, recoveries > 1)
 
     def _send_with_retries(self, method: str, path: str, params: dict[str, Any] | None, json_body: Any,
-                           options: RequestOptions) -> tuple[Reply, int]:
+                           options: RequestOptions, form_body: Mapping[str, str] | None = None) -> tuple[Reply, int]:
         """Return ``(final reply, credential generation)``; credentials are applied afresh for every attempt,
         so a retry after a long backoff does not resend a token that expired meanwhile."""
         is_write = method in WRITE_METHODS and not options.idempotent
@@ -212,7 +234,12 @@ class Sender:
         if json_body is not None:
             data = json_codec.dumps(json_body)
             headers["Content-Type"] = "application/json"
+        elif form_body is not None:
+            data = urlencode(form_body).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            json_body = dict(form_body)  # what _mask_sent looks through
         attempt = 0
+        redirects = 0
         generation = -1
         while True:
             attempt += 1
@@ -225,24 +252,96 @@ class Sender:
                 if resolution is None:
                     raise TransientError(f"{method} {path}: {type(exc).__name__}", attempts=attempt) from None
                 if resolution.action is Action.FAIL:
-                    raise ConfigurationError(
-                        f"TLS error talking to {self.server_label}: check the certificate or set verify_tls to false."
-                    ) from None
+                    raise self._tls_error(resolution) from None
                 self._retry_or_raise(method, path, attempt, resolution, is_write, options.retry, None)
                 continue
             self._ever_answered = True
+            if response.is_redirect:
+                url = self._follow_redirect(method, path, url, response.headers["location"], options, redirects)
+                params = None  # the Location carries the query string the server wants
+                redirects += 1
+                attempt -= 1  # a followed redirect is not a failed attempt
+                continue
             status = response.status_code
             ok = 200 <= status < 300
-            answer = Answer(method, path, status,
-                            body=None if (options.as_text and ok) else json_codec.loads_or_none(response.content),
-                            content=response.content, headers=response.headers,
-                            text=response.text if (options.as_text or not ok) else "",
-                            as_text=options.as_text, is_write=is_write)
+            body = None if (options.as_text and ok) else json_codec.loads_or_none(response.content)
+            text = response.text if (options.as_text or not ok) else ""
+            if not ok:
+                body, text = self._mask_sent(body, text, headers, json_body, options)
+            answer = Answer(method, path, status, body=body, content=response.content, headers=response.headers,
+                            text=text, as_text=options.as_text, is_write=is_write)
+            self._check_api_present(answer, url, options)
             resolution = classify_response(self.policy, answer)
             if resolution.action is Action.RETRY:
                 self._retry_or_raise(method, path, attempt, resolution, is_write, options.retry, status)
                 continue
             return Reply(status, answer.body, answer.text, answer), generation
+
+    def _follow_redirect(self, method: str, path: str, url: str, location: str, options: RequestOptions,
+                         redirects: int) -> str:
+        """The URL to resend to, or ``RedirectRefused``: credentials never follow a redirect elsewhere."""
+        target = urljoin(url, location)
+        here, there = urlsplit(url), urlsplit(target)
+        same_origin = _origin(here) == _origin(there)
+        if method in ("GET", "HEAD") and not options.auth_request and same_origin and redirects < MAX_REDIRECTS:
+            self.logger.info("%s %s: redirected to %s", method, path, _shown(target))
+            return target
+        if options.auth_request:
+            why = "a login or token request is never redirected (the credentials would be sent to the new address)"
+        elif not same_origin:
+            why = "the request carries credentials and the new address is another scheme, host or port"
+        elif redirects >= MAX_REDIRECTS:
+            why = f"more than {MAX_REDIRECTS} redirects"
+        else:
+            why = "only reads are redirected (a write would be sent again or turned into a read)"
+        downgrade = " (from https down to plain http)" if here.scheme == "https" and there.scheme == "http" else ""
+        raise RedirectRefused(
+            f"The server at {self.server_label} redirected {method} {path} to {_shown(target)}{downgrade}; not "
+            f"followed: {why}. If the server has moved, set the connector's URL to the new address.",
+            _shown(target))
+
+    def _check_api_present(self, answer: Answer, url: str, options: RequestOptions) -> None:
+        """``ApiNotFound`` when the answer shows that no API of this ERP lives at the URL tried.
+
+        A login (``auth_request``) always reaches an existing endpoint on a right URL, so a 404/405 or a
+        2xx that is not JSON there means a wrong URL. For other calls only a GET answered 404/405 without a
+        JSON body before any JSON answer came back says so (a web server's page, not the API's own "not
+        found"; a POST to an optional endpoint, e.g. a batch endpoint an older server lacks, proves nothing).
+        """
+        is_json = isinstance(answer.body, (dict, list))
+        if is_json or (answer.as_text and 200 <= answer.status < 300):  # JSON, or the text a request asked for
+            self._api_seen = True
+        missing_status = answer.status in (404, 405)
+        non_json_2xx = 200 <= answer.status < 300 and not is_json and not answer.as_text and bool(answer.content)
+        if options.auth_request and (missing_status or non_json_2xx):
+            pass
+        elif not (answer.method == "GET" and missing_status and not is_json and not self._api_seen):
+            return
+        kind = "an HTML page" if b"<html" in answer.content[:512].lower() else "no JSON"
+        what = f"HTTP {answer.status}" if missing_status else f"HTTP {answer.status} with {kind}"
+        raise ApiNotFound(self.policy.api_name, _shown(url), what, self.policy.api_url_hint)
+
+    @staticmethod
+    def _mask_sent(body: Any, text: str, headers: Mapping[str, str], json_body: Any,
+                   options: RequestOptions) -> tuple[Any, str]:
+        """An error answer without the credentials this request carried (a server may echo the request)."""
+        sent = [value for name, value in headers.items() if name not in _PLAIN_HEADERS]
+        sent += [value.split(" ", 1)[1] for value in list(sent) if " " in value]  # "Bearer <token>" -> the token
+        if options.auth_request:
+            sent += credential_values(json_body)
+        masker = SecretMasker(sent)
+        if not masker:
+            return body, text
+        return masker.mask_value(body), masker.mask(text)
+
+    def _tls_error(self, resolution: Resolution) -> ConfigurationError:
+        if resolution.reason == NOT_TLS:
+            return ConfigurationError(
+                f"TLS error talking to {self.server_label}: the server does not speak TLS on that port (it answers "
+                f"plain HTTP). Use an http:// URL, or the port where the server serves https.")
+        return ConfigurationError(
+            f"TLS error talking to {self.server_label}: {resolution.reason}. Check the certificate (or point "
+            f"REQUESTS_CA_BUNDLE at your CA bundle), or set verify_tls to false.")
 
     def _retry_or_raise(self, method: str, path: str, attempt: int, resolution: Resolution, is_write: bool,
                         retry: bool, status: int | None) -> None:
@@ -253,9 +352,11 @@ class Sender:
                 maybe_committed=True, status=status, attempts=attempt)
         if not retry or attempt >= self.max_attempts:
             if status is None and not sent and not self._ever_answered:
-                raise ConfigurationError(
-                    f"Cannot connect to {self.server_label} ({reason} after {attempt} attempts): check base_url "
-                    f"and that the server is reachable.")
+                # Down or unreachable is transient (the server may come back), but say what to check.
+                raise TransientError(
+                    f"Cannot connect to {self.server_label} ({reason} after {attempt} attempts): the server is "
+                    f"down or unreachable. Check the URL and that the server is running.",
+                    maybe_committed=False, status=None, attempts=attempt)
             raise TransientError(f"{method} {path}: {reason}; giving up after {attempt} attempts",
                                  maybe_committed=False, status=status, attempts=attempt)
         delay = backoff_delay(attempt, self.backoff_base, self.backoff_cap, resolution.retry_after)
@@ -273,7 +374,8 @@ class Sender:
                 self._stats["requests"] += 1
             try:
                 response = self.session.request(method, url, params=params, data=data, headers=headers,
-                                                timeout=self.timeout, verify=self._verify, stream=True)
+                                                timeout=self.timeout, verify=self._verify, stream=True,
+                                                allow_redirects=False)  # followed (or refused) by the caller
                 _read_body(response)
                 return response
             finally:
@@ -293,6 +395,20 @@ def backoff_delay(attempt: int, base: float, cap: float, retry_after: float | No
     if retry_after is not None:
         delay = max(delay, min(retry_after, cap))
     return delay
+
+
+def _origin(parts: Any) -> tuple[str, str | None, int | None]:
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, parts.hostname, parts.port or default
+
+
+def _shown(url: str) -> str:
+    """A URL as messages show it: no user info, query string or fragment (they may carry secrets)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _read_body(response: requests.Response) -> None:

@@ -17,11 +17,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
-import requests
-
-from erp_http import json_codec
-from erp_http.policy import Action, Answer, classify_exception, classify_response
-from erp_http.sender import RequestOptions, Sender, backoff_delay
+from erp_http.sender import RequestOptions, Sender
 from frappe_client.auth import OAuth2Auth, SessionAuth, api_key_auth
 from frappe_client.config import (
     ApiKeyCredentials,
@@ -29,7 +25,7 @@ from frappe_client.config import (
     OAuth2Credentials,
     PasswordCredentials,
 )
-from frappe_client.errors import ApiError, ErpError, TransientError
+from frappe_client.errors import ApiError, ErpError
 from frappe_client.filters import name_keyset
 from frappe_client.meta import (
     DOCTYPE_LIST_FIELDS,
@@ -45,7 +41,7 @@ API_PREFIX = "/api"
 # are obeyed (the sender's default cap is shorter). Exponential backoff itself never gets near it.
 BACKOFF_CAP_SECONDS = 120.0
 SESSION_RECOVERIES = 2
-_AUTH_CALL = RequestOptions(authenticated=False, idempotent=True)
+_AUTH_CALL = RequestOptions(authenticated=False, idempotent=True, auth_request=True)
 _PING = RequestOptions(authenticated=False)
 
 
@@ -127,36 +123,15 @@ class FrappeClient:
         return reply.status, reply.body, reply.answer.headers.get("Set-Cookie", "")
 
     def _token_post(self, path: str, form: dict[str, str]) -> tuple[int, Any, str]:
-        """The OAuth2 token call, form-encoded (oauthlib reads only form bodies).
+        """The OAuth2 token call, form-encoded (oauthlib reads only form bodies), through the sender.
 
-        It bypasses ``Sender.send`` because the sender sends JSON bodies only; it still follows the same
-        policy (``classify_response``) and backoff. Transient failures are retried: if the server never
-        processed the refresh, the retry succeeds; if it did and the refresh token was single-use, the retry
-        is refused (an AuthenticationError) -- no worse than giving up, and Frappe revokes nothing on replay.
+        Transient failures are retried (``idempotent``): if the server never processed the refresh, the
+        retry succeeds; if it did and the refresh token was single-use, the retry is refused (an
+        AuthenticationError) -- no worse than giving up, and Frappe revokes nothing on replay. As an auth
+        request it is never redirected (the client secret and refresh token would go along).
         """
-        url = f"{self.sender.api_url}/{path}"
-        sender = self.sender
-        for attempt in range(1, sender.max_attempts + 1):
-            try:
-                response = sender.session.post(url, data=form, headers={"Accept": "application/json"},
-                                               timeout=sender.timeout, verify=sender._verify)
-            except requests.RequestException as exc:
-                resolution = classify_exception(exc)
-                if resolution is None or resolution.action is not Action.RETRY or attempt == sender.max_attempts:
-                    raise TransientError(f"POST {path}: {type(exc).__name__} during the OAuth2 token refresh",
-                                         attempts=attempt) from None
-                sender._sleep(backoff_delay(attempt, sender.backoff_base, sender.backoff_cap))
-                continue
-            body = json_codec.loads_or_none(response.content)
-            answer = Answer("POST", path, response.status_code, body, response.content, response.headers,
-                            text=response.text, is_write=False)
-            resolution = classify_response(FRAPPE_POLICY, answer)
-            if resolution.action is Action.RETRY and attempt < sender.max_attempts:
-                self.logger.warning("POST %s: %s; retry %d", path, resolution.reason, attempt)
-                sender._sleep(backoff_delay(attempt, sender.backoff_base, sender.backoff_cap, resolution.retry_after))
-                continue
-            return response.status_code, body, ""
-        raise AssertionError("unreachable")
+        reply = self.sender.send("POST", path, form_body=form, options=_AUTH_CALL)
+        return reply.status, reply.body, ""
 
     # ---- reading ------------------------------------------------------------------------------
     def get_list(self, doctype: str, *, fields: Sequence[Any], order_by: str, limit: int,

@@ -123,4 +123,6 @@ FRAPPE_POLICY = StatusPolicy(
     retry_after=retry_after,
     quiet_path_prefixes=("method/login", "method/frappe.integrations.oauth2"),
     unauthorized_hint="Check the API key and secret (or the password / OAuth tokens) and that the user is enabled.",
+    api_name="Frappe REST API",
+    api_url_hint="site_url must be the site's root, e.g. https://erp.example.com (without /api or /app).",
 )

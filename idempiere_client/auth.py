@@ -311,19 +311,66 @@ class TokenManager:
                          creds.username, client.get("name"), role.get("name"), org.get("name"))
 
     def _accept_auto_login(self, creds: PasswordCredentials, body: dict, clients: list[dict]) -> None:
+        """Accept the server's auto-login (one tenant, role, organization) only if it matches the config.
+
+        Role and organization ids are compared with the answer. Names cannot be (the answer carries ids
+        only, and the pre-login helpers that list names refuse the final token), nor can another warehouse
+        of the organization than its default, so those are verified the way the server resolves them: a
+        one-step login with them, whose 401 ("Role name not found") is the answer.
+        A name that does not match must never silently run the sync as another role.
+        """
         if creds.client:
             _resolve("client", creds.client, clients, param="client")
-        for key, wanted, param in (("roleId", creds.role, "role"), ("organizationId", creds.organization, "organization")):
-            if wanted and wanted.strip().isdigit() and body.get(key) is not None and int(wanted) != int(body[key]):
+        named = False
+        for key, wanted, param in (("roleId", creds.role, "role"), ("organizationId", creds.organization, "organization"),
+                                   ("warehouseId", creds.warehouse, "warehouse")):
+            if not wanted:
+                continue
+            if not wanted.strip().lstrip("-").isdigit() or param == "warehouse":
+                named = named or param != "warehouse" or body.get(key) is None or wanted.strip() != str(body[key])
+            elif body.get(key) is None or int(wanted) != int(body[key]):
                 raise ConfigurationError(
                     f"credentials.{param} is {wanted}, but the user {creds.username!r} can only log in with "
-                    f"{param} {body[key]}."
+                    f"{param} {body.get(key) if body.get(key) is not None else '(none)'}."
                 )
+        if named:
+            self._verify_names_by_login(creds, body)
+            return
         self.context = {"client_id": body.get("clientId"), "role_id": body.get("roleId"),
                         "org_id": body.get("organizationId"), "warehouse_id": body.get("warehouseId")}
         self._set(Token.from_response(body["token"], body.get("refresh_token"), self._clock(),
                                       body.get("userId"), body.get("clientId")))
         self.logger.info("Logged in as %s (single tenant/role/organization)", creds.username)
+
+    def _verify_names_by_login(self, creds: PasswordCredentials, auto: dict) -> None:
+        """Log in again with the configured names (the server resolves and checks them); end the auto session."""
+        try:
+            self._send("POST", "auth/logout", {"token": auto["token"]}, None, None, False)
+        except ErpError as exc:
+            self.logger.debug("logout of the auto-login session failed (ignored): %s", type(exc).__name__)
+        params = {key: value for key, value in (
+            ("clientId", creds.client), ("roleId", creds.role), ("organizationId", creds.organization),
+            ("warehouseId", creds.warehouse), ("language", creds.language)) if value}
+        try:
+            final = self._send("POST", "auth/tokens", {"userName": creds.username, "password": creds.password,
+                                                       "parameters": params}, None, None, True)
+        except ApiError as exc:
+            configured = ", ".join(f"credentials.{name} {value!r}" for name, value in (
+                ("role", creds.role), ("organization", creds.organization), ("warehouse", creds.warehouse)) if value)
+            raise ConfigurationError(
+                f"The server refused {configured} for user {creds.username!r} ({_short(exc)}). The user can only "
+                f"log in with role {auto.get('roleId')}, organization {auto.get('organizationId')}"
+                f"{', warehouse ' + str(auto.get('warehouseId')) if auto.get('warehouseId') else ''}: fix the name "
+                f"or use the numeric id.") from None
+        if not final.get("token") or "clients" in final:
+            raise ConfigurationError("The server's login answer has no token.")
+        self.context = {"client_id": final.get("clientId", auto.get("clientId")),
+                        "role_id": final.get("roleId", auto.get("roleId")),
+                        "org_id": final.get("organizationId", auto.get("organizationId")),
+                        "warehouse_id": final.get("warehouseId", auto.get("warehouseId"))}
+        self._set(Token.from_response(final["token"], final.get("refresh_token"), self._clock(),
+                                      final.get("userId"), final.get("clientId", auto.get("clientId"))))
+        self.logger.info("Logged in as %s (configured names verified by the server)", creds.username)
 
 
 def _short(exc: BaseException) -> str:

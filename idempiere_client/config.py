@@ -209,44 +209,46 @@ def normalize_base_url(value: Any) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc}{path.rstrip('/')}"
 
 
-def _text(creds: Mapping[str, Any], key: str, *, required: bool) -> str | None:
+def _text(creds: Mapping[str, Any], key: str, *, required: bool, auth_type: str) -> str | None:
+    """A credentials string field; messages name the field and the auth type, never the value."""
     value = creds.get(key)
     if isinstance(value, bool):
         value = None
     if isinstance(value, int):
         value = str(value)
     if value is not None and not isinstance(value, str):
-        raise ConfigurationError(f"credentials.{key} must be a string.")
+        raise ConfigurationError(f"credentials.{key} must be a string (auth_type {auth_type}).")
     value = value.strip() if isinstance(value, str) else None
     if not value:
         if required:
-            raise ConfigurationError(f"credentials.{key} is required.")
+            raise ConfigurationError(f"credentials.{key} is required for auth_type {auth_type}.")
         return None
     return value
 
 
 def _parse_credentials(creds: Any) -> PasswordCredentials | TokenCredentials:
     if not isinstance(creds, Mapping):
-        raise ConfigurationError("credentials is required: choose 'password' or 'token' authentication.")
+        raise ConfigurationError("credentials is required: an object with auth_type 'password' (username, password, "
+                                 "client, role) or 'token' (token).")
     auth_type = creds.get("auth_type")
     if auth_type is None:
         auth_type = "token" if "token" in creds and "username" not in creds else "password"
     if auth_type == "token":
-        token = _text(creds, "token", required=True)
+        token = _text(creds, "token", required=True, auth_type="token")
         if token.lower().startswith("bearer "):
             token = token[7:].strip()
         return TokenCredentials(token=token)
     if auth_type == "password":
         password = creds.get("password")
         if not isinstance(password, str) or password == "":
-            raise ConfigurationError("credentials.password is required.")
+            raise ConfigurationError("credentials.password is required for auth_type password.")
         return PasswordCredentials(
-            username=_text(creds, "username", required=True),
+            username=_text(creds, "username", required=True, auth_type="password"),
             password=password,
-            client=_text(creds, "client", required=False),
-            role=_text(creds, "role", required=False),
-            organization=_text(creds, "organization", required=False),
-            warehouse=_text(creds, "warehouse", required=False),
-            language=_text(creds, "language", required=False),
+            client=_text(creds, "client", required=False, auth_type="password"),
+            role=_text(creds, "role", required=False, auth_type="password"),
+            organization=_text(creds, "organization", required=False, auth_type="password"),
+            warehouse=_text(creds, "warehouse", required=False, auth_type="password"),
+            language=_text(creds, "language", required=False, auth_type="password"),
         )
-    raise ConfigurationError("credentials.auth_type must be 'password' or 'token'.")
+    raise ConfigurationError("credentials.auth_type must be one of 'password', 'token'.")

@@ -25,4 +25,7 @@ IDEMPIERE_POLICY = StatusPolicy(
     quiet_path_prefixes=("auth/",),
     unauthorized_hint=("The role may lack REST access to this resource (REST_Resource_Access), "
                        "or the session is being revoked."),
+    api_name="iDempiere REST API",
+    api_url_hint=("base_url must be the server root where the REST plugin answers under /api/v1, e.g. "
+                  "https://erp.example.com (without /api/v1, and no other path unless iDempiere runs under one)."),
 )

@@ -182,7 +182,7 @@ class IdempiereClient:
                         bearer: str | None, retry: bool) -> Any:
         """Sender for ``TokenManager``: same pool and in-flight bound; auth calls are safe to resend
         (``idempotent``) unless ``retry`` is False (a single-use refresh token)."""
-        options = RequestOptions(authenticated=False, retry=retry, idempotent=True,
+        options = RequestOptions(authenticated=False, retry=retry, idempotent=True, auth_request=True,
                                  headers={"Authorization": f"Bearer {bearer}"} if bearer else {})
         body = self.sender.request(method, path, params=params, json_body=json_body, options=options)
         return body if isinstance(body, dict) else {}

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from erp_http.errors import ApiError, ErpError
+from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from erp_http.parallel import parallel_map
 
 try:  # libyaml is ~10x faster; discovering 700 tables parses 700 documents
@@ -328,8 +328,15 @@ class MetadataCatalog:
     def get_many(self, tables: Iterable[str]) -> tuple[dict[str, TableMeta], dict[str, str]]:
         """Load many tables concurrently; one broken table never fails the others.
 
+        Only what is about one table (the server's error answer, a YAML that does not parse) is a per-table
+        error; a login that fails, an unreachable server or a wrong URL is about the run and is raised, so a
+        wrong password is never reported as "table not found".
+
         Returns:
             (metas by requested name, error messages by requested name).
+
+        Raises:
+            ConfigurationError (incl. AuthenticationError), TransientError.
         """
         names = list(dict.fromkeys(tables))
         metas: dict[str, TableMeta] = {}
@@ -340,6 +347,8 @@ class MetadataCatalog:
         def load(name: str) -> tuple[TableMeta | None, str | None]:
             try:
                 return self.get(name), None
+            except (ConfigurationError, TransientError):
+                raise
             except (ErpError, ValueError) as exc:
                 return None, str(exc) or type(exc).__name__
 

@@ -2,38 +2,39 @@
 
 A child DocType is listed with ``parent=<ParentDocType>`` (required, even for Administrator on F16,
 Part II §7) and ``parenttype``/``parentfield`` filters (a child DocType can belong to several parents).
-The parents of one page are asked for with ``parent in [...]`` in chunks that keep the URL short (proxies
-cut request lines near 8 kB), and the rows are paged by name keyset, so a large child set is never one
+The parents of one page are asked for with ``parent in [...]`` in chunks whose percent-encoded filter stays
+within a byte budget (proxies cut request lines near 8 kB, and a non-ASCII name costs up to 9 bytes per
+character, so a count or character budget is not enough: ``erp_http.url_budget``), and the rows are paged by
+name keyset, so a large child set is never one
 unbounded request. Rows are grouped by their ``parent`` value exactly as the server sent it.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from erp_http.url_budget import query_length, split_until_fits
 from frappe_client.client import FrappeClient
 from frappe_client.filters import condition, name_keyset
 from frappe_client.meta import DocTypeMeta
 
-NAME_BUDGET = 2500  # characters of parent names per request (percent-encoding may double them)
+NAME_BUDGET = 2500  # bytes of the percent-encoded ``parent in [...]`` filter per request
 CHILD_PAGE = 1000  # child rows per request
 KEY_PAGE = 5000  # names per request of a key listing (names only: small answers)
 
 
 def name_chunks(names: Sequence[str | int], budget: int = NAME_BUDGET) -> Iterator[list[str | int]]:
-    """Consecutive chunks of ``names`` whose total length stays within ``budget`` characters."""
-    chunk: list[str | int] = []
-    size = 0
-    for name in names:
-        length = len(str(name)) + 6
-        if chunk and size + length > budget:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(name)
-        size += length
-    if chunk:
-        yield chunk
+    """Chunks of ``names`` (in order) whose ``in`` list, JSON as the filters carry it and percent-encoded, stays
+    within ``budget`` bytes; a name too long for any budget comes alone (its request then fails loudly)."""
+    fitting, alone = split_until_fits(list(names), _encoded_size, budget)
+    yield from fitting
+    yield from ([name] for name in alone)
+
+
+def _encoded_size(names: Sequence[str | int]) -> int:
+    return query_length({"filters": json.dumps(list(names), ensure_ascii=False, separators=(",", ":"))})
 
 
 def fetch_children(client: FrappeClient, meta: DocTypeMeta, names: Sequence[str | int],

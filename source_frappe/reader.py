@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from erp_airbyte.source.cursor_cap import capped_cursor
 from erp_airbyte.source.table_reader import Batch
 from erp_airbyte.source.windows import Window, WindowPage, read_ranges, read_windows
 from frappe_client.client import FrappeClient
@@ -98,6 +99,12 @@ class DocTypeReader:
         bounds = self.bounds
         upper = bounds.upper
         previous_wall = bounds.wall_cursor(state)
+        if previous_wall is not None:  # a cursor in the future would make every later window empty
+            capped, warning = capped_cursor(previous_wall, bounds.clock.wall(bounds.upper_instant), self.meta.name)
+            if warning:
+                self.logger.warning(warning)
+                previous_wall = capped
+                state = {**state, "cursor": literal(capped), "time_zone": bounds.clock.name, "synced_at": None}
         previous = literal(previous_wall) if previous_wall is not None else None
         known = decode_keys(state.get("keys")) if self.detect_deletes else None
         keep = {"keys": state.get("keys"), "deleted_cursor": state.get("deleted_cursor")}

@@ -142,9 +142,9 @@ class SourceFrappe(AbstractSource):
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
         except TransientError as exc:
-            raise config_error(ConfigurationError(
-                f"Could not get a reliable answer from {options.connection.site_url}: {exc}. Check site_url and that "
-                "the site is up.")) from None
+            # A site that is down may come back: reported as a failed check, not as a config error.
+            return False, (f"Could not get a reliable answer from {options.connection.site_url}: "
+                           f"{str(exc).rstrip('.')}. Check site_url and that the site is up.")
         finally:
             client.close()
 

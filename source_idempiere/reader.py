@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from erp_airbyte.source.cursor_cap import capped_cursor
 from erp_airbyte.source.table_reader import Batch
 from erp_airbyte.source.windows import (
     Window,
@@ -127,6 +128,9 @@ class TableReader:
                     f"The saved state of stream {self.meta.model_name} has Updated={value!r}, which is not an "
                     "RFC 3339 timestamp. Reset the stream (or fix the state) to continue."
                 ) from None
+            floor, warning = capped_cursor(floor, upper, self.meta.model_name)
+            if warning:
+                self.logger.warning(warning)
             lower: datetime | None = floor - timedelta(seconds=self.settings.lookback_seconds)
         else:
             lower = self.settings.start_date.replace(microsecond=0) if self.settings.start_date else None

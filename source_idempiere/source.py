@@ -71,11 +71,9 @@ class SourceIdempiere(AbstractSource):
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
         except TransientError as exc:
-            # An unreachable or failing server is something the user fixes (URL, proxy, server down), and
-            # the standard tests expect check to *report* FAILED rather than raise.
-            raise config_error(ConfigurationError(
-                f"Could not get a reliable answer from {options.connection.base_url}: {exc}. "
-                "Check base_url and that the iDempiere REST plugin is running.")) from None
+            # A server that is down may come back: reported as a failed check, not as a config error.
+            return False, (f"Could not get a reliable answer from {options.connection.base_url}: "
+                           f"{str(exc).rstrip('.')}. Check base_url and that the iDempiere REST plugin is running.")
         finally:
             client.close()
 
@@ -117,12 +115,14 @@ class SourceIdempiere(AbstractSource):
                                 options.foreign_keys, options.detect_deletes, options.num_workers)
         clock = options.clock()
         try:
+            names = [cs.stream.name for cs in catalog.streams]
             try:
                 client.tokens.current()  # log in once up front: bad credentials fail the sync, not each table
+                metas, errors = MetadataCatalog(client, workers=options.num_workers).get_many(names)
             except ConfigurationError as exc:
                 raise config_error(exc) from None
-            names = [cs.stream.name for cs in catalog.streams]
-            metas, errors = MetadataCatalog(client, workers=options.num_workers).get_many(names)
+            except TransientError as exc:
+                raise traced(exc, f"The server did not answer reliably: {exc}") from None
             self._check_timezone(client, clock, [metas[n] for n in names if n in metas], logger)
             streams = []
             for configured in catalog.streams:

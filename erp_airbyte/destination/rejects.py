@@ -3,11 +3,17 @@
 Reverse-ETL users' top complaint is rows rejected without a trace (airbyte-notes.md, lesson 7), and a
 Python destination has no platform facility for it, so rejections are logged, counted per stream and
 optionally appended to a JSONL file (one object per line: stream, key, reason, record).
+
+A rejection never carries a secret: the values of password-like columns (``erp_http.secrets.is_secret_name``)
+are masked in the record and in the reason (a server's error may quote the value it refused), and the
+reason also passes the run's config-secret filter (the CDK's, which ``erp_airbyte.secret_output`` fills).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,8 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
+
+from erp_http.errors import ConfigurationError
+from erp_http.secrets import MASK, SecretMasker, is_secret_name
+
 _MAX_LOGGED = 50  # after this many, rejections are only counted and written to the file
-_SECRET_HINTS = ("password", "secret", "token")  # e.g. a user table's Password: never copied into the reject file
 
 
 @dataclass(frozen=True)
@@ -55,8 +65,38 @@ def _json_default(value: Any) -> Any:
 
 
 def _redacted(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: ("****" if any(h in str(k).lower() for h in _SECRET_HINTS) and v is not None else v)
-            for k, v in record.items()}
+    return {k: (MASK if is_secret_name(str(k)) and v is not None else v) for k, v in record.items()}
+
+
+def _secret_free(rejected: RejectedRecord) -> RejectedRecord:
+    """``rejected`` with its reason masked of the record's password-like values and the config's secrets."""
+    values = [v for k, v in rejected.record.items()
+              if is_secret_name(str(k)) and isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+    reason = filter_secrets(SecretMasker(values).mask(rejected.reason))
+    return rejected if reason == rejected.reason else dataclasses.replace(rejected, reason=reason)
+
+
+def rejects_path_problem(path: str | None) -> str | None:
+    """Why the rejects file at ``path`` could not be written, or None (also None for no path).
+
+    ``check`` asks this so that a path ``write`` would fail on is reported before a sync: a directory, a
+    parent that is a file, a directory that cannot be created or written. Nothing is created here.
+    """
+    if not path:
+        return None
+    target = Path(path)
+    if target.is_dir():
+        return f"rejected_records_path {path} is a directory; give the path of a file (e.g. {target / 'rejects.jsonl'})."
+    if target.exists():
+        return None if os.access(target, os.W_OK) else f"rejected_records_path {path} is not writable."
+    ancestor = target.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"rejected_records_path {path} cannot be created: {ancestor} is not a directory."
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        return f"rejected_records_path {path} cannot be created: {ancestor} is not writable."
+    return None
 
 
 class RejectLog:
@@ -77,8 +117,15 @@ class RejectLog:
         self._lock = threading.Lock()
         self._file = None
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
+            problem = rejects_path_problem(str(self.path))
+            if problem:
+                raise ConfigurationError(problem)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = self.path.open("a", encoding="utf-8")
+            except OSError as exc:
+                raise ConfigurationError(f"rejected_records_path {self.path} cannot be written: "
+                                         f"{exc.strerror or type(exc).__name__}.") from None
 
     @property
     def total(self) -> int:
@@ -86,7 +133,8 @@ class RejectLog:
         return sum(self.counts.values())
 
     def add(self, rejected: RejectedRecord) -> None:
-        """Count, log and persist one rejection."""
+        """Count, log and persist one rejection (never with a secret in it)."""
+        rejected = _secret_free(rejected)
         with self._lock:
             n = self.total
             self.counts[rejected.stream] = self.counts.get(rejected.stream, 0) + 1

@@ -4,6 +4,9 @@ Records go through: ``prepare`` (``add``, main thread) -> buffer -> slices (``sl
 ``plan`` (references, lookups, what to write) -> ``WriteRounds`` (send, prove uncertain writes, resend) ->
 accounting. Every record ends with exactly one outcome: committed (inserted/updated/deactivated),
 unchanged, or rejected with a reason; in dry runs the would-be outcome is counted instead and nothing is sent.
+One record never takes the others down: an exception while preparing it, or while planning a slice (the
+slice is halved until the record is found), is that record's reject; only the ERP's run-level errors
+(``ErpError``: a lost login, a server that is down) stop the run.
 
 Concurrency. A slice (``slice_size`` records, chosen by the ERP) is one unit of work on a worker thread.
 ``flush`` returns only when every record added before it has its outcome. While no other stream has
@@ -25,6 +28,7 @@ from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.run_policy import RunPolicy
 from erp_airbyte.destination.slices import SliceScheduler
 from erp_airbyte.destination.write_rounds import WriteRounds
+from erp_http.errors import ErpError
 
 _DRY_OUTCOME = {"inserted": "would_insert", "updated": "would_update", "deactivated": "would_deactivate"}
 
@@ -97,6 +101,11 @@ class StreamSink(Generic[R, W]):
         except RecordRejected as exc:
             self._reject_raw(seq, data, exc.reason)
             return
+        except ErpError:
+            raise  # about the run (a lost login, a server that is down), not about this record
+        except Exception as exc:  # noqa: BLE001 - one record never takes the others down
+            self._reject_raw(seq, data, f"the record could not be prepared: {_describe(exc)}")
+            return
         self.buffer.append(rec)
         if len(self.buffer) >= self.slice_size and self._may_start_early():
             recs, self.buffer = self.buffer, []
@@ -143,7 +152,7 @@ class StreamSink(Generic[R, W]):
         """One slice, on a worker thread (``SliceScheduler`` orders the slices): plan, write, account."""
         outcomes = _SliceOutcomes(self)
         try:
-            writes = self.planner.plan(recs, outcomes)
+            writes = self._plan(recs, outcomes)
             if self.run.dry_run:
                 for op in writes:
                     outcomes.counts[_DRY_OUTCOME[op.outcome]] += 1
@@ -161,6 +170,23 @@ class StreamSink(Generic[R, W]):
             report = self.run.report
             for outcome, n in outcomes.counts.items():
                 report.add(self.stream, outcome, n)
+
+    def _plan(self, recs: list[R], outcomes: _SliceOutcomes) -> list[W]:
+        """The planner's writes; when planning fails on something that is not about the run, the slice is
+        halved until the record that breaks it is found and rejected, and the others are planned.
+
+        Planning sends no write (only lookups), so planning a part again is safe.
+        """
+        try:
+            return self.planner.plan(recs, outcomes)
+        except ErpError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one record never takes the others down
+            if len(recs) == 1:
+                outcomes.reject(recs[0], f"the record could not be planned: {_describe(exc)}")
+                return []
+            middle = len(recs) // 2
+            return self._plan(recs[:middle], outcomes) + self._plan(recs[middle:], outcomes)
 
     # ---- rejections ------------------------------------------------------------------------------
     def reject(self, rec: Record, reason: str) -> None:
@@ -190,6 +216,11 @@ class _SliceOutcomes:
 
     def unchanged(self, n: int = 1) -> None:
         self.counts["unchanged"] += n
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0][:300] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _key_json(key: tuple[Any, ...] | None) -> Any:

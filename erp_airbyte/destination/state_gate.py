@@ -15,16 +15,19 @@ from typing import Any
 from airbyte_cdk.models import AirbyteMessage, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from erp_airbyte.destination.input_lines import BadLine
 from erp_airbyte.destination.rejects import RejectedRecord
 from erp_airbyte.destination.sink import PipelineRun, StreamSink
 from erp_airbyte.failures import config_error
 
 
-def gate_state(run: PipelineRun, messages: Iterable[AirbyteMessage]) -> Iterator[AirbyteMessage]:
+def gate_state(run: PipelineRun, messages: Iterable[AirbyteMessage | BadLine]) -> Iterator[AirbyteMessage]:
     """Feed ``messages`` to ``run.sinks`` (by stream name) and yield the STATE messages that are safe.
 
-    A record of a stream without a sink is rejected ("not in the configured catalog"). The summary is
-    logged and the rejects file closed however the loop ends.
+    A record of a stream without a sink is rejected ("not in the configured catalog"), and so is an input
+    line that is not a message (a ``BadLine`` from ``input_lines.parse_lines``: NaN, a lone surrogate, broken
+    JSON), with its reason, counted under its stream. The summary is logged and the rejects file closed
+    however the loop ends.
 
     Raises:
         AirbyteTracedException (config_error): a rejection under ``reject_policy=fail``.
@@ -36,7 +39,17 @@ def gate_state(run: PipelineRun, messages: Iterable[AirbyteMessage]) -> Iterator
     seq = 0
     try:
         for message in messages:
-            if message.type == Type.RECORD and message.record is not None:
+            if isinstance(message, BadLine):  # an input line that is not a message (input_lines): rejected, counted
+                seq += 1
+                stream = message.stream or UNKNOWN_STREAM
+                report.add(stream, "received")
+                report.add(stream, "rejected")
+                rejects.add(RejectedRecord(stream, None, f"input line {message.line_no}: {message.reason}",
+                                           message.data, seq))
+                if fail_fast:
+                    flush_all(sinks.values())
+                    raise _rejected_error(rejects.first)
+            elif message.type == Type.RECORD and message.record is not None:
                 seq += 1
                 sink = sinks.get(message.record.stream)
                 if sink is None:
@@ -63,6 +76,9 @@ def gate_state(run: PipelineRun, messages: Iterable[AirbyteMessage]) -> Iterator
     finally:
         report.log_summary()
         rejects.close()
+
+
+UNKNOWN_STREAM = "(unknown stream)"  # where a line that names no stream is counted
 
 
 def flush_all(sinks: Iterable[StreamSink[Any, Any]]) -> None:

@@ -4,7 +4,8 @@ An ERP client never retries a write blindly: when a request may have reached the
 write as *uncertain*. Each uncertain write is proven (``WriteProver``) before it is sent again; the ERP says
 how (e.g. by reading the row back by a unique id its insert carried). Writes proven not applied are
 resent in the next round, after a backoff; after ``MAX_ROUNDS`` the run fails loudly (their state is never
-emitted). Hand-rolled because the CDK has no destination-side write/retry machinery.
+emitted). A chunk whose body cannot be encoded (``UnencodableBody``: nothing was sent) is halved until the
+write holding the value is refused alone with that reason; the others are sent. Hand-rolled because the CDK has no destination-side write/retry machinery.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from typing import Generic
 
 from erp_airbyte.destination.protocols import ChunkSender, W, WriteProver, WriteResult
-from erp_http.errors import TransientError
+from erp_http.errors import TransientError, UnencodableBody
 from erp_http.parallel import parallel_map
 
 MAX_ROUNDS = 8
@@ -87,10 +88,22 @@ class WriteRounds(Generic[W]):
         chunks = [ops[i:i + size] for i in range(0, len(ops), size)]
         done: list[WriteResult[W]] = []
         uncertain: list[W] = []
-        for chunk_done, chunk_uncertain in parallel_map(self.sender.send, chunks, workers, name="write"):
+        for chunk_done, chunk_uncertain in parallel_map(self._send_chunk, chunks, workers, name="write"):
             done.extend(chunk_done)
             uncertain.extend(chunk_uncertain)
         return done, uncertain
+
+    def _send_chunk(self, chunk: list[W]) -> tuple[list[WriteResult[W]], list[W]]:
+        """Send one chunk; a body that cannot be encoded was never sent, so the chunk is halved until the
+        write that holds the value is found, and that write alone is refused with the reason."""
+        try:
+            return self.sender.send(chunk)
+        except UnencodableBody as exc:
+            if len(chunk) == 1:
+                return [WriteResult(chunk[0], False, f"the record cannot be sent: {exc}")], []
+            middle = len(chunk) // 2
+            first, second = self._send_chunk(chunk[:middle]), self._send_chunk(chunk[middle:])
+            return first[0] + second[0], first[1] + second[1]
 
     def _prove(self, op: W) -> WriteResult[W] | None:
         with self._count_lock:

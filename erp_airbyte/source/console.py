@@ -1,6 +1,8 @@
 """A source's console script: the standard ``spec | check | discover | read`` CLI, with fast RECORD lines.
 
-``spec``, ``check`` and ``discover`` go through the CDK's ``launch`` unchanged. ``read`` runs the same
+Before the CDK reads anything, ``entry_guard.start`` checks the config, catalog and state files (a bad
+one is a ``config_error`` sentence, never a traceback or a quoted secret) and installs the run's secret
+masker; every non-RECORD line is masked. ``spec``, ``check`` and ``discover`` then run as the CDK runs them. ``read`` runs the same
 ``AirbyteEntrypoint.read`` (secret masking, config validation, record counts, memory monitor) but
 writes each line with ``record_output.message_line``. A config error ends with its TRACE message and
 exit code 1, not a traceback.
@@ -12,13 +14,16 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 
-from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
+from airbyte_cdk.entrypoint import AirbyteEntrypoint
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources import Source
 from airbyte_cdk.utils.print_buffer import PrintBuffer
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from erp_airbyte.entry_guard import start
+from erp_airbyte.preflight import SOURCE
 from erp_airbyte.record_output import message_line
+from erp_airbyte.secret_output import masked_lines
 
 
 def read_lines(entrypoint: AirbyteEntrypoint, config_path: str, catalog_path: str, state_path: str | None,
@@ -47,12 +52,17 @@ def run_source(source: Source, args: Sequence[str] | None = None) -> None:
     try:
         entrypoint = AirbyteEntrypoint(source)
         parsed = entrypoint.parse_args(args)
+        schema = source.spec(entrypoint.logger).connectionSpecification
+        masker = start(parsed.command, schema, SOURCE, config=getattr(parsed, "config", None),
+                       catalog=getattr(parsed, "catalog", None), state=getattr(parsed, "state", None))
         if parsed.command != "read":
-            launch(source, args)
+            for line in masked_lines(entrypoint.run(parsed), masker):
+                print(f"{line}\n", end="")
             return
         with PrintBuffer():
-            for line in read_lines(entrypoint, parsed.config, parsed.catalog, getattr(parsed, "state", None),
-                                   bool(getattr(parsed, "debug", False))):
+            lines = read_lines(entrypoint, parsed.config, parsed.catalog, getattr(parsed, "state", None),
+                               bool(getattr(parsed, "debug", False)))
+            for line in masked_lines(lines, masker):
                 sys.stdout.write(line + "\n")
     except AirbyteTracedException as exc:
         if exc.failure_type != FailureType.config_error:

@@ -62,9 +62,9 @@ def test_configuration_problems_are_actionable(emu, creds, error, text):
         assert "wrong" not in str(info.value)  # the password never appears in messages
 
 
-def test_unreachable_server_is_a_configuration_error():
+def test_unreachable_server_is_transient_and_says_what_to_check():
     cfg = ConnectionConfig.from_airbyte({"base_url": "http://127.0.0.1:9", "credentials": ADMIN})
-    with pytest.raises(ConfigurationError, match="Cannot connect"):
+    with pytest.raises(TransientError, match="Cannot connect.*down or unreachable"):
         IdempiereClient(cfg, sleep=lambda s: None).list_models()
 
 
@@ -121,3 +121,29 @@ def test_short_token_lifetime_and_faults_lose_nothing(emulator_factory):
             t.join(30)
         assert not errors
         assert client.stats["refreshes"] >= 1 and client.peak_in_flight <= 4
+
+
+@pytest.mark.parametrize("field, value", [("role", "GardenWorld Admin"), ("organization", "Store"),
+                                          ("warehouse", "Store Warehouse")])
+def test_a_wrong_name_is_refused_for_a_single_role_user(emulator, field, value):
+    """GardenUser auto-logs in (one role, one org): a wrong NAME must not be ignored (issue 11)."""
+    creds = {"auth_type": "password", "username": "GardenUser", "password": "GardenUser", field: value}
+    with pytest.raises(ConfigurationError, match=f"credentials.{field} '{value}'"):
+        _client(emulator, creds).list_models()
+
+
+@pytest.mark.parametrize("creds", [ADMIN, None], ids=["password", "token"])
+def test_a_base_url_with_a_wrong_path_says_no_idempiere_api_answers_there(emulator, creds):
+    creds = creds or {"auth_type": "token", "token": emulator.s2s_token}
+    cfg = ConnectionConfig.from_airbyte({"base_url": emulator.base_url + "/idempiere", "credentials": creds})
+    with pytest.raises(ConfigurationError) as info:
+        IdempiereClient(cfg, sleep=lambda s: None).list_models()
+    assert str(info.value).startswith(f"No iDempiere REST API answers at {emulator.base_url}/idempiere/api/v1/")
+    assert "base_url" in str(info.value)
+
+
+def test_a_wrong_password_is_an_authentication_error_for_table_metadata_too(emulator):
+    """get_many reports per-table problems only: a failed login is raised, never "table not found"."""
+    client = _client(emulator, {**ADMIN, "password": "wrong"})
+    with pytest.raises(AuthenticationError):
+        MetadataCatalog(client).get_many(["c_order", "c_bpartner"])

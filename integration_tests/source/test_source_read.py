@@ -226,7 +226,9 @@ def test_every_discovered_stream_reads_and_matches_its_schema(emulator_factory, 
             assert len({r[pk] for r in rows}) == len(rows), name
 
 
-def test_abnormal_future_state_reads_nothing_and_keeps_the_cursor(emulator):
+def test_abnormal_future_state_reads_nothing_new_and_brings_the_cursor_back_to_now(emulator):
+    """A 2099 cursor is warned about and capped at the frozen upper bound (issue 11): kept, it would make
+    every later window empty and the stream would never read again."""
     import json
     from pathlib import Path
 
@@ -234,9 +236,13 @@ def test_abnormal_future_state_reads_nothing_and_keeps_the_cursor(emulator):
 
     path = Path(__file__).parents[1] / "abnormal_state.json"
     state = [AirbyteStateMessageSerializer.load(s) for s in json.loads(path.read_text())]
+    before = datetime.now(timezone.utc).replace(microsecond=0)
     out = run_read(config(emulator), ["c_order"], state=state)
-    assert records(out, "c_order") == []
-    assert final_states(out)[0].stream.stream_state.Updated == "2099-01-01T00:00:00Z"
+    lookback_start = db_utc_second(str(before - timedelta(seconds=300 + 1)).replace("+00:00", ""))
+    assert all(r["Updated"] >= lookback_start for r in records(out, "c_order"))  # only the look-back window
+    saved = final_states(out)[0].stream.stream_state.Updated
+    assert before.strftime("%Y-%m-%dT%H:%M:%SZ") <= saved < "2099"
+    assert any("is in the future" in m.log.message for m in out.logs)
 
 
 def test_sample_state_reads_rows_updated_since_its_cursor(emulator):
@@ -259,3 +265,12 @@ def test_server_with_lowercase_column_names_reads_the_same_rows(emulator_factory
     got = {r["id"]: project(r) for r in records(out, "c_order")}
     want = {k: expected_order(v) for k, v in db_rows(emu, "C_Order", "C_Order_ID", *ORDER_COLS).items()}
     assert got == want
+
+
+def test_a_stream_named_as_the_catalog_spells_it_emits_under_that_name(emulator):
+    """A catalog stream ``C_Order`` (the table's own spelling) emits records and state as ``C_Order``, not
+    as the lower-case model name: the platform matches records to the catalog by name (issue 11)."""
+    out = run_read(config(emulator), ["C_Order"])
+    assert records(out, "C_Order") and not records(out, "c_order")
+    assert {m.record.stream for m in out.records} == {"C_Order"}
+    assert [s.stream.stream_descriptor.name for s in final_states(out)] == ["C_Order"]

@@ -93,16 +93,67 @@ def test_wrong_password_is_an_authentication_error_without_the_password(caplog):
     assert PASSWORD not in str(info.value) and PASSWORD not in caplog.text
 
 
+AUTO = {"clients": [{"id": 11, "name": "GardenWorld"}], "clientId": 11, "userId": 102, "roleId": 103,
+        "organizationId": 11, "warehouseId": 103, "refresh_token": "r"}
+
+
 def test_auto_login_answer_is_used_without_a_second_step():
     with requests_mock.Mocker() as m:
         login = LoginMocks(m)
         token = final_token(99)
-        m.post(f"{API}/auth/tokens", json={"clients": [{"id": 11, "name": "GardenWorld"}], "clientId": 11, "userId": 102,
-                                           "roleId": 103, "organizationId": 11, "token": token, "refresh_token": "r"})
+        m.post(f"{API}/auth/tokens", json={**AUTO, "token": token})
         data = m.get(f"{API}/models", json={"models": []})
-        _client(password_config(role="GardenWorld User", organization=None)).list_models()
+        _client(password_config(role="103", organization=None)).list_models()
     assert not login.put.called and not login.roles.called
     assert data.last_request.headers["Authorization"] == f"Bearer {token}"
+
+
+def _auto_then_one_step(request, context):
+    """The auto-login answer for the plain login; the server's name resolution for a one-step login."""
+    body = request.json()
+    params = body.get("parameters")
+    if params is None:
+        return {**AUTO, "token": final_token(98)}
+    for key, known in (("roleId", {"103", "gardenworld user"}), ("organizationId", {"11", "hq"}),
+                       ("warehouseId", {"103", "hq warehouse"})):
+        if key in params and str(params[key]).lower() not in known:
+            context.status_code = 401
+            return {"title": "Authenticate error", "status": 401,
+                    "detail": {"roleId": "Role name not found", "organizationId": "Organization name not found",
+                               "warehouseId": "Warehouse name not found"}[key]}
+    return {"userId": 102, "roleId": 103, "organizationId": 11, "token": final_token(97), "refresh_token": "r2"}
+
+
+@pytest.mark.parametrize("field, value, detail", [
+    ("role", "GardenWorld Admin", "Role name not found"),
+    ("organization", "Store", "Organization name not found"),
+    ("warehouse", "Store Warehouse", "Warehouse name not found"),
+    ("warehouse", "104", "Warehouse name not found"),
+])
+def test_auto_login_verifies_configured_names_like_ids(field, value, detail):
+    """A single-role user with a wrong role/organization/warehouse NAME must not silently run as another role."""
+    with requests_mock.Mocker() as m:
+        LoginMocks(m)
+        m.post(f"{API}/auth/tokens", json=_auto_then_one_step)
+        m.post(f"{API}/auth/logout", json={})
+        creds = {"role": None, "organization": None, field: value}
+        with pytest.raises(ConfigurationError, match=f"credentials.{field} '{value}'.*{detail}.*role 103") as info:
+            _client(password_config(**creds)).list_models()
+    assert PASSWORD not in str(info.value)
+
+
+def test_auto_login_with_right_names_logs_in_with_them():
+    with requests_mock.Mocker() as m:
+        LoginMocks(m)
+        login = m.post(f"{API}/auth/tokens", json=_auto_then_one_step)
+        logout = m.post(f"{API}/auth/logout", json={})
+        data = m.get(f"{API}/models", json={"models": []})
+        client = _client(password_config(role="GardenWorld User", organization="HQ", warehouse="HQ Warehouse"))
+        client.list_models()
+    assert login.call_count == 2 and login.last_request.json()["parameters"]["roleId"] == "GardenWorld User"
+    assert logout.call_count == 1  # the auto-login session is ended, not left open
+    assert data.last_request.headers["Authorization"] == f"Bearer {final_token(97)}"
+    assert client.tokens.context["role_id"] == 103
 
 
 def test_auto_login_contradicting_a_numeric_role_is_a_configuration_error():

@@ -83,3 +83,19 @@ def test_spec_fragment_marks_secrets_and_validates_a_config():
     schema = {"type": "object", "required": ["base_url", "credentials"], "properties": CONNECTION_SPEC_PROPERTIES}
     jsonschema.validate({"base_url": "https://erp", "credentials": CREDS, "verify_tls": False}, schema)
     jsonschema.validate({"base_url": "https://erp", "credentials": {"auth_type": "token", "token": "t"}}, schema)
+
+
+@pytest.mark.parametrize("creds, message", [
+    ({"auth_type": "password", "username": "u", "password": None}, "credentials.password is required for auth_type password"),
+    ({"auth_type": "password", "password": "p"}, "credentials.username is required for auth_type password"),
+    ({"auth_type": "password", "username": None, "password": "p"}, "credentials.username is required for auth_type password"),
+    ({"auth_type": "token", "token": None}, "credentials.token is required for auth_type token"),
+    ({"auth_type": "token", "token": ["x"]}, "credentials.token must be a string (auth_type token)"),
+    ({"auth_type": "oauth", "token": "SECRET-1"}, "credentials.auth_type must be one of 'password', 'token'"),
+    ("GardenAdmin:SECRET-2", "credentials is required: an object with auth_type 'password'"),
+], ids=["null-password", "missing-username", "null-username", "null-token", "list-token", "unknown-auth-type",
+        "string"])
+def test_credential_messages_name_the_field_and_auth_type_and_never_the_value(creds, message):
+    with pytest.raises(ConfigurationError) as info:
+        ConnectionConfig.from_airbyte({"base_url": "https://erp.example.com", "credentials": creds})
+    assert message in str(info.value) and "SECRET" not in str(info.value)

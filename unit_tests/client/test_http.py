@@ -113,9 +113,12 @@ def test_json_4xx_are_api_errors_with_status_title_detail(status, body, title):
 
 def test_non_json_4xx_keeps_a_short_excerpt():
     with requests_mock.Mocker() as m:
+        m.get(f"{API}/models", json={"models": []})  # the API answered before: a later 404 page is the API's
         m.get(f"{API}/models/x", status_code=404, text="<html>Not Found</html>" + "x" * 1000)
+        client = _client()
+        client.list_models()
         with pytest.raises(ApiError) as info:
-            _client().get("models/x")
+            client.get("models/x")
     assert info.value.status == 404 and len(info.value.detail) <= 200
 
 
@@ -161,10 +164,10 @@ def test_connection_refused_is_retried_for_writes():
     assert route.call_count == 2
 
 
-def test_unreachable_host_at_start_is_a_configuration_error():
+def test_unreachable_host_at_start_is_transient_and_says_what_to_check():
     with requests_mock.Mocker() as m:
         m.get(f"{API}/models", exc=_refused())
-        with pytest.raises(ConfigurationError, match="Cannot connect to http://erp.test"):
+        with pytest.raises(TransientError, match="Cannot connect to http://erp.test.*down or unreachable"):
             _client().list_models()
 
 

@@ -113,3 +113,15 @@ def test_image_object_without_data_is_not_sent() -> None:
     from idempiere_client.metadata import ColumnMeta
 
     assert normalize(ColumnMeta("Logo_ID", "image"), {"id": 5, "propertyLabel": "Logo"}, UTC) is DROP
+
+
+def test_integers_beyond_a_java_int_and_numbers_beyond_a_double_are_refused() -> None:
+    """iDempiere's Integer columns are Java ints: a 65-bit value is this record's reject, never a crash."""
+    from destination_idempiere.values import to_integer
+
+    assert to_integer(2**31 - 1) == 2**31 - 1 and to_integer(-(2**31)) == -(2**31)
+    for value in (2**31, 18446744073709551616, -(2**64)):
+        with pytest.raises(ValueError, match="out of range for an integer column"):
+            to_integer(value)
+    with pytest.raises(ValueError, match="out of range for a number column"):
+        to_number("1e400")

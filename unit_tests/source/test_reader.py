@@ -246,3 +246,17 @@ def test_small_full_refresh_is_not_split():
     reader = TableReader(client, order_meta(), ServerClock("UTC"), settings(workers=4))
     assert len([r for b in reader.full_refresh() for r in b.rows]) == 50
     assert not any(" le " in c["filter"] or "desc" in c["orderby"] for c in client.calls)
+
+
+def test_a_cursor_in_the_future_is_capped_at_the_frozen_upper_bound_with_a_warning(caplog):
+    """A 2099 cursor would make every later window empty: the stream would never read again (issue 11)."""
+    import logging
+
+    reader = TableReader(FakeClient(rows(3)), order_meta(), ServerClock("UTC"), settings(),
+                         logger=logging.getLogger("test-future-cursor"))
+    with caplog.at_level(logging.WARNING, logger="test-future-cursor"):
+        lower, upper, floor = reader.bounds({"Updated": "2099-01-01T00:00:00Z"}, now=NOW)
+    assert floor == upper == NOW.replace(microsecond=0) and lower == upper - timedelta(seconds=300)
+    assert "in the future" in caplog.text and "2099-01-01" in caplog.text
+    _, states = run(reader, {"Updated": "2099-01-01T00:00:00Z"})
+    assert states[-1]["Updated"] == "2026-11-20T12:00:00Z"  # the saved cursor comes back to now: reads go on

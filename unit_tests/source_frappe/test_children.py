@@ -45,3 +45,15 @@ def test_children_are_paged_by_name_and_grouped_by_parent_and_field() -> None:
     attach_children(META, docs, groups)
     assert [r["name"] for r in docs[0]["items"]] == ["r1", "r3"] and docs[0]["packed"] == []
     assert [r["name"] for r in docs[1]["packed"]] == ["r2"] and docs[2]["items"] == []
+
+
+def test_name_chunks_are_sized_by_the_encoded_url_not_by_characters() -> None:
+    """Non-ASCII names cost up to 9 bytes per character once percent-encoded (issue 11: size by the encoded
+    URL, never by count alone): every chunk's encoded filter stays within the budget."""
+    from erp_http.url_budget import query_length
+
+    names = [f"订单-{i:04d}-" + "ü" * 40 for i in range(200)]
+    chunks = list(name_chunks(names))
+    assert [n for c in chunks for n in c] == names
+    sizes = [query_length({"filters": json.dumps(c, ensure_ascii=False, separators=(",", ":"))}) for c in chunks]
+    assert max(sizes) <= 2500 and len(chunks) > 10

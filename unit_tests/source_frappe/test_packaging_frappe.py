@@ -1,5 +1,5 @@
 """source-frappe's metadata.yaml and image: Airbyte's metadata schema, and agreement with setup.py and the
-Dockerfile (the iDempiere connectors' files are checked in unit_tests/test_connector_metadata.py)."""
+Dockerfile (the iDempiere connectors' files are checked in unit_tests/test_metadata.py)."""
 from __future__ import annotations
 
 import uuid
