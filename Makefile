@@ -26,4 +26,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) demo_output bench/out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo_output bench/out .cache .pytest_cache .mypy_cache .ruff_cache

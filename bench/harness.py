@@ -4,6 +4,7 @@ Every figure is taken from the *child* process (``os.wait4`` rusage), never from
 of reading the child's stdout here does not leak into the connector's numbers. The emulator is a separate
 process too, so its CPU never counts against the connector either.
 """
+
 from __future__ import annotations
 
 import json
@@ -121,6 +122,7 @@ def run_measured(
     proc = subprocess.Popen(list(cmd), stdout=subprocess.PIPE, stderr=err, stdin=stdin, env=full_env, cwd=REPO)
     killer = threading.Timer(timeout_s, proc.kill)
     killer.start()
+    peak = PeakRss(proc.pid).start()
     records = 0
     states: list[dict[str, Any]] = []
     tail: deque[str] = deque(maxlen=40)
@@ -159,10 +161,12 @@ def run_measured(
                 tail.append(pending[:2000].decode("utf-8", "replace"))
                 if keep_other:
                     others.append(pending)
+        peak.stop()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
     finally:
+        peak.stop()
         killer.cancel()
         err.close()
         if stdin is not subprocess.DEVNULL:
@@ -172,9 +176,76 @@ def run_measured(
             tail.extend((stderr_path or OUT / "last_stderr.log").read_text(errors="replace").splitlines()[-15:])
         except OSError:
             pass
-    # Linux reports ru_maxrss in kilobytes.
-    return RunResult(list(cmd), proc.returncode, wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024.0,
-                     records, states, list(tail), others)
+    # Linux reports both in kilobytes. ru_maxrss also counts the forked copy of this (large) process before
+    # the exec (the kernel keeps the pre-exec high-water mark), so the polled figure is preferred.
+    maxrss_kb = peak.kb if peak.kb else usage.ru_maxrss
+    return RunResult(
+        list(cmd),
+        proc.returncode,
+        wall,
+        usage.ru_utime,
+        usage.ru_stime,
+        maxrss_kb / 1024.0,
+        records,
+        states,
+        list(tail),
+        others,
+    )
+
+
+class PeakRss:
+    """The child's own peak RSS (``VmHWM`` of ``/proc/<pid>/status``), polled while it runs.
+
+    ``ru_maxrss`` from ``wait4`` is not the child's own figure: a child is forked from the bench process and
+    Linux carries the forked image's high-water mark across ``exec``, so every child would report at least
+    the bench's own RSS (hundreds of MB after a measurement that kept a large output). ``VmHWM`` belongs to
+    the exec'd program; it is only read once the child's command line differs from this process's (i.e.
+    after the exec), and is monotonic, so the last reading before exit is the peak.
+    """
+
+    def __init__(self, pid: int, interval_s: float = 0.02) -> None:
+        self.pid = pid
+        self.interval_s = interval_s
+        self.kb = 0
+        self._own = _read(Path("/proc/self/cmdline"))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="peak-rss", daemon=True)
+
+    def start(self) -> PeakRss:
+        if self._own:  # no /proc: fall back to ru_maxrss
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if not self._stop.is_set():
+            self._stop.set()
+            if self._thread.is_alive():
+                self._thread.join(timeout=5)
+            self.sample()
+
+    def sample(self) -> None:
+        base = Path(f"/proc/{self.pid}")
+        cmdline = _read(base / "cmdline")
+        if not cmdline or cmdline == self._own:
+            return  # gone, a zombie, or not exec'd yet
+        for line in _read(base / "status").splitlines():
+            if line.startswith(b"VmHWM:"):
+                self.kb = max(self.kb, int(line.split()[1]))
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        while True:  # fast at first, so a short-lived child is still read after its exec
+            fast = time.monotonic() - started < 0.5
+            if self._stop.wait(0.002 if fast else self.interval_s):
+                return
+            self.sample()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def run_against(emu: EmulatorProcess, cmd: Sequence[str], **kwargs: Any) -> RunResult:

@@ -152,3 +152,15 @@ def test_plot_is_a_png_with_one_bar_per_judged_figure(tmp_path) -> None:
     assert write_plot(path, results) == f"plot written to {path}"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert write_plot(tmp_path / "none.png", results[3:]) == "nothing to plot"
+
+
+def test_peak_rss_is_the_childs_own_not_the_forked_benchs(tmp_path) -> None:
+    """A child forked from a large process reports its own peak (ru_maxrss would report the parent's size)."""
+    ballast = bytearray(300 * 1024 * 1024)  # this process: > 300 MB resident
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    small = run_measured([sys.executable, "-c", "import time; time.sleep(0.3)"], stderr_path=tmp_path / "a.log")
+    big = run_measured([sys.executable, "-c", "import time; b = bytearray(200 * 1024 * 1024); b[::4096] = b'y' * "
+                        "len(b[::4096]); time.sleep(0.3)"], stderr_path=tmp_path / "b.log")
+    del ballast
+    assert small.maxrss_mb < 150
+    assert big.maxrss_mb > 200

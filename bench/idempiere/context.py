@@ -27,7 +27,6 @@ class Sizes:
     dest_repeats: int = 2  # runs per mode in 5 and 5c; the fastest is kept (noise, see _batch_vs_single)
     touch_fraction: float = 0.01
     repeats: int = 1
-    strict_floor: bool = False  # also run the floor with orjson (one more 200k read)
 
     @classmethod
     def quick(cls) -> Sizes:
