@@ -15,6 +15,7 @@ from .dsl import DocType, Field
 STANDARD = ("name", "owner", "creation", "modified", "modified_by", "docstatus", "idx")
 CHILD_STANDARD = ("parent", "parentfield", "parenttype")
 OPTIONAL_STANDARD = ("_user_tags", "_comments", "_assign", "_liked_by")
+_ALL_STANDARD = frozenset(STANDARD + CHILD_STANDARD + OPTIONAL_STANDARD)
 # the Custom Field every demo site has on Customer (F15+ prefixes UI-made fields with custom_)
 DEMO_CUSTOM_FIELD = Field("custom_external_id", "Data", unique=1, is_custom_field=1, label="External ID")
 
@@ -49,7 +50,9 @@ class Registry:
                             unique=f.get("unique", 0), read_only=f.get("read_only", 0),
                             default=f.get("default"), set_only_once=f.get("set_only_once", 0),
                             allow_on_submit=f.get("allow_on_submit", 0))
-                      for f in raw.get("fields", []) if not f.get("is_virtual")]
+                      for f in raw.get("fields", [])
+                      # a field named like a standard column (Communication declares _user_tags) IS that column
+                      if not f.get("is_virtual") and f.get("fieldname") not in _ALL_STANDARD]
             self.doctypes[name] = DocType(
                 name=name, module=raw.get("module", "Core"), fields=fields, istable=raw.get("istable", 0),
                 issingle=raw.get("issingle", 0), is_submittable=raw.get("is_submittable", 0),

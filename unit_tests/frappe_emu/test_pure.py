@@ -109,3 +109,19 @@ def test_dsl():
 def test_check_string_true_matches_zero_rows():
     assert build([["public", "=", "true"]], doctype="Note")[1] == [0]
     assert build([["public", "=", True]], doctype="Note")[1] == [1]
+
+
+def test_a_dictionary_field_named_like_a_standard_column_is_that_column(tmp_path) -> None:
+    """--doctypes with the real file: Communication declares ``_user_tags``, which every table already has."""
+    import json as _json
+
+    from frappe_emulator.model.registry import Registry
+
+    path = tmp_path / "doctypes.json"
+    path.write_text(_json.dumps({"doctypes": [{"name": "Mail Thing", "fields": [
+        {"fieldname": "subject", "fieldtype": "Data"}, {"fieldname": "_user_tags", "fieldtype": "Data"},
+        {"fieldname": "modified", "fieldtype": "Datetime"}]}]}))
+    registry = Registry(str(path))
+    columns = registry.columns(registry.get("Mail Thing"))
+    assert len(columns) == len(set(columns))
+    assert "subject" in columns and columns.count("_user_tags") == 1
