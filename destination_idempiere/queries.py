@@ -10,13 +10,12 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from destination_idempiere.values import parse_instant
 from idempiere_client.column_names import column_for
 from idempiere_client.filters import F, include_inactive
 from idempiere_client.literals import is_safe_string, like_literal, literal
 from idempiere_client.metadata import TableMeta
 from idempiere_client.timeutil import ServerClock
-
-from destination_idempiere.values import parse_instant
 
 MAX_PAGES = 5  # a lookup that matches more than 500 rows is ambiguous anyway
 _UNSAFE_FRAGMENT = re.compile(r"['(),%_\x00-\x1f\x7f]+")

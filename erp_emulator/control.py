@@ -7,8 +7,8 @@ behind a running sync, to change faults, and to read what the API received. The 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import parse_qs
 

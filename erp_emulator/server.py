@@ -19,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol, TypeVar
 from urllib.parse import unquote_plus
 
-from .control import PREFIX as CONTROL_PREFIX, Action, Control
+from .control import PREFIX as CONTROL_PREFIX
+from .control import Action, Control
 from .faults import DROP, FAIL, FaultOptions, Faults, proxy_page
 from .messages import Request, Response
 

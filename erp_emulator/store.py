@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 # the table a write statement changes (per-table versions let caches survive writes to other tables)
 _WRITE_TARGET = re.compile(r'^\s*(?:UPDATE|DELETE\s+FROM|INSERT\s+(?:OR\s+\w+\s+)?INTO)\s+"?(\w+)"?', re.I)

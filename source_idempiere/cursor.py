@@ -17,9 +17,10 @@ Incremental algorithm (issue 4):
 """
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Hashable, Sequence
+from typing import Any
 
 from erp_http.errors import PagingOrderError
 from erp_http.timeutil import parse_utc

@@ -26,6 +26,7 @@ from idempiere_client.views import (
 from source_idempiere.reader import TableReader
 from source_idempiere.streams import IdempiereStream
 
+
 @dataclass(frozen=True)
 class ViewSource:
     """What a view stream needs: its definition, its metadata as a view, and its table's metadata."""

@@ -17,7 +17,6 @@ from bench.idempiere.floor import collection_gets, plan_from_log
 from bench.results import Measurement, ratio
 from idempiere_emulator.child import EmulatorChild
 
-
 _TABLE_NAMES = {"c_order": "C_Order", "c_orderline": "C_OrderLine", "c_invoice": "C_Invoice",
                 "c_invoiceline": "C_InvoiceLine", "c_payment": "C_Payment", "fact_acct": "Fact_Acct"}
 

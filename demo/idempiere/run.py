@@ -4,8 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from demo.idempiere.steps import (TABLES, DemoResult, edit_in_erp, full_sync, incremental_sync, read_back,
-                                  reverse_etl)
+from demo.idempiere.steps import TABLES, DemoResult, edit_in_erp, full_sync, incremental_sync, read_back, reverse_etl
 from demo.pyairbyte_io import duckdb_cache
 from demo.runner import run_demo, say
 from idempiere_emulator.child import EmulatorChild

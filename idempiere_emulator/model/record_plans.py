@@ -14,7 +14,8 @@ same as in ``Serializer`` before (``serialize.py`` keeps the per-value helpers a
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import orjson
 

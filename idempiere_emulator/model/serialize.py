@@ -1,7 +1,8 @@
 """Stored row -> REST record JSON per display type (spec §6), with batched FK identifier lookups."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import orjson
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from idempiere_client.config import ConnectionConfig
 from erp_http.errors import AuthenticationError, ConfigurationError, TransientError
+from idempiere_client.config import ConnectionConfig
 from idempiere_client.filters import F, include_inactive, orderby
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog

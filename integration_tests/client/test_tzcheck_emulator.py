@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from idempiere_client.config import ConnectionConfig
 from erp_http.errors import ConfigurationError
+from idempiere_client.config import ConnectionConfig
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog
 from idempiere_client.timeutil import ServerClock

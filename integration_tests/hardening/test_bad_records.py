@@ -183,8 +183,8 @@ FRAPPE_STREAM = "Customer"
 
 
 def cust(ext: str, extra: str = "", territory: str = ',"territory":"India"') -> str:
-    return ('{"custom_external_id":"%s","customer_name":"Bad %s","customer_type":"Company",'
-            '"customer_group":"Commercial"%s%s}' % (ext, ext, territory, extra))
+    return (f'{{"custom_external_id":"{ext}","customer_name":"Bad {ext}","customer_type":"Company",'
+            f'"customer_group":"Commercial"{territory}{extra}}}')
 
 
 def frec(data_json: str, stream: str = FRAPPE_STREAM) -> str:
@@ -224,8 +224,8 @@ FRAPPE_BAD = [
 
 
 def fgood(i: int) -> str:
-    return frec('{"custom_external_id":"G-%03d","customer_name":"Good %d","customer_type":"Company",'
-                '"customer_group":"Commercial","territory":"India","default_commission_rate":%d.5}' % (i, i, i))
+    return frec(f'{{"custom_external_id":"G-{i:03d}","customer_name":"Good {i}","customer_type":"Company",'
+                f'"customer_group":"Commercial","territory":"India","default_commission_rate":{i}.5}}')
 
 
 @pytest.fixture(scope="module")

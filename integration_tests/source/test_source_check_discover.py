@@ -1,12 +1,12 @@
 """check and discover against the emulator."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from airbyte_cdk.models import Status
-from airbyte_cdk.test.entrypoint_wrapper import discover
-from airbyte_cdk.test.entrypoint_wrapper import _run_command  # noqa: PLC2701 - CDK test helper
+from airbyte_cdk.test.entrypoint_wrapper import (
+    _run_command,  # noqa: PLC2701 - CDK test helper
+    discover,
+)
 
 from source_idempiere import SourceIdempiere
 

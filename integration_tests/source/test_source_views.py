@@ -5,13 +5,12 @@ import logging
 
 import pytest
 import requests
-
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from erp_http.errors import ApiError, ConfigurationError
-from source_idempiere import SourceIdempiere
 from idempiere_emulator.errors import EmulatorError
 from idempiere_emulator.http.handlers import Api
+from source_idempiere import SourceIdempiere
 from source_idempiere.view_streams import load_views
 
 from .helpers import config, final_states, next_second, records, run_read, state_for

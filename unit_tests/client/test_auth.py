@@ -6,8 +6,8 @@ import logging
 import pytest
 import requests_mock
 
-from idempiere_client.auth import Token, jwt_claims
 from erp_http.errors import AuthenticationError, ConfigurationError
+from idempiere_client.auth import Token, jwt_claims
 from idempiere_client.http import IdempiereClient
 from unit_tests.client.conftest import API, PASSWORD, PRE_TOKEN, LoginMocks, final_token, password_config, token_config
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, ConnectionConfig, PasswordCredentials, TokenCredentials
 from erp_http.errors import ConfigurationError
+from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, ConnectionConfig, PasswordCredentials, TokenCredentials
 
 CREDS = {"auth_type": "password", "username": "GardenAdmin", "password": "pw-SECRET", "client": "GardenWorld", "role": "102"}
 

@@ -13,7 +13,16 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 from erp_http.errors import ApiError, AuthenticationError, ConfigurationError, TransientError
 from idempiere_client.http import IdempiereClient
 from unit_tests.client.conftest import (
-    API, CLIENTS, ORGS, PASSWORD, PRE_TOKEN, ROLES, LoginMocks, final_token, function_session, password_config,
+    API,
+    CLIENTS,
+    ORGS,
+    PASSWORD,
+    PRE_TOKEN,
+    ROLES,
+    LoginMocks,
+    final_token,
+    function_session,
+    password_config,
     token_config,
 )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 import requests_mock
 
+from idempiere_client import metadata
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.http import IdempiereClient
-from idempiere_client import metadata
 from idempiere_client.metadata import MetadataCatalog, parse_yaml
 from unit_tests.client.yaml_samples import BROKEN_YAML, C_ORDER_YAML, PYYAML_STYLE_YAML
 

@@ -6,8 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from erp_emulator.clock import (UTC, Clock, epoch_text, later_than, local_to_stored, now_text, parse_stored,
-                                utc_text)
+from erp_emulator.clock import UTC, Clock, epoch_text, later_than, local_to_stored, now_text, parse_stored, utc_text
 
 
 def test_stored_text_round_trips_with_milliseconds() -> None:

@@ -6,9 +6,9 @@ import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from erp_http.timeutil import parse_utc
 
 from erp_http.errors import PagingOrderError
+from erp_http.timeutil import parse_utc
 from source_idempiere.cursor import (
     IncrementalScan,
     KeysetScan,
