@@ -7,12 +7,11 @@ exactly one piece of code. ``repr()`` of every credentials object masks its secr
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
+from erp_http.connection import server_root, transport_settings
 from frappe_client.errors import ConfigurationError
 
 DEFAULT_TIMEOUT_SECONDS = 120.0  # gunicorn's usual worker timeout (bench http_timeout): a page never takes longer
@@ -157,16 +156,8 @@ class ConnectionConfig:
             raise ConfigurationError("The configuration must be a JSON object.")
         site_url = normalize_site_url(config.get("site_url"))
         credentials = parse_credentials(config.get("credentials"))
-        verify_tls = config.get("verify_tls", True)
-        if verify_tls is None:
-            verify_tls = True
-        if not isinstance(verify_tls, bool):
-            raise ConfigurationError("verify_tls must be true or false.")
-        timeout = config.get("request_timeout_seconds", DEFAULT_TIMEOUT_SECONDS)
-        if (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout)
-                or timeout <= 0):
-            raise ConfigurationError("request_timeout_seconds must be a positive number.")
-        return cls(site_url, credentials, verify_tls, float(timeout))
+        verify_tls, timeout = transport_settings(config, DEFAULT_TIMEOUT_SECONDS, null_verify_means_default=True)
+        return cls(site_url, credentials, verify_tls, timeout)
 
 
 def normalize_site_url(value: Any) -> str:
@@ -175,24 +166,7 @@ def normalize_site_url(value: Any) -> str:
     Raises:
         ConfigurationError: the value is not an http(s) URL with a host.
     """
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError("site_url is required, e.g. https://erp.example.com")
-    url = value.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(
-            f"site_url must be an http:// or https:// URL with a host name, e.g. https://erp.example.com (got {url!r}).")
-    if parts.query or parts.fragment:
-        raise ConfigurationError("site_url must not contain a query string or fragment.")
-    if parts.username or parts.password:
-        raise ConfigurationError("site_url must not contain a user name or password; use the credentials fields.")
-    path = parts.path.rstrip("/")
-    lowered = path.lower()
-    for suffix in _URL_SUFFIXES:
-        if lowered.endswith(suffix):
-            path = path[: -len(suffix)]
-            break
-    return f"{parts.scheme.lower()}://{parts.netloc}{path.rstrip('/')}"
+    return server_root(value, "site_url", _URL_SUFFIXES)
 
 
 _AUTH_TYPES = ("api_key", "password", "oauth2")

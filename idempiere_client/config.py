@@ -7,12 +7,11 @@ validated by exactly one piece of code. ``repr()`` masks secrets.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
+from erp_http.connection import server_root, transport_settings
 from erp_http.errors import ConfigurationError
 
 API_PREFIX = "/api/v1"
@@ -169,18 +168,8 @@ class ConnectionConfig:
             raise ConfigurationError("The configuration must be a JSON object.")
         base_url = normalize_base_url(config.get("base_url"))
         credentials = _parse_credentials(config.get("credentials"))
-        verify_tls = config.get("verify_tls", True)
-        if not isinstance(verify_tls, bool):
-            raise ConfigurationError("verify_tls must be true or false.")
-        timeout = config.get("request_timeout_seconds", DEFAULT_TIMEOUT_SECONDS)
-        if (
-            isinstance(timeout, bool)
-            or not isinstance(timeout, (int, float))
-            or not math.isfinite(timeout)
-            or timeout <= 0
-        ):
-            raise ConfigurationError("request_timeout_seconds must be a positive number.")
-        return cls(base_url, credentials, verify_tls, float(timeout))
+        verify_tls, timeout = transport_settings(config, DEFAULT_TIMEOUT_SECONDS)
+        return cls(base_url, credentials, verify_tls, timeout)
 
 
 def normalize_base_url(value: Any) -> str:
@@ -189,24 +178,7 @@ def normalize_base_url(value: Any) -> str:
     Raises:
         ConfigurationError: the value is not an http(s) URL with a host.
     """
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError("base_url is required, e.g. https://erp.example.com")
-    url = value.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(
-            f"base_url must be an http:// or https:// URL with a host name, e.g. https://erp.example.com (got {url!r})."
-        )
-    if parts.query or parts.fragment:
-        raise ConfigurationError("base_url must not contain a query string or fragment.")
-    if parts.username or parts.password:
-        raise ConfigurationError("base_url must not contain a user name or password; use the credentials fields.")
-    path = parts.path.rstrip("/")
-    for suffix in ("/api/v1", "/api"):
-        if path.lower().endswith(suffix):
-            path = path[: -len(suffix)]
-            break
-    return f"{parts.scheme.lower()}://{parts.netloc}{path.rstrip('/')}"
+    return server_root(value, "base_url", ("/api/v1", "/api"))
 
 
 def _text(creds: Mapping[str, Any], key: str, *, required: bool, auth_type: str) -> str | None:
