@@ -18,6 +18,10 @@ from ..errors import FrappeError
 _B36 = string.digits + string.ascii_lowercase
 _lock = threading.Lock()
 _rng = random.Random()
+# names issued in the current 10 ms tick: a seed writes thousands of rows per tick, and 4 random base36
+# characters (1.7M values) collide by the birthday bound long before 500k rows; the real server writes far
+# slower, so drawing again within a tick keeps the shape without inventing collisions it would not have
+_tick: list = [None, set()]
 
 
 def seed(n: int) -> None:
@@ -32,7 +36,13 @@ def hash_name(major: int) -> str:
             for _ in range(6):
                 t, r = divmod(t, 36)
                 head = _B36[r] + head
-            return head[-6:] + "".join(_rng.choice(_B36) for _ in range(4))
+            if _tick[0] != head:
+                _tick[0], _tick[1] = head, set()
+            while True:
+                name = head[-6:] + "".join(_rng.choice(_B36) for _ in range(4))
+                if name not in _tick[1]:
+                    _tick[1].add(name)
+                    return name
         return "".join(_rng.choice("0123456789abcdef") for _ in range(10))
 
 

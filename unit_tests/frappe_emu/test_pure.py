@@ -125,3 +125,13 @@ def test_a_dictionary_field_named_like_a_standard_column_is_that_column(tmp_path
     columns = registry.columns(registry.get("Mail Thing"))
     assert len(columns) == len(set(columns))
     assert "subject" in columns and columns.count("_user_tags") == 1
+
+
+def test_version_16_hash_names_never_repeat_within_one_time_tick(monkeypatch) -> None:
+    """A seed writes thousands of child rows per 10 ms tick: 20k names in one tick would collide ~100 times."""
+    from frappe_emulator.model import naming
+
+    monkeypatch.setattr(naming.time, "time", lambda: 1_765_000_000.0)
+    names = [naming.hash_name(16) for _ in range(20_000)]
+    assert len(set(names)) == len(names)
+    assert all(len(n) == 10 and n[:6] == names[0][:6] for n in names)
