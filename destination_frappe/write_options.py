@@ -13,6 +13,7 @@ from destination_frappe.api import INSERT_MANY_MAX
 from destination_frappe.naming import NameMatcher
 from destination_frappe.plan import DELETE_ACTIONS
 from erp_airbyte.config_options import choice, flag, whole_number
+from erp_airbyte.config_options import connection_specification as spec_of
 from erp_airbyte.destination.run_policy import RunPolicy, run_policy_spec
 from frappe_client.config import CONNECTION_SPEC_PROPERTIES
 from frappe_client.errors import ConfigurationError
@@ -69,14 +70,8 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
 
 def connection_specification() -> dict[str, Any]:
     """The destination's JSON schema: ``frappe_client``'s connection fragment plus the write options."""
-    return {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "Frappe / ERPNext Destination Spec",
-        "type": "object",
-        "required": ["site_url", "credentials"],
-        "additionalProperties": True,
-        "properties": {**CONNECTION_SPEC_PROPERTIES, **DESTINATION_SPEC_PROPERTIES},
-    }
+    return spec_of("Frappe / ERPNext Destination Spec", {**CONNECTION_SPEC_PROPERTIES, **DESTINATION_SPEC_PROPERTIES},
+                   ["site_url", "credentials"])
 
 
 @dataclass(frozen=True)

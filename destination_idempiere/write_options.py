@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from erp_airbyte.config_options import connection_specification as spec_of
 from erp_airbyte.config_options import time_zone_name, time_zone_property, whole_number
 from erp_airbyte.destination.run_policy import RunPolicy, run_policy_spec
 from erp_http.errors import ConfigurationError
@@ -53,14 +54,8 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
 
 def connection_specification() -> dict[str, Any]:
     """The destination's JSON schema: the shared connection fragment plus the destination options."""
-    return {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "iDempiere Destination Spec",
-        "type": "object",
-        "required": list(CONNECTION_SPEC_REQUIRED),
-        "additionalProperties": True,
-        "properties": {**CONNECTION_SPEC_PROPERTIES, **DESTINATION_SPEC_PROPERTIES},
-    }
+    return spec_of("iDempiere Destination Spec", {**CONNECTION_SPEC_PROPERTIES, **DESTINATION_SPEC_PROPERTIES},
+                   CONNECTION_SPEC_REQUIRED)
 
 
 @dataclass(frozen=True)

@@ -67,3 +67,18 @@ def time_zone_property(description: str, *, order: int, title: str = "Server tim
         "examples": ["UTC", "Europe/Berlin", "America/New_York"],
         "order": order,
     }
+
+
+def connection_specification(title: str, properties: Mapping[str, Any], required: Sequence[str]) -> dict[str, Any]:
+    """A connector's ``connectionSpecification``: one shape for every ERP connector (draft-07, extra keys kept).
+
+    ``additionalProperties`` stays true so a config written for a newer version still validates here.
+    """
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": title,
+        "type": "object",
+        "required": list(required),
+        "additionalProperties": True,
+        "properties": dict(properties),
+    }

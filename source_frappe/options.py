@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from erp_airbyte.config_options import choice, flag, whole_number
+from erp_airbyte.config_options import connection_specification as spec_of
 from erp_http.timeutil import parse_iso
 from frappe_client.config import (
     CONNECTION_SPEC_PROPERTIES,
@@ -124,14 +125,7 @@ def connection_specification() -> dict[str, Any]:
     """The full ``connectionSpecification`` (shared connection keys + source options)."""
     properties = {**CONNECTION_SPEC_PROPERTIES, **SOURCE_SPEC_PROPERTIES}
     properties["verify_tls"] = {**properties["verify_tls"], "order": 12}
-    return {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "Frappe / ERPNext Source Spec",
-        "type": "object",
-        "required": list(CONNECTION_SPEC_REQUIRED),
-        "additionalProperties": True,
-        "properties": properties,
-    }
+    return spec_of("Frappe / ERPNext Source Spec", properties, CONNECTION_SPEC_REQUIRED)
 
 
 @dataclass(frozen=True)

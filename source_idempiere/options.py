@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from erp_airbyte.config_options import choice, flag, time_zone_name, time_zone_property, whole_number
+from erp_airbyte.config_options import connection_specification as spec_of
 from erp_http.errors import ConfigurationError
 from erp_http.timeutil import parse_iso
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
@@ -116,14 +117,7 @@ def connection_specification() -> dict[str, Any]:
     """The full ``connectionSpecification`` (shared connection keys + source options)."""
     properties = {**CONNECTION_SPEC_PROPERTIES, **SOURCE_SPEC_PROPERTIES}
     properties["verify_tls"] = {**properties["verify_tls"], "order": 12}
-    return {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "iDempiere Source Spec",
-        "type": "object",
-        "required": list(CONNECTION_SPEC_REQUIRED),
-        "additionalProperties": True,
-        "properties": properties,
-    }
+    return spec_of("iDempiere Source Spec", properties, CONNECTION_SPEC_REQUIRED)
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,16 @@ def test_time_zone_property_defaults_to_what_the_parser_defaults_to():
     prop = time_zone_property("where the server runs", order=3)
     assert prop["default"] == time_zone_name({}) and prop["order"] == 3 and prop["type"] == "string"
     assert all(time_zone_name({"server_timezone": z}) == z for z in prop["examples"])
+
+
+def test_every_connector_spec_has_one_shape_and_validates_as_draft_07() -> None:
+    import jsonschema
+
+    from erp_airbyte.config_options import connection_specification
+
+    props = {"site_url": {"type": "string"}}
+    spec = connection_specification("X Spec", props, ("site_url",))
+    assert spec["title"] == "X Spec" and spec["required"] == ["site_url"] and spec["additionalProperties"] is True
+    assert spec["properties"] == props and spec["properties"] is not props  # a copy: callers may not mutate ours
+    jsonschema.Draft7Validator.check_schema(spec)
+    jsonschema.validate({"site_url": "https://erp.example.com", "newer_option": 1}, spec)
