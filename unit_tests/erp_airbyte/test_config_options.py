@@ -4,7 +4,14 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from erp_airbyte.config_options import choice, flag, time_zone_name, time_zone_property, whole_number
+from erp_airbyte.config_options import (
+    choice,
+    connection_specification,
+    flag,
+    time_zone_name,
+    time_zone_property,
+    whole_number,
+)
 from erp_http.errors import ConfigurationError
 
 
@@ -75,10 +82,6 @@ def test_time_zone_property_defaults_to_what_the_parser_defaults_to():
 
 
 def test_every_connector_spec_has_one_shape_and_validates_as_draft_07() -> None:
-    import jsonschema
-
-    from erp_airbyte.config_options import connection_specification
-
     props = {"site_url": {"type": "string"}}
     spec = connection_specification("X Spec", props, ("site_url",))
     assert spec["title"] == "X Spec" and spec["required"] == ["site_url"] and spec["additionalProperties"] is True
