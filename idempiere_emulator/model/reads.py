@@ -117,6 +117,18 @@ class Reads:
         t = self.access.readable(session, table)
         where, params = self.where_clause(session, t, filter)
         cols = select_columns(t, select)
+        limit, count, names, rows = self.page(t, where, params, orderby=orderby, filter=filter, top=top, skip=skip)
+        records = self.serializer.page(t, names, rows, cols, wire)
+        if expand:
+            apply_expand(self, session, t, [dict(zip(names, r)) for r in rows], records, expand)
+        return QueryResult(records=records, row_count=count, records_size=limit)
+
+    def page(self, t: Table, where: str, params: list, *, orderby: str | None, filter: str | None, top: int,
+             skip: int) -> tuple[int, int, tuple, list]:
+        """One page of ``t`` under a built WHERE: (clamped limit, row-count, column names, rows).
+
+        Shared by /models and /views, which differ only in how the WHERE is built and how rows are shown.
+        """
         limit = top or 0
         mx = self.options.max_records
         if mx > 0 and (limit > mx or limit <= 0):
@@ -135,10 +147,7 @@ class Reads:
                 names, rows = self.store.query_rows(sql, params)
         except sqlite3.Error as exc:
             raise sql_error(exc) from None
-        records = self.serializer.page(t, names, rows, cols, wire)
-        if expand:
-            apply_expand(self, session, t, [dict(zip(names, r)) for r in rows], records, expand)
-        return QueryResult(records=records, row_count=count, records_size=limit)
+        return limit, count, names, rows
 
     def get_record(self, session: Session, table: str, record_id: str, *,
                    select: str | None = None, expand: str | None = None, wire: bool = False) -> dict:

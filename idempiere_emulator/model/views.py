@@ -6,15 +6,13 @@ Known simplification: view filters do not go through the text-keyed converter ca
 """
 from __future__ import annotations
 
-import sqlite3
-
 from ..catalog import Column, Table
 from ..catalog.views import RestView, builtin_views
 from ..errors import EmulatorError
 from ..query.filter import FilterConverter, bad_column, mentions_isactive
-from ..query.orderby_select import order_by, scrambled_order, select_columns
+from ..query.orderby_select import select_columns
 from ..session import Session
-from .reads import QueryResult, Reads, sql_error
+from .reads import QueryResult, Reads
 
 
 class _ViewFilter(FilterConverter):
@@ -76,24 +74,7 @@ class ViewReads:
         parts.append(r.access.data_sql(session, t))
         where, params = " AND ".join(parts), list(conv.params)
         chosen = select_columns(t, self._select_text(view, select))
-        limit = top or 0
-        mx = r.options.max_records
-        if mx > 0 and (limit > mx or limit <= 0):
-            limit = mx
-        if skip < 0:
-            raise EmulatorError(500, "GET Error", "ERROR: OFFSET must not be negative")
-        try:
-            with r.store.lock:
-                count = r.counts.count(t, where, params)
-                order = order_by(t, orderby) or scrambled_order(t, filter or "", count)
-                sql = f'SELECT * FROM "{t.name}" WHERE {where} ORDER BY {order}'
-                if limit > 0:
-                    sql += f" LIMIT {int(limit)} OFFSET {int(skip)}"
-                elif skip:
-                    sql += f" LIMIT -1 OFFSET {int(skip)}"
-                names, rows = r.store.query_rows(sql, params)
-        except sqlite3.Error as exc:
-            raise sql_error(exc) from None
+        limit, count, names, rows = r.page(t, where, params, orderby=orderby, filter=filter, top=top, skip=skip)
         picked = {c.name for c in chosen} if chosen else None
         shown = [c for c in view.columns if picked is None or c.column in picked]
         cols = [t.column(c.column) for c in shown]
