@@ -99,6 +99,12 @@ class IdempiereClient:
     def get_page(self, table: str, *, filter: str | None, orderby: str, select: str | None = None,
                  top: int = 100, skip: int = 0) -> Page:
         """One page of ``GET /models/{table}`` (spec §3). ``orderby`` is mandatory: no default order (§3.5)."""
+        return self.collection_page(f"models/{table.lower()}", filter=filter, orderby=orderby, select=select,
+                                    top=top, skip=skip)
+
+    def collection_page(self, path: str, *, filter: str | None, orderby: str, select: str | None = None,
+                        top: int = 100, skip: int = 0) -> Page:
+        """One page of any collection (``models/{t}``, ``views/{name}``): the same $-options and envelope."""
         if not orderby:
             raise ValueError("get_page needs an explicit $orderby (the server has no default order, spec §3.5)")
         params: dict[str, Any] = {"$orderby": orderby, "$top": int(top)}
@@ -108,7 +114,6 @@ class IdempiereClient:
             params["$select"] = select
         if skip:
             params["$skip"] = int(skip)
-        path = f"models/{table.lower()}"
         body = self.get(path, params=params)
         if not isinstance(body, dict) or not isinstance(body.get("records"), list):
             # Never let an odd answer look like an empty page: that would end a stream with partial data.

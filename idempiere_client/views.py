@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
-from erp_http.errors import ApiError
 from idempiere_client.metadata import ColumnMeta, TableMeta
 from idempiere_client.paging import Page
 
@@ -113,17 +112,5 @@ class ViewPages:
 
     def get_page(self, _table: str, *, filter: str | None, orderby: str, select: str | None = None,
                  top: int = 100, skip: int = 0) -> Page:
-        if not orderby:
-            raise ValueError("get_page needs an explicit $orderby (the server has no default order, spec §3.5)")
-        params: dict[str, Any] = {"$orderby": orderby, "$top": int(top)}
-        if filter:
-            params["$filter"] = filter
-        if select:
-            params["$select"] = select
-        if skip:
-            params["$skip"] = int(skip)
-        path = "views/" + quote(self.view_name, safe="")
-        body = self.client.get(path, params=params)
-        if not isinstance(body, dict) or not isinstance(body.get("records"), list):
-            raise ApiError(200, "Unexpected collection response", "no 'records' array", "GET", path)
-        return Page.from_json(body, skip=skip, top=top)
+        return self.client.collection_page("views/" + quote(self.view_name, safe=""), filter=filter,
+                                           orderby=orderby, select=select, top=top, skip=skip)
