@@ -49,3 +49,11 @@ def stream_failure(exc: Exception, stream: str) -> AirbyteTracedException:
         message=f"Stream {stream} failed: {exc}", internal_message=repr(exc), failure_type=failure_type(exc),
         exception=exc, stream_descriptor=StreamDescriptor(name=stream),
     )
+
+
+def unreachable_check(url: str, exc: TransientError, fix: str) -> str:
+    """A failed check's message for a server that gave no reliable answer.
+
+    Reported as a failed check, not as a config error: a server that is down may come back.
+    """
+    return f"Could not get a reliable answer from {url}: {str(exc).rstrip('.')}. {fix}"

@@ -28,7 +28,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from erp_airbyte.failures import config_error
+from erp_airbyte.failures import config_error, unreachable_check
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_airbyte.source.table_reader import Batch, TableReader
 from frappe_client.client import FrappeClient
@@ -142,9 +142,7 @@ class SourceFrappe(AbstractSource):
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
         except TransientError as exc:
-            # A site that is down may come back: reported as a failed check, not as a config error.
-            return False, (f"Could not get a reliable answer from {options.connection.site_url}: "
-                           f"{str(exc).rstrip('.')}. Check site_url and that the site is up.")
+            return False, unreachable_check(options.connection.site_url, exc, "Check site_url and that the site is up.")
         finally:
             client.close()
 

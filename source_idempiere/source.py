@@ -14,7 +14,7 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.sources import AbstractSource
 
-from erp_airbyte.failures import config_error, traced
+from erp_airbyte.failures import config_error, traced, unreachable_check
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_http.errors import ApiError, ConfigurationError, TransientError
 from idempiere_client.http import IdempiereClient
@@ -75,9 +75,8 @@ class SourceIdempiere(AbstractSource):
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
         except TransientError as exc:
-            # A server that is down may come back: reported as a failed check, not as a config error.
-            return False, (f"Could not get a reliable answer from {options.connection.base_url}: "
-                           f"{str(exc).rstrip('.')}. Check base_url and that the iDempiere REST plugin is running.")
+            return False, unreachable_check(options.connection.base_url, exc,
+                                            "Check base_url and that the iDempiere REST plugin is running.")
         finally:
             client.close()
 

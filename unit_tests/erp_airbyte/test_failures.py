@@ -5,7 +5,7 @@ import pytest
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from erp_airbyte.failures import config_error, failure_type, stream_failure, traced
+from erp_airbyte.failures import config_error, failure_type, stream_failure, traced, unreachable_check
 from erp_http.errors import ApiError, AuthenticationError, ConfigurationError, PagingOrderError, TransientError
 
 
@@ -39,3 +39,8 @@ def test_stream_failure_names_the_stream_and_passes_airbyte_errors_through():
     assert err.as_airbyte_message().trace.error.stream_descriptor.name == "c_order"
     original = AirbyteTracedException(message="as is", failure_type=FailureType.config_error)
     assert stream_failure(original, "c_order") is original
+
+
+def test_an_unreachable_server_is_a_failed_check_naming_the_url_and_the_fix() -> None:
+    text = unreachable_check("https://erp.example.com", TransientError("Connection refused."), "Check site_url.")
+    assert text == "Could not get a reliable answer from https://erp.example.com: Connection refused. Check site_url."
