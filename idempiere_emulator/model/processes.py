@@ -19,11 +19,14 @@ from ..emulator_options import EmulatorOptions
 from ..errors import EmulatorError
 from ..session import Session
 from .import_bpartner import run_import_bpartner
+from .import_product import run_import_product
+from .open_balance import run_open_balance
 from .process_defs import slugify, sql_slug
 from .process_instances import Instances
 from .process_params import UncaughtError, read_params
 from .process_run import ProcessEnv, ProcessRun, translate
 from .reads import sql_error
+from .reports import run_order_detail
 
 # what the plugin serializes of AD_Process (its include list) and leaves out of AD_Process_Para
 PROCESS_COLUMNS = ("Value", "Name", "Description", "Help", "EntityType", "IsReport", "AD_ReportView_ID",
@@ -34,7 +37,8 @@ ALREADY_RUNNING = "Another instance of this process is already running, please w
 NOTIFICATION_TYPES = ("E", "N", "B")
 
 Runner = Callable[[ProcessRun, ProcessEnv], str]
-RUNNERS: dict[str, Runner] = {"Import_BPartner": run_import_bpartner}
+RUNNERS: dict[str, Runner] = {"Import_BPartner": run_import_bpartner, "Import_Product": run_import_product,
+                              "RV_OrderDetail": run_order_detail, "BPartner_OpenBalance": run_open_balance}
 
 
 def denied(slug: str) -> EmulatorError:
@@ -153,7 +157,7 @@ class Processes:
                 raise RuntimeError(f"Cannot start process: {process['Classname']}")
             summary, error = translate(runner(run, self.env)), False
         except Exception as exc:  # SvrProcess.process: the exception text becomes the summary
-            summary, error = str(exc) or type(exc).__name__, True
+            summary, error = translate(str(exc) or type(exc).__name__), True
         self.instances.unlock(run, summary, error)
         return summary, error
 
