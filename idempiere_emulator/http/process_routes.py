@@ -40,7 +40,7 @@ def route(api: Any, segs: list[str], respond: JsonResponse) -> dict | None:
         return None
     procs = api.backend.processes
     if n == 1:
-        return {"GET": (lambda req, ctx: ok(procs.list(ctx.session, req.params.get("$filter")), "processes"), True)}
+        return {"GET": (lambda req, ctx: ok(procs.listing(ctx.session, req.params.get("$filter")), "processes"), True)}
     if n == 2 and segs[1] == "jobs":
         return {"GET": (lambda req, ctx: ok(procs.jobs(ctx.session), "jobs"), True)}
     if n == 2:

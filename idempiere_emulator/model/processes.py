@@ -79,14 +79,14 @@ class Processes:
 
     def _record(self, table: str, row: dict, columns: list[str]) -> dict:
         t = self.catalog.get(table)
-        return self.reads.serializer.records(t, [row], [t.column(c) for c in columns])[0]
+        return dict(self.reads.serializer.records(t, [row], [t.column(c) for c in columns])[0])
 
     def _process_record(self, row: dict) -> dict:
         record = self._record("AD_Process", row, list(PROCESS_COLUMNS))
         record["slug"] = slugify(row["Value"])
         return record
 
-    def list(self, session: Session, filter: str | None) -> list[dict]:
+    def listing(self, session: Session, filter: str | None) -> list[dict]:
         """GET /processes: active, not forms, the role has access, ordered by Value; ``$filter`` on AD_Process."""
         table = self.catalog.get("AD_Process")
         try:
@@ -98,8 +98,8 @@ class Processes:
             rows = self.store.query_dicts(f"SELECT * FROM AD_Process WHERE {where} AND IsActive='Y' AND "
                                           f"AD_Client_ID IN (0,{int(session.client_id)}) ORDER BY Value", conv.params)
         except Exception as exc:  # a converted filter the database refuses
-            err = sql_error(exc)
-            raise EmulatorError(500, "GET Error", f"Get process with exception: {err.detail}") from None
+            detail = sql_error(exc).detail
+            raise EmulatorError(500, "GET Error", f"Get process with exception: {detail}") from None
         return [self._process_record(r) for r in rows if self._access(session, r["AD_Process_ID"]) is not None]
 
     def describe(self, session: Session, slug: str) -> dict:

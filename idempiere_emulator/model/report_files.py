@@ -61,12 +61,16 @@ def _short_string(text: str) -> bytes:
     return struct.pack("<BB", len(raw) // 2, 1) + raw
 
 
+def _bof(kind: int) -> bytes:
+    """BIFF8 BOF: 0x0005 workbook globals, 0x0010 worksheet."""
+    return _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))
+
+
 def _workbook(sheet: str, table: list[list[Any]]) -> bytes:
-    bof = lambda kind: _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))  # noqa: E731
     font = _record(0x0031, struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0) + _short_string("Arial"))
     style_xf = _record(0x00E0, struct.pack("<HHHBBBBIIH", 0, 0, 0xFFF5, 0x20, 0, 0, 0xF4, 0, 0, 0x20C0))
     cell_xf = _record(0x00E0, struct.pack("<HHHBBBBIIH", 0, 0, 0x0001, 0x20, 0, 0, 0, 0, 0, 0x20C0))
-    globals_ = (bof(0x0005) + _record(0x0042, struct.pack("<H", 1200))
+    globals_ = (_bof(0x0005) + _record(0x0042, struct.pack("<H", 1200))
                 + _record(0x003D, struct.pack("<HHHHHHHHH", 0, 0, 0x3000, 0x1E00, 0x38, 0, 0, 1, 0x258))
                 + font * 5 + style_xf * 15 + cell_xf + _record(0x0293, struct.pack("<HBB", 0x8000, 0, 0xFF)))
     sheet_name = _short_string(sheet)
@@ -75,7 +79,7 @@ def _workbook(sheet: str, table: list[list[Any]]) -> bytes:
     offset = len(globals_) + boundsheet_len + len(eof)
     globals_ += _record(0x0085, struct.pack("<IBB", offset, 0, 0) + sheet_name) + eof
     cols = max((len(r) for r in table), default=0)
-    body = bytearray(bof(0x0010))
+    body = bytearray(_bof(0x0010))
     body += _record(0x0200, struct.pack("<IIHHH", 0, len(table), 0, cols, 0))
     for r, row in enumerate(table):
         for c, value in enumerate(row):
