@@ -1,4 +1,4 @@
-"""Seed rows of the process dictionary (model/process_defs.py) and a sample imported row per import table.
+"""Seed rows of the process dictionary (catalog/processes.py) and a sample imported row per import table.
 
 The dictionary lives in the store because the plugin serializes AD_Process/AD_Process_Para records like any
 other record and filters ``/processes`` with the ordinary ``$filter`` converter. The import rows give the
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import fixtures as fx
 from ..catalog import Catalog
-from ..model.process_defs import PROCESSES, REFERENCES, REPORT_VIEW_ORDER_DETAIL
+from ..catalog.processes import PROCESSES, REFERENCES, REPORT_VIEW_ORDER_DETAIL
 from .dataset import Seeder
 from .store import Store
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from erp_emulator.clock import local_to_stored
 
+from ..catalog.processes import CHOSEN_SEARCH, DATE_REFS, LOOKUP_REFS, NUMERIC_REFS, YESNO
 from ..catalog.properties import property_name
-from .process_defs import CHOSEN_SEARCH, DATE_REFS, LOOKUP_REFS, NUMERIC_REFS, YESNO
 
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}:\d{2}))?")
 

@@ -15,13 +15,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from ..catalog.processes import slugify, sql_slug
 from ..emulator_options import EmulatorOptions
 from ..errors import EmulatorError
 from ..session import Session
 from .import_bpartner import run_import_bpartner
 from .import_product import run_import_product
 from .open_balance import run_open_balance
-from .process_defs import slugify, sql_slug
 from .process_instances import Instances
 from .process_params import UncaughtError, read_params
 from .process_run import ProcessEnv, ProcessRun, translate
