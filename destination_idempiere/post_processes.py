@@ -159,7 +159,7 @@ class PostProcessStep:
                          entry.process, "as a job" if entry.mode == "job" else "waiting for its answer")
         result = self._run()
         self.logger.info("Process %s (AD_PInstance_ID %s) after stream %s: %s", entry.process, result.instance_id,
-                         stream, result.summary or "no summary")
+                         stream, result.describe())
         if result.is_error:
             self.logger.error("Process %s reported an error for stream %s; no state after these rows is emitted",
                               entry.process, stream)
@@ -240,10 +240,14 @@ class _WatchedPlanner:
 
 
 def _row_id(res: WriteResult[WriteOp]) -> int | None:
-    """The id of the row a committed write touched: the answer's ``id``, else the PUT path's last part."""
+    """The id of the row a committed write touched: the answer's ``id`` (a batch item's body carries it as a
+    JSON double, ``1000000.0``: the plugin's batch re-serialises through Gson), else the PUT path's last part."""
     body = res.body
-    if isinstance(body, dict) and isinstance(body.get("id"), int) and not isinstance(body.get("id"), bool):
-        return int(body["id"])
+    value = body.get("id") if isinstance(body, dict) else None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
     tail = res.op.path.rsplit("/", 1)[-1]
     return int(tail) if res.op.method == "PUT" and tail.isdigit() else None
 
