@@ -65,6 +65,17 @@ class ProcessFiles:
             ctype = mimetypes.guess_type(os.path.basename(name))[0] or "application/octet-stream"
         return data, ctype
 
+    def listing(self) -> list[dict]:
+        """Every file written so far: ``{"path", "name", "length"}``, oldest folder first."""
+        if self._root is None:
+            return []
+        out = []
+        for folder in sorted(os.listdir(self._root)):
+            for name in sorted(os.listdir(os.path.join(self._root, folder))):
+                path = os.path.join(self._root, folder, name)
+                out.append({"path": path, "name": name, "length": os.path.getsize(path)})
+        return out
+
     @staticmethod
     def as_json(data: bytes) -> dict:
         return {"data": base64.b64encode(data).decode("ascii")}

@@ -223,3 +223,21 @@ def test_plain_process_summary_logs_and_error(emu):
     assert partner["Updated"] >= before and float(partner.get("TotalOpenBalance", 0)) == pytest.approx(open_amount)
     bad = call(emu, "POST", "/processes/bpartner_openbalance", json={"C_BPartner_ID": 999}).json()
     assert bad["isError"] is True and bad["summary"] == "Not Found: Business Partner=999" and "logs" not in bad
+
+
+def test_control_actions_finish_jobs_and_list_process_files(emu):
+    control = emu.base_url + "/__emulator__/"
+    slow = requests.post(control + "jobs", json={"delay_ms": 60_000}, timeout=10).json()
+    assert slow["delay_ms"] == 60_000
+    job = call(emu, "POST", "/processes/jobs/bpartner_openbalance", json={}).json()
+    assert requests.post(control + "jobs", json={}, timeout=10).json()["pending"] == 1
+    assert call(emu, "GET", f"/processes/jobs/{job['id']}").json()["processing"] is True
+    done = requests.post(control + "jobs", json={"finish": True, "delay_ms": 300}, timeout=10).json()
+    assert done == {"delay_ms": 300, "finished": 1, "pending": 0}
+    assert call(emu, "GET", f"/processes/jobs/{job['id']}").json()["processing"] is False
+    report = run_report(emu, "CSV")
+    files = requests.get(control + "files", timeout=10).json()["files"]
+    mine = [f for f in files if f["name"] == report["exportFileName"] and f["length"] == report["exportFileLength"]]
+    assert mine
+    got = call(emu, "GET", "/files", params={"fileName": mine[-1]["path"], "length": mine[-1]["length"]})
+    assert got.status_code == 200 and got.content == base64.b64decode(report["exportFile"])
