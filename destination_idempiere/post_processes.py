@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from destination_idempiere.import_rows import ImportRow, is_import_table, read_import_rows
+from destination_idempiere.import_rows import IMPORTED, is_import_table, read_import_rows
 from destination_idempiere.post_process_options import KEY, PostWriteProcess
 from destination_idempiere.record_mapping import PreparedRecord
 from destination_idempiere.table_planner import RunContext
@@ -35,6 +35,7 @@ from destination_idempiere.write_requests import WriteOp
 from erp_airbyte.destination.protocols import SliceOutcomes, WriteResult
 from erp_airbyte.destination.sink import StreamSink
 from erp_http.errors import ApiError, ConfigurationError
+from idempiere_client.column_names import value_of
 from idempiere_client.metadata import TableMeta
 from idempiere_client.process_answers import ProcessFailed, ProcessResult, parameter_problems
 from idempiere_client.processes import Processes
@@ -42,11 +43,13 @@ from idempiere_client.processes import Processes
 
 @dataclass
 class _Written:
-    """One row this sync wrote and has not checked yet: its id, record and the count it went to."""
+    """One row this sync wrote and has not checked yet: its id, record and the count it went to;
+    ``imported_before``: an update of a row the process had already imported (it never imports it again)."""
 
     row_id: int
     rec: PreparedRecord
     outcome: str
+    imported_before: bool = False
 
 
 def configured_for(options: Mapping[str, PostWriteProcess], stream: str, table: str) -> PostWriteProcess | None:
@@ -131,7 +134,9 @@ class PostProcessStep:
                 if row_id is None:
                     self._unchecked += 1
                 else:
-                    self._written.append(_Written(row_id, res.op.rec, res.op.outcome))
+                    before = res.op.outcome == "updated" and isinstance(res.body, dict) and \
+                        value_of(res.body, IMPORTED) is True  # the answer shows the row after the PUT
+                    self._written.append(_Written(row_id, res.op.rec, res.op.outcome, before))
 
     # ---- the checkpoint (main thread, sinks idle) ---------------------------------------------------
     def checkpoint(self) -> None:
@@ -185,13 +190,20 @@ class PostProcessStep:
         imported = failed = pending = missing = 0
         for item in written:
             row = rows.get(item.row_id)
-            if row is None:
+            if item.imported_before:
+                failed += 1
+                self._reject(item, f"the row ({self.meta.key_column} {item.row_id}) was imported before this sync "
+                                   f"changed it, and process {self.entry.process} does not import a row twice: the "
+                                   f"changed values did not reach the target. Write import rows in append mode (a "
+                                   f"new row per record), or set I_IsImported to false in the record")
+            elif row is None:
                 missing += 1
             elif row.imported:
                 imported += 1
             elif row.failed:
                 failed += 1
-                self._reject(item, row)
+                self._reject(item, f"process {self.entry.process} did not import the row ({self.meta.key_column} "
+                                   f"{row.row_id}): {row.error}")
             else:
                 pending += 1
         stream, process = self.sink.stream, self.entry.process
@@ -205,11 +217,10 @@ class PostProcessStep:
             self.logger.warning("Stream %s: %d written row(s) of %s are gone after process %s (deleted by it?)",
                                 stream, missing, self.meta.name, process)
 
-    def _reject(self, item: _Written, row: ImportRow) -> None:
-        """The record's committed count becomes a rejection with the process's message (one outcome per record)."""
+    def _reject(self, item: _Written, reason: str) -> None:
+        """The record's committed count becomes a rejection (one outcome per record)."""
         self.run.report.add(self.sink.stream, item.outcome, -1)
-        self.sink.reject(item.rec, f"process {self.entry.process} did not import the row ({self.meta.key_column} "
-                                   f"{row.row_id}): {row.error}")
+        self.sink.reject(item.rec, reason)
 
 
 class _WatchedPlanner:

@@ -193,3 +193,23 @@ def test_an_unknown_process_or_parameter_is_a_config_error_before_anything_is_wr
                   post_write_processes={IB: entry})
         assert info.value.failure_type.value == "config_error" and needle in info.value.message
     assert import_rows(current, "IU-") == []
+
+
+def test_upserts_fix_a_refused_row_in_place_and_a_change_to_an_imported_row_is_rejected(current, tmp_path) -> None:
+    """append_dedup on Value: a refused import row is updated and imported on the next sync; a change to a row
+    that was already imported (Processed) is refused by the server itself, so it is rejected, never lost."""
+    path = tmp_path / "rejects.jsonl"
+    cat = catalog((IB, "append_dedup", ["Value"]))
+    options = {"rejected_records_path": str(path), "post_write_processes": {IB: IMPORT}}
+    write(current, cat, [bp("IV-1", "Standard"), bp("IV-2", "Nope"), state(IB, 1)], **options)
+    assert partners(current, "IV-") == [("IV-1", 103)] and [r["record"]["Value"] for r in rejects(path)] == ["IV-2"]
+    out, dest = write(current, cat, [bp("IV-2", "Staff"), record(IB, {"Value": "IV-1", "Name": "Renamed",
+                                                                       "GroupValue": "Standard"}), state(IB, 2)],
+                      **options)
+    assert [m.state.stream.stream_state.n for m in out] == [2]
+    assert partners(current, "IV-") == [("IV-1", 103), ("IV-2", 105)]
+    assert sql(current, "SELECT COUNT(*) FROM I_BPartner WHERE Value LIKE 'IV-%'") == [(2,)]  # updated in place
+    assert sql(current, "SELECT Name FROM C_BPartner WHERE Value='IV-1'") == [("Partner IV-1",)]
+    last = rejects(path)[-1]
+    assert last["record"]["Name"] == "Renamed" and "Cannot update Name on processed record" in last["reason"]
+    assert {k: v for k, v in counts(dest, IB).items() if v} == {"received": 2, "updated": 1, "rejected": 1}

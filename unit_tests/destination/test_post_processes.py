@@ -6,7 +6,7 @@ import logging
 import re
 
 import pytest
-from airbyte_cdk.models import AirbyteMessage
+from airbyte_cdk.models import AirbyteMessage, DestinationSyncMode
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 import destination_idempiere.destination as dest_module
@@ -19,7 +19,7 @@ from erp_http.errors import ApiError, ConfigurationError
 from idempiere_client.metadata import TableMeta
 from idempiere_client.paging import Page
 from idempiere_client.process_answers import ProcessFailed, ProcessResult
-from unit_tests.destination.fakes import FakeClient, bpartner_meta, col
+from unit_tests.destination.fakes import StoreClient, bpartner_meta, col
 
 IB = "i_bpartner"
 ENTRY = {"process": "import_bpartner", "parameters": {"AD_Client_ID": 11}}
@@ -33,10 +33,12 @@ def import_meta() -> TableMeta:
                      uu_column="I_BPartner_UU")
 
 
-class ImportClient(FakeClient):
-    """A FakeClient whose collection reads of i_bpartner answer by the ids in the filter (the read-back)."""
+class ImportClient(StoreClient):
+    """A StoreClient (key lookups by Value) whose reads by I_BPartner_ID answer by the ids in the filter."""
 
     def get_page(self, table, *, filter, orderby, select=None, top=100, skip=0):
+        if "I_BPartner_ID" not in (filter or ""):
+            return super().get_page(table, filter=filter, orderby=orderby, select=select, top=top, skip=skip)
         self.calls.append(("page", filter))
         ids = [int(i) for i in re.findall(r"I_BPartner_ID (?:eq |in \()?([\d,]+)", filter or "")
                for i in i.split(",")]
@@ -95,7 +97,7 @@ def rec(value: str, group: str = "Standard") -> AirbyteMessage:
     return record_message(IB, {"Value": value, "Name": value, "GroupValue": group})
 
 
-def drive(messages, tmp_path, *, client=None, is_error=False, stream=IB, entries=None, **options):
+def drive(messages, tmp_path, *, client=None, is_error=False, stream=IB, entries=None, key=None, **options):
     """Run _write; returns (events: process runs and yielded states in order, destination, client)."""
     client = client or ImportClient()
     events: list = []
@@ -105,7 +107,8 @@ def drive(messages, tmp_path, *, client=None, is_error=False, stream=IB, entries
     dest = DestinationIdempiere()
     config = {"batch_size": 2, "num_workers": 1, "rejected_records_path": str(tmp_path / "rejects.jsonl"),
               "reject_policy": "continue", "post_write_processes": entries or {IB: ENTRY}, **options}
-    catalog = configured_catalog([configured_stream(stream, primary_key=["Value"])])
+    mode = DestinationSyncMode.append_dedup if key else DestinationSyncMode.append
+    catalog = configured_catalog([configured_stream(stream, destination_sync_mode=mode, primary_key=key or ["Value"])])
     try:
         for out in dest._write(client, DestinationOptions.from_airbyte(config), dest_module.ServerClock("UTC"),
                                stream_plans(catalog), iter(messages), logging.getLogger("t")):
@@ -233,3 +236,14 @@ def test_rows_are_read_back_by_id_in_chunks_that_fit_the_url(use_in, per_request
     assert sorted(rows) == list(range(1, 251))  # 999 does not exist
     assert rows[3].failed and rows[3].error == "ERR=Invalid Group" and not rows[3].imported
     assert rows[1].imported and rows[1].error is None and not rows[1].failed
+
+
+def test_an_update_of_a_row_imported_before_is_rejected_not_counted_as_imported(tmp_path) -> None:
+    """A server that lets a processed import row be changed: the process never imports it again."""
+    client = ImportClient()
+    drive([rec("A")], tmp_path, client=client, key=["Value"])
+    events, dest, _ = drive([record_message(IB, {"Value": "A", "Name": "Renamed", "GroupValue": "Standard"})],
+                            tmp_path, client=client, key=["Value"])
+    (line,) = rejects(tmp_path)
+    assert line["record"]["Name"] == "Renamed" and "was imported before this sync changed it" in line["reason"]
+    assert {k: v for k, v in dest.last_report.streams[IB].as_dict().items() if v} == {"received": 1, "rejected": 1}
