@@ -213,3 +213,21 @@ def test_upserts_fix_a_refused_row_in_place_and_a_change_to_an_imported_row_is_r
     last = rejects(path)[-1]
     assert last["record"]["Name"] == "Renamed" and "Cannot update Name on processed record" in last["reason"]
     assert {k: v for k, v in counts(dest, IB).items() if v} == {"received": 2, "updated": 1, "rejected": 1}
+
+
+def test_products_go_through_their_own_import_table_and_process(current, tmp_path) -> None:
+    """Nothing is partner-specific: I_Product with Import_Product, several refusal texts on one row."""
+    path = tmp_path / "rejects.jsonl"
+    ip = "i_product"
+    messages = [record(ip, {"Value": "IP-1", "Name": "Good", "ProductCategory_Value": "Tree", "X12DE355": "KGM"}),
+                record(ip, {"Value": "IP-2", "Name": "Bad", "ProductCategory_Value": "Nope", "X12DE355": "XX"}),
+                state(ip, 1)]
+    out, dest = write(current, catalog((ip, "append", None)), messages, rejected_records_path=str(path),
+                      post_write_processes={ip: {"process": "Import_Product", "parameters": {"AD_Client_ID": 11}}})
+    assert [m.state.stream.stream_state.n for m in out] == [1]
+    assert sql(current, "SELECT Value, M_Product_Category_ID, C_UOM_ID FROM M_Product WHERE Value LIKE 'IP-%'") == \
+        [("IP-1", 107, 103)]
+    (line,) = rejects(path)
+    assert line["record"]["Value"] == "IP-2"
+    assert line["reason"].endswith("): ERR=Invalid ProdCategory,ERR=Invalid UOM")  # core's texts, joined as stored
+    assert counts(dest, ip)["rejected"] == 1 and counts(dest, ip)["inserted"] == 1
