@@ -97,4 +97,4 @@ class DestinationOptions:
                 )
             actions[str(table).strip().lower()] = code
         return cls(batch_size, workers, policy.reject_policy, policy.rejected_records_path, policy.dry_run, actions,
-                   time_zone_name(config), post_write_processes(config))
+                   time_zone_name(config), post_write_processes=post_write_processes(config))
