@@ -31,6 +31,7 @@ from erp_emulator.clock import epoch_text, now_text
 
 from ..catalog import Catalog, Table
 from ..catalog.views import RestView
+from ..data.dataset import seed_ad_table
 from ..data.store import Store
 from ..errors import EmulatorError
 from ..session import Session
@@ -256,3 +257,15 @@ def seed_attachments(store: Store, catalog: Catalog) -> None:
         data = base64.b64encode(pack(files, at)).decode("ascii")
         store.insert(TABLE, attachment_row(101 + n, t, data, epoch_text(at, 250), 100,
                                            str(uuid.uuid5(uuid.NAMESPACE_URL, f"ad_attachment/{n}"))))
+
+
+def seed_older_file(store: Store, catalog: Catalog) -> None:
+    """A ``--db`` file seeded before AD_Attachment existed: describe it in AD_Table (so /models lists it) and add
+    the demo attachments, once."""
+    table = catalog.get(TABLE)
+    assert table is not None
+    if store.query("SELECT 1 FROM AD_Table WHERE AD_Table_ID=?", (table.table_id,)):
+        return
+    with store.transaction():
+        seed_ad_table(store, catalog, [table])
+        seed_attachments(store, catalog)

@@ -25,7 +25,7 @@ from ..query.filter import Converted, ConverterCache
 from ..query.orderby_select import scrambled_order
 from ..session import Session
 from .access import Access
-from .attachments import Attachments, seed_attachments
+from .attachments import Attachments, seed_attachments, seed_older_file
 from .fk_lookup import ForeignKeys
 from .raw_rows import insert_raw
 from .reads import QueryResult, Reads
@@ -64,6 +64,8 @@ class Backend:
                            self.serializer, self.rows, fks)
         self.views = ViewReads(self.reads)
         self.attachments = Attachments(self.store, self.catalog, self.access, self.rows, self.views.views)
+        if not fresh:
+            seed_older_file(self.store, self.catalog)
         self.writer = Writer(options, self.store, self.catalog, self.access, self.rows, fks)
 
     def _seed(self) -> None:

@@ -191,3 +191,22 @@ def test_view_paths_use_the_view_table_without_its_where_clause(emu):
     call(emu, "POST", f"/models/customers/{vendor_only}/attachments", json={"name": "w.txt", "data": B64["bye"]})
     assert ("w.txt", "text/plain") in names(emu, f"/models/c_bpartner/{vendor_only}")
     assert call(emu, "DELETE", f"/views/customers/{vendor_only}/attachments").json() == {"msg": "Deleted"}
+
+
+def test_a_db_file_seeded_before_attachments_gets_them_once(tmp_path):
+    """*backend*: an older ``--db`` file has no AD_Table row for AD_Attachment (so /models would not list it)."""
+    from idempiere_emulator import EmulatorOptions
+    from idempiere_emulator.model.backend import Backend
+    from idempiere_emulator.session import Session
+
+    path = str(tmp_path / "old.db")
+    first = Backend(EmulatorOptions(rows=5, db=path))
+    first.sql("DELETE FROM AD_Attachment")
+    first.sql("DELETE FROM AD_Table WHERE AD_Table_ID=254")
+    first.close()
+    for _ in range(2):
+        again = Backend(EmulatorOptions(rows=5, db=path))
+        admin = Session(11, 101, 102, 11)
+        assert "ad_attachment" in {m["model-name"] for m in again.list_models(admin)}
+        assert again.count("AD_Attachment") == 6
+        again.close()
