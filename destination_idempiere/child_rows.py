@@ -103,7 +103,8 @@ class ChildMapper:
         try:
             meta = self.catalog.get(low)
         except (ApiError, ValueError) as exc:
-            entry = f"{no_column}, and no table {name} can hold child rows ({exc})"
+            why = exc.reason if isinstance(exc, ApiError) else exc
+            entry = f"{no_column}, and no table {name} can hold child rows ({why})"
         else:
             link_col = meta.column_ci(self.link) if self.link else None
             if link_col is None:
@@ -132,6 +133,18 @@ def key_columns(meta: TableMeta, keys: Mapping[str, tuple[str, ...]]) -> tuple[s
             raise ConfigurationError(f"child_keys for {meta.model_name}: {name!r} is not a column of {meta.name}.")
         names.append(col.name)
     return tuple(names)
+
+
+def child_keys_problem(keys: Mapping[str, tuple[str, ...]], catalog: Any) -> str | None:
+    """Why ``child_keys`` would fail a sync (an unreadable table, a column it lacks), for ``check``; else None."""
+    for table in keys:
+        try:
+            key_columns(catalog.get(table), keys)
+        except ApiError as exc:
+            return f"child_keys for {table}: the table cannot be read with this role ({exc.reason})."
+        except ConfigurationError as exc:
+            return str(exc)
+    return None
 
 
 def walk(rec: PreparedRecord, meta: TableMeta, path: str = "") -> Iterator[tuple[str, PreparedRecord, TableMeta]]:

@@ -324,6 +324,9 @@ CHECK_CATCHES = [
      "not a document table"),
     ("doc-action-on-an-unknown-table", lambda tmp: {"doc_action": {"no_such_table": "CO"}},
      "doc_action for no_such_table"),  # write only warns (no stream writes there); check says it
+    ("child-mode-unknown", lambda tmp: {"child_mode": "sync"}, "child_mode must be one of"),
+    ("child-keys-not-a-column", lambda tmp: {"child_keys": {"c_orderline": ["Lne"]}},
+     "child_keys for c_orderline: 'Lne' is not a column of C_OrderLine"),
 
 ]
 
