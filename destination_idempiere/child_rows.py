@@ -66,6 +66,7 @@ class ChildMapper:
         self.keys = keys
         self.link = parent.key_column or parent.uu_column
         self._tables: dict[str, tuple[TableMeta, str, RecordMapper] | str] = {}
+        self._noted: set[str] = set()  # child tables whose link column was sent (logged once)
 
     def take(self, rec: PreparedRecord, name: str, value: list) -> None:
         entry = self._table(name)
@@ -84,10 +85,16 @@ class ChildMapper:
                 raise ChildRowRejected(f"{name}[{i}].{exc.path}", exc.detail) from None
             except RecordRejected as exc:
                 raise ChildRowRejected(f"{name}[{i}]", exc.reason) from None
-            row.values.pop(link, None)  # the server sets the link to the parent (§7.4)
-            row.fk_refs.pop(link, None)
+            if row.values.pop(link, None) is not None or row.fk_refs.pop(link, None) is not None:
+                self._note_link(meta, link)  # the server sets the link to the parent (§7.4)
             rows.append(row)
         rec.children.append(ChildRows(name, meta, link, rows))
+
+    def _note_link(self, meta: TableMeta, link: str) -> None:
+        if meta.model_name not in self._noted:
+            self._noted.add(meta.model_name)
+            self.logger.info("Stream %s: %s.%s is set by the server to the parent %s; the values sent for it are "
+                             "not used", self.stream, meta.name, link, self.parent.name)
 
     def _table(self, name: str) -> tuple[TableMeta, str, RecordMapper] | str:
         """The child table named by ``name`` with its link column and mapper, or why there is none (cached).

@@ -238,3 +238,24 @@ def test_an_update_whose_answer_is_lost_is_proven_not_resent_blindly(emu, monkey
     assert dest.last_run.executor.uncertain_checks == 1
     expected = [(10, 122, 2)] if change == "delete" else [(10, 122, 2), (20, 128, 1), (30, 122, 3)]
     assert lines_of(emu, "LA-1") == expected
+
+
+def test_a_dry_run_resolves_and_compares_the_lines_and_writes_nothing(emu, tmp_path) -> None:
+    write(emu, UPSERT, [record(ORDER, order("DR-1", LINES))])
+    before = sql(emu, "SELECT C_OrderLine_ID, QtyEntered, Updated FROM C_OrderLine ORDER BY 1")
+    emu.clear_requests()
+    messages = [record(ORDER, order("DR-1", LINES)),                                       # unchanged
+                record(ORDER, order("DR-1", [{**LINES[0], "QtyEntered": 9}])),             # would update
+                record(ORDER, order("DR-2", LINES)),                                       # would insert
+                record(ORDER, order("DR-3", [{"M_Product_ID": "Nope"}])),                  # would reject
+                record(ORDER, order("DR-4", [{"M_Product_ID": 999999}]))]                  # would reject (id)
+    path = tmp_path / "rejects.jsonl"
+    _, dest = write(emu, UPSERT, messages, dry_run=True, rejected_records_path=str(path))
+    c = counts(dest, ORDER)
+    assert (c["unchanged"], c["would_update"], c["would_insert"], c["rejected"]) == (1, 1, 1, 2)
+    reasons = sorted(json.loads(line)["reason"] for line in path.read_text().splitlines())
+    assert reasons == ["C_OrderLine[0]: column M_Product_ID: id 999999 not found in m_product",
+                       "C_OrderLine[0]: column M_Product_ID: identifier 'Nope' not found in m_product (searched "
+                       "Name, Value)"]
+    assert sql(emu, "SELECT C_OrderLine_ID, QtyEntered, Updated FROM C_OrderLine ORDER BY 1") == before
+    assert not [w for w in writes(emu) if w != ("POST", "/api/v1/batch")]  # only the endpoint detection

@@ -34,10 +34,12 @@ def mapper(keys: dict | None = None, *metas: TableMeta) -> RecordMapper:
     return RecordMapper(order_meta(), "c_order", ["DocumentNo"], CTX, True, LOG, nested=nested)
 
 
-def test_child_rows_are_mapped_with_the_child_tables_columns_and_fk_forms() -> None:
-    rec = mapper().prepare(1, {"DocumentNo": "SO-1", "c_orderline": [
-        {"m_product_id": "Azalea", "qtyentered": "2.5", "C_Order_ID": 999, "line": "10"},
-        {"M_Product_ID": {"lookupColumn": "Value", "lookupValue": "Oak"}, "QtyEntered": 1, "uid": UU}]})
+def test_child_rows_are_mapped_with_the_child_tables_columns_and_fk_forms(caplog) -> None:
+    with caplog.at_level(logging.INFO):
+        rec = mapper().prepare(1, {"DocumentNo": "SO-1", "c_orderline": [
+            {"m_product_id": "Azalea", "qtyentered": "2.5", "C_Order_ID": 999, "line": "10"},
+            {"M_Product_ID": {"lookupColumn": "Value", "lookupValue": "Oak"}, "QtyEntered": 1, "uid": UU}]})
+    assert "C_OrderLine.C_Order_ID is set by the server to the parent C_Order" in caplog.text  # dropped, not silently
     (block,) = rec.children
     assert (block.field, block.table.name, block.link) == ("c_orderline", "C_OrderLine", "C_Order_ID")
     first, second = block.rows
