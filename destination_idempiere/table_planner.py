@@ -127,10 +127,14 @@ class TablePlanner:
         return self.mapper.raw_key(data)
 
     def waits_for_all(self, recs: list[PreparedRecord]) -> bool:
-        """Whether a record names a row of this table (or of a table the metadata does not tell) by a
-        reference that is resolved (FK columns only produce those; ``FkRef.ref_table`` is the column's)."""
+        """Whether a record (or one of its child rows) names a row of this table (or of a table the metadata
+        does not tell) by a reference that is resolved (FK columns only produce those; ``FkRef.ref_table`` is
+        the column's)."""
         own = self._self_ref_columns
-        return bool(own) and any(column in own for rec in recs for column in rec.fk_refs)
+        if own and any(column in own for rec in recs for column in rec.fk_refs):
+            return True
+        return any(ref.ref_table in (None, self.meta.model_name) for rec in recs if rec.children
+                   for path, node, _ in walk(rec, self.meta) if path for ref in node.fk_refs.values())
 
     def plan(self, recs: list[PreparedRecord], outcomes: SliceOutcomes) -> list[WriteOp]:
         """Resolve, look up and plan one slice (its keys are distinct); rejections and unchanged records go

@@ -8,13 +8,20 @@ import pytest
 
 from destination_idempiere.child_options import ChildOptions
 from destination_idempiere.child_rows import ChildMapper, child_tables, insert_arrays, locate_failure, walk
+from destination_idempiere.fk_resolver import FkResolver
 from destination_idempiere.record_mapping import RecordMapper, RecordRejected
+from destination_idempiere.table_planner import RunContext, TablePlanner
 from destination_idempiere.values import FkRef, WriteContext
+from destination_idempiere.write_options import DestinationOptions
+from destination_idempiere.write_requests import write_executor
+from erp_airbyte.destination.rejects import RejectLog
+from erp_airbyte.destination.report import Report
 from erp_http.errors import ConfigurationError
 from idempiere_client.metadata import TableMeta
 from idempiere_client.timeutil import ServerClock
 from unit_tests.destination.fakes import (
     FakeCatalog,
+    FakeClient,
     bpartner_meta,
     col,
     linema_meta,
@@ -166,3 +173,18 @@ def test_a_child_table_is_looked_up_once_per_run() -> None:
 
 def col_table() -> TableMeta:
     return TableMeta("X", "x", {"Name": col("Name")}, key_column="X_ID")
+
+
+def test_a_slice_whose_child_rows_name_rows_of_the_streams_own_table_waits_for_earlier_slices() -> None:
+    line = orderline_meta()
+    line.columns["Ref_Order_ID"] = col("Ref_Order_ID", "fk", "c_order")
+    line.__post_init__()
+    client = FakeClient()
+    catalog = FakeCatalog(order_meta(), line, product_meta())
+    run = RunContext(client=client, resolver=FkResolver(client, catalog, 1, LOG),
+                     executor=write_executor(client, False, 1, 1, LOG), options=DestinationOptions(), ctx=CTX,
+                     report=Report(LOG), rejects=RejectLog(None, LOG), logger=LOG, use_batch=False)
+    planner = TablePlanner(run, "c_order", order_meta(), "append_dedup", ["DocumentNo"])
+    plain = planner.prepare(1, {"DocumentNo": "SO-1", "C_OrderLine": [{"M_Product_ID": "Oak"}]})
+    linked = planner.prepare(2, {"DocumentNo": "SO-2", "C_OrderLine": [{"Ref_Order_ID": "SO-1"}]})
+    assert not planner.waits_for_all([plain]) and planner.waits_for_all([plain, linked])
