@@ -86,9 +86,11 @@ class DestinationIdempiere(Destination):
         try:
             client.tokens.current()  # log in: bad credentials are reported as such, before any table
             catalog = MetadataCatalog(client, workers=1)
-            problem = (_doc_action_problem(options, catalog, logger)
-                       or child_keys_problem(options.children.keys, catalog))
-            if problem:  # what write would refuse: a doc_action on a table that has no documents, bad child_keys
+            problem = child_keys_problem(options.children.keys, catalog)  # as write would refuse it
+            if problem:
+                return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
+            problem = _doc_action_problem(DestinationOptions.from_airbyte(config), catalog, logger)
+            if problem:  # what write would refuse: a doc_action on a table that has no documents
                 return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
             outcome, meta = verify_server_timezone(client, clock, _readable(catalog, CHECK_TABLES, logger))
             batch = _detect_batch(client)

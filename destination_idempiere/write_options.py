@@ -40,6 +40,7 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
         "order": 11,
     },
     **run_policy_spec(first_order=12),
+    **CHILD_SPEC_PROPERTIES,  # child_mode, child_keys (documents with their lines, child_options.py)
     "doc_action": {
         "type": "object",
         "title": "Document actions",
@@ -50,7 +51,6 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
     "server_timezone": time_zone_property(
         "IANA time zone of the iDempiere server (JVM), e.g. Europe/Berlin. Only needed for servers older than "
         "2026-04-30 that do not run in UTC: they read date-times as server-local wall clock.", order=16),
-    **CHILD_SPEC_PROPERTIES,
 }
 
 
@@ -72,7 +72,7 @@ class DestinationOptions:
     dry_run: bool = False
     doc_action: dict[str, str] = field(default_factory=dict)
     server_timezone: str = "UTC"
-    children: ChildOptions = field(default_factory=ChildOptions)  # nested child rows (child_options.py)
+    children: ChildOptions = field(default_factory=ChildOptions, kw_only=True)  # child rows (child_options.py)
 
     @classmethod
     def from_airbyte(cls, config: Mapping[str, Any]) -> DestinationOptions:
