@@ -320,13 +320,13 @@ CHECK_CATCHES = [
     ("rejects-path-is-a-directory", lambda tmp: {"rejected_records_path": str(tmp)}, "is a directory"),
     ("rejects-path-under-a-file", lambda tmp: {"rejected_records_path": str(_file(tmp) / "rejects.jsonl")},
      "is not a directory"),
+    ("child-mode-unknown", lambda tmp: {"child_mode": "sync"}, "child_mode must be one of"),
+    ("child-keys-not-a-column", lambda tmp: {"child_keys": {"c_orderline": ["Lne"]}},
+     "child_keys for c_orderline: 'Lne' is not a column of C_OrderLine"),
     ("doc-action-on-a-table-without-documents", lambda tmp: {"doc_action": {"c_bpartner": "CO"}},
      "not a document table"),
     ("doc-action-on-an-unknown-table", lambda tmp: {"doc_action": {"no_such_table": "CO"}},
      "doc_action for no_such_table"),  # write only warns (no stream writes there); check says it
-    ("child-mode-unknown", lambda tmp: {"child_mode": "sync"}, "child_mode must be one of"),
-    ("child-keys-not-a-column", lambda tmp: {"child_keys": {"c_orderline": ["Lne"]}},
-     "child_keys for c_orderline: 'Lne' is not a column of C_OrderLine"),
 
 ]
 
