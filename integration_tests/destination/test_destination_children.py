@@ -81,6 +81,12 @@ def test_an_order_with_its_lines_is_one_post_and_is_completed_after_them(emu) ->
         assert posted.count(("POST", "/api/v1/models/c_order")) == 2
     else:
         assert posted == [("POST", "/api/v1/batch"), ("POST", "/api/v1/batch")]  # detection, then both documents
+    _, again = write(emu, UPSERT, [record(ORDER, order("NL-1", LINES))], doc_action={"c_order": "CO"})
+    assert counts(again, ORDER)["unchanged"] == 1  # completed, same lines: nothing to do
+    _, later = write(emu, UPSERT, [record(ORDER, order("NL-1", [{**LINES[0], "QtyEntered": 9}, LINES[1]]))],
+                     doc_action={"c_order": "CO"})
+    assert "Cannot update QtyEntered on processed record" in later.last_rejects.first.reason
+    assert lines_of(emu, "NL-1") == [(10, 122, 2), (20, 128, 1)]
 
 
 def test_a_document_with_one_bad_line_is_rejected_naming_the_line_and_the_others_land(emu, tmp_path) -> None:
