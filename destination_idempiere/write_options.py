@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from destination_idempiere.child_options import CHILD_SPEC_PROPERTIES, ChildOptions
 from erp_airbyte.config_options import connection_specification as spec_of
 from erp_airbyte.config_options import time_zone_name, time_zone_property, whole_number
 from erp_airbyte.destination.run_policy import RunPolicy, run_policy_spec
@@ -39,6 +40,7 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
         "order": 11,
     },
     **run_policy_spec(first_order=12),
+    **CHILD_SPEC_PROPERTIES,  # child_mode, child_keys (documents with their lines, child_options.py)
     "doc_action": {
         "type": "object",
         "title": "Document actions",
@@ -70,6 +72,7 @@ class DestinationOptions:
     dry_run: bool = False
     doc_action: dict[str, str] = field(default_factory=dict)
     server_timezone: str = "UTC"
+    children: ChildOptions = field(default_factory=ChildOptions, kw_only=True)  # child rows (child_options.py)
 
     @classmethod
     def from_airbyte(cls, config: Mapping[str, Any]) -> DestinationOptions:
@@ -94,4 +97,4 @@ class DestinationOptions:
                 )
             actions[str(table).strip().lower()] = code
         return cls(batch_size, workers, policy.reject_policy, policy.rejected_records_path, policy.dry_run, actions,
-                   time_zone_name(config))
+                   time_zone_name(config), children=ChildOptions.from_airbyte(config))
