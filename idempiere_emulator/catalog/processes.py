@@ -1,9 +1,9 @@
 """The processes the emulator serves: AD_Process/AD_Process_Para facts as code (seeded into the store).
 
-Import_BPartner (AD_Process 194) and Import_Product (196) carry core's Value, class and parameters (the
-IsValidateOnly parameter 53312 and DeleteOldImported 265 are core's ids; the other parameter ids are the
-emulator's). RV_OrderDetail is GardenWorld's "Order Detail" report (the plugin's Postman collection runs it
-with ``C_BPartner_ID`` "117,114" and a ``DateOrdered`` range). ``BPartner_OpenBalance`` is the emulator's own
+Import_BPartner (AD_Process 194), Import_Product (196) and Import_Order carry core's Value, class and parameters
+(the IsValidateOnly parameter 53312 and DeleteOldImported 265 are core's ids; Import_Order's process id 206 and
+the other parameter ids are the emulator's). RV_OrderDetail is GardenWorld's "Order Detail" report (the plugin's
+Postman collection runs it with ``C_BPartner_ID`` "117,114" and a ``DateOrdered`` range). ``BPartner_OpenBalance`` is the emulator's own
 plain process (no core counterpart): it recalculates partners' open balances and answers with a summary and one
 log line per partner. ``allow_multiple`` is AD_Process.AllowMultipleExecution: core migrated non-report
 processes to NULL (never "already running") and reports to 'P'.
@@ -90,6 +90,20 @@ PROCESSES: tuple[ProcessDef, ...] = (
         access={fx.ROLE_ADMIN: True, fx.ROLE_USER: False},
         description="Imports products from a file into the application",
         help="Import Products will bring a file of products, in a predefined format into the application."),
+    ProcessDef(
+        206, "Import_Order", "Import Order", "org.compiere.process.ImportOrder", (
+            ParamDef(53910, "AD_Client_ID", "Tenant", TABLEDIR, 10, mandatory=True, default="@#AD_Client_ID@",
+                     description="Tenant for this installation.", ref_table="AD_Client"),
+            ParamDef(53911, "AD_Org_ID", "Organization", TABLEDIR, 20, mandatory=True, default="@#AD_Org_ID@",
+                     description="Organizational entity within tenant", ref_table="AD_Org"),
+            ParamDef(53912, "DeleteOldImported", "Delete old imported records", YESNO, 30,
+                     description="Before processing delete old imported records in the import table"),
+            ParamDef(53913, "DocAction", "Document Action", LIST, 40,
+                     description="The targeted status of the document"),
+        ),
+        access={fx.ROLE_ADMIN: True},
+        description="Import Orders",
+        help="The Parameters are default values for null import record values, they do not overwrite any data."),
     ProcessDef(
         251, "RV_OrderDetail", "Order Detail", "org.compiere.report.ReportStarter", (
             ParamDef(751, "C_BPartner_ID", "Business Partner", CHOSEN_SEARCH, 10,

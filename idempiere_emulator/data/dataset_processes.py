@@ -54,3 +54,10 @@ def seed_processes(store: Store, catalog: Catalog, seed: int) -> None:
         {"I_Product_ID": 1000, "Value": "ImportedThing", "Name": "Imported thing (sample)", "I_IsImported": "Y",
          "Processed": "Y", "M_Product_ID": 122, "ProductType": "I", "AD_Org_ID": fx.ORG_HQ, "I_ErrorMsg": " "},
     ])
+    s.put("I_Order", [
+        {"I_Order_ID": 1000, "BPartnerValue": "JoeBlock", "C_BPartner_ID": 118, "BillTo_ID": 118,
+         "C_BPartner_Location_ID": 118, "C_DocType_ID": 132, "IsSOTrx": "Y", "ProductValue": "Elm",
+         "M_Product_ID": 123, "QtyOrdered": 2, "C_PaymentTerm_ID": 107, "M_PriceList_ID": 101,
+         "M_Warehouse_ID": fx.WAREHOUSE_HQ, "I_IsImported": "Y", "Processed": "Y", "AD_Org_ID": fx.ORG_HQ,
+         "I_ErrorMsg": " ", "DocumentNo": "IMP-SAMPLE"},
+    ])

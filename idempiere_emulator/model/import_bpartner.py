@@ -18,7 +18,7 @@ from typing import Any
 from erp_emulator.clock import now_text
 
 from ..errors import EmulatorError
-from .import_table import ImportTable, import_run, required_id
+from .import_table import ImportTable, import_run, no_nulls, required_id
 from .process_run import ProcessEnv, ProcessRun
 
 # GardenWorld's greetings (C_Greeting is not served): BPContactGreeting -> C_Greeting_ID
@@ -124,7 +124,7 @@ def _save_partner(env: ProcessEnv, run: ProcessRun, imp: dict) -> tuple[int, boo
                     Description=imp["Description"], DUNS=imp["DUNS"], TaxID=imp["TaxID"],
                     C_BP_Group_ID=imp["C_BP_Group_ID"], AD_Org_ID=imp["AD_Org_ID"])
         try:
-            return env.writer.create(run.session, "C_BPartner", _no_nulls(body))["id"], True
+            return env.writer.create(run.session, "C_BPartner", no_nulls(body))["id"], True
         except EmulatorError:
             raise _RowFailed("Cannot Insert BPartner, ") from None
     if imp["Name"] is not None:
@@ -148,7 +148,7 @@ def _save_location(env: ProcessEnv, run: ProcessRun, imp: dict, bp: int) -> int 
         return imp["C_BPartner_Location_ID"]
     if not (imp["C_Country_ID"] and imp["Address1"] is not None and imp["City"] is not None):
         return None
-    address = _no_nulls({c: imp[c] for c in ("Address1", "Address2", "City", "Postal", "Postal_Add",
+    address = no_nulls({c: imp[c] for c in ("Address1", "Address2", "City", "Postal", "Postal_Add",
                                              "C_Country_ID", "C_Region_ID")})
     try:
         return env.writer.create(run.session, "C_BPartner_Location",
@@ -170,17 +170,13 @@ def _save_contact(env: ProcessEnv, run: ProcessRun, imp: dict, bp: Any, bpl: int
             raise _RowFailed("BP of User <> BP, ", 1)
         values["C_BPartner_ID"] = bp
         try:
-            env.writer.update(run.session, "AD_User", str(imp["AD_User_ID"]), _no_nulls(values))
+            env.writer.update(run.session, "AD_User", str(imp["AD_User_ID"]), no_nulls(values))
         except EmulatorError:
             raise _RowFailed("Cannot Update BP Contact, ", 1) from None
         return imp["AD_User_ID"]
     if imp["ContactName"] is None and imp["EMail"] is None:
         return None
     try:
-        return env.writer.create(run.session, "AD_User", _no_nulls({**values, "C_BPartner_ID": bp}))["id"]
+        return env.writer.create(run.session, "AD_User", no_nulls({**values, "C_BPartner_ID": bp}))["id"]
     except EmulatorError:
         raise _RowFailed("Cannot Insert BPContact, ", 1) from None
-
-
-def _no_nulls(values: dict) -> dict:
-    return {k: v for k, v in values.items() if v is not None}

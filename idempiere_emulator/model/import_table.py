@@ -32,6 +32,11 @@ def required_id(run: ProcessRun, name: str) -> int:
     return int(value)
 
 
+def no_nulls(values: dict) -> dict:
+    """A record body without the fields an import row leaves empty (a JSON null is no value for a write)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
 class ImportTable:
     """``name`` (e.g. ``I_Order``) during one run for tenant ``client``; ``pending`` / ``fresh`` are the WHERE
     phrases of rows not imported (``<>'Y'``, which includes rows already marked 'E') and of rows still unmarked."""
