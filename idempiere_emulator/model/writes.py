@@ -129,15 +129,17 @@ class Writer:
         return record
 
     def _create_tree(self, session: Session, table: Table, body: dict, top: bool,
-                     link: tuple[str, Any] | None = None) -> tuple[Any, dict, str | None, dict]:
-        """Insert ``body`` and its children; (key, children records, doc-action message, inserted values)."""
+                     link: tuple[str, Any] | None = None, nested: bool = True) -> tuple[Any, dict, str | None, dict]:
+        """Insert ``body`` and (``nested``) its children; (key, children records, doc-action message, inserted
+        values). A new child row of a PUT is not ``nested``: the plugin's update path saves the first child level
+        only and ignores arrays inside child rows (spec §7.4)."""
         self._check_fields(table, body)
         values = {link[0]: link[1]} if link else {}
         key, inserted = self._insert(session, table, body, title="Save error" if not top else "Server error",
                               preset=values)
         children: dict[str, list] = {}
         for field, value in body.items():
-            if isinstance(value, list) and table.column(field) is None:
+            if nested and isinstance(value, list) and table.column(field) is None:
                 children[field] = self._children_post(session, table, key, field, value)
         msg = None
         if "doc-action" in body and table.is_document:
@@ -302,7 +304,7 @@ class Writer:
                 self._update_row(session, child, existing, fields, title="Update error")
                 ckey = existing[child.key or child.uu_column]
             else:
-                ckey, _, _, _ = self._create_tree(session, child, fields, False, link=(link, key))
+                ckey, _, _, _ = self._create_tree(session, child, fields, False, link=(link, key), nested=False)
             rec = self.rows.record_by_key(child, ckey)
             rec.pop(property_name(link, self.options.tolowercase), None)
             rec.pop("model-name", None)
