@@ -1,8 +1,8 @@
 """The processes the emulator serves: AD_Process/AD_Process_Para facts as code (seeded into the store).
 
-Import_BPartner (AD_Process 194), Import_Product (196) and Import_Order carry core's Value, class and parameters
-(the IsValidateOnly parameter 53312 and DeleteOldImported 265 are core's ids; Import_Order's process id 206 and
-the other parameter ids are the emulator's). RV_OrderDetail is GardenWorld's "Order Detail" report (the plugin's
+Import_BPartner (AD_Process 194), Import_Product (196), Import_Order and Import_GLJournal (220) carry core's Value,
+class and parameters (the IsValidateOnly parameter 53312 and DeleteOldImported 265 are core's ids; Import_Order's
+process id 206 and the other parameter ids are the emulator's). RV_OrderDetail is GardenWorld's "Order Detail" report (the plugin's
 Postman collection runs it with ``C_BPartner_ID`` "117,114" and a ``DateOrdered`` range). ``BPartner_OpenBalance`` is the emulator's own
 plain process (no core counterpart): it recalculates partners' open balances and answers with a summary and one
 log line per partner. ``allow_multiple`` is AD_Process.AllowMultipleExecution: core migrated non-report
@@ -103,6 +103,25 @@ PROCESSES: tuple[ProcessDef, ...] = (
         ),
         access={fx.ROLE_ADMIN: True},
         description="Import Orders",
+        help="The Parameters are default values for null import record values, they do not overwrite any data."),
+    ProcessDef(
+        220, "Import_GLJournal", "Import GL Journal", "org.idempiere.acct.process.ImportGLJournal", (
+            ParamDef(53920, "AD_Client_ID", "Tenant", TABLEDIR, 10, mandatory=True, default="@#AD_Client_ID@",
+                     description="Tenant for this installation.", ref_table="AD_Client"),
+            ParamDef(53921, "AD_Org_ID", "Organization", TABLEDIR, 20, default="@#AD_Org_ID@",
+                     description="Organizational entity within tenant", ref_table="AD_Org"),
+            ParamDef(53922, "C_AcctSchema_ID", "Accounting Schema", TABLEDIR, 30,
+                     description="Rules for accounting", ref_table="C_AcctSchema"),
+            ParamDef(53923, "DateAcct", "Account Date", DATE, 40, description="Accounting Date"),
+            ParamDef(53924, "IsValidateOnly", "Only Validate Data", YESNO, 50, mandatory=True, default="N",
+                     description="Validate the date and do not process"),
+            ParamDef(53925, "IsImportOnlyNoErrors", "Import only if No Errors", YESNO, 60, mandatory=True,
+                     default="Y", description="Only start the import, if there are no validation Errors"),
+            ParamDef(53926, "DeleteOldImported", "Delete old imported records", YESNO, 70,
+                     description="Before processing delete old imported records in the import table"),
+        ),
+        access={fx.ROLE_ADMIN: True},
+        description="Import General Ledger Batch/Journal/Line",
         help="The Parameters are default values for null import record values, they do not overwrite any data."),
     ProcessDef(
         251, "RV_OrderDetail", "Order Detail", "org.compiere.report.ReportStarter", (

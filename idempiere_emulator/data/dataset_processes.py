@@ -61,3 +61,13 @@ def seed_processes(store: Store, catalog: Catalog, seed: int) -> None:
          "M_Warehouse_ID": fx.WAREHOUSE_HQ, "I_IsImported": "Y", "Processed": "Y", "AD_Org_ID": fx.ORG_HQ,
          "I_ErrorMsg": " ", "DocumentNo": "IMP-SAMPLE"},
     ])
+    s.put("I_GLJournal", [
+        {"I_GLJournal_ID": 1000, "BatchDocumentNo": "1000", "JournalDocumentNo": "1000", "Line": 10,
+         "AD_OrgDoc_ID": fx.ORG_HQ, "AD_Org_ID": fx.ORG_HQ, "C_AcctSchema_ID": 101, "DocTypeName": "GL Journal",
+         "C_DocType_ID": 115, "CategoryName": "Manual", "GL_Category_ID": 109, "PostingType": "A",
+         "DateAcct": "2025-01-01", "C_Period_ID": 202501, "ISO_Code": "USD", "C_Currency_ID": 100,
+         "ConversionTypeValue": "S", "C_ConversionType_ID": 114, "CurrencyRate": 1, "AccountValue": "11100",
+         "Account_ID": 11100, "C_ValidCombination_ID": 10111, "AmtSourceDr": 1000.0, "AmtSourceCr": 0.0,
+         "AmtAcctDr": 1000.0, "AmtAcctCr": 0.0, "GL_JournalBatch_ID": 100, "GL_Journal_ID": 100,
+         "GL_JournalLine_ID": 100, "I_IsImported": "Y", "Processed": "Y", "I_ErrorMsg": " "},
+    ])

@@ -16,6 +16,7 @@ from erp_emulator.clock import now_text
 from ..catalog import Table, builtin_catalog
 from ..data.dataset import seed_ad_table, seed_master
 from ..data.dataset_docs import seed_documents
+from ..data.dataset_gl import seed_gl
 from ..data.dataset_processes import seed_processes
 from ..data.dictionary import load_dictionary, seed_dictionary_rows
 from ..data.store import Store
@@ -81,6 +82,7 @@ class Backend:
     def _seed(self) -> None:
         o = self.options
         seed_master(self.store, self.catalog, o.seed)
+        seed_gl(self.store, self.catalog, o.seed)
         seed_ad_table(self.store, self.catalog, self.catalog.tables())
         seed_documents(self.store, o.rows, o.seed)
         seed_processes(self.store, self.catalog, o.seed)

@@ -47,7 +47,7 @@ def test_list_filter_uses_the_model_filter_grammar_and_wraps_its_errors(emu):
     only = call(emu, "GET", "/processes", params={"$filter": "IsReport eq true"}).json()["processes"]
     assert [p["slug"] for p in only] == ["rv_orderdetail"]
     named = call(emu, "GET", "/processes", params={"$filter": "contains(Name,'Import')"}).json()["processes"]
-    assert [p["Value"] for p in named] == ["Import_BPartner", "Import_Order", "Import_Product"]
+    assert [p["Value"] for p in named] == ["Import_BPartner", "Import_GLJournal", "Import_Order", "Import_Product"]
     bad = call(emu, "GET", "/processes", params={"$filter": "Name eq Import"})
     assert bad.status_code == 400
     body = bad.json()
