@@ -1,6 +1,7 @@
-"""post_write_processes with I_Order and Import_Order end to end: order rows written through the destination become
-C_Order documents with their lines; rows the process refuses, and rows the server refuses to store, are rejected
-with their reasons (the latter differ by server generation); an unset mandatory parameter fails the sync."""
+"""post_write_processes with I_Order / Import_Order and I_GLJournal / Import_GLJournal end to end: rows written
+through the destination become orders with their lines or journals; rows the process refuses, and rows the server
+refuses to store, are rejected with their reasons (the latter differ by server generation); a process that fails
+(an unset mandatory parameter, Import_GLJournal's all-or-nothing default) fails the sync before its state."""
 from __future__ import annotations
 
 import json
@@ -89,3 +90,54 @@ def test_an_unset_organization_parameter_fails_the_sync_with_the_process_summary
     assert seen == [] and info.value.failure_type.value == "system_error"
     assert sql(emu, "SELECT I_IsImported, I_ErrorMsg FROM I_Order WHERE DocumentNo='ON-1'") == [("N", None)]
     assert orders(emu, "ON-") == []
+
+
+GL = "i_gljournal"
+GL_IMPORT = {"process": "import_gljournal",
+             "parameters": {"AD_Client_ID": 11, "AD_Org_ID": 11, "IsImportOnlyNoErrors": False}}
+
+
+def gl_row(journal: str, account: str, dr: float = 0, cr: float = 0, **extra) -> object:
+    return record(GL, {"BatchDocumentNo": "GLE", "JournalDocumentNo": journal, "DocTypeName": "GL Journal",
+                       "CategoryName": "Manual", "DateAcct": "2025-06-30", "AccountValue": account,
+                       "AmtSourceDr": dr, "AmtSourceCr": cr, **extra})
+
+
+def journals(emu, prefix: str) -> list[tuple]:
+    return [(doc, dr, cr, sql(emu, "SELECT Line, Account_ID, AmtAcctDr, AmtAcctCr FROM GL_JournalLine WHERE "
+                                   "GL_Journal_ID=? ORDER BY Line", (jid,)))
+            for jid, doc, dr, cr in sql(emu, "SELECT GL_Journal_ID, DocumentNo, TotalDr, TotalCr FROM GL_Journal "
+                                             "WHERE DocumentNo LIKE ? ORDER BY DocumentNo", (prefix + "%",))]
+
+
+@pytest.mark.parametrize("legacy", GENERATIONS, ids=GENERATION_IDS)
+def test_journal_rows_become_journals_and_refused_rows_are_rejected(emulator_factory, tmp_path, legacy) -> None:
+    emu = emulator_factory(rows=3, legacy=legacy)
+    path = tmp_path / "rejects.jsonl"
+    messages = [gl_row("GE-1", "11100", dr=120, Line=10), gl_row("GE-1", "41000", cr=120, Line=20),
+                gl_row("GE-2", "99999", dr=5), gl_row("GE-3", "11100", dr=5, Line="ten"), state(GL, 1)]
+    out, dest = write(emu, catalog((GL, "append", None)), messages, rejected_records_path=str(path),
+                      post_write_processes={GL: GL_IMPORT})
+    assert [m.state.stream.stream_state.n for m in out] == [1]
+    assert journals(emu, "GE-") == [("GE-1", 120, 120, [(10, 11100, 120, 0), (20, 41000, 0, 120)])]
+    reasons = {line["record"]["JournalDocumentNo"]: line["reason"] for line in rejects(path)}
+    assert reasons["GE-2"].startswith("process import_gljournal did not import the row (I_GLJournal_ID ")
+    assert reasons["GE-2"].endswith("): ERR=Invalid Account")
+    assert reasons["GE-3"] == "column Line: 'ten' is not an integer"  # refused before anything was sent
+    assert {k: v for k, v in counts(dest, GL).items() if v} == {"received": 4, "inserted": 2, "rejected": 2}
+
+
+def test_by_default_one_refused_journal_row_fails_the_whole_import_and_the_sync(emulator_factory) -> None:
+    """Import_GLJournal's IsImportOnlyNoErrors is true unless set: one bad row and nothing is imported; the
+    process reports an error, so the sync fails before the state and the rows stay for the next sync."""
+    emu = emulator_factory(rows=3)
+    strict = {"process": "import_gljournal", "parameters": {"AD_Client_ID": 11, "AD_Org_ID": 11}}
+    with pytest.raises(AirbyteTracedException, match=r"process import_gljournal \(AD_PInstance_ID \d+\) failed: "
+                                                     r"Errors=1") as info:
+        write(emu, catalog((GL, "append", None)), [gl_row("GS-1", "11100", dr=10), gl_row("GS-1", "31000", cr=10),
+                                                   gl_row("GS-2", "99999", dr=1), state(GL, 1)],
+              post_write_processes={GL: strict})
+    assert info.value.failure_type.value == "system_error"
+    assert journals(emu, "GS-") == []
+    assert sql(emu, "SELECT JournalDocumentNo, I_IsImported FROM I_GLJournal WHERE JournalDocumentNo LIKE 'GS-%' "
+                    "ORDER BY 1, 2") == [("GS-1", "N"), ("GS-1", "N"), ("GS-2", "E")]
