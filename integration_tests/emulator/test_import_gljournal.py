@@ -118,3 +118,30 @@ def test_without_an_organization_the_document_org_is_0_and_refused(emu):
     assert (checked["summary"], checked["isError"]) == ("Errors=2", True)
     assert stored(emu, ids, "I_IsImported, TRIM(I_ErrorMsg), AD_OrgDoc_ID") == [
         ("E", "ERR=Invalid Doc Org, ERR=No ConversionType,", 0)] * 2 + [("N", "", 12)]
+
+
+def test_a_db_file_seeded_before_the_order_and_journal_imports_gets_them_once(tmp_path):
+    """*backend*: an older ``--db`` file lacks the GL tables' data, I_Order/I_GLJournal and their processes."""
+    from idempiere_emulator import EmulatorOptions
+    from idempiere_emulator.model.backend import Backend
+    from idempiere_emulator.session import Session
+
+    path = str(tmp_path / "old.db")
+    later = ("C_AcctSchema", "C_ElementValue", "GL_Category", "C_Period", "C_ConversionType", "C_ValidCombination",
+             "GL_JournalBatch", "GL_Journal", "GL_JournalLine", "I_GLJournal", "I_Order")
+    first = Backend(EmulatorOptions(rows=5, db=path))
+    ids = [first.catalog.get(t).table_id for t in later]
+    for table in later:
+        first.sql(f"DELETE FROM {table}")
+    first.sql(f"DELETE FROM AD_Table WHERE AD_Table_ID IN ({','.join(map(str, ids))})")
+    first.sql("DELETE FROM C_DocType WHERE C_DocType_ID=115")
+    for table in ("AD_Process_Access", "AD_Process_Para", "AD_Process"):
+        first.sql(f"DELETE FROM {table} WHERE AD_Process_ID IN (206, 220)")
+    first.close()
+    for _ in range(2):
+        again = Backend(EmulatorOptions(rows=5, db=path))
+        admin = Session(11, 101, 102, 11)
+        assert {"i_order", "i_gljournal", "gl_journal"} <= {m["model-name"] for m in again.list_models(admin)}
+        assert [again.count(t) for t in ("C_Period", "GL_JournalLine", "I_Order", "C_DocType")] == [132, 2, 1, 8]
+        assert again.sql("SELECT COUNT(*) FROM AD_Process_Para WHERE AD_Process_ID IN (206, 220)") == [(11,)]
+        again.close()
