@@ -4,9 +4,8 @@ only, combinations found or created, batches and journals split by their documen
 from __future__ import annotations
 
 import pytest
-import requests
 
-from .conftest import api, bearer
+from .conftest import call, write_rows
 
 BASE = {"DocTypeName": "GL Journal", "CategoryName": "Manual", "DateAcct": "2025-03-15"}
 
@@ -16,17 +15,8 @@ def emu(request, emulator_factory):
     return emulator_factory(rows=3, legacy=request.param)
 
 
-def call(emu, method, path, **kwargs):
-    return requests.request(method, api(emu) + path, headers=bearer(emu.s2s_token), timeout=30, **kwargs)
-
-
-def write_rows(emu, rows: list[dict]) -> list[int]:
-    ids = []
-    for row in rows:
-        resp = call(emu, "POST", "/models/I_GLJournal", json={**BASE, **row})
-        assert resp.status_code == 201, resp.text
-        ids.append(resp.json()["id"])
-    return ids
+def journal_rows(emu, rows: list[dict]) -> list[int]:
+    return write_rows(emu, "I_GLJournal", [{**BASE, **row} for row in rows])
 
 
 def run(emu, **params) -> dict:
@@ -47,7 +37,7 @@ def balanced(batch: str | None, journal: str, dr: str, cr: str, amount: float, *
 
 
 def test_one_refused_row_fails_the_whole_run_unless_import_only_no_errors_is_off(emu):
-    ids = write_rows(emu, [*balanced("GB-1", "GJ-1", "11100", "41000", 250, BPartnerValue="JoeBlock"),
+    ids = journal_rows(emu, [*balanced("GB-1", "GJ-1", "11100", "41000", 250, BPartnerValue="JoeBlock"),
                            *balanced("GB-1", "GJ-2", "61100", "11100", 80),
                            {"AccountValue": "99999", "AmtSourceDr": 5, "CategoryName": "Nope", "DateAcct": "2019-01-01"}])
     failed = run(emu)  # IsImportOnlyNoErrors unset = true: nothing is imported, the marks stay 'E'
@@ -82,7 +72,7 @@ def test_one_refused_row_fails_the_whole_run_unless_import_only_no_errors_is_off
 
 
 def test_validate_only_answers_errors_0_and_rows_without_batch_no_get_a_journal_each(emu):
-    ids = write_rows(emu, [{"JournalDocumentNo": "GN-1", "AccountValue": "11100", "AmtSourceDr": 10, "Line": 20},
+    ids = journal_rows(emu, [{"JournalDocumentNo": "GN-1", "AccountValue": "11100", "AmtSourceDr": 10, "Line": 20},
                            {"JournalDocumentNo": "GN-1", "AccountValue": "31000", "AmtSourceCr": 10, "Line": 10}])
     checked = run(emu, IsValidateOnly=True)
     assert (checked["summary"], checked["isError"]) == ("Errors=0", False)
@@ -99,7 +89,7 @@ def test_validate_only_answers_errors_0_and_rows_without_batch_no_get_a_journal_
 def test_an_unset_tenant_imports_nothing_and_a_foreign_currency_without_rate_is_refused(emu):
     """prepare() skips unset parameters: no tenant is tenant 0, so GardenWorld's rows are not imported (but core's
     rules without a tenant check still touch them); the emulator serves no conversion rates."""
-    (eur, usd) = write_rows(emu, [{"AccountValue": "11100", "AmtSourceDr": 10, "ISO_Code": "EUR"},
+    (eur, usd) = journal_rows(emu, [{"AccountValue": "11100", "AmtSourceDr": 10, "ISO_Code": "EUR"},
                                   {"AccountValue": "11100", "AmtSourceDr": 10}])
     nothing = run(emu, AD_Client_ID=None)
     assert nothing["isError"] is False and [log["number"] for log in nothing["logs"]] == [0, 0, 0, 0]
@@ -112,7 +102,7 @@ def test_an_unset_tenant_imports_nothing_and_a_foreign_currency_without_rate_is_
 
 
 def test_without_an_organization_the_document_org_is_0_and_refused(emu):
-    ids = write_rows(emu, [{"AccountValue": "11100", "AmtSourceDr": 10}, {"AccountValue": "31000", "AmtSourceCr": 10},
+    ids = journal_rows(emu, [{"AccountValue": "11100", "AmtSourceDr": 10}, {"AccountValue": "31000", "AmtSourceCr": 10},
                            {"AccountValue": "31000", "AmtSourceCr": 10, "AD_OrgDoc_ID": 12}])
     checked = run(emu, AD_Org_ID=None, IsValidateOnly=True)
     assert (checked["summary"], checked["isError"]) == ("Errors=2", True)

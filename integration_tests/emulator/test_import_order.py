@@ -4,9 +4,8 @@ the end-of-run reset; both generations (the process behaves alike on both)."""
 from __future__ import annotations
 
 import pytest
-import requests
 
-from .conftest import api, bearer
+from .conftest import call, write_rows
 
 RUN = {"AD_Client_ID": 11, "AD_Org_ID": 11}
 
@@ -14,19 +13,6 @@ RUN = {"AD_Client_ID": 11, "AD_Org_ID": 11}
 @pytest.fixture(params=[False, True], ids=["current", "legacy"])
 def emu(request, emulator_factory):
     return emulator_factory(rows=3, legacy=request.param)
-
-
-def call(emu, method, path, **kwargs):
-    return requests.request(method, api(emu) + path, headers=bearer(emu.s2s_token), timeout=30, **kwargs)
-
-
-def write_rows(emu, rows: list[dict]) -> list[int]:
-    ids = []
-    for row in rows:
-        resp = call(emu, "POST", "/models/I_Order", json=row)
-        assert resp.status_code == 201, resp.text
-        ids.append(resp.json()["id"])
-    return ids
 
 
 def import_orders(emu, **params) -> dict:
@@ -41,7 +27,7 @@ def stored(emu, ids: list[int], columns: str) -> list[tuple]:
 
 
 def test_rows_become_orders_with_lines_new_partners_and_refused_rows_keep_their_errors(emu):
-    ids = write_rows(emu, [
+    ids = write_rows(emu, "I_Order", [
         {"BPartnerValue": "JoeBlock", "ProductValue": "Elm", "QtyOrdered": 2, "DocumentNo": "IO-1"},
         {"BPartnerValue": "JoeBlock", "ProductValue": "Oak", "QtyOrdered": 1, "PriceActual": 50, "DocumentNo": "IO-1",
          "LineDescription": "second line"},
@@ -90,7 +76,7 @@ def test_rows_become_orders_with_lines_new_partners_and_refused_rows_keep_their_
 
 
 def test_rows_of_one_partner_split_by_document_no_and_purchase_rows_get_purchase_defaults(emu):
-    ids = write_rows(emu, [
+    ids = write_rows(emu, "I_Order", [
         {"BPartnerValue": "SeedFarm", "DocTypeName": "Purchase Order", "ProductValue": "GrassSeed", "QtyOrdered": 5,
          "DocumentNo": "PO-A", "DateOrdered": "2025-03-04"},
         {"BPartnerValue": "SeedFarm", "DocTypeName": "Purchase Order", "ProductValue": "Mulch", "QtyOrdered": 7,
@@ -108,7 +94,7 @@ def test_rows_of_one_partner_split_by_document_no_and_purchase_rows_get_purchase
 
 
 def test_a_refused_document_action_ends_the_import_quietly_and_rows_not_reached_are_reset(emu):
-    ids = write_rows(emu, [{"BPartnerValue": "JoeBlock", "ProductValue": "Elm", "QtyOrdered": 1},
+    ids = write_rows(emu, "I_Order", [{"BPartnerValue": "JoeBlock", "ProductValue": "Elm", "QtyOrdered": 1},
                            {"BPartnerValue": "C&W", "ProductValue": "Oak", "QtyOrdered": 1}])
     body = import_orders(emu, DocAction="XX")  # processIt fails: core logs it and stops the loop
     assert body["isError"] is False and body["summary"] == "#1/1" and body["logs"][0] == {"msg": "Errors", "number": 1}
@@ -123,7 +109,7 @@ def test_a_refused_document_action_ends_the_import_quietly_and_rows_not_reached_
 
 
 def test_an_unset_organization_parameter_is_a_process_error_that_touches_no_row(emu):
-    (rid,) = write_rows(emu, [{"BPartnerValue": "JoeBlock", "ProductValue": "Elm", "QtyOrdered": 1}])
+    (rid,) = write_rows(emu, "I_Order", [{"BPartnerValue": "JoeBlock", "ProductValue": "Elm", "QtyOrdered": 1}])
     resp = call(emu, "POST", "/processes/import_order", json={"AD_Client_ID": 11, "DocAction": "CO"})
     body = resp.json()
     assert body["isError"] is True and "ProcessInfoParameter.getParameter()" in body["summary"]
