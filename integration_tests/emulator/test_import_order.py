@@ -81,16 +81,17 @@ def test_rows_of_one_partner_split_by_document_no_and_purchase_rows_get_purchase
          "DocumentNo": "PO-A", "DateOrdered": "2025-03-04"},
         {"BPartnerValue": "SeedFarm", "DocTypeName": "Purchase Order", "ProductValue": "Mulch", "QtyOrdered": 7,
          "DocumentNo": "PO-B"},
+        {"BPartnerValue": "SeedFarm", "IsSOTrx": False, "ProductValue": "Oak", "QtyOrdered": 1, "DocumentNo": "PO-C"},
     ])
     body = import_orders(emu)  # no DocAction: the orders stay drafted
-    assert body["summary"] == "#2/2"
-    orders = stored(emu, ids, "C_Order_ID")
+    assert body["summary"] == "#3/3"
+    orders = [r[0] for r in stored(emu, ids, "C_Order_ID")]
     headers = [tuple(r) for r in emu.backend.sql(
         f"SELECT DocumentNo, DocStatus, IsSOTrx, C_DocTypeTarget_ID, M_PriceList_ID, DateOrdered, TotalLines FROM "
-        f"C_Order WHERE C_Order_ID IN ({orders[0][0]},{orders[1][0]}) ORDER BY DocumentNo")]
-    assert [h[:5] for h in headers] == [("PO-A", "DR", "N", 126, 102), ("PO-B", "DR", "N", 126, 102)]
+        f"C_Order WHERE C_Order_ID IN ({','.join(map(str, orders))}) ORDER BY DocumentNo")]
+    assert [h[:5] for h in headers] == [(doc, "DR", "N", 126, 102) for doc in ("PO-A", "PO-B", "PO-C")]
     assert headers[0][5] == "2025-03-04" and headers[0][6] > 0
-    assert stored(emu, ids, "IsSOTrx, C_DocType_ID, M_PriceList_ID") == [("N", 126, 102)] * 2
+    assert stored(emu, ids, "IsSOTrx, C_DocType_ID, M_PriceList_ID") == [("N", 126, 102)] * 3  # PO-C: the default
 
 
 def test_a_refused_document_action_ends_the_import_quietly_and_rows_not_reached_are_reset(emu):
