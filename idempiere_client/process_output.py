@@ -1,4 +1,5 @@
-"""The output of a process run as data: which file the answer carries, its bytes, and the rows in it.
+"""The output of a process run as rows: which file of the answer holds it, whether it must be downloaded,
+and CSV / JSON content parsed into a ``Table``.
 
 Facts (bxservice/idempiere-rest ``json/Process.java``; iDempiere ``ServerReportCtl``, ``DelimitedReportRenderer``):
 
@@ -6,36 +7,35 @@ Facts (bxservice/idempiere-rest ``json/Process.java``; iDempiere ``ServerReportC
   XLSX or HTML puts its output in ``exportFile`` (``ServerReportCtl`` sets the export file), PDF in
   ``reportFile``. Each comes with ``<property>Name`` (the file name) and ``<property>Length`` (bytes).
   The content is base64, except an export file whose extension is ``json``: that is inlined as the JSON
-  element itself. A process may also answer JSON in ``data`` (``ProcessInfo.getJsonData``).
+  element itself (``OutputFile.json``). A process may also answer JSON in ``data``.
 * Plugin builds before 2020-12 (fa65492) put the file's *server path* in ``reportFile``/``exportFile``, with
   no ``<property>Name``, plus ``nodeId`` in a cluster: the content must then be fetched from
-  ``GET /api/v1/files?fileName=<path>&length=<length>&node_id=<nodeId>`` (administrators only).
+  ``GET /api/v1/files?fileName=<path>&length=<length>&node_id=<nodeId>`` (administrators only;
+  ``Processes.fetch_file``).
 * iDempiere's CSV: header row = the print format items' print names; values are display texts in the
   login language (``1,234.56``, ``01/15/2026``; keys as plain numbers); a value starting with one of
   ``=+-@`` is prefixed with a space when ``CSV_EXPORT_SANITIZATION`` is on (the default), which
   ``undo_sanitization`` removes again; an empty value is an empty cell; lines end with the server's line
   separator; the charset is the server's (UTF-8 by default).
 
-Pure functions: nothing here sends a request (``processes.py`` does).
+The run itself and the answer's values are ``processes.py`` / ``process_answers.py``; this module sends nothing.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import csv
 import io
 import json
 import posixpath
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from erp_http.errors import ErpError
+from idempiere_client.process_answers import OutputFile, ProcessResult
 
-FILE_PROPERTIES = ("exportFile", "reportFile")  # the export (CSV, XLS, ...) first: a PDF rides along in reportFile
+FILE_PREFERENCE = ("exportFile", "reportFile")  # the export (CSV, XLS, ...) first: a PDF may ride along
 FORMULA_CHARACTERS = "=+-@"  # iDempiere's Util.CSV_ESCAPE_FORMULA_CHARACTERS
 _EXTENSIONS = {".csv": "CSV", ".json": "JSON", ".xls": "XLS", ".xlsx": "XLSX", ".html": "HTML", ".htm": "HTML",
-               ".pdf": "PDF", ".ssv": "SSV", ".txt": "TXT"}
+               ".pdf": "PDF"}
 
 
 class ReportOutputError(ErpError):
@@ -43,27 +43,18 @@ class ReportOutputError(ErpError):
 
 
 @dataclass(frozen=True)
-class OutputFile:
-    """One file of a run answer: inline (``content`` bytes or a JSON ``element``) or on the server (``server_path``).
+class RunOutput:
+    """The output file of one run, resolved: inline bytes, an inline JSON element, or a server path to fetch.
 
     Attributes:
-        prop: the answer property (``exportFile`` or ``reportFile``).
-        name: the file name (for a server path: its last part).
-        length: the byte length the answer states, if any.
-        content: the decoded bytes of an inline base64 file.
-        element: the inline JSON element of a ``.json`` export (``is_json`` tells it from a JSON null).
-        server_path: where the file lies on the server when the answer has no content (old plugin builds).
-        node_id: the cluster node holding ``server_path`` (``nodeId`` of the answer).
+        file: the answer's file (``process_answers.OutputFile``).
+        name: its file name (for a server path: the path's last part).
+        server_path: where it lies on the server when the answer carried no content (old plugin builds).
     """
 
-    prop: str
+    file: OutputFile
     name: str
-    length: int | None = None
-    content: bytes | None = None
-    element: Any = None
-    is_json: bool = False
     server_path: str | None = None
-    node_id: str | None = None
 
     @property
     def needs_download(self) -> bool:
@@ -71,63 +62,45 @@ class OutputFile:
         return self.server_path is not None
 
     @property
+    def is_json(self) -> bool:
+        """A ``.json`` export, inlined by the plugin as the JSON element (``file.json``), not as base64."""
+        return self.name.lower().endswith(".json") and not self.needs_download
+
+    @property
     def kind(self) -> str | None:
         """The format its name says (``CSV``, ``JSON``, ``XLS``, ``PDF``...), or None without a known extension."""
-        if self.is_json:
-            return "JSON"
         return _EXTENSIONS.get(posixpath.splitext(self.name.lower())[1])
 
 
-def find_output(answer: Mapping[str, Any]) -> OutputFile | None:
-    """The output file of a run answer (``exportFile`` before ``reportFile``), or None when it has none.
+def run_output(result: ProcessResult) -> RunOutput | None:
+    """The output of a run (``exportFile`` before ``reportFile``), or None when the answer has no file.
 
     Raises:
         ReportOutputError: the inline content is not base64, or its size contradicts ``<property>Length``.
     """
-    for prop in FILE_PROPERTIES:
-        if prop not in answer or answer[prop] is None and prop + "Name" not in answer:
+    files = {f.kind: f for f in result.files}
+    for prop in FILE_PREFERENCE:
+        file = files.get(prop)
+        if file is None:
             continue
-        value = answer[prop]
-        length = _length(answer.get(prop + "Length"))
-        node = answer.get("nodeId")
-        node_id = str(node) if node not in (None, "") else None
-        if prop + "Name" not in answer:  # an old build: the value is the file's path on the server
-            if not isinstance(value, str) or not value.strip():
-                raise ReportOutputError(f"{prop} of the answer is neither inline content nor a file name: {value!r:.80}")
-            return OutputFile(prop, posixpath.basename(value.replace("\\", "/")), length, server_path=value,
-                              node_id=node_id)
-        name = str(answer[prop + "Name"] or "")
-        if name.lower().endswith(".json"):  # Process.addFile inlines a .json export as the JSON element
-            return OutputFile(prop, name, length, element=value, is_json=True, node_id=node_id)
-        if not isinstance(value, str):
-            raise ReportOutputError(f"{prop} ({name}) of the answer is not base64 text but {type(value).__name__}")
-        content = decode_base64(value, f"{prop} ({name})")
-        if length is not None and len(content) != length:
-            raise ReportOutputError(f"{prop} ({name}) decodes to {len(content)} bytes, but {prop}Length says "
-                                    f"{length}: the answer was cut short")
-        return OutputFile(prop, name, length, content=content, node_id=node_id)
-    return None
-
-
-def decode_base64(text: str, what: str) -> bytes:
-    """Strict base64 (Java's encoder writes one line, standard alphabet); whitespace from a proxy is tolerated.
-
-    Raises:
-        ReportOutputError: naming ``what`` when the text is not base64.
-    """
-    try:
-        return base64.b64decode("".join(text.split()), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ReportOutputError(f"{what} is not valid base64 ({exc})") from None
-
-
-def _length(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+        inline = result.body.get(prop)
+        if file.name is None:  # an old build: the value is the file's path on the server
+            if not isinstance(inline, str) or not inline.strip():
+                if inline is None:
+                    continue
+                raise ReportOutputError(f"{prop} of the answer is neither inline content nor a file name: "
+                                        f"{inline!r:.80}")
+            return RunOutput(file, posixpath.basename(inline.replace("\\", "/")), server_path=inline)
+        output = RunOutput(file, file.name)
+        if output.is_json:
+            return output
+        if file.content is None:
+            what = "missing" if inline in (None, "") else "not valid base64"
+            raise ReportOutputError(f"{prop} ({file.name}) of the answer is {what}")
+        if file.length is not None and len(file.content) != file.length:
+            raise ReportOutputError(f"{prop} ({file.name}) decodes to {len(file.content)} bytes, but {prop}Length "
+                                    f"says {file.length}: the answer was cut short")
+        return output
     return None
 
 

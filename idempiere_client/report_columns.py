@@ -25,7 +25,7 @@ from typing import Any
 from idempiere_client.process_output import ReportOutputError, Table
 
 KINDS = ("integer", "number", "boolean", "date", "date-time", "date-time-tz", "string", "object", "array")
-DECLARED_TYPES = ("string", "integer", "number", "boolean", "date", "date-time")  # what a user may declare
+DECLARED_TYPES = ("string", "integer", "number", "boolean", "date", "date-time", "date-time-tz")  # declarable
 _INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
 _NUM = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+\Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")

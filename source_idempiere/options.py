@@ -18,6 +18,7 @@ from erp_http.timeutil import parse_iso
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.type_map import FK_MODES
+from source_idempiere.report_options import REPORT_STREAMS_SPEC, ReportConfig, parse_report_streams
 
 DEFAULT_PAGE_SIZE = 100
 DEFAULT_LOOKBACK_SECONDS = 300
@@ -110,6 +111,7 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
         "default": False,
         "order": 13,
     },
+    "report_streams": REPORT_STREAMS_SPEC,
 }
 
 
@@ -135,6 +137,7 @@ class SourceOptions:
     foreign_keys: str = "flatten"
     detect_deletes: bool = False
     include_views: bool = False
+    report_streams: tuple[ReportConfig, ...] = ()
 
     @classmethod
     def from_airbyte(cls, config: Mapping[str, Any]) -> SourceOptions:
@@ -163,6 +166,7 @@ class SourceOptions:
             foreign_keys=fk,
             detect_deletes=detect,
             include_views=flag(config, "include_views"),
+            report_streams=parse_report_streams(config),
         )
 
     def clock(self) -> ServerClock:

@@ -6,13 +6,14 @@ import json
 
 import pytest
 
+from idempiere_client.process_answers import ProcessResult
 from idempiere_client.process_output import (
     ReportOutputError,
     column_names,
-    find_output,
     json_table,
     parse_csv,
     parse_json_bytes,
+    run_output,
     undo_sanitization,
 )
 
@@ -24,50 +25,53 @@ def b64(data: bytes) -> str:
 CSV = b'Name,Hours,"Date, started"\nJoe,8,2026-01-15\n"Block, Inc.",7.5,\n'
 
 
+def run(**answer) -> ProcessResult:
+    return ProcessResult.from_answer("timesheet", {"AD_PInstance_ID": 7, "isError": False, **answer})
+
+
 def test_an_export_file_is_decoded_and_preferred_to_the_pdf_report_file():
-    answer = {"isError": False, "reportFile": b64(b"%PDF-1.4"), "reportFileName": "r.pdf", "reportFileLength": 8,
-              "exportFile": b64(CSV), "exportFileName": "Timesheet_123.csv", "exportFileLength": len(CSV)}
-    out = find_output(answer)
-    assert out is not None and out.prop == "exportFile" and out.content == CSV and out.kind == "CSV"
-    assert not out.needs_download
+    out = run_output(run(reportFile=b64(b"%PDF-1.4"), reportFileName="r.pdf", reportFileLength=8,
+                         exportFile=b64(CSV), exportFileName="Timesheet_123.csv", exportFileLength=len(CSV)))
+    assert out is not None and out.file.kind == "exportFile" and out.file.content == CSV and out.kind == "CSV"
+    assert not out.needs_download and not out.is_json and out.name == "Timesheet_123.csv"
 
 
 def test_the_pdf_report_file_is_found_when_there_is_no_export():
-    out = find_output({"reportFile": b64(b"%PDF"), "reportFileName": "x.pdf", "reportFileLength": 4})
-    assert out is not None and out.prop == "reportFile" and out.kind == "PDF" and out.content == b"%PDF"
+    out = run_output(run(reportFile=b64(b"%PDF"), reportFileName="x.pdf", reportFileLength=4))
+    assert out is not None and out.file.kind == "reportFile" and out.kind == "PDF" and out.file.content == b"%PDF"
 
 
 def test_a_json_export_is_the_inline_json_element_not_base64():
     rows = [{"a": 1}, {"a": 2}]
-    out = find_output({"exportFile": rows, "exportFileName": "data.json", "exportFileLength": 20})
-    assert out is not None and out.is_json and out.element == rows and out.kind == "JSON" and out.content is None
+    out = run_output(run(exportFile=rows, exportFileName="data.json", exportFileLength=20))
+    assert out is not None and out.is_json and out.file.json == rows and out.kind == "JSON"
 
 
 def test_an_answer_without_a_file_has_no_output():
-    assert find_output({"AD_PInstance_ID": 1, "summary": "ok", "isError": False}) is None
+    assert run_output(run(summary="ok")) is None
+    assert run_output(run(exportFile=None)) is None
 
 
 def test_an_old_build_names_the_server_path_and_node_to_download_from():
-    out = find_output({"exportFile": "/tmp/Timesheet_9.csv", "exportFileLength": 42, "nodeId": "n1"})
+    out = run_output(run(exportFile="/tmp/Timesheet_9.csv", exportFileLength=42, nodeId="n1"))
     assert out is not None and out.needs_download and out.server_path == "/tmp/Timesheet_9.csv"
-    assert out.name == "Timesheet_9.csv" and out.length == 42 and out.node_id == "n1" and out.kind == "CSV"
-    win = find_output({"reportFile": "C:\\temp\\r.pdf", "reportFileLength": "7"})
-    assert win is not None and win.name == "r.pdf" and win.length == 7 and win.node_id is None
+    assert out.name == "Timesheet_9.csv" and out.file.length == 42 and out.file.node_id == "n1"
+    assert out.kind == "CSV" and not out.is_json
+    win = run_output(run(reportFile="C:\\temp\\r.pdf", reportFileLength="7"))
+    assert win is not None and win.name == "r.pdf" and win.file.length == 7 and win.file.node_id is None
+    decodable = run_output(run(exportFile="/tmp/abcd", exportFileLength=3))  # also valid base64: still a path
+    assert decodable is not None and decodable.server_path == "/tmp/abcd"
 
 
 def test_content_cut_short_or_not_base64_is_a_loud_error():
     with pytest.raises(ReportOutputError, match="decodes to 3 bytes, but exportFileLength says 4"):
-        find_output({"exportFile": b64(b"abc"), "exportFileName": "a.csv", "exportFileLength": 4})
-    with pytest.raises(ReportOutputError, match=r"exportFile \(a.csv\) is not valid base64"):
-        find_output({"exportFile": "not base64!", "exportFileName": "a.csv"})
-    with pytest.raises(ReportOutputError, match="not base64 text but dict"):
-        find_output({"exportFile": {"x": 1}, "exportFileName": "a.csv"})
-
-
-def test_base64_split_over_lines_by_a_proxy_still_decodes():
-    text = b64(CSV)
-    out = find_output({"exportFile": text[:10] + "\r\n" + text[10:], "exportFileName": "a.csv"})
-    assert out is not None and out.content == CSV
+        run_output(run(exportFile=b64(b"abc"), exportFileName="a.csv", exportFileLength=4))
+    with pytest.raises(ReportOutputError, match=r"exportFile \(a.csv\) of the answer is not valid base64"):
+        run_output(run(exportFile="not base64!", exportFileName="a.csv"))
+    with pytest.raises(ReportOutputError, match=r"exportFile \(a.csv\) of the answer is missing"):
+        run_output(run(exportFileName="a.csv", exportFileLength=4))
+    with pytest.raises(ReportOutputError, match="neither inline content nor a file name"):
+        run_output(run(exportFile=12))
 
 
 def test_csv_header_names_rows_and_empty_cells_as_null():
