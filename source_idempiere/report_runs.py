@@ -122,6 +122,15 @@ class ReportRunner:
                 raise ConfigurationError(f"{label}: process {self.slug} was refused ({exc.reason}).") from None
             raise ApiError(exc.status, exc.title, f"{exc.detail or ''} (check report_streams[{self.report.index}]"
                            ".parameters: their values and types)".strip(), exc.method, exc.path) from None
+        except TransientError as exc:
+            if exc.status != 500:
+                raise
+            # The plugin does not catch a parameter value it cannot convert: the container answers a bare 500.
+            raise ConfigurationError(
+                f"{label}: the server answered the run of process {self.slug} with HTTP 500 and no error text. The "
+                "plugin answers so when a parameter value cannot be converted to the parameter's type (dates as "
+                f"yyyy-MM-dd, Yes-No as true/false, IDs as numbers): check report_streams[{self.report.index}]"
+                ".parameters. If they are right, the server's log tells what failed.") from None
         result.raise_for_error()
         return self.table(result), result
 

@@ -188,3 +188,12 @@ def test_empty_output_is_zero_records_with_a_note_and_a_bad_row_fails_before_any
             for batch in ReportReader(runner(), {"Qty": "integer"}).full_refresh():
                 yielded.append(batch)
     assert yielded == []  # row 1 (Qty 2) fit, but nothing was emitted before the bad row was found
+
+
+def test_a_bare_500_to_a_run_points_at_the_parameter_values_and_is_not_resent():
+    with requests_mock.Mocker() as m:
+        run = m.post(f"{API}/processes/rv_orderdetail", status_code=500, text="<html>Error 500</html>")
+        with pytest.raises(ConfigurationError, match=r"HTTP 500 and no error text.*check report_streams\[0\]"
+                                                     r".parameters"):
+            runner().run()
+    assert run.call_count == 1
