@@ -26,6 +26,7 @@ from .bodies import jackson_int as _jackson_int
 from .bodies import jackson_object as _jackson_object
 from .bodies import string_fields as _string_fields
 from .jetty import ContainerError, jetty_page
+from .process_routes import route as process_route
 
 API_PREFIX = "/api/v1/"
 _INT = re.compile(r"[+-]?\d{1,10}")
@@ -160,6 +161,8 @@ class Api:
             if n == 1:
                 return {"GET": (self.list_views, True)}
             return {"GET": (self.view_collection, True, segs[1])}
+        if head in ("processes", "files"):
+            return process_route(self, segs, json_response)
         if head != "models" or n > 4 or any(s == "" for s in segs):
             return None
         if n == 1:
