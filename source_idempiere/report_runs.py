@@ -13,6 +13,7 @@ Check, discovery and read all go through ``ReportRunner``, so each finds the sam
 """
 from __future__ import annotations
 
+import difflib
 import logging
 from typing import Any
 
@@ -97,10 +98,10 @@ class ReportRunner:
         except (ApiError, TransientError):
             return how
         wanted = slug_of(self.slug)
-        words = {wanted, self.slug.lower()}
-        near = [str(p.get("slug")) for p in listed if p.get("slug") and (
-            str(p["slug"]) == wanted or any(w and (w in str(p["slug"]) or w in str(p.get("Name") or "").lower())
-                                            for w in words))]
+        slugs = [str(p["slug"]) for p in listed if p.get("slug")]
+        named = [str(p["slug"]) for p in listed if p.get("slug") and wanted
+                 and wanted in slug_of(str(p.get("Name") or "")) + " " + str(p["slug"])]
+        near = list(dict.fromkeys(difflib.get_close_matches(wanted, slugs, n=_SUGGESTIONS, cutoff=0.7) + named))
         if not near:
             return how
         return f"{how} Did you mean {', '.join(near[:_SUGGESTIONS])}?"

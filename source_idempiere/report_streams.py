@@ -46,6 +46,7 @@ class ReportReader:
             return
         missing = [c for c in self.kinds if c not in table.columns]
         extra = [c for c in table.columns if c not in self.kinds]
+        notes.append(f"{said} returned {len(table.rows)} rows")
         if missing:
             notes.append(f"columns {', '.join(missing)} of the schema are not in the output (null); refresh the schema")
         if extra:
