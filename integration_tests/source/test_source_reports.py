@@ -256,3 +256,13 @@ def test_a_user_who_may_not_download_files_gets_the_reason(emulator_factory):
     message = out.errors[0].trace.error.message
     assert "serves generated files (GET /api/v1/files) to administrator users only" in message
     assert out.errors[0].trace.error.failure_type.value == "config_error"
+
+
+def test_output_that_has_no_rows_is_a_configuration_error_naming_the_file(emulator_factory):
+    emu = emulator_factory(rows=20)  # the report without report-type answers its PDF (reportFile)
+    as_json = {**ORDER_DETAIL, "report_type": "JSON", "discover_schema": False, "columns": [{"name": "Document No"}]}
+    cfg = config(emu, tables=["c_order"], report_streams=[as_json])
+    out = read(SourceIdempiere(), cfg, report_catalog(cfg, REPORT), expecting_exception=True)
+    error = out.errors[0].trace.error
+    assert "answered a PDF file (Order_Detail.pdf, in reportFile), which cannot be read as rows" in error.message
+    assert error.failure_type.value == "config_error" and not records(out, REPORT)
