@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from destination_idempiere.post_process_options import POST_WRITE_PROCESSES_SPEC, PostWriteProcess, post_write_processes
 from erp_airbyte.config_options import connection_specification as spec_of
 from erp_airbyte.config_options import time_zone_name, time_zone_property, whole_number
 from erp_airbyte.destination.run_policy import RunPolicy, run_policy_spec
@@ -49,6 +50,7 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
     "server_timezone": time_zone_property(
         "IANA time zone of the iDempiere server (JVM), e.g. Europe/Berlin. Only needed for servers older than "
         "2026-04-30 that do not run in UTC: they read date-times as server-local wall clock.", order=16),
+    "post_write_processes": POST_WRITE_PROCESSES_SPEC,
 }
 
 
@@ -70,6 +72,7 @@ class DestinationOptions:
     dry_run: bool = False
     doc_action: dict[str, str] = field(default_factory=dict)
     server_timezone: str = "UTC"
+    post_write_processes: dict[str, PostWriteProcess] = field(default_factory=dict)  # post_process_options.py
 
     @classmethod
     def from_airbyte(cls, config: Mapping[str, Any]) -> DestinationOptions:
@@ -94,4 +97,4 @@ class DestinationOptions:
                 )
             actions[str(table).strip().lower()] = code
         return cls(batch_size, workers, policy.reject_policy, policy.rejected_records_path, policy.dry_run, actions,
-                   time_zone_name(config))
+                   time_zone_name(config), post_write_processes=post_write_processes(config))

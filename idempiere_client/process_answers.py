@@ -96,6 +96,17 @@ class ProcessResult:
                    [e for e in logs if isinstance(e, dict)] if isinstance(logs, list) else [],
                    data if isinstance(data, dict) else None, files, body)
 
+    def describe(self) -> str:
+        """The summary and the log lines in one line for a log (e.g. Import processes leave the summary empty
+        and count in their logs: ``Errors 2, Business Partner: Inserted 8``)."""
+        lines = []
+        for entry in self.logs:
+            parts = [str(entry[k]) for k in ("msg", "number") if entry.get(k) not in (None, "")]
+            if parts:
+                lines.append(" ".join(parts))
+        text = "; ".join(p for p in (self.summary.strip() if self.summary else "", ", ".join(lines)) if p)
+        return text or "no summary"
+
     def raise_for_error(self) -> ProcessResult:
         """``self``, or ``ProcessFailed`` when the process reported an error."""
         if self.is_error:

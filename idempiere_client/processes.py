@@ -184,9 +184,11 @@ class Processes:
         return job
 
     def job_result(self, job: Job) -> ProcessResult:
-        """The outcome of a finished job, from its ``AD_PInstance`` row (``Result``, ``ErrorMsg``).
+        """The outcome of a finished job, from its ``AD_PInstance`` row (``Result``, ``ErrorMsg``) and its
+        ``AD_PInstance_Log`` rows (``P_Msg``, ``P_Number``, as ``logs`` entries ``msg``/``number``).
 
-        A role that cannot read that row gets a result with ``is_error`` and ``summary`` None (logged).
+        A role that cannot read the instance gets a result with ``is_error`` and ``summary`` None (logged);
+        logs it cannot read are left out.
         """
         try:
             row = self.client.get(f"models/ad_pinstance/{job.id}")
@@ -200,7 +202,19 @@ class Processes:
         result = value_of(row, "Result")
         ok = result in (1, True, "1", "Y") if result is not None else None
         return ProcessResult(job.process, job.id, text_or_none(value_of(row, "ErrorMsg")),
-                             None if ok is None else not ok, body=row)
+                             None if ok is None else not ok, self._job_logs(job), body=row)
+
+    def _job_logs(self, job: Job) -> list[dict[str, Any]]:
+        try:
+            body = self.client.get("models/ad_pinstance_log", params={
+                "$filter": f"AD_PInstance_ID eq {int(job.id)}", "$orderby": "Log_ID", "$top": 100})
+        except ApiError as exc:
+            if not (exc.is_access_denied or exc.is_not_found or exc.status == 400):
+                raise
+            return []
+        records = body.get("records") if isinstance(body, dict) else None
+        return [{"msg": value_of(r, "P_Msg"), "number": value_of(r, "P_Number")}
+                for r in records or [] if isinstance(r, dict)]
 
     def run_job(self, slug: str, parameters: Mapping[str, Any] | None = None, *,
                 timeout_seconds: float) -> ProcessResult:

@@ -212,6 +212,12 @@ CASES = [
     Case("state-junk-list", "run", with_catalog(state=[1, "x"]), ("State entry #1", "Reset"), only="source"),
     Case("state-junk-object", "run", with_catalog(state=[{"stream": "c_bpartner"}]),
          ("not a per-stream state message",), only="source"),
+    Case("post-write-process-bad-mode", "check",
+         top(post_write_processes={"c_bpartner": {"process": "import_bpartner", "mode": "later"}}),
+         ("post_write_processes.c_bpartner.mode must be one of",), only="destination"),
+    Case("post-write-process-unknown-field", "check",
+         top(post_write_processes={"c_bpartner": {"process": "import_bpartner", "timout_seconds": 5}}),
+         ("post_write_processes.c_bpartner", "timout_seconds"), only="destination"),
 ]
 CASES[0] = Case("credentials-string", "check",
                 top(credentials=f"GardenAdmin:{SECRET_PW}"), ("credentials must be an object", "auth_type"))
@@ -324,6 +330,10 @@ CHECK_CATCHES = [
      "not a document table"),
     ("doc-action-on-an-unknown-table", lambda tmp: {"doc_action": {"no_such_table": "CO"}},
      "doc_action for no_such_table"),  # write only warns (no stream writes there); check says it
+    ("post-write-process-unknown", lambda tmp: {"post_write_processes": {"c_bpartner": {"process": "no_such"}}},
+     "post_write_processes.c_bpartner: process 'no_such': no process has this slug"),
+    ("post-write-process-parameter-misspelt", lambda tmp: {"post_write_processes": {"c_bpartner": {
+        "process": "import_bpartner", "parameters": {"ad_client_id": 11}}}}, "did you mean AD_Client_ID?"),
 
 ]
 

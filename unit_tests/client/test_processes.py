@@ -51,6 +51,7 @@ def test_run_posts_the_parameters_and_reads_the_result():
     assert (result.process, result.instance_id, result.is_error) == ("import_bpartner", 1000123, False)
     assert result.summary == "@Errors@ = 2, @Inserted@ = 8"
     assert result.logs == [{"msg": "Business Partner: Inserted = 8"}] and result.files == []
+    assert result.describe() == "@Errors@ = 2, @Inserted@ = 8; Business Partner: Inserted = 8"
     assert result.raise_for_error() is result
 
 
@@ -132,18 +133,24 @@ def test_a_job_is_submitted_polled_with_growing_delays_and_its_outcome_read_from
         submit = m.post(f"{API}/processes/jobs/import_bpartner", json=_job(1000200, True))
         polls = m.get(f"{API}/processes/jobs/1000200",
                       [{"json": _job(1000200, True)}, {"json": _job(1000200, True)}, {"json": _job(1000200, False)}])
-        m.get(f"{API}/models/ad_pinstance/1000200", json={"id": 1000200, "Result": 1, "ErrorMsg": "@Inserted@ = 3"})
+        m.get(f"{API}/models/ad_pinstance/1000200", json={"id": 1000200, "Result": 1, "ErrorMsg": "Done"})
+        logs = m.get(f"{API}/models/ad_pinstance_log", json={"records": [
+            {"P_Msg": "@Errors@", "P_Number": 0}, {"P_Msg": "@C_BPartner_ID@: @Inserted@", "P_Number": 3}]})
         result = _processes(clock).run_job("import_bpartner", {"AD_Client_ID": 11}, timeout_seconds=60)
     assert submit.last_request.json() == {"AD_Client_ID": 11}
     assert polls.call_count == 3 and clock.sleeps == [1.0, 1.5, 2.25]
-    assert (result.instance_id, result.is_error, result.summary) == (1000200, False, "@Inserted@ = 3")
+    assert (result.instance_id, result.is_error, result.summary) == (1000200, False, "Done")
+    assert logs.last_request.qs["$filter"] == ["ad_pinstance_id eq 1000200"]  # (requests-mock lower-cases)
+    assert result.describe() == "Done; @Errors@ 0, @C_BPartner_ID@: @Inserted@ 3"
 
 
 def test_a_failed_job_reads_as_an_error_with_its_summary():
     with requests_mock.Mocker() as m:
         m.get(f"{API}/models/ad_pinstance/5", json={"id": 5, "result": 0, "errorMsg": "No Client"})  # lower-case server
+        m.get(f"{API}/models/ad_pinstance_log", status_code=403,
+              json={"title": "Access denied", "status": 403, "detail": "Access denied for table: AD_PInstance_Log"})
         result = _processes().job_result(_job_value(5))
-    assert result.is_error is True and result.summary == "No Client"
+    assert result.is_error is True and result.summary == "No Client" and result.logs == []
     with pytest.raises(ProcessFailed, match="No Client"):
         result.raise_for_error()
 
