@@ -40,7 +40,7 @@ class ReportReader:
         runner.describe()
         table, result = runner.run()
         said = f"process {runner.slug} (AD_PInstance_ID {result.instance_id})"
-        notes = [f"{said} answered: {result.summary}"] if result.summary else []
+        notes = [f"{said} answered: {result.describe()}"] if result.summary or result.logs else []
         if not table.rows:
             yield Batch([], notes=[*notes, f"{said} returned no rows: the stream has no records this sync"])
             return
