@@ -25,6 +25,7 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from destination_idempiere.child_rows import child_keys_problem
 from destination_idempiere.fk_resolver import FkResolver
 from destination_idempiere.post_processes import attach_post_processes, post_process_problems
 from destination_idempiere.table_planner import RunContext, table_sink
@@ -87,6 +88,9 @@ class DestinationIdempiere(Destination):
         try:
             client.tokens.current()  # log in: bad credentials are reported as such, before any table
             catalog = MetadataCatalog(client, workers=1)
+            problem = child_keys_problem(options.children.keys, catalog)  # as write would refuse it
+            if problem:
+                return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
             problem = _doc_action_problem(DestinationOptions.from_airbyte(config), catalog, logger)
             if problem:  # what write would refuse: a doc_action on a table that has no documents
                 return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
@@ -133,6 +137,9 @@ class DestinationIdempiere(Destination):
             detail = "; ".join(f"{t}: {e}" for t, e in errors.items())
             raise config_error(f"Target table(s) not found or not accessible with this role: {detail}")
         _check_doc_actions(options, metas, logger)
+        problem = child_keys_problem(options.children.keys, catalog)
+        if problem:
+            raise config_error(problem)
         use_batch = _detect_batch(client)
         # the target tables first; when none has a row, the check's tables (loaded only then)
         probe_tables = chain(metas.values(), _readable(catalog, [t for t in CHECK_TABLES if t not in metas], logger))

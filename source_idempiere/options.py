@@ -6,6 +6,7 @@ Connection keys (``base_url``, ``credentials``, ``verify_tls``) come from
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,8 @@ DEFAULT_PAGE_SIZE = 100
 DEFAULT_LOOKBACK_SECONDS = 300
 DEFAULT_NUM_WORKERS = 4
 MAX_NUM_WORKERS = 32
+DEFAULT_MAX_CONTENT_BYTES = 5 * 1024 * 1024  # 5 MiB: ~7 MB of base64 in one record
+_TABLE_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
     "start_date": {
@@ -111,6 +114,37 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
         "default": False,
         "order": 13,
     },
+    "attachments": {
+        "type": "object",
+        "title": "Attachments",
+        "description": "Also offer a stream <table>__attachments per listed table: one record per attachment entry "
+        "of its records (file name, content type, record id/uid), found through AD_Attachment, incremental on "
+        "the attachment's Updated. Content (base64) only with include_content.",
+        "properties": {
+            "tables": {
+                "type": "array",
+                "title": "Tables",
+                "description": "Table names (lower case, e.g. c_order, c_bpartner) whose attachments to read. "
+                "Independent of 'tables'.",
+                "items": {"type": "string"},
+            },
+            "include_content": {
+                "type": "boolean",
+                "title": "Include content",
+                "description": "Also download each entry and emit it base64-encoded with its size in bytes.",
+                "default": False,
+            },
+            "max_content_bytes": {
+                "type": "integer",
+                "title": "Largest content (bytes)",
+                "description": "With include_content: an entry larger than this is emitted with its size but "
+                "content null, and named in a warning.",
+                "default": DEFAULT_MAX_CONTENT_BYTES,
+                "minimum": 1,
+            },
+        },
+        "order": 14,
+    },
     "report_streams": REPORT_STREAMS_SPEC,
 }
 
@@ -120,6 +154,40 @@ def connection_specification() -> dict[str, Any]:
     properties = {**CONNECTION_SPEC_PROPERTIES, **SOURCE_SPEC_PROPERTIES}
     properties["verify_tls"] = {**properties["verify_tls"], "order": 12}
     return spec_of("iDempiere Source Spec", properties, CONNECTION_SPEC_REQUIRED)
+
+
+@dataclass(frozen=True)
+class AttachmentOptions:
+    """``attachments``: the tables whose attachments become streams, and whether (and how much) content."""
+
+    tables: tuple[str, ...] = ()
+    include_content: bool = False
+    max_content_bytes: int = DEFAULT_MAX_CONTENT_BYTES
+
+    @classmethod
+    def from_airbyte(cls, config: Mapping[str, Any]) -> AttachmentOptions:
+        """Parse ``config["attachments"]``; messages name the nested key (``attachments.tables``).
+
+        Raises:
+            ConfigurationError: a value of the wrong type, or a table entry that cannot be a table name.
+        """
+        raw = config.get("attachments")
+        if raw is None:
+            return cls()
+        if not isinstance(raw, Mapping):
+            raise ConfigurationError('attachments must be an object, e.g. {"tables": ["c_order"], '
+                                     '"include_content": false}.')
+        nested = {f"attachments.{key}": value for key, value in raw.items()}
+        tables = nested.get("attachments.tables") or []
+        if not isinstance(tables, (list, tuple)) or not all(isinstance(t, str) for t in tables):
+            raise ConfigurationError('attachments.tables must be a list of table names, e.g. ["c_order", "c_bpartner"].')
+        names = tuple(dict.fromkeys(t.strip().lower() for t in tables if t.strip()))
+        for name in names:
+            if not _TABLE_NAME.match(name):
+                raise ConfigurationError(f"attachments.tables: {name!r} is not a table name; use the table's name "
+                                         "(letters, digits and underscores, no patterns), e.g. c_order.")
+        return cls(names, flag(nested, "attachments.include_content"),
+                   whole_number(nested, "attachments.max_content_bytes", DEFAULT_MAX_CONTENT_BYTES, 1))
 
 
 @dataclass(frozen=True)
@@ -137,6 +205,7 @@ class SourceOptions:
     foreign_keys: str = "flatten"
     detect_deletes: bool = False
     include_views: bool = False
+    attachments: AttachmentOptions = AttachmentOptions()
     report_streams: tuple[ReportConfig, ...] = ()
 
     @classmethod
@@ -166,6 +235,7 @@ class SourceOptions:
             foreign_keys=fk,
             detect_deletes=detect,
             include_views=flag(config, "include_views"),
+            attachments=AttachmentOptions.from_airbyte(config),
             report_streams=parse_report_streams(config),
         )
 

@@ -37,7 +37,7 @@ REPORT_STREAMS_SPEC: dict[str, Any] = {
     "title": "Report streams",
     "description": "A stream report__<name> per entry: each sync runs the process (POST /api/v1/processes/{slug}) "
     "with these parameters and reads its output (CSV or JSON) as records. Full refresh only.",
-    "order": 14,
+    "order": 15,
     "items": {
         "type": "object",
         "required": ["name", "process"],

@@ -21,6 +21,13 @@ from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientErr
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog
 from idempiere_client.tzcheck import verify_server_timezone
+from source_idempiere.attachment_streams import (
+    STREAM_SUFFIX,
+    AttachmentStream,
+    load_attachment_sources,
+    require,
+    stream_name,
+)
 from source_idempiere.discovery import discover_tables, select_tables
 from source_idempiere.options import SourceOptions, connection_specification
 from source_idempiere.reader import ReadSettings
@@ -75,8 +82,13 @@ class SourceIdempiere(AbstractSource):
             if options.include_views:
                 views, _skipped = load_views(client, catalog, logger)
                 logger.info(f"Check: {len(views)} REST views readable")
+            if options.attachments.tables:
+                sources, problems = load_attachment_sources(catalog, options.attachments.tables)
+                require(problems)
+                logger.info(f"Check: attachments of {len(sources)} tables readable")
             if options.report_streams:
                 taken = {str(m.get("model-name") or "").lower() for m in catalog.list_tables()}
+                taken |= {stream_name(t) for t in options.attachments.tables}
                 for report in options.report_streams:
                     refuse_taken(report, taken)
                     ReportRunner(client, report, logger).describe()
@@ -105,10 +117,14 @@ class SourceIdempiere(AbstractSource):
             if options.include_views:
                 views, _skipped = load_views(client, catalog, logger)
                 streams += [ViewStream(view, options.foreign_keys) for view in views.values()]
+            attachments, problems = load_attachment_sources(catalog, options.attachments.tables)
+            require(problems)
+            streams += [AttachmentStream(source, options.attachments, options.foreign_keys)
+                        for source in attachments.values()]
             taken = {s.name for s in streams} | {str(m.get("model-name") or "").lower() for m in catalog.list_tables()}
             streams += report_streams(options.report_streams, client, logger, taken)
-            logger.info(f"Discovered {len(found.metas)} tables, {len(views)} views and "
-                        f"{len(options.report_streams)} report streams in "
+            logger.info(f"Discovered {len(found.metas)} tables, {len(views)} views, {len(attachments)} attachment "
+                        f"streams and {len(options.report_streams)} report streams in "
                         f"{time.monotonic() - started:.1f} s ({len(found.skipped)} tables skipped)")
             return streams
         except (ConfigurationError, ApiError) as exc:
@@ -140,8 +156,10 @@ class SourceIdempiere(AbstractSource):
                                 options.foreign_keys, options.detect_deletes, options.num_workers)
         clock = options.clock()
         try:
-            names = [cs.stream.name for cs in catalog.streams
-                     if not is_view_stream(cs.stream.name) and not is_report_stream(cs.stream.name)]
+            wanted = {stream_name(t): t for t in options.attachments.tables}
+            attachment_names = {cs.stream.name for cs in catalog.streams if cs.stream.name in wanted}
+            names = [cs.stream.name for cs in catalog.streams if not is_view_stream(cs.stream.name)
+                     and cs.stream.name not in attachment_names and not is_report_stream(cs.stream.name)]
             meta_catalog = MetadataCatalog(client, workers=options.num_workers)
             try:
                 client.tokens.current()  # log in once up front: bad credentials fail the sync, not each table
@@ -150,27 +168,41 @@ class SourceIdempiere(AbstractSource):
                 raise config_error(exc) from None
             except TransientError as exc:
                 raise traced(exc, f"The server did not answer reliably: {exc}") from None
-            self._check_timezone(client, clock, [metas[n] for n in names if n in metas], logger)
+            attachments, attachment_errors = self._attachments(meta_catalog, [wanted[n] for n in attachment_names])
+            indexes = [source.index for source in list(attachments.values())[:1]]  # AD_Attachment's Updated counts too
+            self._check_timezone(client, clock, [metas[n] for n in names if n in metas] + indexes, logger)
             view_names = {cs.stream.name for cs in catalog.streams if is_view_stream(cs.stream.name)}
             views, view_errors = self._views(client, meta_catalog, view_names, logger)
             reports = {r.stream_name: r for r in options.report_streams}
             streams = []
             for configured in catalog.streams:
                 name = configured.stream.name
+                if name in view_names:
+                    streams.append(self._view_read(configured, views, view_errors, options, client, clock,
+                                                   settings, logger))
+                    continue
+                if name in attachment_names:
+                    source = attachments.get(name)
+                    if source is None:
+                        streams.append(StreamRead(configured, unavailable=(
+                            f"Attachment stream {name} is not available: {attachment_errors.get(name)}.")))
+                    else:
+                        stream = AttachmentStream(source, options.attachments, options.foreign_keys, client=client,
+                                                  clock=clock, settings=settings)
+                        streams.append(stream.stream_read(configured, logger))
+                    continue
                 if is_report_stream(name):
                     report = reports.get(name)
                     streams.append(StreamRead(configured, unavailable=unavailable_reason(name)) if report is None
                                    else ReportStream(report, {}, client=client, logger=logger).stream_read(configured))
                     continue
-                if name in view_names:
-                    streams.append(self._view_read(configured, views, view_errors, options, client, clock,
-                                                   settings, logger))
-                    continue
                 meta = metas.get(name)
                 if meta is None:
+                    hint = (" An attachment stream needs its table in attachments.tables."
+                            if name.endswith(STREAM_SUFFIX) else "")
                     streams.append(StreamRead(configured, unavailable=(
                         f"Table {name} is not available to this role ({errors.get(name, 'unknown table')}). "
-                        "Refresh the schema or check the role's table access.")))
+                        f"Refresh the schema or check the role's table access.{hint}")))
                     continue
                 stream = IdempiereStream(meta, options.foreign_keys, client=client, clock=clock, settings=settings)
                 streams.append(stream.stream_read(configured, logger))
@@ -192,6 +224,15 @@ class SourceIdempiere(AbstractSource):
             raise config_error(exc) from None
         except (ApiError, TransientError) as exc:
             raise traced(exc, f"Listing the REST views failed: {exc}") from None
+
+    @staticmethod
+    def _attachments(catalog: MetadataCatalog, tables: list[str]) -> tuple[dict, dict[str, str]]:
+        try:
+            return load_attachment_sources(catalog, tables)
+        except ConfigurationError as exc:
+            raise config_error(exc) from None
+        except (ApiError, TransientError) as exc:
+            raise traced(exc, f"Reading the metadata of the attachment streams failed: {exc}") from None
 
     @staticmethod
     def _view_read(configured: Any, views: dict[str, ViewSource], errors: dict[str, str], options: SourceOptions,

@@ -9,12 +9,13 @@ from __future__ import annotations
 from .. import fixtures as fx
 from ..catalog import Catalog
 from ..catalog.processes import PROCESSES, REFERENCES, REPORT_VIEW_ORDER_DETAIL
-from .dataset import Seeder
+from .dataset import Seeder, fast_uuid
 from .store import Store
 
 
 def seed_processes(store: Store, catalog: Catalog, seed: int) -> None:
-    """AD_Reference, AD_ReportView, AD_Process, AD_Process_Para, AD_Process_Access, an imported sample row per import table."""
+    """AD_Reference, AD_ReportView, AD_Process(+_Para, _Access), a finished sample run of Import_BPartner (the one that
+    imported the sample I_BPartner row) and an imported sample row per import table."""
     s = Seeder(store, catalog, seed + 16)
     s.put("AD_Reference", [{"AD_Reference_ID": rid, "Name": name, "ValidationType": "D"}
                            for rid, name in REFERENCES.items()], client=0)
@@ -38,6 +39,17 @@ def seed_processes(store: Store, catalog: Catalog, seed: int) -> None:
          "IsCustomer": "Y", "I_IsImported": "Y", "Processed": "Y", "C_BPartner_ID": 112, "AD_Org_ID": fx.ORG_HQ,
          "I_ErrorMsg": " "},
     ])
+    s.put("AD_PInstance", [{"AD_PInstance_ID": 100, "AD_Process_ID": 194, "AD_User_ID": fx.USER_ADMIN,
+                            "CreatedBy": fx.USER_ADMIN, "UpdatedBy": fx.USER_ADMIN, "Result": 1, "ErrorMsg": "",
+                            "AD_Org_ID": fx.ORG_HQ}])
+    s.put("AD_PInstance_Para", [
+        {"AD_PInstance_ID": 100, "SeqNo": 10, "ParameterName": "AD_Client_ID", "Info": "Tenant", "P_Number": 11},
+        {"AD_PInstance_ID": 100, "SeqNo": 20, "ParameterName": "DeleteOldImported", "Info": "Delete old imported records"},
+        {"AD_PInstance_ID": 100, "SeqNo": 30, "ParameterName": "IsValidateOnly", "Info": "Only Validate Data",
+         "P_String": "N"}])
+    logs = ((0, "@Errors@"), (0, "@C_BPartner_ID@: @Inserted@"), (1, "@C_BPartner_ID@: @Updated@"))
+    store.insert_many("AD_PInstance_Log", ("AD_PInstance_ID", "Log_ID", "P_ID", "P_Number", "P_Msg", "AD_PInstance_Log_UU"),
+                      [(100, n, 0, number, msg, fast_uuid(s.rng)) for n, (number, msg) in enumerate(logs, start=1)])
     s.put("I_Product", [
         {"I_Product_ID": 1000, "Value": "ImportedThing", "Name": "Imported thing (sample)", "I_IsImported": "Y",
          "Processed": "Y", "M_Product_ID": 122, "ProductType": "I", "AD_Org_ID": fx.ORG_HQ, "I_ErrorMsg": " "},

@@ -18,6 +18,7 @@ from erp_emulator.messages import JSON_TYPE, Request, Response
 from ..emulator_options import EmulatorOptions
 from ..errors import EmulatorError
 from ..model.serialize import ScaledNumber
+from .attachment_routes import attachment_route
 from .auth import AuthContext, AuthService
 from .bodies import PlainError as _PlainError
 from .bodies import as_str as _as_str
@@ -157,6 +158,9 @@ class Api:
             return {"GET": (self.health, False)}
         if head == "batch" and n == 1 and not self.legacy and self.batch_runner is not None:
             return {"POST": (self.batch, True)}
+        attachments = attachment_route(self, segs)  # before /models/{t}/{id}/{column}: a literal path wins
+        if attachments is not None:
+            return attachments
         if head == "views" and n <= 2 and all(segs):
             if n == 1:
                 return {"GET": (self.list_views, True)}

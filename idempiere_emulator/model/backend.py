@@ -26,6 +26,7 @@ from ..query.filter import Converted, ConverterCache
 from ..query.orderby_select import scrambled_order
 from ..session import Session
 from .access import Access
+from .attachments import Attachments, seed_attachments, seed_older_file
 from .fk_lookup import ForeignKeys
 from .process_files import ProcessFiles
 from .process_jobs import JobScheduler
@@ -66,6 +67,9 @@ class Backend:
         self.reads = Reads(options, self.catalog, self.store, self.access, self.filters, self.counts,
                            self.serializer, self.rows, fks)
         self.views = ViewReads(self.reads)
+        self.attachments = Attachments(self.store, self.catalog, self.access, self.rows, self.views.views)
+        if not fresh:
+            seed_older_file(self.store, self.catalog)
         self.writer = Writer(options, self.store, self.catalog, self.access, self.rows, fks)
         if not fresh and not self.store.query("SELECT 1 FROM AD_Process LIMIT 1"):  # a file seeded before processes
             with self.store.transaction():
@@ -80,6 +84,7 @@ class Backend:
         seed_ad_table(self.store, self.catalog, self.catalog.tables())
         seed_documents(self.store, o.rows, o.seed)
         seed_processes(self.store, self.catalog, o.seed)
+        seed_attachments(self.store, self.catalog)
         if o.dictionary and o.dictionary_rows:
             seed_dictionary_rows(self.store, self.catalog, o.dictionary_rows, o.seed)
 
