@@ -119,8 +119,8 @@ def report_streams(reports: Iterable[ReportConfig], client: Any, logger: logging
 def refuse_taken(report: ReportConfig, taken: set[str]) -> None:
     """A report stream whose name a table or view stream already has is a configuration error."""
     if report.stream_name.lower() in {t.lower() for t in taken}:
-        raise ConfigurationError(f"{report.label}: a table or view stream is also named {report.stream_name}; "
-                                 f"rename report_streams[{report.index}].name.")
+        raise ConfigurationError(f"{report.label}: another stream (a table, view or attachment stream) is also "
+                                 f"named {report.stream_name}; rename report_streams[{report.index}].name.")
 
 
 def unavailable_reason(name: str) -> str:

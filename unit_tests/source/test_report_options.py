@@ -7,6 +7,7 @@ import pytest
 from erp_http.errors import ConfigurationError
 from source_idempiere.options import SourceOptions, connection_specification
 from source_idempiere.report_options import is_report_stream, parse_report_streams
+from source_idempiere.report_streams import refuse_taken
 
 BASE = {"base_url": "http://erp.test", "credentials": {"auth_type": "token", "token": "x.y.z"}}
 ENTRY = {"name": "timesheet_export", "process": "rv_orderdetail", "discover_schema": True,
@@ -78,3 +79,12 @@ def test_report_streams_must_be_a_list():
     with pytest.raises(ConfigurationError, match="report_streams must be a list of objects"):
         parse_report_streams({"report_streams": {"name": "x"}})
     assert parse_report_streams({"report_streams": None}) == ()
+
+
+def test_a_report_stream_name_another_stream_has_is_refused_naming_the_entry():
+    (report,) = parse({**ENTRY, "name": "attachments"})
+    refuse_taken(report, {"c_order", "view__customers"})  # no clash: nothing raised
+    with pytest.raises(ConfigurationError, match=r"report_streams\[0\] \(attachments\): another stream \(a table, "
+                                                 r"view or attachment stream\) is also named report__attachments; "
+                                                 r"rename report_streams\[0\].name"):
+        refuse_taken(report, {"c_order", "Report__Attachments"})
