@@ -19,6 +19,7 @@ from erp_http.timeutil import parse_iso
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.type_map import FK_MODES
+from source_idempiere.report_options import REPORT_STREAMS_SPEC, ReportConfig, parse_report_streams
 
 DEFAULT_PAGE_SIZE = 100
 DEFAULT_LOOKBACK_SECONDS = 300
@@ -144,6 +145,7 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
         },
         "order": 14,
     },
+    "report_streams": REPORT_STREAMS_SPEC,
 }
 
 
@@ -204,6 +206,7 @@ class SourceOptions:
     detect_deletes: bool = False
     include_views: bool = False
     attachments: AttachmentOptions = AttachmentOptions()
+    report_streams: tuple[ReportConfig, ...] = ()
 
     @classmethod
     def from_airbyte(cls, config: Mapping[str, Any]) -> SourceOptions:
@@ -233,6 +236,7 @@ class SourceOptions:
             detect_deletes=detect,
             include_views=flag(config, "include_views"),
             attachments=AttachmentOptions.from_airbyte(config),
+            report_streams=parse_report_streams(config),
         )
 
     def clock(self) -> ServerClock:
