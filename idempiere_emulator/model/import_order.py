@@ -51,23 +51,23 @@ def run_import_order(run: ProcessRun, env: ProcessEnv) -> str:
 
 def _import_orders(env: ProcessEnv, run: ProcessRun, t: ImportTable, action: Any) -> tuple[int, int]:
     """(orders inserted, lines inserted)."""
-    orders = lines = 0
-    order, group, line_no = None, None, 0
+    orders = lines = line_no = order = 0
+    group = None
     try:
         for imp in t.rows("C_BPartner_ID, BillTo_ID, C_BPartner_Location_ID, I_Order_ID"):
             key = (imp["C_BPartner_ID"], imp["C_BPartner_Location_ID"], imp["BillTo_ID"], imp["DocumentNo"] or "")
             if key != group:
-                if order is not None:
+                if order:
                     _process(env, order, action)
                 group, line_no = key, 10
-                order = env.writer.create(run.session, "C_Order", _header(run, imp))["id"]
+                order = int(env.writer.create(run.session, "C_Order", _header(run, imp))["id"])
                 orders += 1
             line = env.writer.create(run.session, "C_OrderLine", _line(imp, order, line_no))
             line_no += 10
             tax = line["C_Tax_ID"]["id"] if isinstance(line.get("C_Tax_ID"), dict) else imp["C_Tax_ID"]
             t.imported(imp["I_Order_ID"], {"C_Order_ID": order, "C_OrderLine_ID": line["id"], "C_Tax_ID": tax})
             lines += 1
-        if order is not None:
+        if order:
             _process(env, order, action)
     except EmulatorError:
         pass  # core: "Order - <sql>" logged at SEVERE; the rows not reached stay pending
@@ -154,10 +154,10 @@ def _contact(env: ProcessEnv, run: ProcessRun, imp: dict, bp: int, name: str) ->
     for user_id, user_name in env.store.query("SELECT AD_User_ID, Name FROM AD_User WHERE C_BPartner_ID=? "
                                               "ORDER BY AD_User_ID", (bp,)):
         if user_name in (imp["ContactName"], name):
-            return user_id
+            return int(user_id)
     body = no_nulls({"C_BPartner_ID": bp, "Name": imp["ContactName"] or name, "EMail": imp["EMail"],
                      "Phone": imp["Phone"]})
     try:
-        return env.writer.create(run.session, "AD_User", body)["id"]
+        return int(env.writer.create(run.session, "AD_User", body)["id"])
     except EmulatorError:
         return None

@@ -17,6 +17,7 @@ from typing import Any
 
 from erp_emulator.clock import now_text
 
+from ..data.store import Store
 from .process_run import ProcessEnv, ProcessRun
 
 # what SvrProcess answers when prepare() does ((BigDecimal) para.getParameter()).intValue() on an unset parameter
@@ -41,7 +42,7 @@ class ImportTable:
     """``name`` (e.g. ``I_Order``) during one run for tenant ``client``; ``pending`` / ``fresh`` are the WHERE
     phrases of rows not imported (``<>'Y'``, which includes rows already marked 'E') and of rows still unmarked."""
 
-    def __init__(self, store: Any, name: str, client: int) -> None:
+    def __init__(self, store: Store, name: str, client: int) -> None:
         self.store = store
         self.name = name
         self.key = f"{name}_ID"
