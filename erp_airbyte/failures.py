@@ -10,10 +10,15 @@ The failure type decides what the platform does: a config error asks the user to
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
 from airbyte_cdk.models import FailureType, StreamDescriptor
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from erp_http.errors import ApiError, ConfigurationError, TransientError
+
+T = TypeVar("T")
 
 
 def failure_type(exc: BaseException) -> FailureType:
@@ -33,6 +38,14 @@ def config_error(cause: Exception | str) -> AirbyteTracedException:
         return AirbyteTracedException(message=cause, internal_message=cause, failure_type=FailureType.config_error)
     return AirbyteTracedException(message=str(cause), internal_message=repr(cause),
                                   failure_type=FailureType.config_error, exception=cause)
+
+
+def parsed_config(parse: Callable[[Mapping[str, Any]], T], config: Mapping[str, Any]) -> T:
+    """``parse(config)`` (a connector's ``Options.from_airbyte``); a ``ConfigurationError`` becomes ``config_error``."""
+    try:
+        return parse(config)
+    except ConfigurationError as exc:
+        raise config_error(exc) from None
 
 
 def traced(exc: Exception, message: str) -> AirbyteTracedException:

@@ -28,7 +28,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from erp_airbyte.failures import config_error, unreachable_check
+from erp_airbyte.failures import config_error, parsed_config, traced, unreachable_check
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_airbyte.source.table_reader import Batch, TableReader
 from frappe_client.client import FrappeClient
@@ -104,10 +104,7 @@ class SourceFrappe(AbstractSource):
 
     @staticmethod
     def options(config: Mapping[str, Any]) -> SourceOptions:
-        try:
-            return SourceOptions.from_airbyte(config)
-        except ConfigurationError as exc:
-            raise config_error(exc) from None
+        return parsed_config(SourceOptions.from_airbyte, config)
 
     @staticmethod
     def _client(options: SourceOptions, logger: logging.Logger, config: Mapping[str, Any],
@@ -160,9 +157,7 @@ class SourceFrappe(AbstractSource):
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
         except TransientError as exc:
-            raise AirbyteTracedException(message=f"Discovery failed: the site did not answer reliably ({exc})",
-                                         internal_message=repr(exc), failure_type=FailureType.transient_error,
-                                         exception=exc) from None
+            raise traced(exc, f"Discovery failed: the site did not answer reliably ({exc})") from None
         finally:
             client.close()
 
@@ -181,9 +176,7 @@ class SourceFrappe(AbstractSource):
             except (ConfigurationError, ApiError) as exc:
                 raise config_error(exc) from None
             except TransientError as exc:
-                raise AirbyteTracedException(message=f"The site did not answer reliably before the read ({exc})",
-                                             internal_message=repr(exc), failure_type=FailureType.transient_error,
-                                             exception=exc) from None
+                raise traced(exc, f"The site did not answer reliably before the read ({exc})") from None
             logger.info(f"Site time zone: {how}")
             parents = [main_meta(n, m) for n, m in loaded.items()]
             reads = [self._stream_read(cs, client, options, bounds, loaded, errors, parents, logger)

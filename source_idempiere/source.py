@@ -15,7 +15,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
-from erp_airbyte.failures import config_error, traced, unreachable_check
+from erp_airbyte.failures import config_error, parsed_config, traced, unreachable_check
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.http import IdempiereClient
@@ -54,10 +54,7 @@ class SourceIdempiere(AbstractSource):
 
     @staticmethod
     def options(config: Mapping[str, Any]) -> SourceOptions:
-        try:
-            return SourceOptions.from_airbyte(config)
-        except ConfigurationError as exc:
-            raise config_error(exc) from None
+        return parsed_config(SourceOptions.from_airbyte, config)
 
     @staticmethod
     def _client(options: SourceOptions, logger: logging.Logger, **policy: Any) -> IdempiereClient:

@@ -5,7 +5,7 @@ import pytest
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from erp_airbyte.failures import config_error, failure_type, stream_failure, traced, unreachable_check
+from erp_airbyte.failures import config_error, failure_type, parsed_config, stream_failure, traced, unreachable_check
 from erp_http.errors import ApiError, AuthenticationError, ConfigurationError, PagingOrderError, TransientError
 
 
@@ -44,3 +44,17 @@ def test_stream_failure_names_the_stream_and_passes_airbyte_errors_through():
 def test_an_unreachable_server_is_a_failed_check_naming_the_url_and_the_fix() -> None:
     text = unreachable_check("https://erp.example.com", TransientError("Connection refused."), "Check site_url.")
     assert text == "Could not get a reliable answer from https://erp.example.com: Connection refused. Check site_url."
+
+
+def test_parsed_config_returns_the_options_or_raises_a_config_error_with_the_parsers_sentence():
+    def parse(config):
+        if "port" not in config:
+            raise ConfigurationError("port is required.")
+        return config["port"]
+
+    assert parsed_config(parse, {"port": 8}) == 8
+    with pytest.raises(AirbyteTracedException) as err:
+        parsed_config(parse, {})
+    assert err.value.failure_type == FailureType.config_error and err.value.message == "port is required."
+    with pytest.raises(KeyError):  # anything else is a bug: not turned into a config error
+        parsed_config(lambda config: config["missing"], {})
