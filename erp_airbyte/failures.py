@@ -10,7 +10,8 @@ The failure type decides what the platform does: a config error asks the user to
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from airbyte_cdk.models import FailureType, StreamDescriptor
@@ -52,6 +53,21 @@ def traced(exc: Exception, message: str) -> AirbyteTracedException:
     """``exc`` as an Airbyte error with ``message`` for the user and the mapped failure type."""
     return AirbyteTracedException(message=message, internal_message=repr(exc), failure_type=failure_type(exc),
                                   exception=exc)
+
+
+@contextmanager
+def setup_errors(unreliable: str) -> Iterator[None]:
+    """Errors of a connector's set-up steps (login, metadata, discovery) as Airbyte errors, never tracebacks.
+
+    A ``ConfigurationError`` or ``ApiError`` -> ``config_error`` (the user fixes the config or the role's
+    access); a ``TransientError`` -> ``"<unreliable> (<error>)"`` as a transient error (the platform retries).
+    """
+    try:
+        yield
+    except (ConfigurationError, ApiError) as exc:
+        raise config_error(exc) from None
+    except TransientError as exc:
+        raise traced(exc, f"{unreliable} ({exc})") from None
 
 
 def stream_failure(exc: Exception, stream: str) -> AirbyteTracedException:

@@ -73,7 +73,8 @@ def connection_settings(config: Any, url_field: str, api_suffixes: tuple[str, ..
         raise ConfigurationError("The configuration must be a JSON object.")
     root = server_root(config.get(url_field), url_field, api_suffixes)
     credentials = parse_credentials(config.get("credentials"))
-    verify_tls, timeout = transport_settings(config, default_timeout, null_verify_means_default=null_verify_means_default)
+    verify_tls, timeout = transport_settings(config, default_timeout,
+                                             null_verify_means_default=null_verify_means_default)
     return root, credentials, verify_tls, timeout
 
 

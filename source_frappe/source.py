@@ -28,7 +28,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from erp_airbyte.failures import config_error, parsed_config, traced, unreachable_check
+from erp_airbyte.failures import config_error, parsed_config, setup_errors, unreachable_check
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_airbyte.source.table_reader import Batch, TableReader
 from frappe_client.client import FrappeClient
@@ -148,16 +148,13 @@ class SourceFrappe(AbstractSource):
         options = self.options(config)
         client = self._client(options, logger, config)
         try:
-            started = time.monotonic()
-            found = discover(client, options, logger)
-            streams = airbyte_streams(found, options)
-            logger.info(f"Discovered {len(streams)} streams in {time.monotonic() - started:.1f} s "
-                        f"({len(found.skipped)} DocTypes skipped)")
-            return AirbyteCatalog(streams=streams)
-        except (ConfigurationError, ApiError) as exc:
-            raise config_error(exc) from None
-        except TransientError as exc:
-            raise traced(exc, f"Discovery failed: the site did not answer reliably ({exc})") from None
+            with setup_errors("Discovery failed: the site did not answer reliably"):
+                started = time.monotonic()
+                found = discover(client, options, logger)
+                streams = airbyte_streams(found, options)
+                logger.info(f"Discovered {len(streams)} streams in {time.monotonic() - started:.1f} s "
+                            f"({len(found.skipped)} DocTypes skipped)")
+                return AirbyteCatalog(streams=streams)
         finally:
             client.close()
 
@@ -167,16 +164,12 @@ class SourceFrappe(AbstractSource):
         options = self.options(config)
         client = self._client(options, logger, config)
         try:
-            try:
+            with setup_errors("The site did not answer reliably before the read"):
                 client.logged_user()  # bad credentials fail the sync once, not each stream
                 clock, how = resolve_site_clock(client, options.site_timezone)
                 bounds = SyncBounds(clock, self._upper_bound(client, logger),
                                     timedelta(seconds=options.lookback_window_seconds), options.start_date)
                 loaded, errors = load_metas(client, [cs.stream.name for cs in catalog.streams], options.num_workers)
-            except (ConfigurationError, ApiError) as exc:
-                raise config_error(exc) from None
-            except TransientError as exc:
-                raise traced(exc, f"The site did not answer reliably before the read ({exc})") from None
             logger.info(f"Site time zone: {how}")
             parents = [main_meta(n, m) for n, m in loaded.items()]
             reads = [self._stream_read(cs, client, options, bounds, loaded, errors, parents, logger)

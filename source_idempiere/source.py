@@ -15,7 +15,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
-from erp_airbyte.failures import config_error, parsed_config, traced, unreachable_check
+from erp_airbyte.failures import config_error, parsed_config, setup_errors, traced, unreachable_check
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.http import IdempiereClient
@@ -106,28 +106,26 @@ class SourceIdempiere(AbstractSource):
         logger = logging.getLogger("airbyte")
         client = self._client(options, logger)
         try:
-            started = time.monotonic()
-            catalog = MetadataCatalog(client, workers=options.num_workers)
-            found = discover_tables(catalog, options, logger)
-            streams: list[Stream] = [IdempiereStream(meta, options.foreign_keys) for meta in found.metas]
-            views: dict = {}
-            if options.include_views:
-                views, _skipped = load_views(client, catalog, logger)
-                streams += [ViewStream(view, options.foreign_keys) for view in views.values()]
-            attachments, problems = load_attachment_sources(catalog, options.attachments.tables)
-            require(problems)
-            streams += [AttachmentStream(source, options.attachments, options.foreign_keys)
-                        for source in attachments.values()]
-            taken = {s.name for s in streams} | {str(m.get("model-name") or "").lower() for m in catalog.list_tables()}
-            streams += report_streams(options.report_streams, client, logger, taken)
-            logger.info(f"Discovered {len(found.metas)} tables, {len(views)} views, {len(attachments)} attachment "
-                        f"streams and {len(options.report_streams)} report streams in "
-                        f"{time.monotonic() - started:.1f} s ({len(found.skipped)} tables skipped)")
-            return streams
-        except (ConfigurationError, ApiError) as exc:
-            raise config_error(exc) from None
-        except TransientError as exc:
-            raise traced(exc, f"Discovery failed: the server did not answer reliably ({exc})") from None
+            with setup_errors("Discovery failed: the server did not answer reliably"):
+                started = time.monotonic()
+                catalog = MetadataCatalog(client, workers=options.num_workers)
+                found = discover_tables(catalog, options, logger)
+                streams: list[Stream] = [IdempiereStream(meta, options.foreign_keys) for meta in found.metas]
+                views: dict = {}
+                if options.include_views:
+                    views, _skipped = load_views(client, catalog, logger)
+                    streams += [ViewStream(view, options.foreign_keys) for view in views.values()]
+                attachments, problems = load_attachment_sources(catalog, options.attachments.tables)
+                require(problems)
+                streams += [AttachmentStream(source, options.attachments, options.foreign_keys)
+                            for source in attachments.values()]
+                taken = {s.name for s in streams} | {str(m.get("model-name") or "").lower()
+                                                     for m in catalog.list_tables()}
+                streams += report_streams(options.report_streams, client, logger, taken)
+                logger.info(f"Discovered {len(found.metas)} tables, {len(views)} views, {len(attachments)} attachment "
+                            f"streams and {len(options.report_streams)} report streams in "
+                            f"{time.monotonic() - started:.1f} s ({len(found.skipped)} tables skipped)")
+                return streams
         except ErpError as exc:  # a report stream's process failed or its output is unreadable (report_runs.py)
             raise traced(exc, f"Discovery failed: {exc}") from None
         finally:
