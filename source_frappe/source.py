@@ -29,6 +29,7 @@ from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from erp_airbyte.failures import config_error, parsed_config, setup_errors, unreachable_check
+from erp_airbyte.source.client_lifetime import closing_client
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_airbyte.source.table_reader import Batch, TableReader
 from frappe_client.client import FrappeClient
@@ -163,7 +164,7 @@ class SourceFrappe(AbstractSource):
              state: list[AirbyteStateMessage] | None = None) -> Iterator[AirbyteMessage]:
         options = self.options(config)
         client = self._client(options, logger, config)
-        try:
+        with closing_client(client, logger):
             with setup_errors("The site did not answer reliably before the read"):
                 client.logged_user()  # bad credentials fail the sync once, not each stream
                 clock, how = resolve_site_clock(client, options.site_timezone)
@@ -176,9 +177,6 @@ class SourceFrappe(AbstractSource):
                      for cs in catalog.streams]
             pipeline = SourceRead(reads, state, workers=options.num_workers, logger=logger)
             yield from pipeline.messages()
-        finally:
-            client.close()
-        logger.info(f"Requests: {client.stats}")
         pipeline.raise_failures()
 
     def _upper_bound(self, client: FrappeClient, logger: logging.Logger) -> datetime:

@@ -16,6 +16,7 @@ from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
 from erp_airbyte.failures import config_error, parsed_config, setup_errors, traced, unreachable_check
+from erp_airbyte.source.client_lifetime import closing_client
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.http import IdempiereClient
@@ -150,7 +151,7 @@ class SourceIdempiere(AbstractSource):
         settings = ReadSettings(options.page_size, options.lookback_window_seconds, options.start_date,
                                 options.foreign_keys, options.detect_deletes, options.num_workers)
         clock = options.clock()
-        try:
+        with closing_client(client, logger):
             wanted = {stream_name(t): t for t in options.attachments.tables}
             attachment_names = {cs.stream.name for cs in catalog.streams if cs.stream.name in wanted}
             names = [cs.stream.name for cs in catalog.streams if not is_view_stream(cs.stream.name)
@@ -203,9 +204,6 @@ class SourceIdempiere(AbstractSource):
                 streams.append(stream.stream_read(configured, logger))
             run = SourceRead(streams, state, workers=options.num_workers, logger=logger)
             yield from run.messages()
-        finally:
-            client.close()
-        logger.info(f"Requests: {client.stats}")
         run.raise_failures()
 
     @staticmethod
