@@ -69,9 +69,10 @@ def workbook_table(sheets: list[Sheet], *, header_row: int | None = None, what: 
         names = column_names(_header(sheet, index, why, what))
         if columns is None:
             columns = names
-            if index:
-                notes.append(f"the column names are row {index + 1} of sheet {sheet.name!r} ({why}); the "
-                             f"{index} rows above them (the report's parameters) are not records")
+            above = sum(1 for row in sheet.rows[:index] if any(v is not None for v in row))
+            if above:
+                notes.append(f"the column names are row {index + 1} of sheet {sheet.name!r} ({why}); "
+                             f"{_rows(above)} above them (the report's parameters) are not records")
         elif names != columns:
             raise ReportOutputError(f"{what}: sheet {sheet.name!r} has the columns {names}, the first sheet "
                                     f"{columns}; set header_row, or read the report as CSV")
@@ -92,9 +93,13 @@ def workbook_table(sheets: list[Sheet], *, header_row: int | None = None, what: 
             places.append(place)
     if skipped:
         listed = ", ".join(skipped[:_LISTED]) + (f" and {len(skipped) - _LISTED} more" if len(skipped) > _LISTED else "")
-        notes.append(f"skipped {len(skipped)} function rows (totals or group sums, in bold italic): {listed}")
+        notes.append(f"skipped {_rows(len(skipped), 'function row')} (totals or group sums, in bold italic): {listed}")
     _dates_as_iso(columns or [], rows)
     return Table(columns or [], rows, lines, text=False, places=places, notes=notes)
+
+
+def _rows(n: int, what: str = "row") -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
 
 
 def _header_index(sheet: Sheet, header_row: int | None, what: str) -> tuple[int, str]:

@@ -85,9 +85,9 @@ def test_parameter_rows_header_typed_cells_and_the_function_row(kind):
          "Amount": 12.34, "Paid": "No", "Created": "2026-01-16T09:30:15"}]
     assert table.lines == [4, 5] and table.where(1) == "row 5 of sheet 'Sheet0'"
     assert table.notes == [
-        "the column names are row 3 of sheet 'Sheet0' (the last row above the frozen pane); the 2 rows above them "
+        "the column names are row 3 of sheet 'Sheet0' (the last row above the frozen pane); 2 rows above them "
         "(the report's parameters) are not records",
-        "skipped 1 function rows (totals or group sums, in bold italic): row 6 of sheet 'Sheet0'"]
+        "skipped 1 function row (totals or group sums, in bold italic): row 6 of sheet 'Sheet0'"]
     assert sniff(table) == {"Org": "string", "Doc": "string", "Ordered": "date", "Partner": "string", "Line": "integer",
                             "Qty": "number", "Amount": "number", "Paid": "string", "Created": "date-time"}
 
@@ -252,4 +252,4 @@ def test_only_rows_with_a_bold_italic_value_are_function_rows():
             '<row r="5"><c r="A5" s="1"/><c r="C5"><v>1</v></c></row></sheetData>')
     table = parse_workbook(xlsx({"S": body}, shared="<si><t>C</t></si>", styles=styles))
     assert [r["Name"] for r in table.rows] == ["italic", None]  # a blank bold italic cell marks nothing
-    assert table.notes == ["skipped 1 function rows (totals or group sums, in bold italic): row 3 of sheet 'S'"]
+    assert table.notes == ["skipped 1 function row (totals or group sums, in bold italic): row 3 of sheet 'S'"]
