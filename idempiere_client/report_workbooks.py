@@ -84,7 +84,8 @@ def workbook_table(sheets: list[Sheet], *, header_row: int | None = None, what: 
             extra = [c for c, v in enumerate(cells) if v is not None and c >= len(columns)]
             if extra:
                 raise ReportOutputError(f"{what}: {place} has a value in column {extra[0] + 1}, right of the "
-                                        f"last of the {len(columns)} named columns")
+                                        f"last of the {len(columns)} named columns (row {index + 1} was taken as the "
+                                        f"column names: {why}; set header_row to the row that has them)")
             if number - 1 in sheet.emphasised:
                 skipped.append(place)
                 continue
