@@ -48,7 +48,6 @@ def _sheet(book: Any, sheet: Any, what: str) -> Sheet:
 
 
 def _value(book: Any, sheet: Any, cell: Any, r: int, c: int, what: str) -> Any:
-    where = f"{what}: sheet {sheet.name!r}, row {r + 1}, column {c + 1}"
     if cell.ctype == xlrd.XL_CELL_TEXT:
         return cell.value if cell.value != "" else None
     if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE):
@@ -56,13 +55,18 @@ def _value(book: Any, sheet: Any, cell: Any, r: int, c: int, what: str) -> Any:
         try:
             return number_value(cell.value, fmt.format_str if fmt else None, book.datemode)
         except ValueError as exc:
-            raise ReportOutputError(f"{where} is formatted as a date but holds {cell.value} ({exc})") from None
+            raise ReportOutputError(f"{_where(sheet, r, c, what)} is formatted as a date but holds {cell.value} "
+                                    f"({exc})") from None
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
         return bool(cell.value)
     if cell.ctype == xlrd.XL_CELL_ERROR:
         shown = xlrd.error_text_from_code.get(cell.value, f"code {cell.value}")
-        raise ReportOutputError(f"{where} holds the Excel error {shown}, not a value")
+        raise ReportOutputError(f"{_where(sheet, r, c, what)} holds the Excel error {shown}, not a value")
     return None  # empty or blank (a formatted cell without a value)
+
+
+def _where(sheet: Any, r: int, c: int, what: str) -> str:
+    return f"{what}: sheet {sheet.name!r}, row {r + 1}, column {c + 1}"
 
 
 def _bold_italic(book: Any, xf_index: int) -> bool:

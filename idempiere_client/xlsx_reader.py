@@ -116,12 +116,12 @@ class _Book:
                 col = _column(ref.group(1)) if ref else len(cells)
                 cells += [None] * (col + 1 - len(cells))
                 style = int(c.get("s") or 0)
-                cells[col] = self._value(c, style, f"{self.what}: sheet {name!r}, cell {c.get('r') or col + 1}")
+                cells[col] = self._value(c, style, name)
                 if cells[col] is not None and style < len(self.formats) and self.formats[style][1]:
                     sheet.emphasised.add(r)
         return sheet
 
-    def _value(self, c: ElementTree.Element, style: int, where: str) -> Any:
+    def _value(self, c: ElementTree.Element, style: int, sheet: str) -> Any:
         kind = c.get("t") or "n"
         if kind == "inlineStr":
             found = [e for e in c if _local(e.tag) == "is"]
@@ -136,14 +136,17 @@ class _Book:
         if kind == "b":
             return v.strip() in ("1", "true")
         if kind == "e":
-            raise ReportOutputError(f"{where} holds the Excel error {v}, not a value")
+            raise ReportOutputError(f"{self._where(c, sheet)} holds the Excel error {v}, not a value")
         if kind == "d":
             return datetime.fromisoformat(v.rstrip("Z"))
         code = self.formats[style][0] if style < len(self.formats) else None
         try:
             return number_value(float(v), code, self.datemode)
         except ValueError as exc:
-            raise ReportOutputError(f"{where} is formatted as a date but holds {v} ({exc})") from None
+            raise ReportOutputError(f"{self._where(c, sheet)} is formatted as a date but holds {v} ({exc})") from None
+
+    def _where(self, c: ElementTree.Element, sheet: str) -> str:
+        return f"{self.what}: sheet {sheet!r}, cell {c.get('r') or '(no reference)'}"
 
 
 def _target(folder: str, rel: ElementTree.Element) -> str:
