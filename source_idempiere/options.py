@@ -5,17 +5,16 @@ Connection keys (``base_url``, ``credentials``, ``verify_tls``) come from
 """
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from erp_airbyte.config_options import choice, flag, time_zone_name, time_zone_property, whole_number
+from erp_airbyte.config_options import choice, flag, instant, time_zone_name, time_zone_property, whole_number
 from erp_airbyte.config_options import connection_specification as spec_of
+from erp_airbyte.source.selection import explicit_names, name_patterns, selects
 from erp_http.errors import ConfigurationError
-from erp_http.timeutil import parse_iso
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.type_map import FK_MODES
@@ -151,9 +150,8 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
 
 def connection_specification() -> dict[str, Any]:
     """The full ``connectionSpecification`` (shared connection keys + source options)."""
-    properties = {**CONNECTION_SPEC_PROPERTIES, **SOURCE_SPEC_PROPERTIES}
-    properties["verify_tls"] = {**properties["verify_tls"], "order": 12}
-    return spec_of("iDempiere Source Spec", properties, CONNECTION_SPEC_REQUIRED)
+    return spec_of("iDempiere Source Spec", {**CONNECTION_SPEC_PROPERTIES, **SOURCE_SPEC_PROPERTIES},
+                   CONNECTION_SPEC_REQUIRED, orders={"verify_tls": 12})
 
 
 @dataclass(frozen=True)
@@ -192,7 +190,8 @@ class AttachmentOptions:
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """Parsed source configuration; build with ``from_airbyte``."""
+    """Parsed source-idempiere configuration: the server connection, which tables (views, attachments), paging,
+    look-back, the server time zone and the FK form; build with ``from_airbyte``."""
 
     connection: ConnectionConfig
     start_date: datetime | None = None
@@ -213,13 +212,10 @@ class SourceOptions:
         """Parse and validate the whole config.
 
         Raises:
-            ConfigurationError: with a message naming the offending key.
+            ConfigurationError: with a message naming the offending key (the first one found).
         """
         connection = ConnectionConfig.from_airbyte(config)
-        start = config.get("start_date")
-        start_date = parse_iso(start) if isinstance(start, str) and start.strip() else None
-        if start is not None and not isinstance(start, str):
-            raise ConfigurationError("start_date must be an ISO 8601 string, e.g. 2024-01-01T00:00:00Z.")
+        start_date = instant(config, "start_date")
         tz = time_zone_name(config)
         fk = choice(config, "foreign_keys", FK_MODES, "flatten")
         detect = flag(config, "detect_deletes")
@@ -243,23 +239,14 @@ class SourceOptions:
         return ServerClock(self.server_timezone)
 
     def selects(self, table: str) -> bool:
-        """True when a lower-case table name passes ``tables`` and ``exclude_tables``."""
-        name = table.lower()
-        if self.tables and not any(fnmatch.fnmatchcase(name, p) for p in self.tables):
-            return False
-        return not any(fnmatch.fnmatchcase(name, p) for p in self.exclude_tables)
+        """True when a table name passes ``tables`` and ``exclude_tables``."""
+        return selects(table, self.tables, self.exclude_tables)
 
     def explicit_tables(self) -> list[str]:
         """Entries of ``tables`` without glob characters (must exist, else it is a config error)."""
-        return [p for p in self.tables if not any(ch in p for ch in "*?[")]
+        return explicit_names(self.tables)
 
 
 def _patterns(config: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    value = config.get(key)
-    if value is None or value == "":
-        return ()
-    if isinstance(value, str):  # tolerate "c_order, c_invoice"
-        value = value.split(",")
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ConfigurationError(f"{key} must be a list of table names or glob patterns, e.g. [\"c_order\", \"m_*\"].")
-    return tuple(dict.fromkeys(v.strip().lower() for v in value if v.strip()))
+    """Table patterns, lower-cased: table names are matched as the lower-case model names (c_order)."""
+    return name_patterns(config, key, noun="table", example='["c_order", "m_*"]', fold_case=True)

@@ -15,7 +15,8 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
-from erp_airbyte.failures import config_error, traced, unreachable_check
+from erp_airbyte.failures import config_error, parsed_config, setup_errors, traced, unreachable_check
+from erp_airbyte.source.client_lifetime import closing_client
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.http import IdempiereClient
@@ -54,10 +55,7 @@ class SourceIdempiere(AbstractSource):
 
     @staticmethod
     def options(config: Mapping[str, Any]) -> SourceOptions:
-        try:
-            return SourceOptions.from_airbyte(config)
-        except ConfigurationError as exc:
-            raise config_error(exc) from None
+        return parsed_config(SourceOptions.from_airbyte, config)
 
     @staticmethod
     def _client(options: SourceOptions, logger: logging.Logger, **policy: Any) -> IdempiereClient:
@@ -109,28 +107,26 @@ class SourceIdempiere(AbstractSource):
         logger = logging.getLogger("airbyte")
         client = self._client(options, logger)
         try:
-            started = time.monotonic()
-            catalog = MetadataCatalog(client, workers=options.num_workers)
-            found = discover_tables(catalog, options, logger)
-            streams: list[Stream] = [IdempiereStream(meta, options.foreign_keys) for meta in found.metas]
-            views: dict = {}
-            if options.include_views:
-                views, _skipped = load_views(client, catalog, logger)
-                streams += [ViewStream(view, options.foreign_keys) for view in views.values()]
-            attachments, problems = load_attachment_sources(catalog, options.attachments.tables)
-            require(problems)
-            streams += [AttachmentStream(source, options.attachments, options.foreign_keys)
-                        for source in attachments.values()]
-            taken = {s.name for s in streams} | {str(m.get("model-name") or "").lower() for m in catalog.list_tables()}
-            streams += report_streams(options.report_streams, client, logger, taken)
-            logger.info(f"Discovered {len(found.metas)} tables, {len(views)} views, {len(attachments)} attachment "
-                        f"streams and {len(options.report_streams)} report streams in "
-                        f"{time.monotonic() - started:.1f} s ({len(found.skipped)} tables skipped)")
-            return streams
-        except (ConfigurationError, ApiError) as exc:
-            raise config_error(exc) from None
-        except TransientError as exc:
-            raise traced(exc, f"Discovery failed: the server did not answer reliably ({exc})") from None
+            with setup_errors("Discovery failed: the server did not answer reliably"):
+                started = time.monotonic()
+                catalog = MetadataCatalog(client, workers=options.num_workers)
+                found = discover_tables(catalog, options, logger)
+                streams: list[Stream] = [IdempiereStream(meta, options.foreign_keys) for meta in found.metas]
+                views: dict = {}
+                if options.include_views:
+                    views, _skipped = load_views(client, catalog, logger)
+                    streams += [ViewStream(view, options.foreign_keys) for view in views.values()]
+                attachments, problems = load_attachment_sources(catalog, options.attachments.tables)
+                require(problems)
+                streams += [AttachmentStream(source, options.attachments, options.foreign_keys)
+                            for source in attachments.values()]
+                taken = {s.name for s in streams} | {str(m.get("model-name") or "").lower()
+                                                     for m in catalog.list_tables()}
+                streams += report_streams(options.report_streams, client, logger, taken)
+                logger.info(f"Discovered {len(found.metas)} tables, {len(views)} views, {len(attachments)} attachment "
+                            f"streams and {len(options.report_streams)} report streams in "
+                            f"{time.monotonic() - started:.1f} s ({len(found.skipped)} tables skipped)")
+                return streams
         except ErpError as exc:  # a report stream's process failed or its output is unreadable (report_runs.py)
             raise traced(exc, f"Discovery failed: {exc}") from None
         finally:
@@ -155,7 +151,7 @@ class SourceIdempiere(AbstractSource):
         settings = ReadSettings(options.page_size, options.lookback_window_seconds, options.start_date,
                                 options.foreign_keys, options.detect_deletes, options.num_workers)
         clock = options.clock()
-        try:
+        with closing_client(client, logger):
             wanted = {stream_name(t): t for t in options.attachments.tables}
             attachment_names = {cs.stream.name for cs in catalog.streams if cs.stream.name in wanted}
             names = [cs.stream.name for cs in catalog.streams if not is_view_stream(cs.stream.name)
@@ -208,9 +204,6 @@ class SourceIdempiere(AbstractSource):
                 streams.append(stream.stream_read(configured, logger))
             run = SourceRead(streams, state, workers=options.num_workers, logger=logger)
             yield from run.messages()
-        finally:
-            client.close()
-        logger.info(f"Requests: {client.stats}")
         run.raise_failures()
 
     @staticmethod

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from demo.idempiere.steps import TABLES, DemoResult, edit_in_erp, full_sync, incremental_sync, read_back, reverse_etl
 from demo.pyairbyte_io import duckdb_cache
-from demo.runner import run_demo, say
+from demo.runner import fresh_duckdb, run_demo, say
 from idempiere_emulator.child import EmulatorChild
 
 OUTPUT = Path(os.environ.get("DEMO_OUTPUT", "demo_output")).resolve()
@@ -15,10 +15,7 @@ ROWS = int(os.environ.get("DEMO_ROWS", "1000"))  # C_Order rows; lines, invoices
 
 def main() -> int:
     """Run every step in order; the emulator is stopped whatever happens."""
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    db_path = OUTPUT / "idempiere.duckdb"
-    for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
-        stale.unlink(missing_ok=True)
+    db_path = fresh_duckdb(OUTPUT, "idempiere")
     result = DemoResult(duckdb_path=db_path)
     cache = duckdb_cache(db_path)
     return run_demo(
@@ -31,11 +28,11 @@ def main() -> int:
             ("reverse ETL through destination-idempiere", lambda emu: reverse_etl(emu, OUTPUT, result)),
             ("read the written rows back", lambda emu: read_back(emu, cache, result)),
         ],
-        lambda seconds: print_summary(result, seconds),
+        lambda: print_summary(result),
     )
 
 
-def print_summary(result: DemoResult, seconds: float) -> None:
+def print_summary(result: DemoResult) -> None:
     """A short table a person can read at a glance."""
     say("\n== Summary " + "=" * 60)
     say(f"{'table':<14}{'rows in DuckDB':>16}{'changed in 2nd sync':>22}{'edited in ERP':>16}")
@@ -47,4 +44,3 @@ def print_summary(result: DemoResult, seconds: float) -> None:
         f"{len(result.read_back)} read back by the next sync.")
     say("(`changed in 2nd sync` also counts rows re-read inside the source's look-back window.)")
     say(f"DuckDB file: {result.duckdb_path}")
-    say(f"Finished in {seconds:.0f} s; the emulator has been stopped.")

@@ -8,8 +8,6 @@ DateInvoiced range), moves the partner's Updated, logs one line per partner (``m
 """
 from __future__ import annotations
 
-from typing import Any
-
 from erp_emulator.clock import now_text
 
 from .process_run import ProcessEnv, ProcessRun
@@ -30,14 +28,8 @@ def run_open_balance(run: ProcessRun, env: ProcessEnv) -> str:
         args.append(int(run.value("C_BP_Group_ID")))
     invoices = ["i.C_BPartner_ID=bp.C_BPartner_ID", "i.IsPaid='N'", "i.IsSOTrx='Y'", "i.DocStatus IN ('CO','CL')",
                 "i.IsActive='Y'"]
-    dates = run.param("DateInvoiced")
-    inv_args: list[Any] = []
-    if dates is not None and dates.date:
-        invoices.append("i.DateInvoiced >= ?")
-        inv_args.append(dates.date[:10])
-    if dates is not None and dates.date_to:
-        invoices.append("i.DateInvoiced <= ?")
-        inv_args.append(dates.date_to[:10])
+    in_range, inv_args = run.date_range("DateInvoiced", "i.DateInvoiced")
+    invoices += in_range
     with store.lock, store.transaction():
         rows = store.query(f"SELECT bp.C_BPartner_ID, bp.Name, (SELECT COALESCE(SUM(i.GrandTotal),0) FROM C_Invoice i "
                            f"WHERE {' AND '.join(invoices)}) FROM C_BPartner bp WHERE {' AND '.join(where)} "

@@ -61,6 +61,20 @@ class ProcessRun:
         p = self.param(name)
         return p.value if p else None
 
+    def date_range(self, name: str, column: str) -> tuple[list[str], list[Any]]:
+        """SQL conditions on ``column`` (and their arguments) for the range parameter ``name``: from its date,
+        to its ``_To`` date, whole days; an unset end adds no condition."""
+        p = self.param(name)
+        conditions: list[str] = []
+        args: list[Any] = []
+        if p is not None and p.date:
+            conditions.append(f"{column} >= ?")
+            args.append(p.date[:10])
+        if p is not None and p.date_to:
+            conditions.append(f"{column} <= ?")
+            args.append(p.date_to[:10])
+        return conditions, args
+
     def add_log(self, number: Any, msg: str, date: str | None = None) -> None:
         """SvrProcess.addLog(0, date, number, msg): kept in AD_PInstance_Log."""
         self.logs.append((date, number, msg))

@@ -107,13 +107,9 @@ def order_detail_rows(run: ProcessRun, env: ProcessEnv) -> list[tuple]:
         ids = [int(p) for p in str(partners).split(",") if p.strip().lstrip("-").isdigit()]
         where.append(f"o.C_BPartner_ID IN ({','.join('?' * len(ids)) or 'NULL'})")
         args += ids
-    dates = run.param("DateOrdered")
-    if dates is not None and dates.date:
-        where.append("o.DateOrdered >= ?")
-        args.append(dates.date[:10])
-    if dates is not None and dates.date_to:
-        where.append("o.DateOrdered <= ?")
-        args.append(dates.date_to[:10])
+    in_range, range_args = run.date_range("DateOrdered", "o.DateOrdered")
+    where += in_range
+    args += range_args
     if run.value("M_Product_ID"):
         where.append("l.M_Product_ID = ?")
         args.append(int(run.value("M_Product_ID")))
