@@ -12,7 +12,6 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,7 @@ class BeyondTables:
     attached_records: int = 0
     report_rows: int = 0
     report_partner: str = ""
-    report_period: str = ""
+    report_product: str = ""
     imported: list[str] = field(default_factory=list)
     import_rejects: list[str] = field(default_factory=list)
 
@@ -58,7 +57,7 @@ def attachments_and_report(emu: EmulatorChild, cache: DuckDBCache, found: Beyond
     columns typed by one discovery run.
     """
     partners = cache.run_sql_query(
-        f"SELECT c_bpartner_id AS id, MIN(dateordered) AS first_order FROM {cache.schema_name}.c_order "
+        f"SELECT c_bpartner_id AS id FROM {cache.schema_name}.c_order "
         f"WHERE issotrx AND isactive GROUP BY c_bpartner_id ORDER BY COUNT(*), c_bpartner_id "
         f"LIMIT {len(ATTACHED_FILES)}"
     )
@@ -69,10 +68,11 @@ def attachments_and_report(emu: EmulatorChild, cache: DuckDBCache, found: Beyond
             _api(emu, "POST", f"models/c_bpartner/{partner['id']}/attachments", 201,
                  {"name": name, "data": base64.b64encode(f"demo file {name}".encode()).decode()})
         say(f"  attached {', '.join(names)} to c_bpartner {partner['id']} (REST API)")
-    # One customer's sales order lines of the month after its first order (a report with a readable size).
-    first = date.fromisoformat(str(partners[0]["first_order"])[:10])
-    parameters = {"C_BPartner_ID": int(partners[0]["id"]), "IsSOTrx": True, "DateOrdered": first.isoformat(),
-                  "DateOrdered_to": (first + timedelta(days=30)).isoformat()}
+    # One customer's sales order lines of one product (the demo data's orders all share one date).
+    product = cache.run_sql_query(
+        f"SELECT MIN(l.m_product_id) AS id FROM {cache.schema_name}.c_orderline AS l JOIN {cache.schema_name}.c_order "
+        f"AS o ON o.id = l.c_order_id WHERE o.c_bpartner_id = {int(partners[0]['id'])}")[0]["id"]
+    parameters = {"C_BPartner_ID": int(partners[0]["id"]), "M_Product_ID": int(product), "IsSOTrx": True}
     say(f"  report RV_OrderDetail parameters: {parameters}")
     report = {"name": "order_detail", "process": "rv_orderdetail", "report_type": "CSV", "discover_schema": True,
               "parameters": parameters}
@@ -117,8 +117,8 @@ def _check_report(emu: EmulatorChild, cache: DuckDBCache, parameters: dict[str, 
         raise DemoCheckFailed(f"{REPORT}: DuckDB has {len(rows)} rows, the report run directly prints "
                               f"{len(direct)} (document/line pairs differ: {sorted((got - want) + (want - got))[:5]})")
     found.report_rows, found.report_partner = len(rows), str(direct[0]["Business Partner"])
-    found.report_period = f"{parameters['DateOrdered']} .. {parameters['DateOrdered_to']}"
-    say(f"  {REPORT}: {len(rows)} order lines of {found.report_partner!r} ({found.report_period}), "
+    found.report_product = str(direct[0]["Product"])
+    say(f"  {REPORT}: {len(rows)} order lines of {found.report_partner!r} for {found.report_product!r}, "
         f"the same as the report run directly")
 
 

@@ -1,4 +1,5 @@
-"""The iDempiere demo: emulator -> PyAirbyte -> DuckDB, incremental re-sync, reverse ETL, summary."""
+"""The iDempiere demo: emulator -> PyAirbyte -> DuckDB, incremental re-sync, reverse ETL, attachment and report
+streams, an import through I_BPartner, summary."""
 from __future__ import annotations
 
 import os
@@ -48,7 +49,7 @@ def print_summary(result: DemoResult, beyond: BeyondTables) -> None:
         f"{len(result.read_back)} read back by the next sync.")
     say(f"Attachments: {beyond.attachments} files of {beyond.attached_records} business partners in "
         f"c_bpartner__attachments; report: {beyond.report_rows} Order Detail lines of {beyond.report_partner!r} "
-        f"({beyond.report_period}) in report__order_detail.")
+        f"for {beyond.report_product!r} in report__order_detail.")
     say(f"Imported through I_BPartner + Import_BPartner: {len(beyond.imported)} new c_bpartner rows "
         f"({', '.join(beyond.imported)}); {len(beyond.import_rejects)} rejected "
         f"({'; '.join(beyond.import_rejects)}).")
