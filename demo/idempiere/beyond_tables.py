@@ -32,6 +32,9 @@ IMPORT_PREFIX = "IMP-"
 # so Import_BPartner refuses that row with "ERR=Invalid Group".
 IMPORT_ROWS = [("1", "Imported customer 1", "Standard"), ("2", "Imported customer 2", "Standard"),
                ("3", "Imported vendor 3", "Vendor"), ("4", "Imported partner with a typo", "Standrad")]
+# An order written with its lines in one record (a nested C_OrderLine array); products given by identifier (Name).
+ORDER_NO = "NESTED-1"
+ORDER_LINES = [(10, "Elm Tree", 2), (20, "Azalea Bush", 1)]
 IMPORT_PROCESS = {"i_bpartner": {"process": "Import_BPartner", "parameters": {"AD_Client_ID": 11},
                                  "reject_failed_import_rows": True}}
 
@@ -47,6 +50,7 @@ class BeyondTables:
     report_product: str = ""
     imported: list[str] = field(default_factory=list)
     import_rejects: list[str] = field(default_factory=list)
+    order_lines: int = 0
 
 
 def attachments_and_report(emu: EmulatorChild, cache: DuckDBCache, found: BeyondTables) -> None:
@@ -123,24 +127,27 @@ def _check_report(emu: EmulatorChild, cache: DuckDBCache, parameters: dict[str, 
 
 
 def import_through_i_bpartner(emu: EmulatorChild, output: Path, found: BeyondTables) -> None:
-    """Reverse ETL through an import table: stage I_BPartner rows, write them, let Import_BPartner take them.
+    """Reverse ETL through an import table, and an order with its lines, in one destination-idempiere write.
 
-    The staging DuckDB gets ``i_bpartner`` from the source (its schema, and whatever rows the ERP holds), which
-    SQL then replaces with the rows to import. destination-idempiere appends them to I_BPartner, runs
-    Import_BPartner after the stream (``post_write_processes``), reads the rows back and rejects the ones
-    the process refused, with its ``I_ErrorMsg`` as the reason.
+    The staging DuckDB gets ``i_bpartner`` and ``c_order`` from the source (their schemas and rows), which SQL
+    then replaces with the rows to write. destination-idempiere appends the I_BPartner rows, runs
+    Import_BPartner after that stream (``post_write_processes``), reads the rows back and rejects the ones the
+    process refused, with its ``I_ErrorMsg`` as the reason. The order carries its lines as a JSON array column
+    ``c_orderline``, which PyAirbyte hands to the destination as an array of objects: one document, one request.
     """
     staging_path = output / "import_staging.duckdb"
     staging_path.unlink(missing_ok=True)
     staging = duckdb_cache(staging_path)
-    source = get_idempiere_source(connector_config(emu.base_url), ["i_bpartner"])
+    source = get_idempiere_source(connector_config(emu.base_url), ["i_bpartner", "c_order"])
     staged_read = source.read(cache=staging, force_full_refresh=True)
     _stage_import_rows(staging)
     for suffix, name, group in IMPORT_ROWS:
         say(f"  staged i_bpartner {IMPORT_PREFIX}{suffix}: {name!r}, GroupValue {group!r}")
+    _stage_order_with_lines(staging)
+    say(f"  staged c_order {ORDER_NO} with c_orderline {json.dumps(_order_lines_json())}")
     rejected_path = output / "rejected_import_records.jsonl"
     rejected_path.unlink(missing_ok=True)
-    before = emu.count("C_BPartner")
+    before, lines_before = emu.count("C_BPartner"), emu.count("C_OrderLine")
     destination = get_idempiere_destination(
         connector_config(emu.base_url, reject_policy="continue", rejected_records_path=str(rejected_path),
                          post_write_processes=IMPORT_PROCESS),
@@ -164,6 +171,7 @@ def import_through_i_bpartner(emu: EmulatorChild, output: Path, found: BeyondTab
     if len(rejects) != 1 or "ERR=Invalid Group" not in rejects[0]["reason"]:
         raise DemoCheckFailed(f"expected one reject with I_ErrorMsg 'ERR=Invalid Group', got {rejects}")
     found.imported = valid
+    _check_order(emu, emu.count("C_OrderLine") - lines_before, found)
     found.import_rejects = [f"{r['record'].get('value')}: {r['reason']}" for r in rejects]
 
 
@@ -177,6 +185,42 @@ def _stage_import_rows(staging: DuckDBCache) -> None:
         f"CAST('{{}}' AS JSON) AS _airbyte_meta FROM (VALUES {values}) AS v(value, name, groupvalue)")
     staging.execute_sql(f"DROP TABLE {schema}.i_bpartner")
     staging.execute_sql(f"ALTER TABLE {schema}.import_staged RENAME TO i_bpartner")
+
+
+def _check_order(emu: EmulatorChild, lines_gained: int, found: BeyondTables) -> None:
+    orders = _api(emu, "GET", "models/c_order", 200, params={"$filter": f"DocumentNo eq '{ORDER_NO}'"})["records"]
+    if len(orders) != 1:
+        raise DemoCheckFailed(f"expected one C_Order {ORDER_NO}, the emulator has {len(orders)}")
+    lines = _api(emu, "GET", "models/c_orderline", 200, params={
+        "$filter": f"C_Order_ID eq {orders[0]['id']}", "$orderby": "Line"})["records"]
+    got = [(int(li["Line"]), li["M_Product_ID"]["identifier"], float(li["QtyEntered"])) for li in lines]
+    for line in got:
+        say(f"  C_Order {orders[0]['id']} ({ORDER_NO}) line {line[0]}: {line[2]:g} x {line[1]}")
+    # A product's identifier over REST is "<Value>_<Name>"; the record named the product by its Name.
+    matches = [n == gn and (gp == p or gp.endswith("_" + p)) and float(q) == gq
+               for (n, p, q), (gn, gp, gq) in zip(ORDER_LINES, got)]
+    if len(got) != len(ORDER_LINES) or not all(matches) or lines_gained != len(ORDER_LINES):
+        raise DemoCheckFailed(f"order {ORDER_NO}: expected lines {ORDER_LINES}, the emulator has {got} "
+                              f"(C_OrderLine gained {lines_gained} rows)")
+    found.order_lines = len(got)
+
+
+def _order_lines_json() -> list[dict[str, Any]]:
+    return [{"Line": n, "M_Product_ID": p, "QtyEntered": q} for n, p, q in ORDER_LINES]
+
+
+def _stage_order_with_lines(staging: DuckDBCache) -> None:
+    """Replace the staged ``c_order`` table by one new order, its header taken from the first sales order."""
+    schema = staging.schema_name
+    lines = json.dumps(_order_lines_json()).replace("'", "''")
+    staging.execute_sql(
+        f"CREATE OR REPLACE TABLE {schema}.order_staged AS SELECT CAST(NULL AS BIGINT) AS id, "
+        f"'{ORDER_NO}' AS documentno, src.c_doctypetarget_id, src.c_bpartner_id, src.dateordered, "
+        f"src.dateordered AS datepromised, src.c_paymentterm_id, src.m_pricelist_id, "
+        f"CAST('{lines}' AS JSON) AS c_orderline, src._airbyte_raw_id, src._airbyte_extracted_at, src._airbyte_meta "
+        f"FROM {schema}.c_order AS src WHERE src.issotrx ORDER BY src.id LIMIT 1")
+    staging.execute_sql(f"DROP TABLE {schema}.c_order")
+    staging.execute_sql(f"ALTER TABLE {schema}.order_staged RENAME TO c_order")
 
 
 def _api(emu: EmulatorChild, method: str, path: str, status: int, body: dict[str, Any] | None = None,

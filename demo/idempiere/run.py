@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from demo.idempiere.beyond_tables import BeyondTables, attachments_and_report, import_through_i_bpartner
+from demo.idempiere.beyond_tables import ORDER_NO, BeyondTables, attachments_and_report, import_through_i_bpartner
 from demo.idempiere.steps import TABLES, DemoResult, edit_in_erp, full_sync, incremental_sync, read_back, reverse_etl
 from demo.pyairbyte_io import duckdb_cache
 from demo.runner import fresh_duckdb, run_demo, say
@@ -31,7 +31,7 @@ def main() -> int:
             ("reverse ETL through destination-idempiere", lambda emu: reverse_etl(emu, OUTPUT, result)),
             ("read the written rows back", lambda emu: read_back(emu, cache, result)),
             ("attachment and report streams", lambda emu: attachments_and_report(emu, cache, beyond)),
-            ("import business partners through I_BPartner", lambda emu: import_through_i_bpartner(emu, OUTPUT, beyond)),
+            ("import through I_BPartner, and an order with its lines", lambda emu: import_through_i_bpartner(emu, OUTPUT, beyond)),
         ],
         lambda: print_summary(result, beyond),
     )
@@ -53,5 +53,6 @@ def print_summary(result: DemoResult, beyond: BeyondTables) -> None:
     say(f"Imported through I_BPartner + Import_BPartner: {len(beyond.imported)} new c_bpartner rows "
         f"({', '.join(beyond.imported)}); {len(beyond.import_rejects)} rejected "
         f"({'; '.join(beyond.import_rejects)}).")
+    say(f"Written as one record: order {ORDER_NO} with its {beyond.order_lines} C_OrderLine rows (nested array).")
     say("(`changed in 2nd sync` also counts rows re-read inside the source's look-back window.)")
     say(f"DuckDB file: {result.duckdb_path}")
