@@ -1,5 +1,5 @@
 """The output of a process run as rows: which file of the answer holds it, whether it must be downloaded,
-and CSV / JSON content parsed into a ``Table``.
+and CSV / JSON content parsed into a ``Table`` (Excel workbooks: ``report_workbooks.py``).
 
 Facts (bxservice/idempiere-rest ``json/Process.java``; iDempiere ``ServerReportCtl``, ``DelimitedReportRenderer``):
 
@@ -108,17 +108,25 @@ def run_output(result: ProcessResult) -> RunOutput | None:
 class Table:
     """Rows of a report: column names in output order and one dict per row (raw values, None for empty).
 
-    ``lines[i]`` is the line (CSV) or item number (JSON) of ``rows[i]`` in the output, for error messages.
+    ``lines[i]`` is the line (CSV) or item number (JSON) of ``rows[i]`` in the output, for error messages;
+    ``places[i]``, when given, says where it is in words instead (a workbook: ``row 5 of sheet 'Orders'``).
+    ``notes`` are what reading the output decided that the sync log should tell (rows skipped, and why).
     """
 
     columns: list[str]
     rows: list[dict[str, Any]]
     lines: list[int] = field(default_factory=list)
-    text: bool = True  # CSV: every value is a string or None; JSON: values are JSON values
+    text: bool = True  # CSV: every value is a string or None; JSON and workbooks: typed values
+    places: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def line_of(self, index: int) -> int:
         """The output line (or item) number of row ``index``."""
         return self.lines[index] if index < len(self.lines) else index + 1
+
+    def where(self, index: int) -> str:
+        """Where row ``index`` is in the output, for messages: ``line 7``, or its ``places`` entry."""
+        return self.places[index] if index < len(self.places) else f"line {self.line_of(index)}"
 
 
 def undo_sanitization(value: str) -> str:

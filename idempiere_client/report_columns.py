@@ -10,7 +10,8 @@ stream rather than emit a record its schema forbids:
   value carries an offset). iDempiere prints numbers and dates in the login language (``1,234.56``,
   ``01/15/2026``): such columns stay ``string``, as do codes like ``007``;
 * a JSON value keeps its JSON type (``integer`` and ``number`` mix to ``number``; strings are sniffed only
-  for dates); ``object`` and ``array`` stay what they are;
+  for dates); ``object`` and ``array`` stay what they are. A workbook's cells arrive typed the same way
+  (``report_workbooks``: numbers by their number format, dates as ISO text, text cells as strings);
 * a column whose values disagree, or that has no value at all, is a ``string`` (JSON values then arrive
   as their JSON text): every column is nullable.
 """
@@ -160,7 +161,7 @@ def convert_rows(table: Table, kinds: Mapping[str, str], *, what: str = "the rep
             except ValueError:
                 shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
                 raise ReportOutputError(
-                    f"{what}: line {table.line_of(index)}, column {column!r}: {shown[:80]!r} is not "
+                    f"{what}: {table.where(index)}, column {column!r}: {shown[:80]!r} is not "
                     f"{_article(kind)} as in the stream's schema. Refresh the source schema, or declare the column's "
                     "type in the stream's columns") from None
         yield record

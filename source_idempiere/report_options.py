@@ -22,10 +22,10 @@ from erp_http.errors import ConfigurationError
 from idempiere_client.report_columns import DECLARED_TYPES
 
 STREAM_PREFIX = "report__"
-REPORT_TYPES = ("CSV", "JSON")
+REPORT_TYPES = ("CSV", "JSON", "XLS", "XLSX")
+SENT_TYPES = ("CSV", "XLS", "XLSX")  # sent as the run's report-type; JSON is whatever the process exports
+WORKBOOK_TYPES = ("XLS", "XLSX")
 UNSUPPORTED_TYPES = {
-    "XLS": "binary Excel (BIFF) needs a spreadsheet library this connector does not ship",
-    "XLSX": "Excel workbooks are not parsed by this connector",
     "PDF": "a PDF has no rows to read",
     "HTML": "an HTML page is a layout, not rows",
 }
@@ -36,7 +36,7 @@ REPORT_STREAMS_SPEC: dict[str, Any] = {
     "type": "array",
     "title": "Report streams",
     "description": "A stream report__<name> per entry: each sync runs the process (POST /api/v1/processes/{slug}) "
-    "with these parameters and reads its output (CSV or JSON) as records. Full refresh only.",
+    "with these parameters and reads its output (CSV, XLS, XLSX or JSON) as records. Full refresh only.",
     "order": 15,
     "items": {
         "type": "object",
@@ -53,9 +53,10 @@ REPORT_STREAMS_SPEC: dict[str, Any] = {
                            "Checked against the process's parameters before every run.",
                            "additionalProperties": True},
             "report_type": {"type": "string", "title": "Output format", "enum": list(REPORT_TYPES), "default": "CSV",
-                            "description": "CSV: sent as report-type CSV, the output's header row names the columns. "
-                            "JSON: for processes that answer a JSON export or data (no report-type sent). XLS, XLSX, "
-                            "PDF and HTML output cannot be read as rows."},
+                            "description": "CSV, XLS or XLSX: sent as the run's report-type; the output's header row "
+                            "names the columns (XLS/XLSX: numbers and dates arrive typed). JSON: for processes that "
+                            "answer a JSON export or data (no report-type sent). PDF and HTML output cannot be read "
+                            "as rows."},
             "columns": {"type": "array", "title": "Columns",
                         "description": "The output's columns (header texts) with their types. Declare them, or set "
                         "discover_schema.",
@@ -66,6 +67,9 @@ REPORT_STREAMS_SPEC: dict[str, Any] = {
                                 "default": False,
                                 "description": "Discovery runs the process once with these parameters and types "
                                 "each column from its values. Only for processes without side effects."},
+            "header_row": {"type": "integer", "title": "Header row (XLS/XLSX)", "minimum": 1,
+                           "description": "The sheet row (1 = the first) holding the column names. By default the "
+                           "row above iDempiere's frozen pane, below the report's parameter rows."},
             "encoding": {"type": "string", "title": "CSV charset", "default": "utf-8",
                          "description": "The server's charset (iDempiere writes CSV in its configured charset)."},
             "timeout_seconds": {"type": "integer", "title": "Run timeout (seconds)", "minimum": 1,
@@ -89,6 +93,7 @@ class ReportConfig:
     discover_schema: bool = False
     encoding: str = "utf-8"
     timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS
+    header_row: int | None = None
 
     @property
     def stream_name(self) -> str:
@@ -100,10 +105,10 @@ class ReportConfig:
         return f"report_streams[{self.index}] ({self.name})"
 
     def run_body(self) -> dict[str, Any]:
-        """The body of ``POST processes/{slug}``: the parameters, plus ``report-type`` for CSV."""
+        """The body of ``POST processes/{slug}``: the parameters, plus ``report-type`` for CSV, XLS and XLSX."""
         body = dict(self.parameters)
-        if self.report_type == "CSV":
-            body["report-type"] = "CSV"
+        if self.report_type in SENT_TYPES:
+            body["report-type"] = self.report_type
         return body
 
 
@@ -159,7 +164,7 @@ def _entry(index: int, item: Any) -> ReportConfig:
     report_type = str(item.get("report_type") or "CSV").strip().upper()
     if report_type in UNSUPPORTED_TYPES:
         raise ConfigurationError(f"{where}: report_type {report_type} is not supported ({UNSUPPORTED_TYPES[report_type]})"
-                                 f". Use CSV: the same report's columns and rows as text.")
+                                 f". Use CSV, XLS or XLSX: the same report's columns and rows.")
     if report_type not in REPORT_TYPES:
         raise ConfigurationError(f"{where}: report_type must be one of {', '.join(REPORT_TYPES)} (got {report_type!r}).")
     columns = _columns(where, item.get("columns"))
@@ -180,8 +185,15 @@ def _entry(index: int, item: Any) -> ReportConfig:
         timeout = int(timeout)
     if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
         raise ConfigurationError(f"{where}: timeout_seconds must be a whole number of seconds, at least 1.")
+    header_row = item.get("header_row")
+    if header_row is not None:
+        if isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1:
+            raise ConfigurationError(f"{where}: header_row must be a row number, 1 or more (got {header_row!r}).")
+        if report_type not in WORKBOOK_TYPES:
+            raise ConfigurationError(f"{where}: header_row applies to XLS and XLSX output only (report_type is "
+                                     f"{report_type}): remove it.")
     return ReportConfig(index, name, process.strip(), dict(parameters), report_type, columns, discover,
-                        str(encoding), timeout)
+                        str(encoding), timeout, header_row)
 
 
 def _columns(where: str, value: Any) -> tuple[tuple[str, str], ...] | None:

@@ -8,8 +8,9 @@ Check, discovery and read all go through ``ReportRunner``, so each finds the sam
   unknown keys, so a misspelt name would silently run the process without it; so is a mandatory
   parameter left out (over REST no default value is applied: it would run with null);
 * ``isError`` fails the stream with the process's summary (``ProcessFailed``);
-* output in a format that has no rows (PDF, HTML, XLS, XLSX) is a configuration error naming what came
-  back; no output file, or an empty one, is zero rows (a log line says so), not a failure.
+* output in a format that has no rows (PDF, HTML) is a configuration error naming what came back; no output
+  file, or an empty one, is zero rows (a log line says so), not a failure. CSV, XLS/XLSX workbooks
+  (``report_workbooks``) and JSON are read as rows.
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ from idempiere_client.process_output import (
 )
 from idempiere_client.processes import Processes, parameter_problems, slug_of
 from idempiere_client.report_columns import sniff, stream_schema
-from source_idempiere.report_options import UNSUPPORTED_TYPES, ReportConfig
+from idempiere_client.report_workbooks import parse_workbook
+from source_idempiere.report_options import SENT_TYPES, UNSUPPORTED_TYPES, WORKBOOK_TYPES, ReportConfig
 
 _SUGGESTIONS = 5
 
@@ -84,9 +86,9 @@ class ReportRunner:
         if problems:
             raise ConfigurationError(f"{label}: {'; '.join(problems)}. Fix report_streams[{self.report.index}]"
                                      ".parameters (GET /api/v1/processes/" + self.slug + " lists the parameters).")
-        if self.report.report_type == "CSV" and value_of(process, "IsReport") is False:
-            self.logger.warning(f"{label}: process {self.slug} is not a report, so report-type CSV does not apply; "
-                                "its rows are whatever file it exports itself")
+        if self.report.report_type in SENT_TYPES and value_of(process, "IsReport") is False:
+            self.logger.warning(f"{label}: process {self.slug} is not a report, so report-type "
+                                f"{self.report.report_type} does not apply; its rows are whatever file it exports itself")
         return process
 
     def _suggest(self) -> str:
@@ -150,8 +152,10 @@ class ReportRunner:
             raise ConfigurationError(
                 f"{self.report.label}: process {self.slug} answered a {kind} file ({output.name}, in "
                 f"{output.file.kind}), which cannot be read as rows ({UNSUPPORTED_TYPES[kind]}). Use a process or "
-                "print format that exports CSV, with report_type CSV.")
+                "print format that exports CSV, with report_type CSV (or XLS, XLSX).")
         data = self._download(output) if output.needs_download else output.file.content or b""
+        if kind in WORKBOOK_TYPES:
+            return parse_workbook(data, header_row=self.report.header_row, what=what) if data else Table([], [])
         if kind == "JSON":
             return parse_json_bytes(data, what=what) if data.strip() else Table([], [], text=False)
         return parse_csv(data, encoding=self.report.encoding, what=what)
@@ -186,5 +190,6 @@ class ReportRunner:
                 "it returned no output, so its columns cannot be discovered. Declare columns, or use parameters "
                 "for which it returns rows.")
         self.logger.info(f"{self.report.label}: discovered {len(table.columns)} columns from {len(table.rows)} rows "
-                         f"of process {self.slug} (AD_PInstance_ID {result.instance_id})")
+                         f"of process {self.slug} (AD_PInstance_ID {result.instance_id})"
+                         + "".join(f"; {note}" for note in table.notes))
         return stream_schema(sniff(table))

@@ -41,6 +41,7 @@ class ReportReader:
         table, result = runner.run()
         said = f"process {runner.slug} (AD_PInstance_ID {result.instance_id})"
         notes = [f"{said} answered: {result.describe()}"] if result.summary or result.logs else []
+        notes += [f"{said}: {note}" for note in table.notes]
         if not table.rows:
             yield Batch([], notes=[*notes, f"{said} returned no rows: the stream has no records this sync"])
             return

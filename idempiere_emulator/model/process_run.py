@@ -48,6 +48,7 @@ class ProcessRun:
     params: list[ParamValue]
     report_type: str | None = None
     record_id: int = 0
+    print_format_id: int = 0  # the run option print-format-id (0: the report's own print format)
     logs: list[tuple[str | None, Any, str | None]] = field(default_factory=list)  # (P_Date, P_Number, P_Msg)
     pdf_report: OutputFile | None = None
     export_file: OutputFile | None = None

@@ -139,8 +139,10 @@ class Processes:
         instance = self.instances.create(session, process, params, record_id=record_id,
                                          job_notification=notification)
         report_type = body.get("report-type") if process["IsReport"] == "Y" else None
+        print_format = body.get("print-format-id")  # Process.createProcessInfo: any process, ids only here
         run = ProcessRun(session, instance, process["Name"], params,
-                         report_type=report_type if isinstance(report_type, str) else None, record_id=record_id)
+                         report_type=report_type if isinstance(report_type, str) else None, record_id=record_id,
+                         print_format_id=int(str(print_format)) if str(print_format).isdigit() else 0)
         if not self.options.legacy and self.instances.is_running(session, process, instance, params, record_id):
             raise EmulatorError(409, ALREADY_RUNNING, slug)
         return run

@@ -58,7 +58,7 @@ def test_csv_report_is_an_inline_export_file_with_the_print_format_values(emu):
     assert {r[3] for r in rows[1:]} <= {"C&W Construction", "Agri-Tech"}
 
 
-def test_html_xls_and_pdf_choose_export_or_report_file_as_core_does(emu):
+def test_html_xls_xlsx_and_pdf_choose_export_or_report_file_as_core_does(emu):
     html_body = run_report(emu, "HTML")
     assert html_body["exportFileName"] == "Order_Detail.html"
     assert b"<table>" in base64.b64decode(html_body["exportFile"])
@@ -69,7 +69,10 @@ def test_html_xls_and_pdf_choose_export_or_report_file_as_core_does(emu):
     assert "Document No".encode("utf-16-le") in data and b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data
     first_amount = oracle_lines(emu)[0][2]
     assert struct.pack("<d", float(first_amount)) in data  # NUMBER records hold doubles
-    for report_type in ("PDF", None, "XLSX", "nonsense"):
+    xlsx = run_report(emu, "XLSX")  # ServerReportCtl: XLSX is an export too (since 2020-01, IDEMPIERE-2924)
+    assert xlsx["exportFileName"] == "Order_Detail.xlsx" and "reportFile" not in xlsx
+    assert base64.b64decode(xlsx["exportFile"])[:4] == b"PK\x03\x04"
+    for report_type in ("PDF", None, "nonsense", "xlsx"):  # report types are compared case-sensitively
         pdf = run_report(emu, report_type)
         assert "exportFile" not in pdf and pdf["reportFileName"] == "Order_Detail.pdf"
         raw = base64.b64decode(pdf["reportFile"])

@@ -149,11 +149,12 @@ def test_check_through_the_cli_reports_an_unknown_process_as_a_failed_check(emul
     run = run_cli(SOURCE_IDEMPIERE, "check", tmp_path, config=cfg)
     assert run.exit_code == 0 and run.status["status"] == "FAILED"
     assert "report_streams[0] (x): there is no process 'no_such_process'" in run.status["message"]
-    bad_type = {**cfg, "report_streams": [{"name": "x", "process": "rv_orderdetail", "report_type": "XLS",
+    bad_type = {**cfg, "report_streams": [{"name": "x", "process": "rv_orderdetail", "report_type": "PDF",
                                           "discover_schema": True}]}
-    run = run_cli(SOURCE_IDEMPIERE, "discover", Path(tmp_path) / "xls", config=bad_type)
+    run = run_cli(SOURCE_IDEMPIERE, "discover", Path(tmp_path) / "pdf", config=bad_type)
     assert run.exit_code == 1 and run.trace_errors and run.trace_errors[0]["failure_type"] == "config_error"
-    assert "report_streams.0.report_type must be one of \"CSV\", \"JSON\"" in run.trace_errors[0]["message"]
+    assert ("report_streams.0.report_type must be one of \"CSV\", \"JSON\", \"XLS\", \"XLSX\""
+            in run.trace_errors[0]["message"])
 
 
 def test_a_bad_parameter_value_fails_the_stream_with_what_to_check_and_runs_nothing_twice(emulator_factory):

@@ -34,6 +34,19 @@ def test_json_sends_no_report_type_and_declared_columns_are_kept_in_order():
     assert report.columns == (("B", "integer"), ("A", "string"), ("C", "string"))
 
 
+@pytest.mark.parametrize("report_type", ["XLS", "xlsx"])
+def test_workbook_types_send_their_report_type_and_take_a_header_row(report_type):
+    (report,) = parse({**ENTRY, "report_type": report_type, "header_row": 4})
+    assert report.report_type == report_type.upper() and report.header_row == 4
+    assert report.run_body()["report-type"] == report_type.upper()
+    (default,) = parse({**ENTRY, "report_type": report_type})
+    assert default.header_row is None
+    config = {**BASE, "report_streams": [{**ENTRY, "report_type": report_type.upper(), "header_row": 4}]}
+    jsonschema.validate(config, connection_specification())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**config, "report_streams": [{**ENTRY, "header_row": 0}]}, connection_specification())
+
+
 def test_the_options_and_the_spec_agree_on_a_full_entry():
     config = {**BASE, "report_streams": [{**ENTRY, "report_type": "CSV", "encoding": "windows-1252",
                                           "timeout_seconds": 30, "columns": [{"name": "Hours", "type": "number"}]}]}
@@ -57,10 +70,13 @@ def test_a_name_given_with_the_prefix_is_not_prefixed_twice():
     ([{**ENTRY, "process": " "}], r"\(timesheet_export\): process is required"),
     ([{**ENTRY, "parameters": ["a"]}], "parameters must be an object"),
     ([{**ENTRY, "parameters": {"report-type": "PDF"}}], "set the output format with report_type"),
-    ([{**ENTRY, "report_type": "XLS"}], r"report_type XLS is not supported \(binary Excel \(BIFF\) needs a "
-                                        r"spreadsheet library.*Use CSV"),
+    ([{**ENTRY, "report_type": "HTML"}], r"report_type HTML is not supported \(an HTML page is a layout, not rows\)"
+                                         r"\. Use CSV, XLS or XLSX"),
     ([{**ENTRY, "report_type": "PDF"}], "report_type PDF is not supported"),
-    ([{**ENTRY, "report_type": "XML"}], "report_type must be one of CSV, JSON"),
+    ([{**ENTRY, "report_type": "XML"}], "report_type must be one of CSV, JSON, XLS, XLSX"),
+    ([{**ENTRY, "report_type": "XLS", "header_row": 0}], r"header_row must be a row number, 1 or more \(got 0\)"),
+    ([{**ENTRY, "report_type": "XLSX", "header_row": "3"}], "header_row must be a row number"),
+    ([{**ENTRY, "header_row": 2}], r"header_row applies to XLS and XLSX output only \(report_type is CSV\)"),
     ([{"name": "x", "process": "p"}], "declare its columns .* or set discover_schema: true"),
     ([{**ENTRY, "discover_schema": "yes"}], "discover_schema must be true or false"),
     ([{**ENTRY, "columns": []}], "columns must be a non-empty list"),

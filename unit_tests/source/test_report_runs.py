@@ -11,6 +11,10 @@ from erp_http.errors import ConfigurationError
 from idempiere_client.http import IdempiereClient
 from idempiere_client.process_answers import ProcessFailed
 from idempiere_client.process_output import ReportOutputError
+from idempiere_emulator.catalog.processes import INTEGER, STRING
+from idempiere_emulator.model.report_files import xls_bytes
+from idempiere_emulator.model.report_layout import ReportRow, lay_out
+from idempiere_emulator.model.report_xlsx import xlsx_bytes
 from source_idempiere.report_options import parse_report_streams
 from source_idempiere.report_runs import ReportRunner, mandatory_missing
 from source_idempiere.report_streams import BATCH_ROWS, ReportReader
@@ -114,6 +118,29 @@ def test_json_exports_data_and_empty_outputs(extra, columns, rows):
         m.post(f"{API}/processes/rv_orderdetail", json=answer(**extra))
         table, _ = runner(report_type="JSON").run()
     assert table.columns == columns and len(table.rows) == rows
+
+
+@pytest.mark.parametrize(("report_type", "name"), [("XLS", "Order_Detail.xls"), ("XLSX", "Order_Detail.xlsx"),
+                                                 ("CSV", "export.xlsx")])  # a workbook is read whatever was asked
+def test_workbook_exports_are_read_as_typed_rows_with_their_notes(report_type, name):
+    sheet = lay_out(["Document No", "Line"], [ReportRow([("1000", STRING), (10, INTEGER)])], [("Date", "=", "x")])
+    data = (xls_bytes if name.endswith(".xls") else xlsx_bytes)(sheet)
+    with requests_mock.Mocker() as m:
+        run = m.post(f"{API}/processes/rv_orderdetail",
+                     json=answer(exportFile=b64(data), exportFileName=name, exportFileLength=len(data)))
+        table, _ = runner(report_type=report_type).run()
+    assert run.last_request.json()["report-type"] == report_type
+    assert table.rows == [{"Document No": "1000", "Line": 10}] and table.where(0) == "row 3 of sheet 'Sheet0'"
+    assert table.notes and "row 2 of sheet 'Sheet0'" in table.notes[0]
+
+
+def test_a_workbook_that_is_no_workbook_fails_naming_the_file():
+    with requests_mock.Mocker() as m:
+        m.post(f"{API}/processes/rv_orderdetail",
+               json=answer(exportFile=b64(CSV), exportFileName="Order_Detail.xls", exportFileLength=len(CSV)))
+        with pytest.raises(ReportOutputError, match=r"the output of process rv_orderdetail \(Order_Detail.xls\) is "
+                                                    r"not an Excel workbook"):
+            runner(report_type="XLS").run()
 
 
 def test_a_pdf_answer_is_a_configuration_error_naming_what_came_back():
