@@ -56,6 +56,9 @@ ELEMENTS: dict[str, str] = {
     "AD_Form_ID": "Special Form", "IsReport": "Report", "IsRange": "Range", "IsMandatory": "Mandatory",
     "ColumnName": "DB Column Name", "SeqNo": "Sequence", "IsProcessing": "Processing", "IsRunAsJob": "Run As Job",
     "GroupValue": "Group Key", "ProductCategory_Value": "Product Category Key", "BPartner_Value": "Business Partner Key",
+    "GL_JournalBatch_ID": "Journal Batch", "GL_Journal_ID": "Journal", "GL_JournalLine_ID": "Journal Line",
+    "C_ValidCombination_ID": "Combination", "C_ConversionType_ID": "Currency Type", "C_ElementValue_ID": "Account Element",
+    "CurrencyRate": "Rate", "GL_Budget_ID": "Budget", "BillTo_ID": "Invoice To", "AD_OrgDoc_ID": "Document Org",
 }
 
 

@@ -1,9 +1,9 @@
 """The processes the emulator serves: AD_Process/AD_Process_Para facts as code (seeded into the store).
 
-Import_BPartner (AD_Process 194) and Import_Product (196) carry core's Value, class and parameters (the
-IsValidateOnly parameter 53312 and DeleteOldImported 265 are core's ids; the other parameter ids are the
-emulator's). RV_OrderDetail is GardenWorld's "Order Detail" report (the plugin's Postman collection runs it
-with ``C_BPartner_ID`` "117,114" and a ``DateOrdered`` range). ``BPartner_OpenBalance`` is the emulator's own
+Import_BPartner (AD_Process 194), Import_Product (196), Import_Order and Import_GLJournal (220) carry core's Value,
+class and parameters (the IsValidateOnly parameter 53312 and DeleteOldImported 265 are core's ids; Import_Order's
+process id 206 and the other parameter ids are the emulator's). RV_OrderDetail is GardenWorld's "Order Detail" report (the plugin's
+Postman collection runs it with ``C_BPartner_ID`` "117,114" and a ``DateOrdered`` range). ``BPartner_OpenBalance`` is the emulator's own
 plain process (no core counterpart): it recalculates partners' open balances and answers with a summary and one
 log line per partner. ``allow_multiple`` is AD_Process.AllowMultipleExecution: core migrated non-report
 processes to NULL (never "already running") and reports to 'P'.
@@ -64,32 +64,75 @@ class ProcessDef:
 
 
 REPORT_VIEW_ORDER_DETAIL = 137
+_IMPORT_HELP = "The Parameters are default values for null import record values, they do not overwrite any data."
+
+
+def _tenant(para_id: int, seq: int) -> ParamDef:
+    return ParamDef(para_id, "AD_Client_ID", "Tenant", TABLEDIR, seq, mandatory=True, default="@#AD_Client_ID@",
+                    description="Tenant for this installation.", ref_table="AD_Client")
+
+
+def _organization(para_id: int, seq: int, *, mandatory: bool) -> ParamDef:
+    return ParamDef(para_id, "AD_Org_ID", "Organization", TABLEDIR, seq, mandatory=mandatory, default="@#AD_Org_ID@",
+                    description="Organizational entity within tenant", ref_table="AD_Org")
+
+
+def _delete_old(para_id: int, seq: int) -> ParamDef:
+    return ParamDef(para_id, "DeleteOldImported", "Delete old imported records", YESNO, seq,
+                    description="Before processing delete old imported records in the import table")
+
+
+def _validate_only(para_id: int, seq: int) -> ParamDef:
+    return ParamDef(para_id, "IsValidateOnly", "Only Validate Data", YESNO, seq, mandatory=True, default="N",
+                    description="Validate the date and do not process")
+
 
 PROCESSES: tuple[ProcessDef, ...] = (
     ProcessDef(
         194, "Import_BPartner", "Import Business Partner", "org.compiere.process.ImportBPartner", (
-            ParamDef(261, "AD_Client_ID", "Tenant", TABLEDIR, 10, mandatory=True, default="@#AD_Client_ID@",
-                     description="Tenant for this installation.", ref_table="AD_Client"),
-            ParamDef(262, "DeleteOldImported", "Delete old imported records", YESNO, 20,
-                     description="Before processing delete old imported records in the import table"),
-            ParamDef(53312, "IsValidateOnly", "Only Validate Data", YESNO, 30, mandatory=True, default="N",
-                     description="Validate the date and do not process"),
+            _tenant(261, 10),
+            _delete_old(262, 20),
+            _validate_only(53312, 30),
         ),
         access={fx.ROLE_ADMIN: True},
         description="Import Business Partner",
-        help="The Parameters are default values for null import record values, they do not overwrite any data."),
+        help=_IMPORT_HELP),
     ProcessDef(
         196, "Import_Product", "Import Products", "org.compiere.process.ImportProduct", (
-            ParamDef(263, "AD_Client_ID", "Tenant", TABLEDIR, 10, mandatory=True, default="@#AD_Client_ID@",
-                     description="Tenant for this installation.", ref_table="AD_Client"),
+            _tenant(263, 10),
             ParamDef(264, "M_PriceList_Version_ID", "Price List Version", TABLEDIR, 20,
                      description="Identifies a unique instance of a Price List", ref_table="M_PriceList_Version"),
-            ParamDef(265, "DeleteOldImported", "Delete old imported records", YESNO, 30,
-                     description="Before processing delete old imported records in the import table"),
+            _delete_old(265, 30),
         ),
         access={fx.ROLE_ADMIN: True, fx.ROLE_USER: False},
         description="Imports products from a file into the application",
         help="Import Products will bring a file of products, in a predefined format into the application."),
+    ProcessDef(
+        206, "Import_Order", "Import Order", "org.compiere.process.ImportOrder", (
+            _tenant(53910, 10),
+            _organization(53911, 20, mandatory=True),
+            _delete_old(53912, 30),
+            ParamDef(53913, "DocAction", "Document Action", LIST, 40,
+                     description="The targeted status of the document"),
+        ),
+        access={fx.ROLE_ADMIN: True},
+        description="Import Orders",
+        help=_IMPORT_HELP),
+    ProcessDef(
+        220, "Import_GLJournal", "Import GL Journal", "org.idempiere.acct.process.ImportGLJournal", (
+            _tenant(53920, 10),
+            _organization(53921, 20, mandatory=False),
+            ParamDef(53922, "C_AcctSchema_ID", "Accounting Schema", TABLEDIR, 30,
+                     description="Rules for accounting", ref_table="C_AcctSchema"),
+            ParamDef(53923, "DateAcct", "Account Date", DATE, 40, description="Accounting Date"),
+            _validate_only(53924, 50),
+            ParamDef(53925, "IsImportOnlyNoErrors", "Import only if No Errors", YESNO, 60, mandatory=True,
+                     default="Y", description="Only start the import, if there are no validation Errors"),
+            _delete_old(53926, 70),
+        ),
+        access={fx.ROLE_ADMIN: True},
+        description="Import General Ledger Batch/Journal/Line",
+        help=_IMPORT_HELP),
     ProcessDef(
         251, "RV_OrderDetail", "Order Detail", "org.compiere.report.ReportStarter", (
             ParamDef(751, "C_BPartner_ID", "Business Partner", CHOSEN_SEARCH, 10,

@@ -1,10 +1,12 @@
-"""Import tables (``I_BPartner``, ``I_Product``): the ERP's staging tables a client writes through ``/models``.
+"""Import tables (``I_BPartner``, ``I_Product``, ``I_Order``): the ERP's staging tables a client writes through
+``/models``.
 
-Column sets follow iDempiere core's generated model classes (AD_Table 533 and 532, access level 2 "Client
-only"); the Import processes (model/import_*.py) validate their rows and create the master data. Every column
+Column sets follow iDempiere core's generated model classes (AD_Table 533, 532 and 591, access level 2 "Client
+only"); the Import processes (model/import_*.py) validate their rows and create the records. Every column
 is optional for REST writes except the key and the standard columns, as in core: the processes, not the
 table, decide what a row needs. FKs to tables the emulator does not serve (C_Greeting, R_InterestArea,
-M_AttributeSet) are plain integers here so that a write never fails on a reference nobody can resolve.
+M_AttributeSet, C_Charge, C_OrderSource, M_Shipper, C_Activity, C_Campaign, C_Project) are plain integers here so
+that a write never fails on a reference nobody can resolve.
 ``I_IsImported`` is a Yes-No column holding 'Y', 'N' or 'E' (error, set only by the processes), so over REST
 an error row reads ``false`` like a pending one (spec §6.2).
 """
@@ -17,7 +19,7 @@ _IMPORT_FLAGS = "I_IsImported:Y!=N I_ErrorMsg:S Processing:Y "
 
 
 def import_tables() -> list[Table]:
-    """I_BPartner and I_Product."""
+    """I_BPartner, I_Product and I_Order."""
     return [
         table("I_BPartner", 533, "Import Business Partner", _IMPORT_FLAGS + """Processed:Y~=N
             C_BPartner_ID:SR Value:S Name:S Name2:S Description:S DUNS:S TaxID:S NAICS:S
@@ -36,4 +38,15 @@ def import_tables() -> list[Table]:
             PriceList:P PriceStd:P PriceLimit:P PricePO:P PriceEffective:D RoyaltyAmt:A VendorProductNo:S
             VendorCategory:S Manufacturer:S Order_Min:I Order_Pack:I CostPerOrder:A
             DeliveryTime_Promised:I""", identifiers="Value", access_level=2),
+        table("I_Order", 591, "Import Order", _IMPORT_FLAGS + """Processed:Y=N
+            C_Order_ID:SR C_OrderLine_ID:SR DocumentNo:S DocTypeName:S C_DocType_ID:TD IsSOTrx:Y
+            DeliveryRule:L Description:S DateOrdered:D DateAcct:D SalesRep_ID:TB>AD_User AD_OrgTrx_ID:TB>AD_Org
+            M_Warehouse_ID:TD M_PriceList_ID:TD C_Currency_ID:TD PaymentTermValue:S C_PaymentTerm_ID:TD
+            C_OrderSourceValue:S C_OrderSource_ID:I M_Shipper_ID:I C_Activity_ID:I C_Campaign_ID:I C_Project_ID:I
+            BPartnerValue:S C_BPartner_ID:SR Name:S BillTo_ID:TB>C_BPartner_Location
+            C_BPartner_Location_ID:TB>C_BPartner_Location C_Location_ID:TD Address1:S Address2:S Postal:S City:S
+            CountryCode:S C_Country_ID:TD RegionName:S C_Region_ID:TD AD_User_ID:TD ContactName:S EMail:S Phone:S
+            ProductValue:S UPC:S SKU:S M_Product_ID:SR ChargeName:S C_Charge_ID:I C_UOM_ID:TD LineDescription:S
+            QtyOrdered:Q PriceActual:P FreightAmt:A TaxIndicator:S C_Tax_ID:TD TaxAmt:A""",
+            identifiers="Name", access_level=2),
     ]

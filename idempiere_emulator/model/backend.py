@@ -16,7 +16,9 @@ from erp_emulator.clock import now_text
 from ..catalog import Table, builtin_catalog
 from ..data.dataset import seed_ad_table, seed_master
 from ..data.dataset_docs import seed_documents
+from ..data.dataset_gl import seed_gl
 from ..data.dataset_processes import seed_processes
+from ..data.dataset_upgrade import seed_what_an_older_file_lacks
 from ..data.dictionary import load_dictionary, seed_dictionary_rows
 from ..data.store import Store
 from ..emulator_options import EmulatorOptions
@@ -74,6 +76,8 @@ class Backend:
         if not fresh and not self.store.query("SELECT 1 FROM AD_Process LIMIT 1"):  # a file seeded before processes
             with self.store.transaction():
                 seed_processes(self.store, self.catalog, options.seed)
+        if not fresh:  # after the two upgrades above, which look for what they add themselves
+            seed_what_an_older_file_lacks(self.store, self.catalog, options.seed)
         self.process_files = ProcessFiles()
         self.jobs = JobScheduler(options.job_delay_ms)
         self.processes = Processes(options, self.reads, self.writer, self.process_files)
@@ -81,6 +85,7 @@ class Backend:
     def _seed(self) -> None:
         o = self.options
         seed_master(self.store, self.catalog, o.seed)
+        seed_gl(self.store, self.catalog, o.seed)
         seed_ad_table(self.store, self.catalog, self.catalog.tables())
         seed_documents(self.store, o.rows, o.seed)
         seed_processes(self.store, self.catalog, o.seed)

@@ -18,32 +18,28 @@ from typing import Any
 from erp_emulator.clock import now_text
 
 from ..errors import EmulatorError
+from .import_table import ImportTable, import_run, no_nulls, required_id
 from .process_run import ProcessEnv, ProcessRun
 
 # GardenWorld's greetings (C_Greeting is not served): BPContactGreeting -> C_Greeting_ID
 GREETINGS = {"Mr": 100, "Mrs": 101, "Ms": 102, "Dr": 103}
-NULL_AD_CLIENT = ('Cannot invoke "java.math.BigDecimal.intValue()" because the return value of '
-                  '"org.compiere.process.ProcessInfoParameter.getParameter()" is null')
 
 
-def _validate(store: Any, client: int, now: str) -> None:
+def _validate(t: ImportTable, now: str) -> None:
     """The SQL validation phase, one statement per rule in core's order."""
-    pending = f"I_IsImported<>'Y' AND AD_Client_ID={client}"
-    fresh = f"I_IsImported='N' AND AD_Client_ID={client}"
-    run = store.execute
-    run("UPDATE I_BPartner SET AD_Org_ID=COALESCE(AD_Org_ID,0), IsActive=COALESCE(IsActive,'Y'), "
-        "Created=COALESCE(Created,?), Updated=COALESCE(Updated,?), I_ErrorMsg=' ', I_IsImported='N' "
-        "WHERE I_IsImported<>'Y' OR I_IsImported IS NULL", (now, now))
+    pending, fresh, run, _error = t.pending, t.fresh, t.execute, t.error
+    t.reset("AD_Org_ID=COALESCE(AD_Org_ID,0), IsActive=COALESCE(IsActive,'Y'), Created=COALESCE(Created,?), "
+            "Updated=COALESCE(Updated,?)", (now, now))
     run(f"UPDATE I_BPartner SET GroupValue=(SELECT MAX(Value) FROM C_BP_Group g WHERE g.IsDefault='Y' AND "
         f"g.AD_Client_ID=I_BPartner.AD_Client_ID) WHERE GroupValue IS NULL AND C_BP_Group_ID IS NULL AND {pending}")
     run(f"UPDATE I_BPartner SET C_BP_Group_ID=(SELECT C_BP_Group_ID FROM C_BP_Group g WHERE "
         f"I_BPartner.GroupValue=g.Value AND g.AD_Client_ID=I_BPartner.AD_Client_ID) "
         f"WHERE C_BP_Group_ID IS NULL AND {pending}")
-    _error(store, "ERR=Invalid Group, ", f"C_BP_Group_ID IS NULL AND {pending}")
+    _error("ERR=Invalid Group, ", f"C_BP_Group_ID IS NULL AND {pending}")
     run(f"UPDATE I_BPartner SET C_Country_ID=(SELECT C_Country_ID FROM C_Country c WHERE "
         f"I_BPartner.CountryCode=c.CountryCode AND c.AD_Client_ID IN (0,I_BPartner.AD_Client_ID)) "
         f"WHERE C_Country_ID IS NULL AND {pending}")
-    _error(store, "ERR=Invalid Country, ",
+    _error("ERR=Invalid Country, ",
            f"C_Country_ID IS NULL AND (City IS NOT NULL OR Address1 IS NOT NULL) AND {pending}")
     run(f"UPDATE I_BPartner SET RegionName=(SELECT MAX(Name) FROM C_Region r WHERE r.IsDefault='Y' AND "
         f"r.C_Country_ID=I_BPartner.C_Country_ID AND r.AD_Client_ID IN (0,I_BPartner.AD_Client_ID)) "
@@ -51,12 +47,12 @@ def _validate(store: Any, client: int, now: str) -> None:
     run(f"UPDATE I_BPartner SET C_Region_ID=(SELECT C_Region_ID FROM C_Region r WHERE r.Name=I_BPartner.RegionName "
         f"AND r.C_Country_ID=I_BPartner.C_Country_ID AND r.AD_Client_ID IN (0,I_BPartner.AD_Client_ID)) "
         f"WHERE C_Region_ID IS NULL AND {pending}")
-    _error(store, "ERR=Invalid Region, ", f"C_Region_ID IS NULL AND EXISTS (SELECT 1 FROM C_Country c WHERE "
+    _error("ERR=Invalid Region, ", f"C_Region_ID IS NULL AND EXISTS (SELECT 1 FROM C_Country c WHERE "
                                           f"c.C_Country_ID=I_BPartner.C_Country_ID AND c.HasRegion='Y') AND {pending}")
     for name, gid in GREETINGS.items():
         run(f"UPDATE I_BPartner SET C_Greeting_ID=? WHERE C_Greeting_ID IS NULL AND BPContactGreeting=? AND {pending}",
             (gid, name))
-    _error(store, "ERR=Invalid Greeting, ", f"C_Greeting_ID IS NULL AND BPContactGreeting IS NOT NULL AND {pending}")
+    _error("ERR=Invalid Greeting, ", f"C_Greeting_ID IS NULL AND BPContactGreeting IS NOT NULL AND {pending}")
     run(f"UPDATE I_BPartner SET (C_BPartner_ID, AD_User_ID)=(SELECT C_BPartner_ID, AD_User_ID FROM AD_User u "
         f"WHERE I_BPartner.EMail=u.EMail AND u.AD_Client_ID=I_BPartner.AD_Client_ID) WHERE EMail IS NOT NULL AND "
         f"{fresh}")
@@ -72,50 +68,33 @@ def _validate(store: Any, client: int, now: str) -> None:
         f"i.I_BPartner_ID=I_BPartner.I_BPartner_ID WHERE i.C_BPartner_ID=bpl.C_BPartner_ID AND "
         f"bpl.AD_Client_ID=i.AD_Client_ID AND i.C_Country_ID=l.C_Country_ID AND {same}) "
         f"WHERE C_BPartner_ID IS NOT NULL AND C_BPartner_Location_ID IS NULL AND {fresh}")
-    _error(store, "ERR=Value is mandatory, ", f"Value IS NULL AND {pending}")
-
-
-def _error(store: Any, text: str, where: str, params: tuple = ()) -> int:
-    return store.execute(f"UPDATE I_BPartner SET I_IsImported='E', I_ErrorMsg=I_ErrorMsg||? WHERE {where}",
-                         (text, *params))
+    _error("ERR=Value is mandatory, ", f"Value IS NULL AND {pending}")
 
 
 def run_import_bpartner(run: ProcessRun, env: ProcessEnv) -> str:
     """The whole process; returns the summary ("" or "Validated")."""
-    client = run.value("AD_Client_ID")
-    if client is None:
-        raise RuntimeError(NULL_AD_CLIENT)  # prepare(): ((BigDecimal) null).intValue()
-    client = int(client)
-    store = env.store
-    with store.lock:
-        if run.value("DeleteOldImported") == "Y":
-            store.execute(f"DELETE FROM I_BPartner WHERE I_IsImported='Y' AND AD_Client_ID={client}")
-        _validate(store, client, now_text())
+    with import_run(run, env, "I_BPartner", required_id(run, "AD_Client_ID")) as t:
+        _validate(t, now_text())
         if run.value("IsValidateOnly") == "Y":
             return "Validated"
         inserted = updated = 0
         previous, bp, bpl = None, None, None
-        rows = store.query_dicts(f"SELECT * FROM I_BPartner WHERE I_IsImported='N' AND AD_Client_ID={client} "
-                                 f"ORDER BY Value, I_BPartner_ID")
-        for imp in rows:
+        for imp in t.rows("Value, I_BPartner_ID"):
             try:
-                with store.transaction():
+                with env.store.transaction():
                     if imp["Value"] != previous:
                         bp, created = _save_partner(env, run, imp)
                         inserted, updated = inserted + created, updated + (not created)
                         bpl = _save_location(env, run, imp, bp)
                     previous = imp["Value"]
                     user = _save_contact(env, run, imp, bp, bpl)
-                    store.execute("UPDATE I_BPartner SET I_IsImported='Y', Processed='Y', Processing='N', "
-                                  "C_BPartner_ID=?, C_BPartner_Location_ID=?, AD_User_ID=?, Updated=?, UpdatedBy=? "
-                                  "WHERE I_BPartner_ID=?",
-                                  (bp, bpl, user, now_text(), run.session.user_id, imp["I_BPartner_ID"]))
+                    t.imported(imp["I_BPartner_ID"], {"Processing": "N", "C_BPartner_ID": bp,
+                                                      "C_BPartner_Location_ID": bpl, "AD_User_ID": user},
+                               run.session.user_id)
             except _RowFailed as failed:
                 inserted -= failed.undo_insert
-                _error(store, failed.text, "I_BPartner_ID=?", (imp["I_BPartner_ID"],))
-        errors = store.execute(f"UPDATE I_BPartner SET I_IsImported='N', Updated=? WHERE I_IsImported<>'Y' AND "
-                               f"AD_Client_ID={client}", (now_text(),))
-    run.add_log(errors, "@Errors@")
+                t.fail_row(imp["I_BPartner_ID"], failed.text)
+        t.finish(run)
     run.add_log(inserted, "@C_BPartner_ID@: @Inserted@")
     run.add_log(updated, "@C_BPartner_ID@: @Updated@")
     return ""
@@ -145,7 +124,7 @@ def _save_partner(env: ProcessEnv, run: ProcessRun, imp: dict) -> tuple[int, boo
                     Description=imp["Description"], DUNS=imp["DUNS"], TaxID=imp["TaxID"],
                     C_BP_Group_ID=imp["C_BP_Group_ID"], AD_Org_ID=imp["AD_Org_ID"])
         try:
-            return env.writer.create(run.session, "C_BPartner", _no_nulls(body))["id"], True
+            return env.writer.create(run.session, "C_BPartner", no_nulls(body))["id"], True
         except EmulatorError:
             raise _RowFailed("Cannot Insert BPartner, ") from None
     if imp["Name"] is not None:
@@ -169,7 +148,7 @@ def _save_location(env: ProcessEnv, run: ProcessRun, imp: dict, bp: int) -> int 
         return imp["C_BPartner_Location_ID"]
     if not (imp["C_Country_ID"] and imp["Address1"] is not None and imp["City"] is not None):
         return None
-    address = _no_nulls({c: imp[c] for c in ("Address1", "Address2", "City", "Postal", "Postal_Add",
+    address = no_nulls({c: imp[c] for c in ("Address1", "Address2", "City", "Postal", "Postal_Add",
                                              "C_Country_ID", "C_Region_ID")})
     try:
         return env.writer.create(run.session, "C_BPartner_Location",
@@ -191,17 +170,13 @@ def _save_contact(env: ProcessEnv, run: ProcessRun, imp: dict, bp: Any, bpl: int
             raise _RowFailed("BP of User <> BP, ", 1)
         values["C_BPartner_ID"] = bp
         try:
-            env.writer.update(run.session, "AD_User", str(imp["AD_User_ID"]), _no_nulls(values))
+            env.writer.update(run.session, "AD_User", str(imp["AD_User_ID"]), no_nulls(values))
         except EmulatorError:
             raise _RowFailed("Cannot Update BP Contact, ", 1) from None
         return imp["AD_User_ID"]
     if imp["ContactName"] is None and imp["EMail"] is None:
         return None
     try:
-        return env.writer.create(run.session, "AD_User", _no_nulls({**values, "C_BPartner_ID": bp}))["id"]
+        return env.writer.create(run.session, "AD_User", no_nulls({**values, "C_BPartner_ID": bp}))["id"]
     except EmulatorError:
         raise _RowFailed("Cannot Insert BPContact, ", 1) from None
-
-
-def _no_nulls(values: dict) -> dict:
-    return {k: v for k, v in values.items() if v is not None}

@@ -20,6 +20,8 @@ from ..emulator_options import EmulatorOptions
 from ..errors import EmulatorError
 from ..session import Session
 from .import_bpartner import run_import_bpartner
+from .import_gljournal import run_import_gljournal
+from .import_order import run_import_order
 from .import_product import run_import_product
 from .open_balance import run_open_balance
 from .process_instances import Instances
@@ -38,6 +40,7 @@ NOTIFICATION_TYPES = ("E", "N", "B")
 
 Runner = Callable[[ProcessRun, ProcessEnv], str]
 RUNNERS: dict[str, Runner] = {"Import_BPartner": run_import_bpartner, "Import_Product": run_import_product,
+                              "Import_Order": run_import_order, "Import_GLJournal": run_import_gljournal,
                               "RV_OrderDetail": run_order_detail, "BPartner_OpenBalance": run_open_balance}
 
 

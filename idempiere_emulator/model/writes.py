@@ -130,12 +130,16 @@ class Writer:
         return record
 
     def _create_tree(self, session: Session, table: Table, body: dict, top: bool,
-                     link: tuple[str, Any] | None = None) -> tuple[Any, dict, str | None, dict]:
-        """Insert ``body`` and its children; (key, children records, doc-action message, inserted values)."""
+                     link: tuple[str, Any] | None = None, nested: bool = True) -> tuple[Any, dict, str | None, dict]:
+        """Insert ``body`` and (``nested``) its children; (key, children records, doc-action message, inserted
+        values). A new child row of a PUT is not ``nested``: the plugin's update path saves the first child level
+        only and ignores arrays inside child rows (spec §7.4)."""
         self._check_fields(table, body)
         values = {link[0]: link[1]} if link else {}
         key, inserted = self._insert(session, table, body, title="Save error" if not top else "Server error",
                               preset=values)
+        if not nested:  # neither arrays nor a doc-action inside a PUT's child row are looked at
+            return key, {}, None, inserted
         children, msg = self._children_then_action(session, table, key, body, self._children_post)
         return key, children, msg, inserted
 
@@ -305,7 +309,7 @@ class Writer:
                 self._update_row(session, child, existing, fields, title="Update error")
                 ckey = existing[child.key or child.uu_column]
             else:
-                ckey, _, _, _ = self._create_tree(session, child, fields, False, link=(link, key))
+                ckey, _, _, _ = self._create_tree(session, child, fields, False, link=(link, key), nested=False)
             rec = self.rows.record_by_key(child, ckey)
             rec.pop(property_name(link, self.options.tolowercase), None)
             rec.pop("model-name", None)

@@ -18,6 +18,21 @@ def bearer(token: str) -> dict:
     return {"Authorization": "Bearer " + token}
 
 
+def call(emu, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
+    """An API request under the server-to-server token (or ``token``)."""
+    return requests.request(method, api(emu) + path, headers=bearer(token or emu.s2s_token), timeout=30, **kwargs)
+
+
+def write_rows(emu, table: str, rows: list[dict]) -> list[int]:
+    """POST every row to ``/models/<table>`` (each must be created); their ids."""
+    ids = []
+    for row in rows:
+        resp = call(emu, "POST", f"/models/{table}", json=row)
+        assert resp.status_code == 201, resp.text
+        ids.append(resp.json()["id"])
+    return ids
+
+
 def login(emu, user: str = "GardenAdmin", password: str | None = None, params: dict | None = None,
           expect: int = 200) -> dict:
     """One-step login (two-step when ``params`` is the empty dict sentinel ``{}`` -> no parameters)."""

@@ -171,7 +171,7 @@ def test_list_models_sorted_with_filter(backend):
     assert set(models[0]) == {"id", "uid", "model-name", "name", "description"}
     assert [m["model-name"] for m in backend.list_models(ADMIN, "TableName eq 'C_Order'")] == ["c_order"]
     assert {m["model-name"] for m in backend.list_models(ADMIN, "contains(Name,'Order')")} == {
-        "c_order", "c_orderline", "c_ordertax"}
+        "c_order", "c_orderline", "c_ordertax", "i_order"}
 
 
 def test_yaml_document_parses_and_follows_display_types(backend):

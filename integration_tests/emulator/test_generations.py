@@ -232,6 +232,30 @@ def test_documents_with_children_and_doc_action(emu, table, child, doctype):
     assert call(emu, "DELETE", f"/models/{table}/{rid}").status_code == 500  # processed documents stay
 
 
+def test_put_saves_the_first_child_level_only_and_ignores_arrays_inside_child_rows(emu):
+    """POST inserts grandchildren (arrays in child rows); the plugin's PUT creates or updates child rows from their
+    own fields and never looks at arrays inside them (ModelResourceImpl.updatePO), so nothing below is written."""
+    price = {"M_Product_ID": 122, "PriceList": 10, "PriceStd": 9}
+    made = call(emu, "POST", "/models/m_pricelist", {"Name": "Nested PUT " + emu.base_url[-5:], "C_Currency_ID": 100,
+                                                    "M_PriceList_Version": [{"Name": "v1", "ValidFrom": "2025-01-01",
+                                                                             "M_ProductPrice": [price]}]})
+    assert made.status_code == 201, made.text
+    pid, (v1,) = made.json()["id"], made.json()["M_PriceList_Version"]
+    assert [p["M_Product_ID"]["id"] for p in v1["M_ProductPrice"]] == [122]  # POST: grandchildren saved
+    other = {**price, "M_Product_ID": 128}
+    put = call(emu, "PUT", f"/models/m_pricelist/{pid}", {"M_PriceList_Version": [
+        {"id": v1["id"], "Description": "first", "M_ProductPrice": [other]},
+        {"Name": "v2", "ValidFrom": "2025-07-01", "M_ProductPrice": [other]}]})
+    assert put.status_code == 200, put.text
+    saved = put.json()["M_PriceList_Version"]
+    assert [v["Name"] for v in saved] == ["v1", "v2"] and saved[0]["Description"] == "first"
+    assert all("M_ProductPrice" not in v for v in saved)
+    rows = emu.backend.sql("SELECT v.Name, pp.M_Product_ID FROM M_PriceList_Version v LEFT JOIN M_ProductPrice pp ON "
+                           "pp.M_PriceList_Version_ID=v.M_PriceList_Version_ID WHERE v.M_PriceList_ID=? ORDER BY 1",
+                           (pid,))
+    assert [tuple(r) for r in rows] == [("v1", 122), ("v2", None)]
+
+
 # ------------------------------------------------------------------ data set (issue 3 "Data")
 GARDENWORLD_TABLES = ["ad_client", "ad_org", "ad_user", "ad_role", "m_warehouse", "c_country", "c_currency", "c_uom",
                       "c_bp_group", "c_bpartner", "c_bpartner_location", "m_product_category", "m_product",

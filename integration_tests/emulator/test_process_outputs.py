@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from .conftest import api, bearer, login
+from .conftest import call, login
 
 REPORT = {"C_BPartner_ID": "117,114", "DateOrdered": "2024-01-01", "DateOrdered_to": "2030-12-31"}
 
@@ -24,10 +24,6 @@ def emu(request):
     opts = EmulatorOptions(rows=30, legacy=request.param, job_delay_ms=300, administrators="GardenAdmin")
     with EmulatorServer(opts) as server:
         yield server
-
-
-def call(emu, method, path, token=None, **kwargs):
-    return requests.request(method, api(emu) + path, headers=bearer(token or emu.s2s_token), timeout=30, **kwargs)
 
 
 def run_report(emu, report_type=None, **extra):

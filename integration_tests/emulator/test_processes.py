@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from .conftest import api, bearer, login
+from .conftest import api, bearer, call, login, write_rows
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["current", "legacy"])
@@ -13,19 +13,6 @@ def emu(request):
     from idempiere_emulator import EmulatorOptions, EmulatorServer
     with EmulatorServer(EmulatorOptions(rows=30, legacy=request.param, job_delay_ms=50)) as server:
         yield server
-
-
-def call(emu, method, path, token=None, **kwargs):
-    return requests.request(method, api(emu) + path, headers=bearer(token or emu.s2s_token), timeout=30, **kwargs)
-
-
-def write_import_rows(emu, rows):
-    ids = []
-    for row in rows:
-        resp = call(emu, "POST", "/models/I_BPartner", json=row)
-        assert resp.status_code == 201, resp.text
-        ids.append(resp.json()["id"])
-    return ids
 
 
 def test_list_is_ordered_by_value_with_slugs_and_the_plugin_columns(emu):
@@ -47,7 +34,7 @@ def test_list_filter_uses_the_model_filter_grammar_and_wraps_its_errors(emu):
     only = call(emu, "GET", "/processes", params={"$filter": "IsReport eq true"}).json()["processes"]
     assert [p["slug"] for p in only] == ["rv_orderdetail"]
     named = call(emu, "GET", "/processes", params={"$filter": "contains(Name,'Import')"}).json()["processes"]
-    assert [p["Value"] for p in named] == ["Import_BPartner", "Import_Product"]
+    assert [p["Value"] for p in named] == ["Import_BPartner", "Import_GLJournal", "Import_Order", "Import_Product"]
     bad = call(emu, "GET", "/processes", params={"$filter": "Name eq Import"})
     assert bad.status_code == 400
     body = bad.json()
@@ -91,7 +78,7 @@ def test_role_process_access_hides_forbids_and_allows_read_only(emu):
 
 
 def test_import_bpartner_creates_partners_and_marks_each_row(emu):
-    ids = write_import_rows(emu, [
+    ids = write_rows(emu, "I_BPartner", [
         {"Value": "IMP-A", "Name": "Import A", "GroupValue": "Standard", "CountryCode": "CA", "City": "Ottawa",
          "Address1": "1 Rideau St", "ContactName": "Anna A", "EMail": "anna@import-a.test", "IsVendor": True},
         {"Value": "IMP-B", "Name": "Import B", "GroupValue": "NoSuchGroup"},
@@ -131,7 +118,7 @@ def test_import_bpartner_creates_partners_and_marks_each_row(emu):
 
 
 def test_validate_only_leaves_rows_marked_e_which_reads_as_false(emu):
-    (rid,) = write_import_rows(emu, [{"Value": "IMP-V", "Name": "Validate me", "GroupValue": "Nope"}])
+    (rid,) = write_rows(emu, "I_BPartner", [{"Value": "IMP-V", "Name": "Validate me", "GroupValue": "Nope"}])
     resp = call(emu, "POST", "/processes/import_bpartner", json={"AD_Client_ID": 11, "IsValidateOnly": "Y"})
     body = resp.json()
     assert body["summary"] == "Validated" and body["isError"] is False and "logs" not in body
