@@ -37,7 +37,7 @@ from erp_airbyte.destination.sink import StreamSink
 from erp_http.errors import ApiError, ConfigurationError
 from idempiere_client.column_names import value_of
 from idempiere_client.metadata import TableMeta
-from idempiere_client.process_answers import ProcessFailed, ProcessResult, parameter_problems
+from idempiere_client.process_answers import ProcessFailed, ProcessResult, mandatory_missing, parameter_problems
 from idempiere_client.processes import Processes
 
 
@@ -65,7 +65,8 @@ def unused_entries(options: Mapping[str, PostWriteProcess], streams: Iterable[tu
 
 def post_process_problems(processes: Processes, entries: Iterable[PostWriteProcess]) -> list[str]:
     """What the server says against the configured processes: unknown slug, no access, parameter names the
-    process does not have (the plugin would ignore them silently). One ``GET processes/{slug}`` per slug."""
+    process does not have (the plugin would ignore them silently). One ``GET processes/{slug}`` per slug.
+    A mandatory parameter left out is a warning, not a problem: some run fine as null (a Y/N flag)."""
     problems: list[str] = []
     described: dict[str, dict[str, Any] | str] = {}
     for entry in entries:
@@ -84,6 +85,8 @@ def post_process_problems(processes: Processes, entries: Iterable[PostWriteProce
             problems.append(f"{where}: process {entry.process!r}: {found}")
             continue
         problems += [f"{where}: {p}" for p in parameter_problems(found, entry.parameters, job=entry.mode == "job")]
+        for missing in mandatory_missing(found, entry.parameters):  # may be harmless (a Y/N read as N): warn
+            processes.logger.warning("%s: %s; the process runs with it null", where, missing)
     return problems
 
 

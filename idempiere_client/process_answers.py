@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from erp_http.errors import ApiError, ErpError
-from idempiere_client.column_names import to_property_name
+from idempiere_client.column_names import to_property_name, value_of
 
 # Keys of a run's body that are options of the run, not process parameters (json/Process.createProcessInfo)
 RUN_OPTIONS = frozenset({"record-id", "table-id", "model-name", "report-type", "is-summary", "print-format-id"})
@@ -175,6 +175,24 @@ def parameter_problems(process: Mapping[str, Any], parameters: Mapping[str, Any]
             f"its parameters are {', '.join(sorted(set(accepted.values()))) or 'none'}"
         problems.append(f"process {process.get('slug') or process.get('Value')} has no parameter {name!r} ({hint})")
     return problems
+
+
+def mandatory_missing(process: Mapping[str, Any], parameters: Mapping[str, Any]) -> list[str]:
+    """Mandatory parameters of ``process`` (``GET processes/{slug}``) that ``parameters`` leaves out.
+
+    Over REST the plugin applies no parameter default, so a mandatory parameter left out runs as null.
+    """
+    missing = []
+    for para in process.get("parameters") or []:
+        column = para.get("parameterName") if isinstance(para, dict) else None
+        if not isinstance(column, str) or value_of(para, "IsMandatory") is not True:
+            continue
+        names = {column, to_property_name(column)}
+        if not names & set(parameters):
+            default = value_of(para, "DefaultValue")
+            hint = f"; its window default {default} is not applied over REST" if default not in (None, "") else ""
+            missing.append(f"mandatory parameter {column} ({value_of(para, 'Name') or column}) is not set{hint}")
+    return missing
 
 
 def _output_file(kind: str, body: dict[str, Any], node_id: str | None) -> OutputFile:

@@ -19,8 +19,8 @@ import logging
 from typing import Any
 
 from erp_http.errors import ApiError, ConfigurationError, TransientError
-from idempiere_client.column_names import to_property_name, value_of
-from idempiere_client.process_answers import ProcessResult
+from idempiere_client.column_names import value_of
+from idempiere_client.process_answers import ProcessResult, mandatory_missing
 from idempiere_client.process_output import (
     RunOutput,
     Table,
@@ -35,21 +35,6 @@ from idempiere_client.report_workbooks import parse_workbook
 from source_idempiere.report_options import SENT_TYPES, UNSUPPORTED_TYPES, WORKBOOK_TYPES, ReportConfig
 
 _SUGGESTIONS = 5
-
-
-def mandatory_missing(process: dict[str, Any], parameters: dict[str, Any]) -> list[str]:
-    """Mandatory parameters of ``process`` (``GET processes/{slug}``) that ``parameters`` leaves out."""
-    missing = []
-    for para in process.get("parameters") or []:
-        column = para.get("parameterName") if isinstance(para, dict) else None
-        if not isinstance(column, str) or value_of(para, "IsMandatory") is not True:
-            continue
-        names = {column, to_property_name(column)}
-        if not names & set(parameters):
-            default = value_of(para, "DefaultValue")
-            hint = f"; its window default {default} is not applied over REST" if default not in (None, "") else ""
-            missing.append(f"mandatory parameter {column} ({value_of(para, 'Name') or column}) is not set{hint}")
-    return missing
 
 
 class ReportRunner:

@@ -77,8 +77,9 @@ def test_as_a_job_without_doc_action_the_orders_stay_drafted(emulator_factory, t
     assert counts(dest, IO)["inserted"] == 2 and counts(dest, IO)["rejected"] == 1
 
 
-def test_an_unset_organization_parameter_fails_the_sync_with_the_process_summary(emulator_factory) -> None:
-    """Import_Order casts AD_Org_ID without a null check: the run is an error, no state is passed on, no row moves."""
+def test_an_unset_organization_parameter_fails_the_sync_with_the_process_summary(emulator_factory, caplog) -> None:
+    """Import_Order casts AD_Org_ID without a null check: the run is an error, no state is passed on, no row moves.
+    The mandatory parameter left out was named in a warning before anything was written."""
     emu = emulator_factory(rows=3)
     no_org = {"process": "import_order", "parameters": {"AD_Client_ID": 11}}
     seen = []
@@ -88,6 +89,8 @@ def test_an_unset_organization_parameter_fails_the_sync_with_the_process_summary
                              post_write_processes={IO: no_org})[0]:
             seen.append(message)
     assert seen == [] and info.value.failure_type.value == "system_error"
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("mandatory parameter AD_Org_ID" in m and "post_write_processes.i_order" in m for m in warned), warned
     assert sql(emu, "SELECT I_IsImported, I_ErrorMsg FROM I_Order WHERE DocumentNo='ON-1'") == [("N", None)]
     assert orders(emu, "ON-") == []
 

@@ -9,14 +9,14 @@ import requests_mock
 
 from erp_http.errors import ConfigurationError
 from idempiere_client.http import IdempiereClient
-from idempiere_client.process_answers import ProcessFailed
+from idempiere_client.process_answers import ProcessFailed, mandatory_missing
 from idempiere_client.process_output import ReportOutputError
 from idempiere_emulator.catalog.processes import INTEGER, STRING
 from idempiere_emulator.model.report_files import xls_bytes
 from idempiere_emulator.model.report_layout import ReportRow, lay_out
 from idempiere_emulator.model.report_xlsx import xlsx_bytes
 from source_idempiere.report_options import parse_report_streams
-from source_idempiere.report_runs import ReportRunner, mandatory_missing
+from source_idempiere.report_runs import ReportRunner
 from source_idempiere.report_streams import BATCH_ROWS, ReportReader
 from unit_tests.client.conftest import API, token_config
 
