@@ -134,6 +134,21 @@ class RecordConverter:
                 out[key] = value
         return out
 
+    def column_value(self, record: dict[str, Any], column: str) -> Any:
+        """What ``convert(record).get(column)`` holds, converting only the keys that feed ``column``.
+
+        A reader's fetch stage needs the cursor of every row before the rows are converted (on another
+        thread, ``erp_airbyte.source.read_ahead``); only the ColumnName and its lower-case property name
+        write ``column`` in ``convert``, so converting those alone gives the same value.
+        """
+        variant = to_property_name(column)
+        if variant != column and column in record and variant in record:
+            return self.convert(record).get(column)  # both spellings: the later one wins, as in convert
+        key = column if column in record else variant
+        if key not in record:
+            return None
+        return self.convert({key: record[key]}).get(column)
+
 
 _PASS_KINDS = {
     "flatten": frozenset({"integer", "number", "boolean", "date"}),

@@ -5,6 +5,12 @@ plans into requests and pages into rows + state; large tables are read as parall
 Only this module builds ``$filter``/``$orderby`` text for data reads, always through the client's
 builders: every filter mentions IsActive (inactive rows must be read, spec §3.4), every request has
 an explicit ``$orderby`` on real columns (§3.5), timestamps are whole-second server-local literals (§4.7).
+
+Every page loop is two stages (``erp_airbyte.source.read_ahead``): the fetch stage (request, parse, the
+scan's accept, which needs each row's ``Updated`` and key only) runs one page ahead on a helper thread
+and snapshots the scan's checkpoint with the page; the caller's thread converts the page before it and
+emits its rows, then its state. The first page of a read is fetched alone: whether to split the table
+into windows is decided on it, before any further request.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from typing import Any
 import orjson
 
 from erp_airbyte.source.cursor_cap import capped_cursor
+from erp_airbyte.source.read_ahead import closed_after, converted
 from erp_airbyte.source.table_reader import Batch
 from erp_airbyte.source.windows import (
     Window,
@@ -41,6 +48,17 @@ from source_idempiere.cursor import IncrementalScan, KeysetScan, PageRequest, to
 from source_idempiere.deletes import KEYS_STATE_KEY, decode_keys, encode_keys, vanished
 
 CURSOR = "Updated"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One page after the fetch stage: the raw records to emit, their keys, and the scan right after it."""
+
+    records: list[dict[str, Any]]
+    keys: list[Any]
+    checkpoint: datetime | None
+    done: bool
+    page: Any
 
 @dataclass(frozen=True)
 class ReadSettings:
@@ -70,7 +88,9 @@ class TableReader:
         self.clock = clock
         self.settings = settings
         self.logger = logger or logging.getLogger("airbyte")
-        self.convert = RecordConverter(meta, settings.fk_mode, clock).convert
+        converter = RecordConverter(meta, settings.fk_mode, clock)
+        self.convert = converter.convert
+        self._cursor_of = converter.column_value
         self.key_column = meta.row_key  # order column (and filter operand for tables)
         self.key_filter = self.key_column  # a REST view filters its key by a property or id/uid (client views.py)
         self.all_rows: str | None = include_inactive()  # a view names IsActive by its property, or cannot
@@ -138,18 +158,31 @@ class TableReader:
             lower = self.settings.start_date.replace(microsecond=0) if self.settings.start_date else None
         return lower, upper, floor
 
-    def _accept(self, scan: IncrementalScan, page: Any) -> tuple[list[dict[str, Any]], list[Any]]:
-        """Convert one page and keep the rows the scan says are new (de-dup inside a second)."""
+    def _accept(self, scan: IncrementalScan, page: Any) -> Fetched:
+        """Fetch stage: keep the records the scan says are new (de-dup inside a second), not converted yet.
+
+        The scan compares each row's converted ``Updated`` (``column_value``: the same value ``convert``
+        gives, the clock's memo makes the second conversion cheap).
+        """
         scan.page_size = self.page_size
         records = page.records
-        convert, key_of = self.convert, self._key_of
-        rows = [convert(r) for r in records]
+        cursor_of, key_of = self._cursor_of, self._key_of
         keys = [key_of(r) for r in records]
-        keep = scan.accept([(row.get(CURSOR) or "", key) for row, key in zip(rows, keys)])
-        if len(keep) != len(rows):
-            rows = [rows[i] for i in keep]
+        keep = scan.accept([(cursor_of(r, CURSOR) or "", key) for r, key in zip(records, keys)])
+        if len(keep) != len(records):
+            records = [records[i] for i in keep]
             keys = [keys[i] for i in keep]
-        return rows, keys
+        return Fetched(records, keys, scan.checkpoint, scan.done, page)
+
+    def _scan_pages(self, scan: IncrementalScan) -> Iterator[Fetched]:
+        """Fetch stage of an incremental scan: every remaining page, accepted."""
+        while (req := scan.next_request()) is not None:
+            yield self._accept(scan, self._fetch(req))
+
+    def _converted(self, pages: Iterator[Fetched]) -> Iterator[tuple[Fetched, list[dict[str, Any]]]]:
+        """Each fetched page with its converted rows; the next page is fetched meanwhile."""
+        convert = self.convert
+        return converted(pages, lambda f: (f, [convert(r) for r in f.records]), f"read-ahead {self.meta.model_name}")
 
     def _state(self, point: datetime | None, known_blob: Any) -> dict[str, Any] | None:
         if point is None:
@@ -172,19 +205,23 @@ class TableReader:
         known_blob = (state or {}).get(KEYS_STATE_KEY) if deletes else None
         emitted_keys: set[Any] = set()
         yield Batch([], None, [f"window {to_rfc3339(lower) if lower else 'beginning'} .. {to_rfc3339(upper)} (exclusive)"])
-        first = True
-        while (req := scan.next_request()) is not None:
-            page = self._fetch(req)
-            rows, keys = self._accept(scan, page)
+        req = scan.next_request()
+        first = self._accept(scan, self._fetch(req)) if req is not None else None
+        windows = self._split(scan, first.page, upper) if first is not None else None
+        if first is not None:
             if deletes:
-                emitted_keys.update(keys)
-            windows = self._split(scan, page, upper) if first else None
-            first = False
-            notes = [self.split_note] if windows else []
-            yield Batch(rows, None if scan.done else self._state(scan.checkpoint, known_blob), notes)
-            if windows:
-                yield from self._read_windows(windows, upper, floor, known_blob, emitted_keys if deletes else None)
-                break
+                emitted_keys.update(first.keys)
+            yield Batch([self.convert(r) for r in first.records],
+                        None if first.done else self._state(first.checkpoint, known_blob),
+                        [self.split_note] if windows else [])
+        if windows:
+            yield from self._read_windows(windows, upper, floor, known_blob, emitted_keys if deletes else None)
+        else:
+            with closed_after(self._converted(self._scan_pages(scan))) as pages:
+                for fetched, rows in pages:
+                    if deletes:
+                        emitted_keys.update(fetched.keys)
+                    yield Batch(rows, None if fetched.done else self._state(fetched.checkpoint, known_blob))
         final: dict[str, Any] = {CURSOR: to_rfc3339(contiguous_checkpoint([], [], upper, floor) or upper)}
         if deletes:
             current = self.list_keys()
@@ -249,9 +286,9 @@ class TableReader:
     def _read_windows(self, windows: list[IncrementalScan], upper: datetime, floor: datetime | None,
                       known_blob: Any, emitted_keys: set[Any] | None) -> Iterator[Batch]:
         def pages(window: IncrementalScan) -> Iterator[WindowPage]:
-            while (req := window.next_request()) is not None:
-                rows, keys = self._accept(window, self._fetch(req))
-                yield WindowPage(rows, window.checkpoint, window.done, keys)
+            with closed_after(self._converted(self._scan_pages(window))) as fetched_pages:
+                for fetched, rows in fetched_pages:
+                    yield WindowPage(rows, fetched.checkpoint, fetched.done, fetched.keys)
 
         parts = [Window(w.checkpoint, w.done, lambda w=w: pages(w)) for w in windows]
         return read_windows(parts, upper=upper, floor=floor, workers=self.settings.workers,
@@ -276,22 +313,28 @@ class TableReader:
         A large table with an integer key is split after its first page into key ranges read in
         parallel; the last range is open-ended so rows inserted during the read are not missed.
         """
-        keyed = self.key_field is not None
-        scan = KeysetScan(self.page_size, keyed=keyed)
+        scan = KeysetScan(self.page_size, keyed=self.key_field is not None)
         convert = self.convert
-        field_name = self.key_field
-        first = True
+        first = next(self._key_pages(scan), None)
+        ranges = self._split_keys(scan, first) if first is not None else None
+        if first is not None:
+            yield Batch([convert(r) for r in first.records], None, [self.split_note] if ranges else [])
+        if ranges:
+            yield from self._read_key_ranges(ranges)
+            return
+        with closed_after(converted(self._key_pages(scan), lambda page: [convert(r) for r in page.records],
+                                   f"read-ahead {self.meta.model_name}")) as pages:
+            yield from (Batch(rows) for rows in pages)
+
+    def _key_pages(self, scan: KeysetScan) -> Iterator[Any]:
+        """Fetch stage of a full-refresh keyset scan: every remaining page, accepted (raw records)."""
+        field_name, keyed = self.key_field, scan.keyed
         while (req := scan.next_request()) is not None:
             page = self._fetch(req)
             scan.page_size = self.page_size
             records = page.records
             scan.accept([r.get(field_name) for r in records] if keyed else [None] * len(records))
-            ranges = self._split_keys(scan, page) if first else None
-            first = False
-            yield Batch([convert(r) for r in records], None, [self.split_note] if ranges else [])
-            if ranges:
-                yield from self._read_key_ranges(ranges)
-                return
+            yield page
 
     def _split_keys(self, scan: KeysetScan, page: Any) -> list[KeysetScan] | None:
         workers = self.settings.workers
@@ -316,13 +359,10 @@ class TableReader:
         return ranges
 
     def _read_key_ranges(self, ranges: list[KeysetScan]) -> Iterator[Batch]:
-        convert, field_name = self.convert, self.key_field
+        convert = self.convert
 
         def pages(scan: KeysetScan) -> Iterator[list[dict[str, Any]]]:
-            while (req := scan.next_request()) is not None:
-                page = self._fetch(req)
-                scan.page_size = self.page_size
-                scan.accept([r.get(field_name) for r in page.records])
-                yield [convert(r) for r in page.records]
+            return converted(self._key_pages(scan), lambda page: [convert(r) for r in page.records],
+                             f"read-ahead {self.meta.model_name}")
 
         return read_ranges([lambda scan=scan: pages(scan) for scan in ranges], workers=self.settings.workers)
