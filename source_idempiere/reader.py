@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from erp_airbyte.source.cursor_cap import capped_cursor
-from erp_airbyte.source.read_ahead import closed_after, converted
+from erp_airbyte.source.read_ahead import ReadAhead, closed_after, converted
 from erp_airbyte.source.table_reader import Batch
 from erp_airbyte.source.windows import (
     Window,
@@ -182,7 +182,11 @@ class TableReader:
     def _converted(self, pages: Iterator[Fetched]) -> Iterator[tuple[Fetched, list[dict[str, Any]]]]:
         """Each fetched page with its converted rows; the next page is fetched meanwhile."""
         convert = self.convert
-        return converted(pages, lambda f: (f, [convert(r) for r in f.records]), f"read-ahead {self.meta.model_name}")
+        return converted(pages, lambda f: (f, [convert(r) for r in f.records]), self._thread_name)
+
+    @property
+    def _thread_name(self) -> str:
+        return f"read-ahead {self.meta.model_name}"
 
     def _state(self, point: datetime | None, known_blob: Any) -> dict[str, Any] | None:
         if point is None:
@@ -208,20 +212,21 @@ class TableReader:
         req = scan.next_request()
         first = self._accept(scan, self._fetch(req)) if req is not None else None
         windows = self._split(scan, first.page, upper) if first is not None else None
-        if first is not None:
-            if deletes:
-                emitted_keys.update(first.keys)
-            yield Batch([self.convert(r) for r in first.records],
-                        None if first.done else self._state(first.checkpoint, known_blob),
-                        [self.split_note] if windows else [])
+        with ReadAhead(self._scan_pages(scan) if not windows else iter(()), self._thread_name) as ahead:
+            ahead.start()  # the second page is fetched while the first is converted and emitted
+            for fetched in ([first] if first is not None else []):
+                if deletes:
+                    emitted_keys.update(fetched.keys)
+                yield Batch([self.convert(r) for r in fetched.records],
+                            None if fetched.done else self._state(fetched.checkpoint, known_blob),
+                            [self.split_note] if windows else [])
+            for fetched in ahead:
+                rows = [self.convert(r) for r in fetched.records]
+                if deletes:
+                    emitted_keys.update(fetched.keys)
+                yield Batch(rows, None if fetched.done else self._state(fetched.checkpoint, known_blob))
         if windows:
             yield from self._read_windows(windows, upper, floor, known_blob, emitted_keys if deletes else None)
-        else:
-            with closed_after(self._converted(self._scan_pages(scan))) as pages:
-                for fetched, rows in pages:
-                    if deletes:
-                        emitted_keys.update(fetched.keys)
-                    yield Batch(rows, None if fetched.done else self._state(fetched.checkpoint, known_blob))
         final: dict[str, Any] = {CURSOR: to_rfc3339(contiguous_checkpoint([], [], upper, floor) or upper)}
         if deletes:
             current = self.list_keys()
@@ -317,14 +322,13 @@ class TableReader:
         convert = self.convert
         first = next(self._key_pages(scan), None)
         ranges = self._split_keys(scan, first) if first is not None else None
-        if first is not None:
-            yield Batch([convert(r) for r in first.records], None, [self.split_note] if ranges else [])
+        with ReadAhead(self._key_pages(scan) if not ranges else iter(()), self._thread_name) as ahead:
+            ahead.start()  # the second page is fetched while the first is converted and emitted
+            if first is not None:
+                yield Batch([convert(r) for r in first.records], None, [self.split_note] if ranges else [])
+            yield from (Batch([convert(r) for r in page.records]) for page in ahead)
         if ranges:
             yield from self._read_key_ranges(ranges)
-            return
-        with closed_after(converted(self._key_pages(scan), lambda page: [convert(r) for r in page.records],
-                                   f"read-ahead {self.meta.model_name}")) as pages:
-            yield from (Batch(rows) for rows in pages)
 
     def _key_pages(self, scan: KeysetScan) -> Iterator[Any]:
         """Fetch stage of a full-refresh keyset scan: every remaining page, accepted (raw records)."""
@@ -363,6 +367,6 @@ class TableReader:
 
         def pages(scan: KeysetScan) -> Iterator[list[dict[str, Any]]]:
             return converted(self._key_pages(scan), lambda page: [convert(r) for r in page.records],
-                             f"read-ahead {self.meta.model_name}")
+                             self._thread_name)
 
         return read_ranges([lambda scan=scan: pages(scan) for scan in ranges], workers=self.settings.workers)

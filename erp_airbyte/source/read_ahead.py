@@ -69,14 +69,19 @@ class ReadAhead(Generic[T]):
         """Itself: one pass only."""
         return self
 
+    def start(self) -> None:
+        """Start fetching the first item now (iterating starts it otherwise); e.g. while the caller still
+        works on a page it fetched itself. Only inside a ``with`` block, so that the helper is joined."""
+        if self._thread is None and not self._finished:
+            self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+            self._thread.start()
+            self._demand.release()
+
     def __next__(self) -> T:
         """The next item (the helper fetches the one after it meanwhile); a fetch failure is raised here."""
         if self._finished:
             raise StopIteration
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-            self._thread.start()
-            self._demand.release()
+        self.start()
         self._ready.acquire()
         item, self._slot = self._slot, None
         if item is _END or isinstance(item, _Failed):
