@@ -50,21 +50,32 @@ from source_frappe.scan import KeysetScan
 from source_frappe.split import plan_windows
 
 
-@dataclass(frozen=True)
+@dataclass
 class FetchedPage:
-    """One page as the fetch stage left it: raw rows, and the scan's checkpoint and completion right after it."""
+    """One page as the fetch stage left it: raw rows, and the scan's checkpoint and completion right after it.
+
+    The convert stage takes the rows (``take``), so a raw page is freed as soon as it is converted instead of
+    living on across the next fetch (where the cyclic GC would move it to an older generation).
+    """
 
     rows: list[dict[str, Any]]
     checkpoint: str | None
     done: bool
 
+    def take(self) -> list[dict[str, Any]]:
+        rows, self.rows = self.rows, []
+        return rows
+
 
 def fetch_pages(fetch: Callable[[KeysetScan], list[dict[str, Any]]], scan: KeysetScan) -> Iterator[FetchedPage]:
     """The fetch stage of one keyset scan: ``fetch(scan)`` returns a page's raw rows, the scan accepts them."""
     while not scan.done:
-        rows = fetch(scan)
-        scan.accept(rows)
-        yield FetchedPage(rows, scan.checkpoint, scan.done)
+        yield _accepted(scan, fetch(scan))  # no local keeps the raw page
+
+
+def _accepted(scan: KeysetScan, rows: list[dict[str, Any]]) -> FetchedPage:
+    scan.accept(rows)
+    return FetchedPage(rows, scan.checkpoint, scan.done)
 
 
 class DocTypeReader:
@@ -108,16 +119,17 @@ class DocTypeReader:
         return fetch_pages(self._fetch, KeysetScan(lower, upper, self.page_size))
 
     def _range_pages(self, lower: str | None, upper: str | None) -> Iterator[list[dict[str, Any]]]:
-        return converted(self._pages(lower, upper), lambda page: self._convert(page.rows), self._thread_name)
+        return converted(self._pages(lower, upper), lambda page: self._convert(page.take()), self._thread_name,
+                         enabled=self.workers <= 1)
 
     def _window_pages(self, lower: str | None, upper: str | None) -> Iterator[WindowPage]:
         return converted(self._pages(lower, upper),
-                         lambda page: WindowPage(self._convert(page.rows), page.checkpoint, page.done),
-                         self._thread_name)
+                         lambda page: WindowPage(self._convert(page.take()), page.checkpoint, page.done),
+                         self._thread_name, enabled=self.workers <= 1)
 
     @property
     def _thread_name(self) -> str:
-        return f"read-ahead {self.meta.name}"
+        return f"read-ahead {self.meta.name}"  # one worker only: see erp_airbyte.source.read_ahead
 
     def _split_note(self, plan: list) -> str:
         return f"many rows to read: split into {len(plan)} 'modified' ranges read by up to {self.workers} workers"
@@ -144,8 +156,8 @@ class DocTypeReader:
                                     state_at=lambda point: None if point is None else bounds.state(point, state, **keep))
             yield Batch([], bounds.state(upper, state, **keep))
         else:
-            with closed_after(converted(self._pages(lower, upper), lambda page: (page, self._convert(page.rows)),
-                                        self._thread_name)) as pages:
+            with closed_after(converted(self._pages(lower, upper), lambda page: (page, self._convert(page.take())),
+                                        self._thread_name, enabled=self.workers <= 1)) as pages:
                 for page, rows in pages:
                     # Once the scan is done the cursor is the frozen bound; a key check cut short by a kill is done
                     # again next sync (names read now count as "not seen before" then: read again, never lost).
@@ -228,8 +240,9 @@ class ChildTableReader:
     """
 
     def __init__(self, client: FrappeClient, meta: DocTypeMeta, parents: Sequence[str], bounds: SyncBounds, *,
-                 page_size: int, logger: logging.Logger | None = None):
+                 page_size: int, workers: int = 1, logger: logging.Logger | None = None):
         self.client = client
+        self.workers = workers
         self.meta = meta
         self.parents = list(parents)
         self.bounds = bounds
@@ -248,10 +261,11 @@ class ChildTableReader:
                                         **scan.params(self._extra(parent)))
 
         def convert(page: FetchedPage) -> tuple[FetchedPage, list[dict[str, Any]]]:
-            self.emitted.update(child_key(r.get("name"), r.get("parent")) for r in page.rows)
-            return page, [self.converter.convert(r) for r in page.rows]
+            rows = page.take()
+            self.emitted.update(child_key(r.get("name"), r.get("parent")) for r in rows)
+            return page, [self.converter.convert(r) for r in rows]
 
-        return converted(fetch_pages(fetch, scan), convert, f"read-ahead {self.meta.name}")
+        return converted(fetch_pages(fetch, scan), convert, f"read-ahead {self.meta.name}", enabled=self.workers <= 1)
 
     def full_refresh(self) -> Iterator[Batch]:
         for parent in self.parents:

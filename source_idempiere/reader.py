@@ -50,15 +50,20 @@ from source_idempiere.deletes import KEYS_STATE_KEY, decode_keys, encode_keys, v
 CURSOR = "Updated"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Fetched:
-    """One page after the fetch stage: the raw records to emit, their keys, and the scan right after it."""
+    """One page after the fetch stage: the raw records to emit, their keys, and the scan right after it.
+
+    ``records`` is emptied by the convert stage (``TableReader._rows``): the raw page is freed as soon as it is
+    converted, while it is still in the cache, instead of living on across the next fetch, where the cyclic
+    GC would move it to an older generation (measured: ~10 µs more CPU per record with 4 windows).
+    """
 
     records: list[dict[str, Any]]
     keys: list[Any]
-    checkpoint: datetime | None
+    checkpoint: Any
     done: bool
-    page: Any
+    row_count: int = 0
 
 @dataclass(frozen=True)
 class ReadSettings:
@@ -172,21 +177,31 @@ class TableReader:
         if len(keep) != len(records):
             records = [records[i] for i in keep]
             keys = [keys[i] for i in keep]
-        return Fetched(records, keys, scan.checkpoint, scan.done, page)
+        return Fetched(records, keys, scan.checkpoint, scan.done, getattr(page, "row_count", 0) or 0)
 
     def _scan_pages(self, scan: IncrementalScan) -> Iterator[Fetched]:
         """Fetch stage of an incremental scan: every remaining page, accepted."""
         while (req := scan.next_request()) is not None:
-            yield self._accept(scan, self._fetch(req))
+            yield self._accept(scan, self._fetch(req))  # no local keeps the raw page (see Fetched)
+
+    def _rows(self, fetched: Fetched) -> list[dict[str, Any]]:
+        """Convert stage: the page's rows (its raw records are let go here, see ``Fetched``)."""
+        records, fetched.records = fetched.records, []
+        convert = self.convert
+        return [convert(r) for r in records]
 
     def _converted(self, pages: Iterator[Fetched]) -> Iterator[tuple[Fetched, list[dict[str, Any]]]]:
         """Each fetched page with its converted rows; the next page is fetched meanwhile."""
-        convert = self.convert
-        return converted(pages, lambda f: (f, [convert(r) for r in f.records]), self._thread_name)
+        return converted(pages, lambda f: (f, self._rows(f)), self._thread_name, enabled=self._read_ahead)
 
     @property
     def _thread_name(self) -> str:
         return f"read-ahead {self.meta.model_name}"
+
+    @property
+    def _read_ahead(self) -> bool:
+        """Read ahead only with one worker (see ``erp_airbyte.source.read_ahead``)."""
+        return self.settings.workers <= 1
 
     def _state(self, point: datetime | None, known_blob: Any) -> dict[str, Any] | None:
         if point is None:
@@ -211,17 +226,17 @@ class TableReader:
         yield Batch([], None, [f"window {to_rfc3339(lower) if lower else 'beginning'} .. {to_rfc3339(upper)} (exclusive)"])
         req = scan.next_request()
         first = self._accept(scan, self._fetch(req)) if req is not None else None
-        windows = self._split(scan, first.page, upper) if first is not None else None
-        with ReadAhead(self._scan_pages(scan) if not windows else iter(()), self._thread_name) as ahead:
+        windows = self._split(scan, first.row_count, upper) if first is not None else None
+        with ReadAhead(self._scan_pages(scan) if not windows else iter(()), self._thread_name,
+                       enabled=self._read_ahead) as ahead:
             ahead.start()  # the second page is fetched while the first is converted and emitted
             for fetched in ([first] if first is not None else []):
                 if deletes:
                     emitted_keys.update(fetched.keys)
-                yield Batch([self.convert(r) for r in fetched.records],
-                            None if fetched.done else self._state(fetched.checkpoint, known_blob),
+                yield Batch(self._rows(fetched), None if fetched.done else self._state(fetched.checkpoint, known_blob),
                             [self.split_note] if windows else [])
             for fetched in ahead:
-                rows = [self.convert(r) for r in fetched.records]
+                rows = self._rows(fetched)
                 if deletes:
                     emitted_keys.update(fetched.keys)
                 yield Batch(rows, None if fetched.done else self._state(fetched.checkpoint, known_blob))
@@ -240,21 +255,21 @@ class TableReader:
             final[KEYS_STATE_KEY] = encode_keys(current)
         yield Batch([], final)
 
-    def _split(self, scan: IncrementalScan, page: Any, upper: datetime) -> list[IncrementalScan] | None:
-        """Windows for the rest of a large table, or None when splitting would not help."""
+    def _split(self, scan: IncrementalScan, row_count: int, upper: datetime) -> list[IncrementalScan] | None:
+        """Windows for the rest of a large table (``row_count`` rows in range), or None when splitting would not help."""
         workers = self.settings.workers
         if scan.done or self.key_field is None or scan.position is None:
             return None
-        parts = split_parts(getattr(page, "row_count", 0) or 0, self.page_size, workers)
+        parts = split_parts(row_count, self.page_size, workers)
         if not parts:
             return None
         start = scan.position + timedelta(seconds=1)  # the first scan finishes the second it is in
-        bounds = self._quantile_bounds(start, upper, parts, page.row_count) or split_bounds(start, upper, parts)
+        bounds = self._quantile_bounds(start, upper, parts, row_count) or split_bounds(start, upper, parts)
         if len(bounds) < 3:
             return None
         scan.upper = bounds[0]
         windows = [scan] + [IncrementalScan(lo, hi, self.page_size) for lo, hi in zip(bounds, bounds[1:])]
-        self.split_note = (f"{page.row_count} rows to read, split into {len(windows)} time windows "
+        self.split_note = (f"{row_count} rows to read, split into {len(windows)} time windows "
                            f"read by up to {workers} workers")
         return windows
 
@@ -319,32 +334,33 @@ class TableReader:
         parallel; the last range is open-ended so rows inserted during the read are not missed.
         """
         scan = KeysetScan(self.page_size, keyed=self.key_field is not None)
-        convert = self.convert
         first = next(self._key_pages(scan), None)
-        ranges = self._split_keys(scan, first) if first is not None else None
-        with ReadAhead(self._key_pages(scan) if not ranges else iter(()), self._thread_name) as ahead:
+        ranges = self._split_keys(scan, first.row_count) if first is not None else None
+        with ReadAhead(self._key_pages(scan) if not ranges else iter(()), self._thread_name,
+                       enabled=self._read_ahead) as ahead:
             ahead.start()  # the second page is fetched while the first is converted and emitted
             if first is not None:
-                yield Batch([convert(r) for r in first.records], None, [self.split_note] if ranges else [])
-            yield from (Batch([convert(r) for r in page.records]) for page in ahead)
+                yield Batch(self._rows(first), None, [self.split_note] if ranges else [])
+            yield from (Batch(self._rows(page)) for page in ahead)
         if ranges:
             yield from self._read_key_ranges(ranges)
 
-    def _key_pages(self, scan: KeysetScan) -> Iterator[Any]:
+    def _key_pages(self, scan: KeysetScan) -> Iterator[Fetched]:
         """Fetch stage of a full-refresh keyset scan: every remaining page, accepted (raw records)."""
-        field_name, keyed = self.key_field, scan.keyed
         while (req := scan.next_request()) is not None:
-            page = self._fetch(req)
-            scan.page_size = self.page_size
-            records = page.records
-            scan.accept([r.get(field_name) for r in records] if keyed else [None] * len(records))
-            yield page
+            yield self._accept_keys(scan, self._fetch(req))  # no local keeps the raw page (see Fetched)
 
-    def _split_keys(self, scan: KeysetScan, page: Any) -> list[KeysetScan] | None:
+    def _accept_keys(self, scan: KeysetScan, page: Any) -> Fetched:
+        scan.page_size = self.page_size
+        records = page.records
+        scan.accept([r.get(self.key_field) for r in records] if scan.keyed else [None] * len(records))
+        return Fetched(records, [], None, scan.done, getattr(page, "row_count", 0) or 0)
+
+    def _split_keys(self, scan: KeysetScan, row_count: int) -> list[KeysetScan] | None:
         workers = self.settings.workers
         if scan.done or not self.meta.key_column or not isinstance(scan.position, int):
             return None
-        parts = split_parts(getattr(page, "row_count", 0) or 0, self.page_size, workers)
+        parts = split_parts(row_count, self.page_size, workers)
         if not parts:
             return None
         top = self.client.get_page(self.meta.model_name, filter=self.all_rows,
@@ -358,15 +374,12 @@ class TableReader:
         scan.upper = bounds[1]
         ranges = [scan] + [KeysetScan(self.page_size, start=lo, upper=hi) for lo, hi in zip(bounds[1:], bounds[2:])]
         ranges[-1].upper = None  # open-ended: keys above the max seen at split time are read too
-        self.split_note = (f"{page.row_count} rows to read, split into {len(ranges)} key ranges "
+        self.split_note = (f"{row_count} rows to read, split into {len(ranges)} key ranges "
                            f"read by up to {workers} workers")
         return ranges
 
     def _read_key_ranges(self, ranges: list[KeysetScan]) -> Iterator[Batch]:
-        convert = self.convert
-
         def pages(scan: KeysetScan) -> Iterator[list[dict[str, Any]]]:
-            return converted(self._key_pages(scan), lambda page: [convert(r) for r in page.records],
-                             self._thread_name)
+            return converted(self._key_pages(scan), self._rows, self._thread_name, enabled=self._read_ahead)
 
         return read_ranges([lambda scan=scan: pages(scan) for scan in ranges], workers=self.settings.workers)

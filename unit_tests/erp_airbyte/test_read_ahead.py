@@ -117,3 +117,13 @@ def test_closing_before_the_first_item_starts_no_thread_and_closes_the_iterator(
 def test_an_empty_fetch_stage_ends_at_once():
     assert list(converted(iter(()), lambda k: k, NAME)) == []
     assert not helpers_alive()
+
+
+def test_disabled_it_iterates_in_the_callers_thread_and_closes_the_iterator():
+    pages = Pages(5)
+    with ReadAhead(iter(pages), NAME, enabled=False) as ahead:
+        ahead.start()
+        assert next(ahead) == 0 and not helpers_alive()
+        assert list(converted(iter(range(3)), lambda k: k + 1, NAME, enabled=False)) == [1, 2, 3]
+    assert pages.closed.is_set() and pages.threads == {threading.current_thread().name}
+    assert [index for index, _ in pages.started] == [0]  # nothing fetched ahead

@@ -126,3 +126,18 @@ def test_closing_a_read_mid_way_stops_the_helper_and_sends_nothing_more(mode: st
     calls = len(client.calls)
     assert calls <= 4  # three pages taken, at most one fetched ahead
     assert len(client.calls) == calls
+
+
+def test_with_more_than_one_worker_pages_are_not_read_ahead():
+    """Other streams and windows overlap requests then; a helper per scan would only contend for the GIL."""
+    client = FakeClient(rows(55))
+    seen_threads: set[str] = set()
+    client.before_page = lambda call_no: seen_threads.add(threading.current_thread().name)
+    reader = TableReader(client, order_meta(), ServerClock("UTC"),
+                         ReadSettings(page_size=10, lookback_seconds=0, start_date=None, fk_mode="flatten",
+                                      detect_deletes=False, workers=2))
+    taken = 0
+    for _batch in pages_of(reader):
+        taken += 1
+        assert len(client.calls) == taken  # requested when needed, not before
+    assert seen_threads == {threading.current_thread().name} and not helpers_alive()

@@ -47,6 +47,10 @@ class FakeSite:
         hits.sort(key=lambda r: (r["modified"], r["name"]))
         return [dict(r) for r in hits[:limit]]
 
+    def call(self, method: str, params: dict[str, Any]) -> Any:
+        assert method == "frappe.client.get_count"  # asked when deciding whether to split into windows
+        return len(self.rows)
+
 
 def reader(site: FakeSite) -> DocTypeReader:
     bounds = SyncBounds(SiteClock("Europe/Berlin"), UPPER, timedelta(0))
@@ -107,3 +111,14 @@ def test_closing_a_read_mid_way_stops_the_helper(mode: str):
             break
     batches.close()
     assert not helpers_alive() and site.calls <= 4
+
+
+def test_with_more_than_one_worker_pages_are_not_read_ahead():
+    site = FakeSite(35)  # too few pages to split into windows
+    threads: set[str] = set()
+    site.before = lambda call_no: threads.add(threading.current_thread().name)
+    bounds = SyncBounds(SiteClock("Europe/Berlin"), UPPER, timedelta(0))
+    r = DocTypeReader(site, META, {}, bounds, page_size=10, nested=False, detect_deletes=False,  # type: ignore[arg-type]
+                      workers=4)
+    names = [row["name"] for batch in r.full_refresh() for row in batch.rows]
+    assert names == [row["name"] for row in site.rows] and threads == {threading.current_thread().name}
