@@ -9,6 +9,7 @@ RUNTIME = [
     "PyYAML>=6.0,<7",  # parses /models/{table}/yaml; already a dependency of airbyte-cdk
     "orjson>=3.9,<4",  # imported directly (fast RECORD lines, JSON bodies); airbyte-cdk pins the same major
     "urllib3>=1.26,<3",  # imported directly (retry/timeout exception types); comes with requests
+    "xlrd>=2.0.1,<3",  # reads report-type XLS output (BIFF8 in OLE2): the standard pure-Python reader, no dependencies
 ]
 
 TESTS = [

@@ -5,6 +5,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from erp_emulator.process import EmulatorProcess
@@ -22,8 +23,9 @@ def say(message: str) -> None:
 
 
 def run_demo(start_title: str, start: Callable[[], E], steps: list[tuple[str, Callable[[E], None]]],
-             summary: Callable[[float], None]) -> int:
-    """Start the emulator (step 1), run each ``(name, step(emu))`` in order, then print ``summary(seconds)``.
+             summary: Callable[[], None]) -> int:
+    """Start the emulator (step 1), run each ``(name, step(emu))`` in order, then print ``summary()`` and the
+    total time.
 
     Returns 0 only when every step ran and every check held. The emulator is stopped whatever happens; a
     failure names its step and the emulator's log, and returns 1.
@@ -53,5 +55,16 @@ def run_demo(start_title: str, start: Callable[[], E], steps: list[tuple[str, Ca
     finally:
         if emu is not None:
             emu.stop()
-    summary(time.monotonic() - started)
+    summary()
+    say(f"Finished in {time.monotonic() - started:.0f} s; the emulator has been stopped.")
     return 0
+
+
+def fresh_duckdb(output: Path, name: str) -> Path:
+    """``<output>/<name>.duckdb`` with what an earlier demo left there (the file and its WAL) removed, so each
+    run starts from an empty cache; ``output`` is created."""
+    output.mkdir(parents=True, exist_ok=True)
+    db_path = output / f"{name}.duckdb"
+    for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    return db_path

@@ -25,7 +25,9 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from destination_idempiere.child_rows import child_keys_problem
 from destination_idempiere.fk_resolver import FkResolver
+from destination_idempiere.post_processes import attach_post_processes, post_process_problems
 from destination_idempiere.table_planner import RunContext, table_sink
 from destination_idempiere.values import WriteContext
 from destination_idempiere.write_options import DestinationOptions, connection_specification
@@ -40,6 +42,7 @@ from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientErr
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog, TableMeta
+from idempiere_client.processes import Processes
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.tzcheck import verify_server_timezone
 
@@ -85,9 +88,15 @@ class DestinationIdempiere(Destination):
         try:
             client.tokens.current()  # log in: bad credentials are reported as such, before any table
             catalog = MetadataCatalog(client, workers=1)
+            problem = child_keys_problem(options.children.keys, catalog)  # as write would refuse it
+            if problem:
+                return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
             problem = _doc_action_problem(DestinationOptions.from_airbyte(config), catalog, logger)
             if problem:  # what write would refuse: a doc_action on a table that has no documents
                 return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
+            problems = post_process_problems(Processes(client, logger=logger), options.post_write_processes.values())
+            if problems:  # an unknown process, or parameter names it does not have
+                return AirbyteConnectionStatus(status=Status.FAILED, message="; ".join(problems))
             outcome, meta = verify_server_timezone(client, clock, _readable(catalog, CHECK_TABLES, logger))
             batch = _detect_batch(client)
             logger.info("Check: logged in; batch endpoint %s; server_timezone %s",
@@ -128,6 +137,9 @@ class DestinationIdempiere(Destination):
             detail = "; ".join(f"{t}: {e}" for t, e in errors.items())
             raise config_error(f"Target table(s) not found or not accessible with this role: {detail}")
         _check_doc_actions(options, metas, logger)
+        problem = child_keys_problem(options.children.keys, catalog)
+        if problem:
+            raise config_error(problem)
         use_batch = _detect_batch(client)
         # the target tables first; when none has a row, the check's tables (loaded only then)
         probe_tables = chain(metas.values(), _readable(catalog, [t for t in CHECK_TABLES if t not in metas], logger))
@@ -147,11 +159,17 @@ class DestinationIdempiere(Destination):
             use_batch=use_batch,
         )
         self.last_run = run
+        sinks = []
         for plan in plans:
             try:
-                table_sink(run, plan.stream, metas[plan.table], plan.mode, plan.key)
+                sinks.append((plan.stream, plan.table, table_sink(run, plan.stream, metas[plan.table], plan.mode,
+                                                                  plan.key)))
             except ValueError as exc:
                 raise config_error(exc) from None
+        try:  # post_write_processes: checked now, run at the pipeline's checkpoints (post_processes.py)
+            attach_post_processes(run, sinks, metas, Processes(client, logger=logger))
+        except ConfigurationError as exc:
+            raise config_error(exc) from None
         yield from gate_state(run.pipeline, messages)
 
 

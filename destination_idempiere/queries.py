@@ -69,19 +69,19 @@ def canonical(meta: TableMeta, row: Any) -> Any:
 
 
 def query_all(client: Any, meta: TableMeta, filter_text: str, select: str | None = None,
-              orderby: str | None = None) -> list[dict]:
-    """All rows of ``filter_text`` (paged by the server's page size, at most ``MAX_PAGES`` pages).
+              orderby: str | None = None, max_pages: int = MAX_PAGES) -> list[dict]:
+    """All rows of ``filter_text`` (paged by the server's page size, at most ``max_pages`` pages).
 
     Args:
         orderby: a unique ``$orderby`` (default: the row key, ``order_column``).
 
     Raises:
-        TooManyRows: more rows than ``MAX_PAGES`` pages hold.
+        TooManyRows: more rows than ``max_pages`` pages hold.
     """
     rows: list[dict] = []
     skip = 0
     order = orderby or order_column(meta)
-    for _ in range(MAX_PAGES):
+    for _ in range(max_pages):
         page = client.get_page(meta.model_name, filter=filter_text, orderby=order, select=select,
                                top=100, skip=skip)
         rows.extend(canonical(meta, r) for r in page.records)
@@ -175,3 +175,23 @@ def same_value(kind: str, existing: Any, wanted: Any, clock: ServerClock | None 
     except (InvalidOperation, ValueError, TypeError):
         return False
     return existing == wanted
+
+
+def changed_columns(meta: TableMeta, values: dict[str, Any], row: dict, clock: ServerClock, legacy: bool) -> dict:
+    """The ``values`` that differ from the read ``row`` (what an update sends; ``AD_Client_ID`` is never changed).
+
+    An address object without ``id`` edits the address already linked to the row (sent with that ``id``), so an
+    update does not add an address per run.
+    """
+    changes: dict[str, Any] = {}
+    for column, value in values.items():
+        col = meta.columns.get(column)
+        kind = col.kind if col is not None else "other"
+        current = row.get(column)
+        if column.lower() == "ad_client_id" or same_value(kind, current, value, clock, legacy):
+            continue
+        if kind == "location" and isinstance(value, dict) and "id" not in value and isinstance(current, dict) \
+                and current.get("id"):
+            value = {**value, "id": current["id"]}
+        changes[column] = value
+    return changes

@@ -3,7 +3,8 @@
 Warehouses lower-case names (PyAirbyte's DuckDB cache turns ``IsActive`` into ``isactive``), while the
 server accepts only the exact ColumnName (or its ``toPropertyName`` form) in write bodies (spec §2.5).
 So fields are matched case-insensitively against the table's YAML columns and sent under the exact
-ColumnName. A field matching no column rejects the record (never a silent loss).
+ColumnName. A field matching no column rejects the record (never a silent loss), unless it holds a list and the
+mapper was given a ``NestedRows`` (``child_rows.ChildMapper``): then the list may be child rows (spec §7.4).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from destination_idempiere.values import CLEAR_FK, DROP, FkRef, WriteContext, is_uuid, normalize
 from erp_airbyte.destination.protocols import RecordRejected
@@ -65,6 +66,7 @@ class PreparedRecord:
     uu: str | None = None
     new_row: bool = False  # upsert keyed by id/uid without one: a row the warehouse has not seen an id for
     deleted: bool = False  # a tombstone (``_ab_cdc_deleted_at`` set): deactivate the row, never insert it
+    children: list[ChildRows] = field(default_factory=list)  # nested child arrays (child_rows.py), in field order
 
     _group: Any = field(default=None, init=False, repr=False, compare=False)
 
@@ -77,6 +79,23 @@ class PreparedRecord:
         if group is None:
             group = self._group = repr(self.key) if self.key is not None else self.uu
         return group
+
+
+@dataclass
+class ChildRows:
+    """One nested child array of a record (spec §7.4): rows of the child ``table``, mapped like its records."""
+
+    field: str  # as received (reasons name it)
+    table: TableMeta  # matched case-insensitively, sent under its exact name
+    link: str  # the child's column holding the parent's key: set by the server, never sent
+    rows: list[PreparedRecord]  # their own ``children`` are grandchildren
+
+
+class NestedRows(Protocol):
+    """Maps a list field that matches no column into ``rec.children`` (``child_rows.ChildMapper``), or raises
+    ``RecordRejected``: the field names no table that can hold child rows, or a child row does not map."""
+
+    def take(self, rec: PreparedRecord, name: str, value: list) -> None: ...
 
 
 def deterministic_uu(stream: str, key: tuple) -> str:
@@ -126,6 +145,7 @@ class RecordMapper:
             its ``<Table>_UU`` is then derived from its content, so rerunning the same input finds it.
         key_required: whether an empty key value rejects the record. ``append`` never looks rows up, so
             there the key only labels reports and an empty one is no reason to refuse a row.
+        nested: maps list fields that match no column as child rows (None: they are rejected).
 
     Raises:
         RecordRejected: never from ``__init__``; ValueError when a key field is not a column.
@@ -133,8 +153,9 @@ class RecordMapper:
 
     def __init__(self, meta: TableMeta, stream: str, key_names: list[str], ctx: WriteContext,
                  deterministic_uu: bool, logger: logging.Logger, keyless_inserts: bool = False,
-                 key_required: bool = True):
+                 key_required: bool = True, nested: NestedRows | None = None):
         self.meta = meta
+        self.nested = nested
         self.key_required = key_required
         self.stream = stream
         self.ctx = ctx
@@ -190,6 +211,8 @@ class RecordMapper:
                     rec.deleted = True
             elif action is _IDENTIFIER_ONLY:
                 self._map_value(rec, col, None, value)  # only the identifier was given
+            elif self.nested is not None and isinstance(value, list):
+                self.nested.take(rec, name, value)  # child rows (spec §7.4)
             else:
                 raise RecordRejected(f"field {name!r} matches no column of table {self.meta.name}")
         if not plan.noted:

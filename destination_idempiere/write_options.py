@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from destination_idempiere.child_options import CHILD_SPEC_PROPERTIES, ChildOptions
+from destination_idempiere.post_process_options import POST_WRITE_PROCESSES_SPEC, PostWriteProcess, post_write_processes
 from erp_airbyte.config_options import connection_specification as spec_of
 from erp_airbyte.config_options import time_zone_name, time_zone_property, whole_number
 from erp_airbyte.destination.run_policy import RunPolicy, run_policy_spec
@@ -39,6 +41,7 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
         "order": 11,
     },
     **run_policy_spec(first_order=12),
+    **CHILD_SPEC_PROPERTIES,  # child_mode, child_keys (documents with their lines, child_options.py)
     "doc_action": {
         "type": "object",
         "title": "Document actions",
@@ -49,6 +52,7 @@ DESTINATION_SPEC_PROPERTIES: dict[str, Any] = {
     "server_timezone": time_zone_property(
         "IANA time zone of the iDempiere server (JVM), e.g. Europe/Berlin. Only needed for servers older than "
         "2026-04-30 that do not run in UTC: they read date-times as server-local wall clock.", order=16),
+    "post_write_processes": POST_WRITE_PROCESSES_SPEC,
 }
 
 
@@ -70,6 +74,8 @@ class DestinationOptions:
     dry_run: bool = False
     doc_action: dict[str, str] = field(default_factory=dict)
     server_timezone: str = "UTC"
+    post_write_processes: dict[str, PostWriteProcess] = field(default_factory=dict)  # post_process_options.py
+    children: ChildOptions = field(default_factory=ChildOptions, kw_only=True)  # child rows (child_options.py)
 
     @classmethod
     def from_airbyte(cls, config: Mapping[str, Any]) -> DestinationOptions:
@@ -94,4 +100,5 @@ class DestinationOptions:
                 )
             actions[str(table).strip().lower()] = code
         return cls(batch_size, workers, policy.reject_policy, policy.rejected_records_path, policy.dry_run, actions,
-                   time_zone_name(config))
+                   time_zone_name(config), post_write_processes=post_write_processes(config),
+                   children=ChildOptions.from_airbyte(config))

@@ -37,6 +37,8 @@ class WriteOp:
         outcome: counter to bump when committed (``inserted`` / ``updated`` / ``deactivated``).
         verify_path: GET path that tells whether an uncertain write was applied (None: resend is safe).
         doc_action: document action in the body, if any.
+        gone_path: GET path of a row the write deletes (a child row, child_sync.py): its absence proves an
+            uncertain write applied (resending it would fail on the deleted row).
     """
 
     rec: PreparedRecord
@@ -46,6 +48,7 @@ class WriteOp:
     outcome: str
     verify_path: str | None = None
     doc_action: str | None = None
+    gone_path: str | None = None
 
 
 def write_executor(client: Any, use_batch: bool, batch_size: int, workers: int, logger: logging.Logger,
@@ -148,6 +151,14 @@ class UuProver:
         Raises:
             TransientError: an uncertain insert into a table without ``_UU`` (a resend could duplicate).
         """
+        if op.gone_path is not None:
+            try:
+                self.client.get(op.gone_path)
+            except ApiError as exc:
+                if exc.status == 404:
+                    return WriteResult(op, True)  # the PUT (one transaction) deleted it: applied
+                raise
+            return None
         if op.verify_path is None:
             if op.method == "POST":
                 raise TransientError(

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from erp_http.errors import ConfigurationError
-from erp_http.timeutil import zone
+from erp_http.timeutil import parse_iso, zone
 
 DEFAULT_TIME_ZONE = "UTC"
 
@@ -57,6 +58,14 @@ def time_zone_name(config: Mapping[str, Any], key: str = "server_timezone") -> s
     return value.strip() or DEFAULT_TIME_ZONE
 
 
+def instant(config: Mapping[str, Any], key: str) -> datetime | None:
+    """An ISO 8601 instant option (e.g. ``start_date``) as aware UTC (naive means UTC); empty or null means none."""
+    value = config.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigurationError(f"{key} must be an ISO 8601 string, e.g. 2024-01-01T00:00:00Z.")
+    return parse_iso(value) if isinstance(value, str) and value.strip() else None
+
+
 def time_zone_property(description: str, *, order: int, title: str = "Server time zone") -> dict[str, Any]:
     """The spec fragment of a ``server_timezone``-style option (parsed by ``time_zone_name``)."""
     return {
@@ -69,16 +78,22 @@ def time_zone_property(description: str, *, order: int, title: str = "Server tim
     }
 
 
-def connection_specification(title: str, properties: Mapping[str, Any], required: Sequence[str]) -> dict[str, Any]:
+def connection_specification(title: str, properties: Mapping[str, Any], required: Sequence[str], *,
+                             orders: Mapping[str, int] | None = None) -> dict[str, Any]:
     """A connector's ``connectionSpecification``: one shape for every ERP connector (draft-07, extra keys kept).
 
     ``additionalProperties`` stays true so a config written for a newer version still validates here.
+    ``orders`` moves shared fragments in the form (a source shows ``verify_tls`` after its own options)
+    without copying them.
     """
+    merged = dict(properties)
+    for key, order in (orders or {}).items():
+        merged[key] = {**merged[key], "order": order}
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": title,
         "type": "object",
         "required": list(required),
         "additionalProperties": True,
-        "properties": dict(properties),
+        "properties": merged,
     }

@@ -10,10 +10,16 @@ The failure type decides what the platform does: a config error asks the user to
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
 from airbyte_cdk.models import FailureType, StreamDescriptor
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from erp_http.errors import ApiError, ConfigurationError, TransientError
+
+T = TypeVar("T")
 
 
 def failure_type(exc: BaseException) -> FailureType:
@@ -35,10 +41,33 @@ def config_error(cause: Exception | str) -> AirbyteTracedException:
                                   failure_type=FailureType.config_error, exception=cause)
 
 
+def parsed_config(parse: Callable[[Mapping[str, Any]], T], config: Mapping[str, Any]) -> T:
+    """``parse(config)`` (a connector's ``Options.from_airbyte``); a ``ConfigurationError`` becomes ``config_error``."""
+    try:
+        return parse(config)
+    except ConfigurationError as exc:
+        raise config_error(exc) from None
+
+
 def traced(exc: Exception, message: str) -> AirbyteTracedException:
     """``exc`` as an Airbyte error with ``message`` for the user and the mapped failure type."""
     return AirbyteTracedException(message=message, internal_message=repr(exc), failure_type=failure_type(exc),
                                   exception=exc)
+
+
+@contextmanager
+def setup_errors(unreliable: str) -> Iterator[None]:
+    """Errors of a connector's set-up steps (login, metadata, discovery) as Airbyte errors, never tracebacks.
+
+    A ``ConfigurationError`` or ``ApiError`` -> ``config_error`` (the user fixes the config or the role's
+    access); a ``TransientError`` -> ``"<unreliable> (<error>)"`` as a transient error (the platform retries).
+    """
+    try:
+        yield
+    except (ConfigurationError, ApiError) as exc:
+        raise config_error(exc) from None
+    except TransientError as exc:
+        raise traced(exc, f"{unreliable} ({exc})") from None
 
 
 def stream_failure(exc: Exception, stream: str) -> AirbyteTracedException:

@@ -9,6 +9,7 @@ mark the airbyte-cdk's own log filter uses. It is pure Python with no airbyte im
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -143,3 +144,15 @@ def credential_values(value: Any) -> list[str]:
         for item in value:
             found += credential_values(item)
     return found
+
+
+
+def masked_repr(obj: Any, shown: Iterable[str], masked: Iterable[str] = ()) -> str:
+    """``Name(field=value, ...)`` of a credentials dataclass: ``shown`` fields by value, ``masked`` ones as ``****``,
+    in field order; other fields are left out. The one ``repr`` of every ERP's credentials, so a secret never
+    reaches a log line through a default ``repr``."""
+    hidden = set(masked)
+    listed = hidden | set(shown)
+    parts = [f"{f.name}={(MASK if f.name in hidden else getattr(obj, f.name))!r}"
+             for f in dataclasses.fields(obj) if f.name in listed]
+    return f"{type(obj).__name__}({', '.join(parts)})"

@@ -85,6 +85,8 @@ class RequestOptions:
         headers: extra headers (e.g. a pre-login bearer for auth calls); never logged.
         auth_request: a login, refresh or logout call: never redirected, and a 404/405 or an HTML answer
             means no API answers at the configured URL (``ApiNotFound``).
+        timeout_seconds: this request's read timeout instead of the sender's (e.g. a call that runs a long
+            server-side job before it answers); None keeps the sender's.
     """
 
     accept: str = "application/json"
@@ -94,6 +96,7 @@ class RequestOptions:
     idempotent: bool = False
     headers: Mapping[str, str] = field(default_factory=dict)
     auth_request: bool = False
+    timeout_seconds: float | None = None
 
 
 DEFAULT_OPTIONS = RequestOptions()
@@ -246,7 +249,7 @@ class Sender:
             if options.authenticated and self.auth is not None:
                 generation = self.auth.apply(headers)
             try:
-                response = self._send_once(method, url, params, data, headers)
+                response = self._send_once(method, url, params, data, headers, options.timeout_seconds)
             except requests.RequestException as exc:
                 resolution = classify_exception(exc)
                 if resolution is None:
@@ -366,7 +369,8 @@ class Sender:
         self._sleep(delay)
 
     def _send_once(self, method: str, url: str, params: dict[str, Any] | None, data: bytes | None,
-                   headers: dict[str, str]) -> requests.Response:
+                   headers: dict[str, str], read_timeout: float | None = None) -> requests.Response:
+        timeout = self.timeout if read_timeout is None else (self.timeout[0], read_timeout)
         with self._slots:
             with self._stats_lock:
                 self._in_flight += 1
@@ -374,7 +378,7 @@ class Sender:
                 self._stats["requests"] += 1
             try:
                 response = self.session.request(method, url, params=params, data=data, headers=headers,
-                                                timeout=self.timeout, verify=self._verify, stream=True,
+                                                timeout=timeout, verify=self._verify, stream=True,
                                                 allow_redirects=False)  # followed (or refused) by the caller
                 _read_body(response)
                 return response

@@ -11,78 +11,61 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from erp_http.connection import server_root, transport_settings
+from erp_http.connection import connection_properties, connection_settings, server_root
+from erp_http.secrets import masked_repr
 from frappe_client.errors import ConfigurationError
 
 DEFAULT_TIMEOUT_SECONDS = 120.0  # gunicorn's usual worker timeout (bench http_timeout): a page never takes longer
-_MASK = "****"
 # Suffixes users paste from the browser or from API docs; the site root is what every path hangs off.
 _URL_SUFFIXES = ("/api/v1", "/api/v2", "/api", "/app", "/desk")
 
-CONNECTION_SPEC_PROPERTIES: dict[str, Any] = {
-    "site_url": {
-        "type": "string",
-        "title": "Site URL",
-        "description": "Root URL of the Frappe / ERPNext site, e.g. https://erp.example.com (a value ending "
-        "in /api or /app is accepted too).",
-        "pattern": "^https?://",
-        "examples": ["https://erp.example.com", "https://erp.example.com/app"],
-        "order": 0,
-    },
-    "credentials": {
-        "title": "Authentication",
+# The credential kinds a user picks from (spec §2): one "oneOf" option each.
+_CREDENTIAL_OPTIONS: list[dict[str, Any]] = [
+    {
+        "title": "API key and secret (recommended)",
         "type": "object",
-        "order": 1,
-        "oneOf": [
-            {
-                "title": "API key and secret (recommended)",
-                "type": "object",
-                "required": ["auth_type", "api_key", "api_secret"],
-                "properties": {
-                    "auth_type": {"type": "string", "const": "api_key", "order": 0},
-                    "api_key": {"type": "string", "title": "API key", "order": 1, "airbyte_secret": False,
-                                "description": "User > API Access > Generate Keys (the key part; an identifier, "
-                                "useless without the secret)."},
-                    "api_secret": {"type": "string", "title": "API secret", "airbyte_secret": True, "order": 2,
-                                   "description": "Shown once when the keys are generated."},
-                },
-            },
-            {
-                "title": "User name and password (session login)",
-                "type": "object",
-                "required": ["auth_type", "username", "password"],
-                "properties": {
-                    "auth_type": {"type": "string", "const": "password", "order": 0},
-                    "username": {"type": "string", "title": "User name or email", "order": 1},
-                    "password": {"type": "string", "title": "Password", "airbyte_secret": True, "order": 2},
-                },
-            },
-            {
-                "title": "OAuth 2.0",
-                "type": "object",
-                "required": ["auth_type", "client_id", "refresh_token"],
-                "properties": {
-                    "auth_type": {"type": "string", "const": "oauth2", "order": 0},
-                    "client_id": {"type": "string", "title": "Client ID", "order": 1,
-                                  "description": "The OAuth Client's App Client ID."},
-                    "client_secret": {"type": "string", "title": "Client secret", "airbyte_secret": True,
-                                      "order": 2, "description": "Optional (public clients have none)."},
-                    "refresh_token": {"type": "string", "title": "Refresh token", "airbyte_secret": True,
-                                      "order": 3},
-                    "access_token": {"type": "string", "title": "Access token", "airbyte_secret": True,
-                                     "order": 4, "description": "Optional: used until it expires."},
-                },
-            },
-        ],
+        "required": ["auth_type", "api_key", "api_secret"],
+        "properties": {
+            "auth_type": {"type": "string", "const": "api_key", "order": 0},
+            "api_key": {"type": "string", "title": "API key", "order": 1, "airbyte_secret": False,
+                        "description": "User > API Access > Generate Keys (the key part; an identifier, "
+                        "useless without the secret)."},
+            "api_secret": {"type": "string", "title": "API secret", "airbyte_secret": True, "order": 2,
+                           "description": "Shown once when the keys are generated."},
+        },
     },
-    "verify_tls": {
-        "type": "boolean",
-        "title": "Verify TLS certificates",
-        "description": "Turn off only for a test site with a self-signed certificate.",
-        "default": True,
-        "order": 2,
+    {
+        "title": "User name and password (session login)",
+        "type": "object",
+        "required": ["auth_type", "username", "password"],
+        "properties": {
+            "auth_type": {"type": "string", "const": "password", "order": 0},
+            "username": {"type": "string", "title": "User name or email", "order": 1},
+            "password": {"type": "string", "title": "Password", "airbyte_secret": True, "order": 2},
+        },
     },
-}
+    {
+        "title": "OAuth 2.0",
+        "type": "object",
+        "required": ["auth_type", "client_id", "refresh_token"],
+        "properties": {
+            "auth_type": {"type": "string", "const": "oauth2", "order": 0},
+            "client_id": {"type": "string", "title": "Client ID", "order": 1,
+                          "description": "The OAuth Client's App Client ID."},
+            "client_secret": {"type": "string", "title": "Client secret", "airbyte_secret": True,
+                              "order": 2, "description": "Optional (public clients have none)."},
+            "refresh_token": {"type": "string", "title": "Refresh token", "airbyte_secret": True,
+                              "order": 3},
+            "access_token": {"type": "string", "title": "Access token", "airbyte_secret": True,
+                             "order": 4, "description": "Optional: used until it expires."},
+        },
+    },
+]
+CONNECTION_SPEC_PROPERTIES: dict[str, Any] = connection_properties(
+    "site_url", title="Site URL", examples=["https://erp.example.com", "https://erp.example.com/app"],
+    description="Root URL of the Frappe / ERPNext site, e.g. https://erp.example.com (a value ending "
+    "in /api or /app is accepted too).", credential_options=_CREDENTIAL_OPTIONS,
+    verify_tls_description="Turn off only for a test site with a self-signed certificate.")
 CONNECTION_SPEC_REQUIRED: list[str] = ["site_url", "credentials"]
 
 
@@ -94,7 +77,7 @@ class ApiKeyCredentials:
     api_secret: str = dataclasses.field(repr=False)
 
     def __repr__(self) -> str:
-        return f"ApiKeyCredentials(api_key={self.api_key!r}, api_secret={_MASK!r})"
+        return masked_repr(self, ["api_key"], ["api_secret"])
 
 
 @dataclass(frozen=True)
@@ -105,7 +88,7 @@ class PasswordCredentials:
     password: str = dataclasses.field(repr=False)
 
     def __repr__(self) -> str:
-        return f"PasswordCredentials(username={self.username!r}, password={_MASK!r})"
+        return masked_repr(self, ["username"], ["password"])
 
 
 @dataclass(frozen=True)
@@ -118,7 +101,7 @@ class OAuth2Credentials:
     access_token: str | None = dataclasses.field(default=None, repr=False)
 
     def __repr__(self) -> str:
-        return f"OAuth2Credentials(client_id={self.client_id!r}, refresh_token={_MASK!r})"
+        return masked_repr(self, ["client_id"], ["refresh_token"])
 
 
 Credentials = ApiKeyCredentials | PasswordCredentials | OAuth2Credentials
@@ -152,12 +135,8 @@ class ConnectionConfig:
         Raises:
             ConfigurationError: with a message naming the key to fix.
         """
-        if not isinstance(config, Mapping):
-            raise ConfigurationError("The configuration must be a JSON object.")
-        site_url = normalize_site_url(config.get("site_url"))
-        credentials = parse_credentials(config.get("credentials"))
-        verify_tls, timeout = transport_settings(config, DEFAULT_TIMEOUT_SECONDS, null_verify_means_default=True)
-        return cls(site_url, credentials, verify_tls, timeout)
+        return cls(*connection_settings(config, "site_url", _URL_SUFFIXES, parse_credentials, DEFAULT_TIMEOUT_SECONDS,
+                                        null_verify_means_default=True))
 
 
 def normalize_site_url(value: Any) -> str:

@@ -266,13 +266,18 @@ class TokenManager:
             if not self._one_step(creds):
                 raise exc from None
 
-    def _one_step(self, creds: PasswordCredentials) -> bool:
+    def _login_with_names(self, creds: PasswordCredentials) -> dict:
+        """One-step login (``POST auth/tokens`` with ``parameters``): the server resolves the configured tenant,
+        role, organization and warehouse, given as names or ids, and checks them (§1.2). Raises ``ApiError``."""
         params = {key: value for key, value in (
             ("clientId", creds.client), ("roleId", creds.role), ("organizationId", creds.organization),
             ("warehouseId", creds.warehouse), ("language", creds.language)) if value}
+        return self._send("POST", "auth/tokens", {"userName": creds.username, "password": creds.password,
+                                                  "parameters": params}, None, None, True)
+
+    def _one_step(self, creds: PasswordCredentials) -> bool:
         try:
-            final = self._send("POST", "auth/tokens", {"userName": creds.username, "password": creds.password,
-                                                       "parameters": params}, None, None, True)
+            final = self._login_with_names(creds)
         except ApiError as exc:
             self.logger.info("One-step login with the configured names failed too (%s)", _short(exc))
             return False
@@ -348,12 +353,8 @@ class TokenManager:
             self._send("POST", "auth/logout", {"token": auto["token"]}, None, None, False)
         except ErpError as exc:
             self.logger.debug("logout of the auto-login session failed (ignored): %s", type(exc).__name__)
-        params = {key: value for key, value in (
-            ("clientId", creds.client), ("roleId", creds.role), ("organizationId", creds.organization),
-            ("warehouseId", creds.warehouse), ("language", creds.language)) if value}
         try:
-            final = self._send("POST", "auth/tokens", {"userName": creds.username, "password": creds.password,
-                                                       "parameters": params}, None, None, True)
+            final = self._login_with_names(creds)
         except ApiError as exc:
             configured = ", ".join(f"credentials.{name} {value!r}" for name, value in (
                 ("role", creds.role), ("organization", creds.organization), ("warehouse", creds.warehouse)) if value)

@@ -11,94 +11,78 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from erp_http.connection import server_root, transport_settings
+from erp_http.connection import connection_properties, connection_settings, server_root
 from erp_http.errors import ConfigurationError
+from erp_http.secrets import masked_repr
 
 API_PREFIX = "/api/v1"
 DEFAULT_TIMEOUT_SECONDS = 60.0
-_MASK = "****"
+_URL_SUFFIXES = ("/api/v1", "/api")  # what a user may paste after the server root
 
-CONNECTION_SPEC_PROPERTIES: dict[str, Any] = {
-    "base_url": {
-        "type": "string",
-        "title": "Server URL",
-        "description": "Root URL of the iDempiere server, e.g. https://erp.example.com "
-        "(a value ending in /api/v1 is accepted too).",
-        "pattern": "^https?://",
-        "examples": ["https://erp.example.com", "http://localhost:8080/api/v1"],
-        "order": 0,
-    },
-    "credentials": {
-        "title": "Authentication",
+# The two ways to log in (spec §1): one "oneOf" option each.
+_CREDENTIAL_OPTIONS: list[dict[str, Any]] = [
+    {
+        "title": "User name and password",
         "type": "object",
-        "order": 1,
-        "oneOf": [
-            {
-                "title": "User name and password",
-                "type": "object",
-                "required": ["auth_type", "username", "password", "client", "role"],
-                "properties": {
-                    "auth_type": {"type": "string", "const": "password", "order": 0},
-                    "username": {"type": "string", "title": "User name", "order": 1},
-                    "password": {"type": "string", "title": "Password", "airbyte_secret": True, "order": 2},
-                    "client": {
-                        "type": "string",
-                        "title": "Tenant (client)",
-                        "description": "Tenant search key or name (e.g. GardenWorld) or numeric AD_Client_ID.",
-                        "order": 3,
-                    },
-                    "role": {
-                        "type": "string",
-                        "title": "Role",
-                        "description": "Role name (e.g. GardenWorld Admin) or numeric AD_Role_ID. "
-                        "Only Web Service roles can log in through REST.",
-                        "order": 4,
-                    },
-                    "organization": {
-                        "type": "string",
-                        "title": "Organization",
-                        "description": "Organization name/search key or numeric AD_Org_ID. Optional when the "
-                        "role has a single organization.",
-                        "order": 5,
-                    },
-                    "warehouse": {
-                        "type": "string",
-                        "title": "Warehouse",
-                        "description": "Warehouse name or numeric M_Warehouse_ID. Optional.",
-                        "order": 6,
-                    },
-                    "language": {
-                        "type": "string",
-                        "title": "Language",
-                        "description": "Login language, e.g. en_US. Optional.",
-                        "order": 7,
-                    },
-                },
+        "required": ["auth_type", "username", "password", "client", "role"],
+        "properties": {
+            "auth_type": {"type": "string", "const": "password", "order": 0},
+            "username": {"type": "string", "title": "User name", "order": 1},
+            "password": {"type": "string", "title": "Password", "airbyte_secret": True, "order": 2},
+            "client": {
+                "type": "string",
+                "title": "Tenant (client)",
+                "description": "Tenant search key or name (e.g. GardenWorld) or numeric AD_Client_ID.",
+                "order": 3,
             },
-            {
-                "title": "Server-to-server token",
-                "type": "object",
-                "required": ["auth_type", "token"],
-                "properties": {
-                    "auth_type": {"type": "string", "const": "token", "order": 0},
-                    "token": {
-                        "type": "string",
-                        "title": "Token",
-                        "description": "A REST_AuthToken issued by an iDempiere administrator.",
-                        "airbyte_secret": True,
-                        "order": 1,
-                    },
-                },
+            "role": {
+                "type": "string",
+                "title": "Role",
+                "description": "Role name (e.g. GardenWorld Admin) or numeric AD_Role_ID. "
+                "Only Web Service roles can log in through REST.",
+                "order": 4,
             },
-        ],
+            "organization": {
+                "type": "string",
+                "title": "Organization",
+                "description": "Organization name/search key or numeric AD_Org_ID. Optional when the "
+                "role has a single organization.",
+                "order": 5,
+            },
+            "warehouse": {
+                "type": "string",
+                "title": "Warehouse",
+                "description": "Warehouse name or numeric M_Warehouse_ID. Optional.",
+                "order": 6,
+            },
+            "language": {
+                "type": "string",
+                "title": "Language",
+                "description": "Login language, e.g. en_US. Optional.",
+                "order": 7,
+            },
+        },
     },
-    "verify_tls": {
-        "type": "boolean",
-        "title": "Verify TLS certificates",
-        "default": True,
-        "order": 2,
+    {
+        "title": "Server-to-server token",
+        "type": "object",
+        "required": ["auth_type", "token"],
+        "properties": {
+            "auth_type": {"type": "string", "const": "token", "order": 0},
+            "token": {
+                "type": "string",
+                "title": "Token",
+                "description": "A REST_AuthToken issued by an iDempiere administrator.",
+                "airbyte_secret": True,
+                "order": 1,
+            },
+        },
     },
-}
+]
+CONNECTION_SPEC_PROPERTIES: dict[str, Any] = connection_properties(
+    "base_url", title="Server URL", examples=["https://erp.example.com", "http://localhost:8080/api/v1"],
+    description="Root URL of the iDempiere server, e.g. https://erp.example.com "
+    "(a value ending in /api/v1 is accepted too).", credential_options=_CREDENTIAL_OPTIONS)
 CONNECTION_SPEC_REQUIRED: list[str] = ["base_url", "credentials"]
 
 
@@ -115,11 +99,7 @@ class PasswordCredentials:
     language: str | None = None
 
     def __repr__(self) -> str:
-        return (
-            f"PasswordCredentials(username={self.username!r}, password={_MASK!r}, client={self.client!r}, "
-            f"role={self.role!r}, organization={self.organization!r}, warehouse={self.warehouse!r}, "
-            f"language={self.language!r})"
-        )
+        return masked_repr(self, ["username", "client", "role", "organization", "warehouse", "language"], ["password"])
 
 
 @dataclass(frozen=True)
@@ -129,7 +109,7 @@ class TokenCredentials:
     token: str = dataclasses.field(repr=False)
 
     def __repr__(self) -> str:
-        return f"TokenCredentials(token={_MASK!r})"
+        return masked_repr(self, [], ["token"])
 
 
 @dataclass(frozen=True)
@@ -164,12 +144,7 @@ class ConnectionConfig:
         Raises:
             ConfigurationError: with a message the user can act on.
         """
-        if not isinstance(config, Mapping):
-            raise ConfigurationError("The configuration must be a JSON object.")
-        base_url = normalize_base_url(config.get("base_url"))
-        credentials = _parse_credentials(config.get("credentials"))
-        verify_tls, timeout = transport_settings(config, DEFAULT_TIMEOUT_SECONDS)
-        return cls(base_url, credentials, verify_tls, timeout)
+        return cls(*connection_settings(config, "base_url", _URL_SUFFIXES, _parse_credentials, DEFAULT_TIMEOUT_SECONDS))
 
 
 def normalize_base_url(value: Any) -> str:
@@ -178,7 +153,7 @@ def normalize_base_url(value: Any) -> str:
     Raises:
         ConfigurationError: the value is not an http(s) URL with a host.
     """
-    return server_root(value, "base_url", ("/api/v1", "/api"))
+    return server_root(value, "base_url", _URL_SUFFIXES)
 
 
 def _text(creds: Mapping[str, Any], key: str, *, required: bool, auth_type: str) -> str | None:

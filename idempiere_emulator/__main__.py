@@ -27,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--s2s-token", default=d.s2s_token, help="server-to-server token (default: generated)")
     p.add_argument("--dictionary", default=d.dictionary, help="dictionary.json whose tables are served too")
     p.add_argument("--dictionary-rows", type=int, default=d.dictionary_rows, help="generated rows per dictionary table")
+    p.add_argument("--job-delay-ms", type=int, default=d.job_delay_ms,
+                   help="delay before a submitted background job runs (default %(default)s)")
+    p.add_argument("--administrators", default=d.administrators,
+                   help="comma-separated user names treated as System Administrators (GET /files)")
     return p
 
 

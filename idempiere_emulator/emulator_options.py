@@ -22,3 +22,5 @@ class EmulatorOptions:
     dictionary: str | None = None  # path to a dictionary.json; serves every table in it as well
     dictionary_rows: int = 0  # generated rows per dictionary table
     seed: int = 42
+    job_delay_ms: int = 1000  # a background process job starts this long after it was submitted (plugin: 1000)
+    administrators: str | None = None  # users with the System Administrator role (comma-separated names): /files

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from idempiere_emulator import EmulatorOptions, EmulatorServer
+from integration_tests.server_factory import started_servers
 
 
 @pytest.fixture
@@ -16,16 +17,7 @@ def emulator():
 @pytest.fixture
 def emulator_factory():
     """``make(**EmulatorOptions kwargs) -> started EmulatorServer``; every one is stopped at teardown."""
-    started: list[EmulatorServer] = []
-
-    def make(**kwargs) -> EmulatorServer:
-        emu = EmulatorServer(EmulatorOptions(**kwargs)).start()
-        started.append(emu)
-        return emu
-
-    yield make
-    for emu in started:
-        emu.stop()
+    yield from started_servers(lambda **kwargs: EmulatorServer(EmulatorOptions(**kwargs)).start())
 
 # airbyte-cdk standard tests (integration_tests/test_source_standard.py): scenario parametrization and options
 pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]

@@ -5,15 +5,14 @@ everything here is what only the source reads (issue 13).
 """
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from erp_airbyte.config_options import choice, flag, whole_number
+from erp_airbyte.config_options import choice, flag, instant, whole_number
 from erp_airbyte.config_options import connection_specification as spec_of
-from erp_http.timeutil import parse_iso
+from erp_airbyte.source.selection import explicit_names, name_patterns, selects
 from frappe_client.config import (
     CONNECTION_SPEC_PROPERTIES,
     CONNECTION_SPEC_REQUIRED,
@@ -123,14 +122,14 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
 
 def connection_specification() -> dict[str, Any]:
     """The full ``connectionSpecification`` (shared connection keys + source options)."""
-    properties = {**CONNECTION_SPEC_PROPERTIES, **SOURCE_SPEC_PROPERTIES}
-    properties["verify_tls"] = {**properties["verify_tls"], "order": 12}
-    return spec_of("Frappe / ERPNext Source Spec", properties, CONNECTION_SPEC_REQUIRED)
+    return spec_of("Frappe / ERPNext Source Spec", {**CONNECTION_SPEC_PROPERTIES, **SOURCE_SPEC_PROPERTIES},
+                   CONNECTION_SPEC_REQUIRED, orders={"verify_tls": 12})
 
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """Parsed source configuration; build with ``from_airbyte``."""
+    """Parsed source-frappe configuration: the site connection, which DocTypes, child-table mode, paging, look-back
+    and the site time zone; build with ``from_airbyte``."""
 
     connection: ConnectionConfig
     doctypes: tuple[str, ...] = ()
@@ -145,16 +144,9 @@ class SourceOptions:
 
     @classmethod
     def from_airbyte(cls, config: Mapping[str, Any]) -> SourceOptions:
-        """Parse and validate the whole config.
-
-        Raises:
-            ConfigurationError: with a message naming the offending key.
-        """
+        """Parse and validate the whole config; a ``ConfigurationError`` names the offending key."""
         connection = ConnectionConfig.from_airbyte(config)
-        start = config.get("start_date")
-        if start is not None and not isinstance(start, str):
-            raise ConfigurationError("start_date must be an ISO 8601 string, e.g. 2024-01-01T00:00:00Z.")
-        start_date = parse_iso(start) if isinstance(start, str) and start.strip() else None
+        start_date = instant(config, "start_date")
         mode = choice(config, "child_tables", CHILD_TABLE_MODES, DEFAULT_CHILD_TABLES)
         detect = flag(config, "detect_deletes", False)
         tz = config.get("site_timezone")
@@ -186,14 +178,11 @@ class SourceOptions:
 
     def selects(self, doctype: str) -> bool:
         """True when a DocType name passes ``doctypes`` and ``exclude_doctypes`` (case-insensitive globs)."""
-        name = doctype.lower()
-        if self.doctypes and not any(fnmatch.fnmatchcase(name, p.lower()) for p in self.doctypes):
-            return False
-        return not any(fnmatch.fnmatchcase(name, p.lower()) for p in self.exclude_doctypes)
+        return selects(doctype, self.doctypes, self.exclude_doctypes)
 
     def explicit_doctypes(self) -> list[str]:
         """Entries of ``doctypes`` without glob characters, as written."""
-        return [p for p in self.doctypes if not any(ch in p for ch in "*?[")]
+        return explicit_names(self.doctypes)
 
     def named(self, doctype: str) -> bool:
         """True when ``doctype`` is named explicitly (needed for Singles)."""
@@ -201,13 +190,6 @@ class SourceOptions:
 
 
 def _patterns(config: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    value = config.get(key)
-    if value is None or value == "":
-        return ()
-    if isinstance(value, str):  # tolerate "Customer, Sales Order"
-        value = value.split(",")
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ConfigurationError(f"{key} must be a list of DocType names or glob patterns, e.g. [\"Customer\", "
-                                 f"\"Sales *\"].")
-    return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+    """DocType patterns as written (names are shown and requested in the site's spelling)."""
+    return name_patterns(config, key, noun="DocType", example='["Customer", "Sales *"]')
 

@@ -28,7 +28,8 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from erp_airbyte.failures import config_error, unreachable_check
+from erp_airbyte.failures import config_error, parsed_config, setup_errors, unreachable_check
+from erp_airbyte.source.client_lifetime import closing_client
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
 from erp_airbyte.source.table_reader import Batch, TableReader
 from frappe_client.client import FrappeClient
@@ -104,10 +105,7 @@ class SourceFrappe(AbstractSource):
 
     @staticmethod
     def options(config: Mapping[str, Any]) -> SourceOptions:
-        try:
-            return SourceOptions.from_airbyte(config)
-        except ConfigurationError as exc:
-            raise config_error(exc) from None
+        return parsed_config(SourceOptions.from_airbyte, config)
 
     @staticmethod
     def _client(options: SourceOptions, logger: logging.Logger, config: Mapping[str, Any],
@@ -151,18 +149,13 @@ class SourceFrappe(AbstractSource):
         options = self.options(config)
         client = self._client(options, logger, config)
         try:
-            started = time.monotonic()
-            found = discover(client, options, logger)
-            streams = airbyte_streams(found, options)
-            logger.info(f"Discovered {len(streams)} streams in {time.monotonic() - started:.1f} s "
-                        f"({len(found.skipped)} DocTypes skipped)")
-            return AirbyteCatalog(streams=streams)
-        except (ConfigurationError, ApiError) as exc:
-            raise config_error(exc) from None
-        except TransientError as exc:
-            raise AirbyteTracedException(message=f"Discovery failed: the site did not answer reliably ({exc})",
-                                         internal_message=repr(exc), failure_type=FailureType.transient_error,
-                                         exception=exc) from None
+            with setup_errors("Discovery failed: the site did not answer reliably"):
+                started = time.monotonic()
+                found = discover(client, options, logger)
+                streams = airbyte_streams(found, options)
+                logger.info(f"Discovered {len(streams)} streams in {time.monotonic() - started:.1f} s "
+                            f"({len(found.skipped)} DocTypes skipped)")
+                return AirbyteCatalog(streams=streams)
         finally:
             client.close()
 
@@ -171,28 +164,19 @@ class SourceFrappe(AbstractSource):
              state: list[AirbyteStateMessage] | None = None) -> Iterator[AirbyteMessage]:
         options = self.options(config)
         client = self._client(options, logger, config)
-        try:
-            try:
+        with closing_client(client, logger):
+            with setup_errors("The site did not answer reliably before the read"):
                 client.logged_user()  # bad credentials fail the sync once, not each stream
                 clock, how = resolve_site_clock(client, options.site_timezone)
                 bounds = SyncBounds(clock, self._upper_bound(client, logger),
                                     timedelta(seconds=options.lookback_window_seconds), options.start_date)
                 loaded, errors = load_metas(client, [cs.stream.name for cs in catalog.streams], options.num_workers)
-            except (ConfigurationError, ApiError) as exc:
-                raise config_error(exc) from None
-            except TransientError as exc:
-                raise AirbyteTracedException(message=f"The site did not answer reliably before the read ({exc})",
-                                             internal_message=repr(exc), failure_type=FailureType.transient_error,
-                                             exception=exc) from None
             logger.info(f"Site time zone: {how}")
             parents = [main_meta(n, m) for n, m in loaded.items()]
             reads = [self._stream_read(cs, client, options, bounds, loaded, errors, parents, logger)
                      for cs in catalog.streams]
             pipeline = SourceRead(reads, state, workers=options.num_workers, logger=logger)
             yield from pipeline.messages()
-        finally:
-            client.close()
-        logger.info(f"Requests: {client.stats}")
         pipeline.raise_failures()
 
     def _upper_bound(self, client: FrappeClient, logger: logging.Logger) -> datetime:

@@ -5,24 +5,27 @@ Connection keys (``base_url``, ``credentials``, ``verify_tls``) come from
 """
 from __future__ import annotations
 
-import fnmatch
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from erp_airbyte.config_options import choice, flag, time_zone_name, time_zone_property, whole_number
+from erp_airbyte.config_options import choice, flag, instant, time_zone_name, time_zone_property, whole_number
 from erp_airbyte.config_options import connection_specification as spec_of
+from erp_airbyte.source.selection import explicit_names, name_patterns, selects
 from erp_http.errors import ConfigurationError
-from erp_http.timeutil import parse_iso
 from idempiere_client.config import CONNECTION_SPEC_PROPERTIES, CONNECTION_SPEC_REQUIRED, ConnectionConfig
 from idempiere_client.timeutil import ServerClock
 from idempiere_client.type_map import FK_MODES
+from source_idempiere.report_options import REPORT_STREAMS_SPEC, ReportConfig, parse_report_streams
 
 DEFAULT_PAGE_SIZE = 100
 DEFAULT_LOOKBACK_SECONDS = 300
 DEFAULT_NUM_WORKERS = 4
 MAX_NUM_WORKERS = 32
+DEFAULT_MAX_CONTENT_BYTES = 5 * 1024 * 1024  # 5 MiB: ~7 MB of base64 in one record
+_TABLE_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
     "start_date": {
@@ -110,19 +113,85 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
         "default": False,
         "order": 13,
     },
+    "attachments": {
+        "type": "object",
+        "title": "Attachments",
+        "description": "Also offer a stream <table>__attachments per listed table: one record per attachment entry "
+        "of its records (file name, content type, record id/uid), found through AD_Attachment, incremental on "
+        "the attachment's Updated. Content (base64) only with include_content.",
+        "properties": {
+            "tables": {
+                "type": "array",
+                "title": "Tables",
+                "description": "Table names (lower case, e.g. c_order, c_bpartner) whose attachments to read. "
+                "Independent of 'tables'.",
+                "items": {"type": "string"},
+            },
+            "include_content": {
+                "type": "boolean",
+                "title": "Include content",
+                "description": "Also download each entry and emit it base64-encoded with its size in bytes.",
+                "default": False,
+            },
+            "max_content_bytes": {
+                "type": "integer",
+                "title": "Largest content (bytes)",
+                "description": "With include_content: an entry larger than this is emitted with its size but "
+                "content null, and named in a warning.",
+                "default": DEFAULT_MAX_CONTENT_BYTES,
+                "minimum": 1,
+            },
+        },
+        "order": 14,
+    },
+    "report_streams": REPORT_STREAMS_SPEC,
 }
 
 
 def connection_specification() -> dict[str, Any]:
     """The full ``connectionSpecification`` (shared connection keys + source options)."""
-    properties = {**CONNECTION_SPEC_PROPERTIES, **SOURCE_SPEC_PROPERTIES}
-    properties["verify_tls"] = {**properties["verify_tls"], "order": 12}
-    return spec_of("iDempiere Source Spec", properties, CONNECTION_SPEC_REQUIRED)
+    return spec_of("iDempiere Source Spec", {**CONNECTION_SPEC_PROPERTIES, **SOURCE_SPEC_PROPERTIES},
+                   CONNECTION_SPEC_REQUIRED, orders={"verify_tls": 12})
+
+
+@dataclass(frozen=True)
+class AttachmentOptions:
+    """``attachments``: the tables whose attachments become streams, and whether (and how much) content."""
+
+    tables: tuple[str, ...] = ()
+    include_content: bool = False
+    max_content_bytes: int = DEFAULT_MAX_CONTENT_BYTES
+
+    @classmethod
+    def from_airbyte(cls, config: Mapping[str, Any]) -> AttachmentOptions:
+        """Parse ``config["attachments"]``; messages name the nested key (``attachments.tables``).
+
+        Raises:
+            ConfigurationError: a value of the wrong type, or a table entry that cannot be a table name.
+        """
+        raw = config.get("attachments")
+        if raw is None:
+            return cls()
+        if not isinstance(raw, Mapping):
+            raise ConfigurationError('attachments must be an object, e.g. {"tables": ["c_order"], '
+                                     '"include_content": false}.')
+        nested = {f"attachments.{key}": value for key, value in raw.items()}
+        tables = nested.get("attachments.tables") or []
+        if not isinstance(tables, (list, tuple)) or not all(isinstance(t, str) for t in tables):
+            raise ConfigurationError('attachments.tables must be a list of table names, e.g. ["c_order", "c_bpartner"].')
+        names = tuple(dict.fromkeys(t.strip().lower() for t in tables if t.strip()))
+        for name in names:
+            if not _TABLE_NAME.match(name):
+                raise ConfigurationError(f"attachments.tables: {name!r} is not a table name; use the table's name "
+                                         "(letters, digits and underscores, no patterns), e.g. c_order.")
+        return cls(names, flag(nested, "attachments.include_content"),
+                   whole_number(nested, "attachments.max_content_bytes", DEFAULT_MAX_CONTENT_BYTES, 1))
 
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """Parsed source configuration; build with ``from_airbyte``."""
+    """Parsed source-idempiere configuration: the server connection, which tables (views, attachments), paging,
+    look-back, the server time zone and the FK form; build with ``from_airbyte``."""
 
     connection: ConnectionConfig
     start_date: datetime | None = None
@@ -135,19 +204,18 @@ class SourceOptions:
     foreign_keys: str = "flatten"
     detect_deletes: bool = False
     include_views: bool = False
+    attachments: AttachmentOptions = AttachmentOptions()
+    report_streams: tuple[ReportConfig, ...] = ()
 
     @classmethod
     def from_airbyte(cls, config: Mapping[str, Any]) -> SourceOptions:
         """Parse and validate the whole config.
 
         Raises:
-            ConfigurationError: with a message naming the offending key.
+            ConfigurationError: with a message naming the offending key (the first one found).
         """
         connection = ConnectionConfig.from_airbyte(config)
-        start = config.get("start_date")
-        start_date = parse_iso(start) if isinstance(start, str) and start.strip() else None
-        if start is not None and not isinstance(start, str):
-            raise ConfigurationError("start_date must be an ISO 8601 string, e.g. 2024-01-01T00:00:00Z.")
+        start_date = instant(config, "start_date")
         tz = time_zone_name(config)
         fk = choice(config, "foreign_keys", FK_MODES, "flatten")
         detect = flag(config, "detect_deletes")
@@ -163,29 +231,22 @@ class SourceOptions:
             foreign_keys=fk,
             detect_deletes=detect,
             include_views=flag(config, "include_views"),
+            attachments=AttachmentOptions.from_airbyte(config),
+            report_streams=parse_report_streams(config),
         )
 
     def clock(self) -> ServerClock:
         return ServerClock(self.server_timezone)
 
     def selects(self, table: str) -> bool:
-        """True when a lower-case table name passes ``tables`` and ``exclude_tables``."""
-        name = table.lower()
-        if self.tables and not any(fnmatch.fnmatchcase(name, p) for p in self.tables):
-            return False
-        return not any(fnmatch.fnmatchcase(name, p) for p in self.exclude_tables)
+        """True when a table name passes ``tables`` and ``exclude_tables``."""
+        return selects(table, self.tables, self.exclude_tables)
 
     def explicit_tables(self) -> list[str]:
         """Entries of ``tables`` without glob characters (must exist, else it is a config error)."""
-        return [p for p in self.tables if not any(ch in p for ch in "*?[")]
+        return explicit_names(self.tables)
 
 
 def _patterns(config: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    value = config.get(key)
-    if value is None or value == "":
-        return ()
-    if isinstance(value, str):  # tolerate "c_order, c_invoice"
-        value = value.split(",")
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ConfigurationError(f"{key} must be a list of table names or glob patterns, e.g. [\"c_order\", \"m_*\"].")
-    return tuple(dict.fromkeys(v.strip().lower() for v in value if v.strip()))
+    """Table patterns, lower-cased: table names are matched as the lower-case model names (c_order)."""
+    return name_patterns(config, key, noun="table", example='["c_order", "m_*"]', fold_case=True)

@@ -98,7 +98,9 @@ class TableReader:
         self._cursor_of = converter.column_value
         self.key_column = meta.row_key  # order column (and filter operand for tables)
         self.key_filter = self.key_column  # a REST view filters its key by a property or id/uid (client views.py)
-        self.all_rows: str | None = include_inactive()  # a view names IsActive by its property, or cannot
+        # a view names IsActive by its property, or cannot; a table without IsActive (AD_PInstance_Log) has no
+        # hidden IsActive='Y' to switch off and would refuse a filter that names the column
+        self.all_rows: str | None = include_inactive() if meta.column_ci("IsActive") is not None else None
         self.key_field = "id" if meta.key_column else ("uid" if meta.uu_column else None)  # record property
         self.key_kind = "integer" if meta.key_column else "string"
         self.page_size = settings.page_size

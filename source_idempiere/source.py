@@ -13,16 +13,28 @@ from airbyte_cdk.models import (
     ConnectorSpecification,
 )
 from airbyte_cdk.sources import AbstractSource
+from airbyte_cdk.sources.streams import Stream
 
-from erp_airbyte.failures import config_error, traced, unreachable_check
+from erp_airbyte.failures import config_error, parsed_config, setup_errors, traced, unreachable_check
+from erp_airbyte.source.client_lifetime import closing_client
 from erp_airbyte.source.pipeline import SourceRead, StreamRead
-from erp_http.errors import ApiError, ConfigurationError, TransientError
+from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog
 from idempiere_client.tzcheck import verify_server_timezone
+from source_idempiere.attachment_streams import (
+    STREAM_SUFFIX,
+    AttachmentStream,
+    load_attachment_sources,
+    require,
+    stream_name,
+)
 from source_idempiere.discovery import discover_tables, select_tables
 from source_idempiere.options import SourceOptions, connection_specification
 from source_idempiere.reader import ReadSettings
+from source_idempiere.report_options import is_report_stream
+from source_idempiere.report_runs import ReportRunner
+from source_idempiere.report_streams import ReportStream, refuse_taken, report_streams, unavailable_reason
 from source_idempiere.streams import IdempiereStream
 from source_idempiere.view_streams import ViewSource, ViewStream, is_view_stream, load_views
 
@@ -43,10 +55,7 @@ class SourceIdempiere(AbstractSource):
 
     @staticmethod
     def options(config: Mapping[str, Any]) -> SourceOptions:
-        try:
-            return SourceOptions.from_airbyte(config)
-        except ConfigurationError as exc:
-            raise config_error(exc) from None
+        return parsed_config(SourceOptions.from_airbyte, config)
 
     @staticmethod
     def _client(options: SourceOptions, logger: logging.Logger, **policy: Any) -> IdempiereClient:
@@ -71,6 +80,18 @@ class SourceIdempiere(AbstractSource):
             if options.include_views:
                 views, _skipped = load_views(client, catalog, logger)
                 logger.info(f"Check: {len(views)} REST views readable")
+            if options.attachments.tables:
+                sources, problems = load_attachment_sources(catalog, options.attachments.tables)
+                require(problems)
+                logger.info(f"Check: attachments of {len(sources)} tables readable")
+            if options.report_streams:
+                taken = {str(m.get("model-name") or "").lower() for m in catalog.list_tables()}
+                taken |= {stream_name(t) for t in options.attachments.tables}
+                for report in options.report_streams:
+                    refuse_taken(report, taken)
+                    ReportRunner(client, report, logger).describe()
+                logger.info(f"Check: the processes of {len(options.report_streams)} report streams exist, may be "
+                            "run, and take the configured parameters")
             return True, None
         except (ConfigurationError, ApiError) as exc:
             raise config_error(exc) from None
@@ -81,26 +102,33 @@ class SourceIdempiere(AbstractSource):
             client.close()
 
     # ---- discover -----------------------------------------------------------------------
-    def streams(self, config: Mapping[str, Any]) -> list[IdempiereStream]:
+    def streams(self, config: Mapping[str, Any]) -> list[Stream]:
         options = self.options(config)
         logger = logging.getLogger("airbyte")
         client = self._client(options, logger)
         try:
-            started = time.monotonic()
-            catalog = MetadataCatalog(client, workers=options.num_workers)
-            found = discover_tables(catalog, options, logger)
-            streams: list[IdempiereStream] = [IdempiereStream(meta, options.foreign_keys) for meta in found.metas]
-            views: dict = {}
-            if options.include_views:
-                views, _skipped = load_views(client, catalog, logger)
-                streams += [ViewStream(view, options.foreign_keys) for view in views.values()]
-            logger.info(f"Discovered {len(found.metas)} tables and {len(views)} views in "
-                        f"{time.monotonic() - started:.1f} s ({len(found.skipped)} tables skipped)")
-            return streams
-        except (ConfigurationError, ApiError) as exc:
-            raise config_error(exc) from None
-        except TransientError as exc:
-            raise traced(exc, f"Discovery failed: the server did not answer reliably ({exc})") from None
+            with setup_errors("Discovery failed: the server did not answer reliably"):
+                started = time.monotonic()
+                catalog = MetadataCatalog(client, workers=options.num_workers)
+                found = discover_tables(catalog, options, logger)
+                streams: list[Stream] = [IdempiereStream(meta, options.foreign_keys) for meta in found.metas]
+                views: dict = {}
+                if options.include_views:
+                    views, _skipped = load_views(client, catalog, logger)
+                    streams += [ViewStream(view, options.foreign_keys) for view in views.values()]
+                attachments, problems = load_attachment_sources(catalog, options.attachments.tables)
+                require(problems)
+                streams += [AttachmentStream(source, options.attachments, options.foreign_keys)
+                            for source in attachments.values()]
+                taken = {s.name for s in streams} | {str(m.get("model-name") or "").lower()
+                                                     for m in catalog.list_tables()}
+                streams += report_streams(options.report_streams, client, logger, taken)
+                logger.info(f"Discovered {len(found.metas)} tables, {len(views)} views, {len(attachments)} attachment "
+                            f"streams and {len(options.report_streams)} report streams in "
+                            f"{time.monotonic() - started:.1f} s ({len(found.skipped)} tables skipped)")
+                return streams
+        except ErpError as exc:  # a report stream's process failed or its output is unreadable (report_runs.py)
+            raise traced(exc, f"Discovery failed: {exc}") from None
         finally:
             client.close()
 
@@ -123,8 +151,11 @@ class SourceIdempiere(AbstractSource):
         settings = ReadSettings(options.page_size, options.lookback_window_seconds, options.start_date,
                                 options.foreign_keys, options.detect_deletes, options.num_workers)
         clock = options.clock()
-        try:
-            names = [cs.stream.name for cs in catalog.streams if not is_view_stream(cs.stream.name)]
+        with closing_client(client, logger):
+            wanted = {stream_name(t): t for t in options.attachments.tables}
+            attachment_names = {cs.stream.name for cs in catalog.streams if cs.stream.name in wanted}
+            names = [cs.stream.name for cs in catalog.streams if not is_view_stream(cs.stream.name)
+                     and cs.stream.name not in attachment_names and not is_report_stream(cs.stream.name)]
             meta_catalog = MetadataCatalog(client, workers=options.num_workers)
             try:
                 client.tokens.current()  # log in once up front: bad credentials fail the sync, not each table
@@ -133,9 +164,12 @@ class SourceIdempiere(AbstractSource):
                 raise config_error(exc) from None
             except TransientError as exc:
                 raise traced(exc, f"The server did not answer reliably: {exc}") from None
-            self._check_timezone(client, clock, [metas[n] for n in names if n in metas], logger)
+            attachments, attachment_errors = self._attachments(meta_catalog, [wanted[n] for n in attachment_names])
+            indexes = [source.index for source in list(attachments.values())[:1]]  # AD_Attachment's Updated counts too
+            self._check_timezone(client, clock, [metas[n] for n in names if n in metas] + indexes, logger)
             view_names = {cs.stream.name for cs in catalog.streams if is_view_stream(cs.stream.name)}
             views, view_errors = self._views(client, meta_catalog, view_names, logger)
+            reports = {r.stream_name: r for r in options.report_streams}
             streams = []
             for configured in catalog.streams:
                 name = configured.stream.name
@@ -143,19 +177,33 @@ class SourceIdempiere(AbstractSource):
                     streams.append(self._view_read(configured, views, view_errors, options, client, clock,
                                                    settings, logger))
                     continue
+                if name in attachment_names:
+                    source = attachments.get(name)
+                    if source is None:
+                        streams.append(StreamRead(configured, unavailable=(
+                            f"Attachment stream {name} is not available: {attachment_errors.get(name)}.")))
+                    else:
+                        stream = AttachmentStream(source, options.attachments, options.foreign_keys, client=client,
+                                                  clock=clock, settings=settings)
+                        streams.append(stream.stream_read(configured, logger))
+                    continue
+                if is_report_stream(name):
+                    report = reports.get(name)
+                    streams.append(StreamRead(configured, unavailable=unavailable_reason(name)) if report is None
+                                   else ReportStream(report, {}, client=client, logger=logger).stream_read(configured))
+                    continue
                 meta = metas.get(name)
                 if meta is None:
+                    hint = (" An attachment stream needs its table in attachments.tables."
+                            if name.endswith(STREAM_SUFFIX) else "")
                     streams.append(StreamRead(configured, unavailable=(
                         f"Table {name} is not available to this role ({errors.get(name, 'unknown table')}). "
-                        "Refresh the schema or check the role's table access.")))
+                        f"Refresh the schema or check the role's table access.{hint}")))
                     continue
                 stream = IdempiereStream(meta, options.foreign_keys, client=client, clock=clock, settings=settings)
                 streams.append(stream.stream_read(configured, logger))
             run = SourceRead(streams, state, workers=options.num_workers, logger=logger)
             yield from run.messages()
-        finally:
-            client.close()
-        logger.info(f"Requests: {client.stats}")
         run.raise_failures()
 
     @staticmethod
@@ -169,6 +217,15 @@ class SourceIdempiere(AbstractSource):
             raise config_error(exc) from None
         except (ApiError, TransientError) as exc:
             raise traced(exc, f"Listing the REST views failed: {exc}") from None
+
+    @staticmethod
+    def _attachments(catalog: MetadataCatalog, tables: list[str]) -> tuple[dict, dict[str, str]]:
+        try:
+            return load_attachment_sources(catalog, tables)
+        except ConfigurationError as exc:
+            raise config_error(exc) from None
+        except (ApiError, TransientError) as exc:
+            raise traced(exc, f"Reading the metadata of the attachment streams failed: {exc}") from None
 
     @staticmethod
     def _view_read(configured: Any, views: dict[str, ViewSource], errors: dict[str, str], options: SourceOptions,

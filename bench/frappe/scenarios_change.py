@@ -16,10 +16,11 @@ from bench.frappe import peer
 from bench.frappe.churn import Writer, compare, emitted, schedule
 from bench.frappe.context import FrappeContext
 from bench.frappe.scenarios_read import PARENT_ONLY, ensure_peer, seeded
-from bench.frappe.site import emulator, working_copy
+from bench.frappe.site import emulator
 from bench.harness import OUT, REPO, write_json
 from bench.protocol import final_state
 from bench.results import Measurement
+from bench.seed_cache import working_copy
 
 SITE_ZONE = ZoneInfo("Asia/Kolkata")  # the emulator's default --tz: the zone of every naive `modified`
 

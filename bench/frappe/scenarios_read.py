@@ -9,7 +9,7 @@ from bench.frappe import connectors as C
 from bench.frappe import peer
 from bench.frappe.context import FrappeContext
 from bench.frappe.floor import plan_from_log
-from bench.frappe.site import emulator, pad_orders, seeded_db, working_copy
+from bench.frappe.site import emulator, pad_orders, seeded_db
 from bench.harness import (
     OUT,
     PYTHON,
@@ -20,6 +20,7 @@ from bench.harness import (
     write_json,
 )
 from bench.results import Measurement, ratio
+from bench.seed_cache import working_copy
 
 # Like for like with the peer, whose Sales Order stream is the list rows without child tables: source-frappe
 # reads the Sales Order stream alone, its child tables as (unselected) streams of their own.

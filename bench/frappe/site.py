@@ -1,23 +1,21 @@
 """The Frappe emulator for a measurement (frappe_emulator.child) and seeded databases cached between runs.
 
 Seeding 200k Sales Orders takes ~18 s and 500k about a minute: never part of a figure. ``seeded_db(rows)``
-seeds once with ``--db <cache file>`` and reuses the file while the emulator's data-layer code is unchanged
-(the cache key hashes it); measurements that write get a private copy (``working_copy``).
+seeds once and reuses the file while the emulator's data-layer code is unchanged (bench/seed_cache.py; the cache
+key hashes the modules below); measurements that write get a private copy (``working_copy``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import sqlite3
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench import seed_cache
 from bench.harness import OUT, REPO
+from bench.seed_cache import code_fingerprint
 from frappe_emulator.child import FrappeChild
 
-CACHE = OUT / "cache"
 CONTROL_TIMEOUT_S = 600.0
 # what decides what is stored: the model, the seed data and the stores (the HTTP layer is left out)
 _DATA_CODE = (
@@ -56,55 +54,17 @@ def emulator(
 
 def fingerprint() -> str:
     """Short hash of the emulator's data-layer code: a seeded file is only reused by the code that wrote it."""
-    digest = hashlib.sha1()
-    for entry in _DATA_CODE:
-        path = REPO / entry
-        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            digest.update(file.relative_to(REPO).as_posix().encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()[:10]
+    return code_fingerprint(file for entry in _DATA_CODE for file in _files(REPO / entry))
+
+
+def _files(path: Path) -> list[Path]:
+    return sorted(path.rglob("*.py")) if path.is_dir() else [path]
 
 
 def seeded_db(rows: int, seed: int = 42) -> tuple[Path, float | None]:
     """Path of a seeded database with ``rows`` Sales Orders, and the seconds seeding took (None = cached)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    key = fingerprint()
-    for stale in CACHE.glob("frappe-*"):
-        if not stale.name.startswith(f"frappe-{key}-"):
-            stale.unlink(missing_ok=True)
-    final = CACHE / f"frappe-{key}-rows{rows}-seed{seed}.sqlite"
-    if final.exists():
-        return final, None
-    partial = final.with_suffix(".partial")
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(partial) + suffix).unlink(missing_ok=True)
-    start = time.perf_counter()
-    with emulator(rows=rows, db=partial, extra=["--seed", str(seed)], name=f"frappe_seed_{rows}", timeout_s=1800):
-        pass  # the ready line is printed once the data set is committed
-    seconds = time.perf_counter() - start
-    _fold_wal(partial)
-    partial.rename(final)
-    return final, seconds
-
-
-def _fold_wal(db: Path) -> None:
-    """Fold SQLite's write-ahead log into the main file, so the file alone is complete and copyable."""
-    conn = sqlite3.connect(db)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-
-
-def working_copy(source: Path, name: str) -> Path:
-    """A private copy for a measurement that writes, so the cache stays pristine."""
-    target = OUT / f"{name}.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(target) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(source, target)
-    return target
+    return seed_cache.seeded_db("frappe", fingerprint(), rows, seed, lambda partial: emulator(
+        rows=rows, db=partial, extra=["--seed", str(seed)], name=f"frappe_seed_{rows}", timeout_s=1800))
 
 
 def pad_orders(db: Path, target: int) -> int:

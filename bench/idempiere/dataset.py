@@ -3,22 +3,19 @@
 Seeding 500k orders (with their 1.5M lines, invoices, payments, facts) takes about two minutes on
 this machine; it is not what the benchmarks measure. ``seeded_db(rows)`` starts the emulator once with
 ``--db <cache file> --rows N``, records how long that took, and reuses the file on later runs as long
-as the emulator's source is unchanged (the cache key is a hash of ``idempiere_emulator/**/*.py``).
-Scenarios that change data get a private copy.
+as the emulator's data-layer source is unchanged (bench/seed_cache.py; the key hashes
+``idempiere_emulator/**/*.py`` minus the HTTP layer). Scenarios that change data get a private copy
+(``bench.seed_cache.working_copy``); ``balance_tables`` sizes tables in SQL.
 """
 from __future__ import annotations
 
-import hashlib
-import shutil
 import sqlite3
-import time
 from pathlib import Path
 
-from bench.harness import OUT, REPO
+from bench import seed_cache
+from bench.harness import REPO
 from bench.idempiere.emulator import emulator
-
-CACHE = OUT / "cache"
-
+from bench.seed_cache import code_fingerprint
 
 # HTTP-layer modules: they never change what is stored, so editing them must not invalidate the cache.
 _PROTOCOL_ONLY = {"serialize.py", "handlers.py", "server.py", "control_actions.py", "jetty.py", "batch.py", "auth.py",
@@ -30,59 +27,16 @@ _SHARED_DATA = ("erp_emulator/store.py", "erp_emulator/clock.py")
 
 def emulator_fingerprint() -> str:
     """Short hash of the emulator's data-layer code: a seeded file is only reused by the code that wrote it."""
-    digest = hashlib.sha1()
     root = REPO / "idempiere_emulator"
-    for path in sorted(root.rglob("*.py")):
-        if path.name in _PROTOCOL_ONLY or path.relative_to(root).parts[0] == "query":
-            continue
-        digest.update(path.relative_to(REPO).as_posix().encode())
-        digest.update(path.read_bytes())
-    for name in _SHARED_DATA:
-        digest.update(name.encode())
-        digest.update((REPO / name).read_bytes())
-    return digest.hexdigest()[:10]
+    data_files = [path for path in sorted(root.rglob("*.py"))
+                  if path.name not in _PROTOCOL_ONLY and path.relative_to(root).parts[0] != "query"]
+    return code_fingerprint([*data_files, *(REPO / name for name in _SHARED_DATA)])
 
 
 def seeded_db(rows: int, seed: int = 42) -> tuple[Path, float | None]:
     """Path of a seeded database with ``rows`` orders, and the seconds seeding took (None = from cache)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    fingerprint = emulator_fingerprint()
-    for stale in CACHE.glob("emu-*"):
-        if not stale.name.startswith(f"emu-{fingerprint}-"):
-            stale.unlink(missing_ok=True)  # written by older emulator code: hundreds of MB each
-    final = CACHE / f"emu-{fingerprint}-rows{rows}-seed{seed}.sqlite"
-    if final.exists():
-        return final, None
-    partial = final.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    start = time.perf_counter()
-    with emulator(rows=rows, extra=["--db", str(partial), "--seed", str(seed)], name=f"seed_{rows}", timeout_s=1800):
-        pass  # the listening line is printed once the data set is committed
-    seconds = time.perf_counter() - start
-    _fold_wal(partial)
-    partial.rename(final)
-    return final, seconds
-
-
-def _fold_wal(db: Path) -> None:
-    """The emulator writes in WAL mode: fold the log into the main file so the file alone is complete."""
-    conn = sqlite3.connect(db)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        conn.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-
-
-def working_copy(source: Path, name: str) -> Path:
-    """A private copy for a scenario that writes (touch, inserts), so the cache stays pristine."""
-    target = OUT / f"{name}.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(target) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(source, target)
-    return target
+    return seed_cache.seeded_db("emu", emulator_fingerprint(), rows, seed, lambda partial: emulator(
+        rows=rows, db=partial, extra=["--seed", str(seed)], name=f"seed_{rows}", timeout_s=1800))
 
 
 def balance_tables(db: Path, targets: dict[str, int]) -> dict[str, int]:

@@ -11,10 +11,11 @@ from bench.harness import OUT, PYTHON, RunResult, bin_path, cpu_ceiling, run_aga
 from bench.idempiere import connectors as C
 from bench.idempiere.breakdown import breakdown, format_breakdown
 from bench.idempiere.context import Context
-from bench.idempiere.dataset import balance_tables, seeded_db, working_copy
+from bench.idempiere.dataset import balance_tables, seeded_db
 from bench.idempiere.emulator import emulator
 from bench.idempiere.floor import collection_gets, plan_from_log
 from bench.results import Measurement, ratio
+from bench.seed_cache import working_copy
 from idempiere_emulator.child import EmulatorChild
 
 _TABLE_NAMES = {"c_order": "C_Order", "c_orderline": "C_OrderLine", "c_invoice": "C_Invoice",

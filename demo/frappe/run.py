@@ -7,7 +7,7 @@ from pathlib import Path
 from demo.frappe.reverse_etl import WriteBack, reverse_etl
 from demo.frappe.steps import DOCTYPES, DemoResult, edit_on_site, full_sync, incremental_sync
 from demo.pyairbyte_io import duckdb_cache
-from demo.runner import run_demo, say
+from demo.runner import fresh_duckdb, run_demo, say
 from frappe_emulator.child import FrappeChild
 
 OUTPUT = Path(os.environ.get("DEMO_OUTPUT", "demo_output")).resolve()
@@ -16,10 +16,7 @@ ROWS = int(os.environ.get("DEMO_FRAPPE_ROWS", "300"))  # Sales Orders; invoices 
 
 def main() -> int:
     """Run every step in order; the emulator is stopped whatever happens."""
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    db_path = OUTPUT / "frappe.duckdb"
-    for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
-        stale.unlink(missing_ok=True)
+    db_path = fresh_duckdb(OUTPUT, "frappe")
     result = DemoResult(duckdb_path=db_path)
     written = WriteBack()
     cache = duckdb_cache(db_path)
@@ -32,11 +29,11 @@ def main() -> int:
             ("incremental sync", lambda emu: incremental_sync(emu, cache, result)),
             ("reverse ETL through destination-frappe", lambda emu: reverse_etl(emu, OUTPUT, result=written)),
         ],
-        lambda seconds: print_summary(result, seconds, written),
+        lambda: print_summary(result, written),
     )
 
 
-def print_summary(result: DemoResult, seconds: float, written: WriteBack | None = None) -> None:
+def print_summary(result: DemoResult, written: WriteBack | None = None) -> None:
     say("\n== Frappe summary " + "=" * 53)
     say(f"{'DocType (stream)':<18}{'rows in DuckDB':>16}{'read by 2nd sync':>20}")
     for stream in DOCTYPES:
@@ -47,4 +44,3 @@ def print_summary(result: DemoResult, seconds: float, written: WriteBack | None 
             f"({', '.join(r['custom_external_id'] for r in written.staged)}); the same rows written again added "
             f"none (found by custom_external_id).")
     say(f"DuckDB file: {result.duckdb_path}")
-    say(f"Finished in {seconds:.0f} s; the emulator has been stopped.")

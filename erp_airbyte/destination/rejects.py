@@ -5,8 +5,8 @@ Python destination has no platform facility for it, so rejections are logged, co
 optionally appended to a JSONL file (one object per line: stream, key, reason, record).
 
 A rejection never carries a secret: the values of password-like columns (``erp_http.secrets.is_secret_name``)
-are masked in the record and in the reason (a server's error may quote the value it refused), and the
-reason also passes the run's config-secret filter (the CDK's, which ``erp_airbyte.secret_output`` fills).
+are masked in the record (nested objects and child rows too) and in the reason (a server's error may quote the
+value it refused), and the reason also passes the run's config-secret filter (the CDK's, which ``erp_airbyte.secret_output`` fills).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from typing import Any
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 
 from erp_http.errors import ConfigurationError
-from erp_http.secrets import MASK, SecretMasker, is_secret_name
+from erp_http.secrets import MASK, SecretMasker, credential_values, is_secret_name
 
 _MAX_LOGGED = 50  # after this many, rejections are only counted and written to the file
 
@@ -65,13 +65,21 @@ def _json_default(value: Any) -> Any:
 
 
 def _redacted(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: (MASK if is_secret_name(str(k)) and v is not None else v) for k, v in record.items()}
+    """The record with password-like values masked, also in nested objects and child rows."""
+    return {k: (MASK if is_secret_name(str(k)) and v is not None else _redacted_value(v)) for k, v in record.items()}
+
+
+def _redacted_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _redacted(value)
+    if isinstance(value, list):
+        return [_redacted_value(v) for v in value]
+    return value
 
 
 def _secret_free(rejected: RejectedRecord) -> RejectedRecord:
     """``rejected`` with its reason masked of the record's password-like values and the config's secrets."""
-    values = [v for k, v in rejected.record.items()
-              if is_secret_name(str(k)) and isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+    values = credential_values(rejected.record)  # at any depth: child rows may hold passwords too
     reason = filter_secrets(SecretMasker(values).mask(rejected.reason))
     return rejected if reason == rejected.reason else dataclasses.replace(rejected, reason=reason)
 

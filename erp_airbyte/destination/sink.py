@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
@@ -44,6 +45,9 @@ class PipelineRun:
         dry_run: plan and count, send nothing, emit no state.
         stop_at_first_reject: ``reject_policy=fail`` (never applied in dry runs).
         sinks: every ``StreamSink`` of the run (they register themselves).
+        checkpoints: the ERP's steps run after the sinks are flushed and before a STATE passes (and once
+            after the last record), e.g. a server-side process over the rows just written that may still
+            reject some of them; ``state_gate`` calls them through ``checkpoint``.
     """
 
     report: Report
@@ -52,6 +56,7 @@ class PipelineRun:
     dry_run: bool = False
     stop_at_first_reject: bool = False
     sinks: list[StreamSink[Any, Any]] = field(default_factory=list)
+    checkpoints: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def open(cls, rounds: WriteRounds[Any], logger: logging.Logger, policy: RunPolicy) -> PipelineRun:
@@ -59,6 +64,11 @@ class PipelineRun:
         dry_run = policy.dry_run
         return cls(Report(logger, dry_run=dry_run), RejectLog(policy.rejected_records_path, logger, dry_run=dry_run),
                    rounds, dry_run=dry_run, stop_at_first_reject=policy.reject_policy == "fail")
+
+    def checkpoint(self) -> None:
+        """Run the ``checkpoints`` in order (main thread, every sink flushed and idle)."""
+        for step in self.checkpoints:
+            step()
 
     @property
     def fail_fast(self) -> bool:

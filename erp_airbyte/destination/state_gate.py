@@ -2,7 +2,9 @@
 
 State contract (Airbyte destination protocol): a STATE message is yielded only after every record received
 before it has a final outcome -- committed, unchanged, or reported as rejected. On each STATE every sink is
-flushed first; with ``reject_policy=fail`` the run stops at the first rejection after flushing what came
+flushed first, then the run's checkpoints run (``PipelineRun.checkpoints``: an ERP's work over the rows just
+written that may still reject some, e.g. an import process; also once after the last record); with
+``reject_policy=fail`` the run stops at the first rejection after flushing what came
 before, so no state after a rejected record is ever emitted. Dry runs emit no state at all (the source
 would otherwise skip records that were never written). The CDK's ``Destination`` only provides the message
 loop, so buffering and holding state are hand-rolled (``sink.py``).
@@ -66,11 +68,15 @@ def gate_state(run: PipelineRun, messages: Iterable[AirbyteMessage | BadLine]) -
                     raise _rejected_error(rejects.first)
             elif message.type == Type.STATE:
                 flush_all(sinks.values())
+                if not (fail_fast and rejects.first):
+                    run.checkpoint()
                 if fail_fast and rejects.first:
                     raise _rejected_error(rejects.first)
                 if not run.dry_run:
                     yield message
         flush_all(sinks.values())
+        if not (fail_fast and rejects.first):
+            run.checkpoint()
         if fail_fast and rejects.first:
             raise _rejected_error(rejects.first)
     finally:

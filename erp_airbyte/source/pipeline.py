@@ -148,7 +148,8 @@ class SourceRead:
                       "incremental" if incremental else "full refresh",
                       f"from cursor {stream_state.get(read.cursor_field)}" if incremental and stream_state else ""))])
             if configured.sync_mode == SyncMode.incremental and not incremental:
-                emit([log_message(f"Stream {name} has no {read.cursor_field} column: reading it in full", Level.WARN)])
+                why = f"has no {read.cursor_field} column" if read.cursor_field else "has no cursor (full refresh only)"
+                emit([log_message(f"Stream {name} {why}: reading it in full", Level.WARN)])
             running = False
             try:
                 if read.open_reader is None:

@@ -18,7 +18,7 @@ from erp_emulator.control import clock_actions
 from erp_emulator.messages import Response
 
 from ..errors import FrappeError
-from ..model.documents import load
+from ..model.documents import load, set_on_child_rows
 from ..query.values import parse_datetime
 from .responses import dumps, json_response
 
@@ -63,11 +63,7 @@ class Control:
         with site.store.transaction():
             for name in names:
                 site.store.execute(f'UPDATE "{dt.table}" SET modified = ? WHERE name = ?', (stamp, name))
-                for tf in dt.table_fields():
-                    child = site.registry.find(tf.options)
-                    if child is not None:
-                        site.store.execute(f'UPDATE "{child.table}" SET modified = ? WHERE parent = ? AND parenttype = ?',
-                                           (stamp, str(name), dt.name))
+                set_on_child_rows(site, dt, name, "modified", stamp)
         return _ok({"touched": len(names), "modified": stamp})
 
     def insert(self, payload: dict, _params: dict) -> Response:

@@ -146,5 +146,15 @@ def update_row(site, dt: DocType, values: dict) -> None:
                        "WHERE name = ?", [values[c] for c in cols] + [values["name"]])
 
 
+def set_on_child_rows(site, dt: DocType, parent, column: str, value) -> None:
+    """Set ``column`` (``parent`` on a rename, ``modified`` on a touch) on the child rows of ``dt``'s document
+    ``parent``, in every child table its Table fields name."""
+    for tf in dt.table_fields():
+        child = site.registry.find(tf.options)
+        if child is not None:
+            site.store.execute(f'UPDATE "{child.table}" SET "{column}" = ? WHERE parent = ? AND parenttype = ?',
+                               (value, str(parent), dt.name))
+
+
 def child_fields(dt: DocType) -> list:
     return [f for f in dt.all_fields() if f.fieldtype in TABLE]

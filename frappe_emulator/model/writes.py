@@ -11,7 +11,7 @@ import json
 from ..errors import FrappeError
 from . import controllers
 from .coerce import to_stored
-from .documents import Doc, as_dict, insert_row, load, update_row
+from .documents import Doc, as_dict, insert_row, load, set_on_child_rows, update_row
 from .dsl import NO_VALUE, NUMERIC, TABLE, DocType
 from .naming import hash_name
 from .registry import STANDARD
@@ -126,12 +126,7 @@ class Writer:
         name = site.namer.new_name(dt, values, body.get("name"), honour_name or dt.autoname == "Prompt")
         values["name"] = name
         build_children(site, dt, body, doc, None)
-        controllers.user_password(site, doc)
-        validate_links(site, doc)
-        controllers.before_validate(site, doc)
-        validate_mandatory(site, doc)
-        validate_values(site, doc)
-        validate_unique(site, doc, is_new=True)
+        _validate(site, doc, is_new=True)
         now = modified or site.clock.now_text()
         values.update(owner=user.name, modified_by=user.name, creation=now, modified=now, idx=0)
         self._stamp_children(doc, now, user.name, creation=now)
@@ -200,12 +195,7 @@ class Writer:
 
     def _save(self, user, doc: Doc, replaced: set) -> Doc:
         site = self.site
-        controllers.user_password(site, doc)
-        validate_links(site, doc)
-        controllers.before_validate(site, doc)
-        validate_mandatory(site, doc)
-        validate_values(site, doc)
-        validate_unique(site, doc, is_new=False)
+        _validate(site, doc, is_new=False)
         now = site.clock.now_text()
         doc.values.update(modified=now, modified_by=user.name)
         self._stamp_children(doc, now, user.name, creation=doc.get("creation"))
@@ -351,11 +341,7 @@ class Writer:
                               "another name")
         old_name = doc.name
         site.store.execute(f'UPDATE "{dt.table}" SET name = ? WHERE name = ?', (new, old_name))
-        for tf in dt.table_fields():
-            child = site.registry.find(tf.options)
-            if child is not None:
-                site.store.execute(f'UPDATE "{child.table}" SET parent = ? WHERE parent = ? AND parenttype = ?',
-                                   (new, str(old_name), dt.name))
+        set_on_child_rows(site, dt, old_name, "parent", new)
         for other in site.registry.doctypes.values():
             if other.issingle:
                 continue
@@ -371,6 +357,17 @@ class Writer:
             "content": f"renamed from <strong>{old_name}</strong> to <strong>{new}</strong>", "published": 0,
             "seen": 0})
         return new
+
+
+def _validate(site, doc: Doc, *, is_new: bool) -> None:
+    """The checks of every save, insert or update, in Frappe's order: password hashing, Links, the DocType's
+    before_validate hooks (fetches), mandatory fields, field values, unique fields."""
+    controllers.user_password(site, doc)
+    validate_links(site, doc)
+    controllers.before_validate(site, doc)
+    validate_mandatory(site, doc)
+    validate_values(site, doc)
+    validate_unique(site, doc, is_new=is_new)
 
 
 def _fmt(text: str | None) -> str | None:

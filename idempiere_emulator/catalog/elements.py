@@ -50,6 +50,12 @@ ELEMENTS: dict[str, str] = {
     "Supervisor_ID": "Supervisor", "UserLevel": "User Level", "RoleType": "Role Type",
     "IsSelfService": "Self-Service", "CheckNo": "Check No", "RoutingNo": "Routing No", "AccountNo": "Account No",
     "CreditCardType": "Credit Card", "TrxType": "Transaction Type",
+    "I_IsImported": "Imported", "I_ErrorMsg": "Import Error Message", "AD_Process_ID": "Process",
+    "AD_PInstance_ID": "Process Instance", "AD_Reference_ID": "Reference", "AD_Reference_Value_ID": "Reference Key",
+    "AD_ReportView_ID": "Report View", "AD_PrintFormat_ID": "Print Format", "AD_Workflow_ID": "Workflow",
+    "AD_Form_ID": "Special Form", "IsReport": "Report", "IsRange": "Range", "IsMandatory": "Mandatory",
+    "ColumnName": "DB Column Name", "SeqNo": "Sequence", "IsProcessing": "Processing", "IsRunAsJob": "Run As Job",
+    "GroupValue": "Group Key", "ProductCategory_Value": "Product Category Key", "BPartner_Value": "Business Partner Key",
 }
 
 

@@ -46,4 +46,13 @@ LISTS: dict[str, dict[str, str]] = {
     "AccessLevel": {"1": "Organization", "2": "Client only", "3": "Client+Organization", "4": "System only",
                     "6": "System+Client", "7": "All"},
     "ReplicationType": {"B": "Broadcast", "L": "Local", "M": "Merge", "R": "Reference"},
+    "ValidationType": {"D": "DataType", "L": "List Validation", "T": "Table Validation"},
+    "AllowMultipleExecution": {"N": "Not from same user", "NA": "Not from any user",
+                               "P": "Not from same user and parameters",
+                               "PA": "Not from any user and same parameters", "Y": "Yes"},
+    "ExecutionType": {"B": "Force Background", "F": "Force Foreground"},
+    "ShowHelp": {"A": "Ask user (for future use)", "N": "Don't show help", "S": "Run silently - Take Defaults",
+                 "Y": "Show Help"},
+    "DateRangeOption": {"D": "Date Editor and Range Picker", "T": "Text and Range Picker"},
+    "PInstanceLogType": {"P": "Progress", "R": "Result", "S": "Status"},
 }

@@ -1,7 +1,8 @@
 """iDempiere's test-control actions under ``/__emulator__/`` (the shared ones live in erp_emulator.control).
 
 Tests use them to change data behind a running sync: touch (move ``Updated`` to now), insert raw rows, hard
-delete, and count every row of a table (the oracle of a sync).
+delete, and count every row of a table (the oracle of a sync); finish or slow down background process jobs and
+list the files processes wrote.
 """
 from __future__ import annotations
 
@@ -47,8 +48,21 @@ def control_actions(server: HasBackend) -> dict[tuple[str, str], Action]:
             return bad_request("count needs ?table=")
         return json_response(200, {"count": server.backend.count(table)})
 
+    def jobs(payload: dict, _params: dict) -> Response:
+        """Background process jobs: ``delay_ms`` changes the delay of later jobs, ``finish`` runs pending ones now."""
+        scheduler = server.backend.jobs
+        if payload.get("delay_ms") is not None:
+            scheduler.delay_ms = max(0, int(payload["delay_ms"]))
+        finished = scheduler.finish() if payload.get("finish") else 0
+        return json_response(200, {"delay_ms": scheduler.delay_ms, "finished": finished,
+                                   "pending": scheduler.pending()})
+
+    def files(_payload: dict, _params: dict) -> Response:
+        """The files processes wrote (full server paths for ``GET /api/v1/files``; the API names only base names)."""
+        return json_response(200, {"files": server.backend.process_files.listing()})
+
     return {("POST", "touch"): touch, ("POST", "insert"): insert, ("POST", "delete"): delete,
-            ("GET", "count"): count}
+            ("GET", "count"): count, ("POST", "jobs"): jobs, ("GET", "files"): files}
 
 
 def action_error(exc: Exception) -> Response | None:

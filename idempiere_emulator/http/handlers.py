@@ -18,6 +18,7 @@ from erp_emulator.messages import JSON_TYPE, Request, Response
 from ..emulator_options import EmulatorOptions
 from ..errors import EmulatorError
 from ..model.serialize import ScaledNumber
+from .attachment_routes import attachment_route
 from .auth import AuthContext, AuthService
 from .bodies import PlainError as _PlainError
 from .bodies import as_str as _as_str
@@ -26,6 +27,7 @@ from .bodies import jackson_int as _jackson_int
 from .bodies import jackson_object as _jackson_object
 from .bodies import string_fields as _string_fields
 from .jetty import ContainerError, jetty_page
+from .process_routes import route as process_route
 
 API_PREFIX = "/api/v1/"
 _INT = re.compile(r"[+-]?\d{1,10}")
@@ -156,10 +158,15 @@ class Api:
             return {"GET": (self.health, False)}
         if head == "batch" and n == 1 and not self.legacy and self.batch_runner is not None:
             return {"POST": (self.batch, True)}
+        attachments = attachment_route(self, segs)  # before /models/{t}/{id}/{column}: a literal path wins
+        if attachments is not None:
+            return attachments
         if head == "views" and n <= 2 and all(segs):
             if n == 1:
                 return {"GET": (self.list_views, True)}
             return {"GET": (self.view_collection, True, segs[1])}
+        if head in ("processes", "files"):
+            return process_route(self, segs, json_response)
         if head != "models" or n > 4 or any(s == "" for s in segs):
             return None
         if n == 1:

@@ -16,6 +16,7 @@ from erp_emulator.clock import now_text
 from ..catalog import Table, builtin_catalog
 from ..data.dataset import seed_ad_table, seed_master
 from ..data.dataset_docs import seed_documents
+from ..data.dataset_processes import seed_processes
 from ..data.dictionary import load_dictionary, seed_dictionary_rows
 from ..data.store import Store
 from ..emulator_options import EmulatorOptions
@@ -25,7 +26,11 @@ from ..query.filter import Converted, ConverterCache
 from ..query.orderby_select import scrambled_order
 from ..session import Session
 from .access import Access
+from .attachments import Attachments, seed_attachments, seed_older_file
 from .fk_lookup import ForeignKeys
+from .process_files import ProcessFiles
+from .process_jobs import JobScheduler
+from .processes import Processes
 from .raw_rows import insert_raw
 from .reads import QueryResult, Reads
 from .rows import Rows
@@ -62,13 +67,24 @@ class Backend:
         self.reads = Reads(options, self.catalog, self.store, self.access, self.filters, self.counts,
                            self.serializer, self.rows, fks)
         self.views = ViewReads(self.reads)
+        self.attachments = Attachments(self.store, self.catalog, self.access, self.rows, self.views.views)
+        if not fresh:
+            seed_older_file(self.store, self.catalog)
         self.writer = Writer(options, self.store, self.catalog, self.access, self.rows, fks)
+        if not fresh and not self.store.query("SELECT 1 FROM AD_Process LIMIT 1"):  # a file seeded before processes
+            with self.store.transaction():
+                seed_processes(self.store, self.catalog, options.seed)
+        self.process_files = ProcessFiles()
+        self.jobs = JobScheduler(options.job_delay_ms)
+        self.processes = Processes(options, self.reads, self.writer, self.process_files)
 
     def _seed(self) -> None:
         o = self.options
         seed_master(self.store, self.catalog, o.seed)
         seed_ad_table(self.store, self.catalog, self.catalog.tables())
         seed_documents(self.store, o.rows, o.seed)
+        seed_processes(self.store, self.catalog, o.seed)
+        seed_attachments(self.store, self.catalog)
         if o.dictionary and o.dictionary_rows:
             seed_dictionary_rows(self.store, self.catalog, o.dictionary_rows, o.seed)
 
@@ -164,7 +180,9 @@ class Backend:
         return self.store.query(query, params)
 
     def close(self) -> None:
-        """Release the SQLite connection (the server may call it on shutdown)."""
+        """Release the SQLite connection (the server may call it on shutdown) and the processes' files."""
+        self.jobs.close()
+        self.process_files.close()
         self.store.close()
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from erp_emulator.clock import later_than, now_text
@@ -135,14 +136,22 @@ class Writer:
         values = {link[0]: link[1]} if link else {}
         key, inserted = self._insert(session, table, body, title="Save error" if not top else "Server error",
                               preset=values)
+        children, msg = self._children_then_action(session, table, key, body, self._children_post)
+        return key, children, msg, inserted
+
+    def _children_then_action(self, session: Session, table: Table, key: Any, body: dict,
+                              write_children: Callable[[Session, Table, Any, str, list], list]
+                              ) -> tuple[dict[str, list], str | None]:
+        """``body``'s nested child arrays (``write_children``: the POST or the PUT semantics), then its
+        ``doc-action``, in the plugin's order: a document is completed with its lines already written."""
         children: dict[str, list] = {}
         for field, value in body.items():
             if isinstance(value, list) and table.column(field) is None:
-                children[field] = self._children_post(session, table, key, field, value)
+                children[field] = write_children(session, table, key, field, value)
         msg = None
         if "doc-action" in body and table.is_document:
             msg = self.docs.process(table.name, key, body["doc-action"])
-        return key, children, msg, inserted
+        return children, msg
 
     def _child_table(self, parent: Table, name: str) -> Table:
         child = self.catalog.get(name)
@@ -227,13 +236,7 @@ class Writer:
         with self.store.transaction():
             self._check_fields(table, body)
             self._update_row(session, table, row, body, title="Update error")
-            children = {}
-            for field, value in body.items():
-                if isinstance(value, list) and table.column(field) is None:
-                    children[field] = self._children_put(session, table, key, field, value)
-            msg = None
-            if "doc-action" in body and table.is_document:
-                msg = self.docs.process(table.name, key, body["doc-action"])
+            children, msg = self._children_then_action(session, table, key, body, self._children_put)
             record = self.rows.record_by_key(table, key)
         record.update(children)
         if msg is not None:

@@ -6,22 +6,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from airbyte_cdk.models import (
-    AirbyteMessage,
-    AirbyteRecordMessage,
-    AirbyteStateMessage,
-    AirbyteStateType,
-    AirbyteStream,
-    AirbyteStreamState,
-    ConfiguredAirbyteCatalog,
-    ConfiguredAirbyteStream,
-    DestinationSyncMode,
-    StreamDescriptor,
-    SyncMode,
-    Type,
-)
+from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, DestinationSyncMode, Type
 
 from destination_frappe.destination import DestinationFrappe
+from erp_airbyte.messages import configured_catalog, configured_stream, record_message, state_message
 
 
 def config(emu, **extra: Any) -> dict[str, Any]:
@@ -38,26 +26,18 @@ def user_config(emu, user: str, **extra: Any) -> dict[str, Any]:
 
 def catalog(*streams: tuple) -> ConfiguredAirbyteCatalog:
     """``(name, mode)`` or ``(name, mode, primary_key)`` per stream; mode is a DestinationSyncMode value."""
-    out = []
-    for spec in streams:
-        name, mode = spec[0], spec[1]
-        key = spec[2] if len(spec) > 2 else None
-        out.append(ConfiguredAirbyteStream(
-            stream=AirbyteStream(name=name, json_schema={"type": "object"},
-                                 supported_sync_modes=[SyncMode.full_refresh]),
-            sync_mode=SyncMode.full_refresh, destination_sync_mode=DestinationSyncMode(mode),
-            primary_key=[[k] for k in key] if key else None))
-    return ConfiguredAirbyteCatalog(streams=out)
+    return configured_catalog(
+        configured_stream(spec[0], destination_sync_mode=DestinationSyncMode(spec[1]),
+                          primary_key=spec[2] if len(spec) > 2 else None, json_schema={"type": "object"})
+        for spec in streams)
 
 
-def rec(stream: str, data: dict[str, Any]) -> AirbyteMessage:
-    return AirbyteMessage(type=Type.RECORD, record=AirbyteRecordMessage(stream=stream, data=data, emitted_at=0))
+rec = record_message
 
 
 def state(stream: str, value: Any) -> AirbyteMessage:
-    return AirbyteMessage(type=Type.STATE, state=AirbyteStateMessage(
-        type=AirbyteStateType.STREAM, stream=AirbyteStreamState(
-            stream_descriptor=StreamDescriptor(name=stream), stream_state={"cursor": value})))
+    """A STATE for ``stream`` carrying ``{"cursor": value}``."""
+    return state_message(stream, {"cursor": value})
 
 
 class Run:

@@ -5,6 +5,7 @@ import pytest
 import requests
 
 from frappe_emulator import FrappeEmulator, FrappeOptions
+from integration_tests.server_factory import started_servers
 
 
 class Client:
@@ -44,17 +45,7 @@ def emu():
 @pytest.fixture
 def fresh():
     """``fresh(**FrappeOptions kwargs) -> started emulator``, stopped at teardown (for tests that write)."""
-    started = []
-
-    def make(**kwargs) -> FrappeEmulator:
-        kwargs.setdefault("rows", 30)
-        server = FrappeEmulator(FrappeOptions(**kwargs)).start()
-        started.append(server)
-        return server
-
-    yield make
-    for server in started:
-        server.stop()
+    yield from started_servers(lambda **kwargs: FrappeEmulator(FrappeOptions(**{"rows": 30, **kwargs})).start())
 
 
 def server_messages(body: dict) -> list[dict]:

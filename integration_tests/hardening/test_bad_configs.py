@@ -65,42 +65,33 @@ def ctx():
 
 
 def creds(**changes) -> Callable[[Ctx, Connector], dict]:
-    """The password config with credential fields changed (None value: field removed)."""
-    def build(c: Ctx, conn: Connector) -> dict:
-        config = conn.password_config(c.emu_of(conn))
-        for key, value in changes.items():
-            if value is _DROP:
-                config["credentials"].pop(key, None)
-            else:
-                config["credentials"][key] = value
-        return {"config": config}
-    return build
+    """The password config with credential fields changed (``_DROP`` removes one)."""
+    return _changed("password_config", changes, in_credentials=True)
 
 
 _DROP = object()
 
 
 def token(**changes) -> Callable[[Ctx, Connector], dict]:
-    def build(c: Ctx, conn: Connector) -> dict:
-        config = conn.good_config(c.emu_of(conn))
-        for key, value in changes.items():
-            if value is _DROP:
-                config["credentials"].pop(key, None)
-            else:
-                config["credentials"][key] = value
-        return {"config": config}
-    return build
+    """The token config with credential fields changed (``_DROP`` removes one)."""
+    return _changed("good_config", changes, in_credentials=True)
 
 
 def top(**changes) -> Callable[[Ctx, Connector], dict]:
     """The token config with top-level fields changed (``_DROP`` removes one); values may be ctx -> value."""
+    return _changed("good_config", changes, in_credentials=False)
+
+
+def _changed(base: str, changes: dict[str, Any], *, in_credentials: bool) -> Callable[[Ctx, Connector], dict]:
+    """``conn.<base>(emulator)`` with ``changes`` applied to its credentials object or to its top level."""
     def build(c: Ctx, conn: Connector) -> dict:
-        config = conn.good_config(c.emu_of(conn))
+        config = getattr(conn, base)(c.emu_of(conn))
+        target = config["credentials"] if in_credentials else config
         for key, value in changes.items():
             if value is _DROP:
-                config.pop(key, None)
+                target.pop(key, None)
             else:
-                config[key] = value(c) if callable(value) else value
+                target[key] = value(c) if callable(value) and not in_credentials else value
         return {"config": config}
     return build
 
@@ -144,6 +135,23 @@ def with_catalog(catalog: Callable[[Connector], Any] | None = None, raw: str | N
         return out
     return build
 
+
+
+# Catalog rows every connector shares: a catalog's shape is the platform's, not the ERP's.
+CATALOG_CASES = [
+    Case("catalog-not-json", "run", with_catalog(raw='{"streams": ['), ("catalog file", "is not valid JSON")),
+    Case("catalog-array", "run", with_catalog(raw="[]"), ('must hold a JSON object with a "streams" list',)),
+    Case("catalog-no-sync-mode", "run", with_catalog(lambda conn: _catalog(conn, sync_mode=_DROP)),
+         ("has no sync_mode",), only="source"),
+    Case("catalog-no-destination-mode", "run",
+         with_catalog(lambda conn: _catalog(conn, destination_sync_mode=_DROP)), ("has no destination_sync_mode",),
+         only="destination"),
+    Case("catalog-unknown-destination-mode", "run",
+         with_catalog(lambda conn: _catalog(conn, destination_sync_mode="merge")), ("unknown destination_sync_mode",),
+         only="destination"),
+    Case("catalog-overwrite", "run", with_catalog(lambda conn: _catalog(conn, destination_sync_mode="overwrite")),
+         ("overwrite",), only="destination"),
+]
 
 CASES = [
     # ---- config shape (validated before any connector code runs)
@@ -189,20 +197,9 @@ CASES = [
     Case("echoing-server", "check", pw_at(lambda c: c.echo_url, password=SECRET_PW), ("Login failed",)),
     Case("dead-token", "check", token(token="eyJhbGciOiJIUzUxMiJ9.e30.c2lnbmF0dXJl"), ("server-to-server token",)),
     # ---- catalogs and states (read / write)
-    Case("catalog-not-json", "run", with_catalog(raw='{"streams": ['), ("catalog file", "is not valid JSON")),
-    Case("catalog-array", "run", with_catalog(raw="[]"), ('must hold a JSON object with a "streams" list',)),
-    Case("catalog-no-sync-mode", "run", with_catalog(lambda conn: _catalog(conn, sync_mode=_DROP)),
-         ("has no sync_mode",), only="source"),
+    *CATALOG_CASES,
     Case("catalog-unknown-sync-mode", "run", with_catalog(lambda conn: _catalog(conn, sync_mode="sometimes")),
          ("unknown sync_mode",)),
-    Case("catalog-no-destination-mode", "run",
-         with_catalog(lambda conn: _catalog(conn, destination_sync_mode=_DROP)), ("has no destination_sync_mode",),
-         only="destination"),
-    Case("catalog-unknown-destination-mode", "run",
-         with_catalog(lambda conn: _catalog(conn, destination_sync_mode="merge")), ("unknown destination_sync_mode",),
-         only="destination"),
-    Case("catalog-overwrite", "run", with_catalog(lambda conn: _catalog(conn, destination_sync_mode="overwrite")),
-         ("overwrite",), only="destination"),
     Case("state-not-json", "run", with_catalog(raw_state="[{"), ("state file", "not valid JSON", "Reset"),
          only="source"),
     Case("state-legacy", "run", with_catalog(state={"c_bpartner": {"Updated": "2024-01-01T00:00:00Z"}}),
@@ -212,6 +209,12 @@ CASES = [
     Case("state-junk-list", "run", with_catalog(state=[1, "x"]), ("State entry #1", "Reset"), only="source"),
     Case("state-junk-object", "run", with_catalog(state=[{"stream": "c_bpartner"}]),
          ("not a per-stream state message",), only="source"),
+    Case("post-write-process-bad-mode", "check",
+         top(post_write_processes={"c_bpartner": {"process": "import_bpartner", "mode": "later"}}),
+         ("post_write_processes.c_bpartner.mode must be one of",), only="destination"),
+    Case("post-write-process-unknown-field", "check",
+         top(post_write_processes={"c_bpartner": {"process": "import_bpartner", "timout_seconds": 5}}),
+         ("post_write_processes.c_bpartner", "timout_seconds"), only="destination"),
 ]
 CASES[0] = Case("credentials-string", "check",
                 top(credentials=f"GardenAdmin:{SECRET_PW}"), ("credentials must be an object", "auth_type"))
@@ -258,18 +261,7 @@ FRAPPE_CASES = [
     Case("redirecting-server", "check", pw_at(lambda c: c.redirect_url, password=SECRET_PW),
          ("redirected", "never redirected")),
     Case("echoing-server", "check", pw_at(lambda c: c.echo_url, password=SECRET_PW), ("Login as 'Administrator' failed",)),
-    Case("catalog-not-json", "run", with_catalog(raw='{"streams": ['), ("catalog file", "is not valid JSON")),
-    Case("catalog-no-sync-mode", "run", with_catalog(lambda conn: _catalog(conn, sync_mode=_DROP)), ("has no sync_mode",),
-         only="source"),
-    Case("catalog-array", "run", with_catalog(raw="[]"), ('must hold a JSON object with a "streams" list',)),
-    Case("catalog-no-destination-mode", "run",
-         with_catalog(lambda conn: _catalog(conn, destination_sync_mode=_DROP)), ("has no destination_sync_mode",),
-         only="destination"),
-    Case("catalog-unknown-destination-mode", "run",
-         with_catalog(lambda conn: _catalog(conn, destination_sync_mode="merge")), ("unknown destination_sync_mode",),
-         only="destination"),
-    Case("catalog-overwrite", "run", with_catalog(lambda conn: _catalog(conn, destination_sync_mode="overwrite")),
-         ("overwrite",), only="destination"),
+    *CATALOG_CASES,
     Case("state-legacy", "run", with_catalog(state={"Customer": {"cursor": "2024-01-01 00:00:00"}}),
          ("legacy shape", "Reset"), only="source"),
     Case("state-junk-list", "run", with_catalog(state=[None]), ("State entry #1", "Reset"), only="source"),
@@ -320,10 +312,17 @@ CHECK_CATCHES = [
     ("rejects-path-is-a-directory", lambda tmp: {"rejected_records_path": str(tmp)}, "is a directory"),
     ("rejects-path-under-a-file", lambda tmp: {"rejected_records_path": str(_file(tmp) / "rejects.jsonl")},
      "is not a directory"),
+    ("child-mode-unknown", lambda tmp: {"child_mode": "sync"}, "child_mode must be one of"),
+    ("child-keys-not-a-column", lambda tmp: {"child_keys": {"c_orderline": ["Lne"]}},
+     "child_keys for c_orderline: 'Lne' is not a column of C_OrderLine"),
     ("doc-action-on-a-table-without-documents", lambda tmp: {"doc_action": {"c_bpartner": "CO"}},
      "not a document table"),
     ("doc-action-on-an-unknown-table", lambda tmp: {"doc_action": {"no_such_table": "CO"}},
      "doc_action for no_such_table"),  # write only warns (no stream writes there); check says it
+    ("post-write-process-unknown", lambda tmp: {"post_write_processes": {"c_bpartner": {"process": "no_such"}}},
+     "post_write_processes.c_bpartner: process 'no_such': no process has this slug"),
+    ("post-write-process-parameter-misspelt", lambda tmp: {"post_write_processes": {"c_bpartner": {
+        "process": "import_bpartner", "parameters": {"ad_client_id": 11}}}}, "did you mean AD_Client_ID?"),
 
 ]
 

@@ -37,12 +37,44 @@ def group_meta() -> TableMeta:
                      uu_column="C_BP_Group_UU")
 
 
+def order_meta() -> TableMeta:
+    cols = [col("AD_Client_ID", "fk", "ad_client", read_only=True), col("AD_Org_ID", "fk", "ad_org"),
+            col("IsActive", "boolean"), col("DocumentNo"), col("Description"), col("C_BPartner_ID", "fk", "c_bpartner"),
+            col("DateOrdered", "date"), col("DocStatus", "list", list_values=("DR", "CO", "VO"))]
+    return TableMeta("C_Order", "c_order", {c.name: c for c in cols}, key_column="C_Order_ID", uu_column="C_Order_UU")
+
+
+def orderline_meta() -> TableMeta:
+    cols = [col("AD_Org_ID", "fk", "ad_org"), col("IsActive", "boolean"), col("C_Order_ID", "fk", "c_order"),
+            col("Line", "integer"), col("M_Product_ID", "fk", "m_product"), col("QtyEntered", "number"),
+            col("Description"), col("C_BPartner_ID", "fk", "c_bpartner")]
+    return TableMeta("C_OrderLine", "c_orderline", {c.name: c for c in cols}, key_column="C_OrderLine_ID",
+                     uu_column="C_OrderLine_UU")
+
+
+def linema_meta() -> TableMeta:
+    """A grandchild of C_Order (below C_OrderLine)."""
+    cols = [col("IsActive", "boolean"), col("C_OrderLine_ID", "fk", "c_orderline"), col("Qty", "number"),
+            col("M_AttributeSetInstance_ID", "fk", "m_attributesetinstance")]
+    return TableMeta("M_OrderLineMA", "m_orderlinema", {c.name: c for c in cols}, key_column="M_OrderLineMA_ID",
+                     uu_column="M_OrderLineMA_UU")
+
+
+def product_meta() -> TableMeta:
+    cols = [col("IsActive", "boolean"), col("Value"), col("Name")]
+    return TableMeta("M_Product", "m_product", {c.name: c for c in cols}, key_column="M_Product_ID",
+                     uu_column="M_Product_UU")
+
+
 class FakeCatalog:
     def __init__(self, *metas: TableMeta):
         self.metas = {m.model_name: m for m in metas}
 
     def get(self, table: str) -> TableMeta:
-        return self.metas[table.lower()]
+        meta = self.metas.get(table.lower())
+        if meta is None:  # what MetadataCatalog raises for a table the server does not know (its key probe)
+            raise ApiError(404, "Not found", f"No match found for table name: {table}", "GET", f"models/{table}")
+        return meta
 
 
 def _serialised(method: Callable) -> Callable:

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from destination_idempiere.record_mapping import PreparedRecord
-from destination_idempiere.write_requests import WriteOp, write_executor
+from destination_idempiere.write_requests import UuProver, WriteOp, write_executor
 from erp_airbyte.destination.write_rounds import WriteRounds
 from erp_http.errors import TransientError
 from unit_tests.destination.fakes import FakeClient
@@ -74,3 +74,14 @@ def test_batch_items_refused_by_an_expired_token_are_resent_not_rejected() -> No
     client.batch_script = ["expire"]
     results = executor(client, batch=True).execute([op(1), op(2)])
     assert all(r.ok for r in results) and committed(client) == ["V1", "V2"]
+
+
+def test_an_uncertain_put_that_deletes_a_child_row_is_proven_by_that_rows_absence() -> None:
+    """Resending it after it was applied would fail on the deleted row (404 ``Cannot delete non-existing record``)."""
+    put = WriteOp(PreparedRecord(1, "c_order", {}), "PUT", "models/c_order/100",
+                  {"C_OrderLine": [{"id": 502, "(delete)": True}]}, "updated", gone_path="models/c_orderline/502")
+    client = FakeClient(rows={"models/c_orderline/502": {"id": 502}})
+    assert UuProver(client).prove(put) is None  # the row is still there: not applied, resend
+    del client.rows["models/c_orderline/502"]
+    proven = UuProver(client).prove(put)
+    assert proven is not None and proven.ok and proven.op is put

@@ -163,12 +163,19 @@ def test_lost_insert_answer_with_external_id_field_is_proven_and_not_duplicated(
     assert h.prover.unverified_resends == {}
 
 
-def test_lost_insert_answer_without_an_external_id_is_resent_and_reported(caplog):
+def _two_todos_through_a_failed_insert(fault: str, caplog):
+    """Two ToDos (no external id) written while the next ``insert_many`` meets ``fault``: ``drop_next`` (the
+    site commits, the answer is lost) or ``unsent_next`` (the request never reaches the site)."""
     fake = site()
-    fake.drop_next = ["insert_many"]
+    setattr(fake, fault, ["insert_many"])
     h = Harness(fake, TODO, StreamSettings("append"))
     with caplog.at_level(logging.WARNING, "test"):
         h.write({"description": "a"}, {"description": "b"})
+    return fake, h
+
+
+def test_lost_insert_answer_without_an_external_id_is_resent_and_reported(caplog):
+    fake, h = _two_todos_through_a_failed_insert("drop_next", caplog)
     assert h.counts == Counter(inserted=2)
     assert h.prover.unverified_resends == {"s": 2}
     assert fake.count("ToDo") == 4  # the documented risk, made visible
@@ -367,11 +374,7 @@ def test_updates_of_one_chunk_are_sent_in_parallel():
 
 
 def test_an_insert_that_never_reached_the_site_is_resent_without_a_duplicate_warning(caplog):
-    fake = site()
-    fake.unsent_next = ["insert_many"]
-    h = Harness(fake, TODO, StreamSettings("append"))
-    with caplog.at_level(logging.WARNING, "test"):
-        h.write({"description": "a"}, {"description": "b"})
+    fake, h = _two_todos_through_a_failed_insert("unsent_next", caplog)
     assert h.counts == Counter(inserted=2) and fake.count("ToDo") == 2
     assert h.prover.unverified_resends == {} and "MAY NOW EXIST TWICE" not in caplog.text
 

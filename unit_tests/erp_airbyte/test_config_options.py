@@ -8,6 +8,7 @@ from erp_airbyte.config_options import (
     choice,
     connection_specification,
     flag,
+    instant,
     time_zone_name,
     time_zone_property,
     whole_number,
@@ -88,3 +89,23 @@ def test_every_connector_spec_has_one_shape_and_validates_as_draft_07() -> None:
     assert spec["properties"] == props and spec["properties"] is not props  # a copy: callers may not mutate ours
     jsonschema.Draft7Validator.check_schema(spec)
     jsonschema.validate({"site_url": "https://erp.example.com", "newer_option": 1}, spec)
+
+
+def test_instant_parses_iso_8601_to_utc_and_treats_empty_as_none() -> None:
+    from datetime import datetime, timezone
+
+    assert instant({"d": "2024-01-01T01:00:00+01:00"}, "d") == datetime(2024, 1, 1, tzinfo=timezone.utc)
+    assert instant({"d": "2024-01-01"}, "d") == datetime(2024, 1, 1, tzinfo=timezone.utc)
+    assert instant({"d": "  "}, "d") is None and instant({}, "d") is None and instant({"d": None}, "d") is None
+    with pytest.raises(ConfigurationError, match="d must be an ISO 8601 string"):
+        instant({"d": 20240101}, "d")
+    with pytest.raises(ConfigurationError, match="'yesterday' is not an ISO 8601"):
+        instant({"d": "yesterday"}, "d")
+
+
+def test_connection_specification_moves_a_shared_fragment_without_changing_it_or_the_key_order() -> None:
+    shared = {"a": {"type": "string", "order": 0}, "tls": {"type": "boolean", "order": 2}}
+    spec = connection_specification("T", {**shared, "b": {"type": "integer", "order": 1}}, ["a"], orders={"tls": 3})
+    assert list(spec["properties"]) == ["a", "tls", "b"]
+    assert spec["properties"]["tls"] == {"type": "boolean", "order": 3}
+    assert shared["tls"]["order"] == 2  # the shared fragment itself is untouched

@@ -5,7 +5,15 @@ import pytest
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from erp_airbyte.failures import config_error, failure_type, stream_failure, traced, unreachable_check
+from erp_airbyte.failures import (
+    config_error,
+    failure_type,
+    parsed_config,
+    setup_errors,
+    stream_failure,
+    traced,
+    unreachable_check,
+)
 from erp_http.errors import ApiError, AuthenticationError, ConfigurationError, PagingOrderError, TransientError
 
 
@@ -44,3 +52,38 @@ def test_stream_failure_names_the_stream_and_passes_airbyte_errors_through():
 def test_an_unreachable_server_is_a_failed_check_naming_the_url_and_the_fix() -> None:
     text = unreachable_check("https://erp.example.com", TransientError("Connection refused."), "Check site_url.")
     assert text == "Could not get a reliable answer from https://erp.example.com: Connection refused. Check site_url."
+
+
+def test_parsed_config_returns_the_options_or_raises_a_config_error_with_the_parsers_sentence():
+    def parse(config):
+        if "port" not in config:
+            raise ConfigurationError("port is required.")
+        return config["port"]
+
+    assert parsed_config(parse, {"port": 8}) == 8
+    with pytest.raises(AirbyteTracedException) as err:
+        parsed_config(parse, {})
+    assert err.value.failure_type == FailureType.config_error and err.value.message == "port is required."
+    with pytest.raises(KeyError):  # anything else is a bug: not turned into a config error
+        parsed_config(lambda config: config["missing"], {})
+
+
+@pytest.mark.parametrize(("exc", "kind", "message"), [
+    (ConfigurationError("bad url"), FailureType.config_error, "bad url"),
+    (ApiError(403, "Forbidden", "no access", "GET", "models/x"), FailureType.config_error, None),
+    (ApiError(400, "Bad", "syntax", "GET", "models/x"), FailureType.config_error, None),
+    (TransientError("502 three times"), FailureType.transient_error, "Discovery failed (502 three times)"),
+])
+def test_setup_errors_map_config_and_api_errors_to_config_errors_and_name_unreliable_servers(exc, kind, message):
+    with pytest.raises(AirbyteTracedException) as err, setup_errors("Discovery failed"):
+        raise exc
+    assert err.value.failure_type == kind and err.value.internal_message == repr(exc)
+    assert err.value.message == (message or str(exc))
+
+
+def test_setup_errors_let_other_errors_and_results_through():
+    with setup_errors("x"):
+        value = 5
+    assert value == 5
+    with pytest.raises(RuntimeError), setup_errors("x"):
+        raise RuntimeError("bug")

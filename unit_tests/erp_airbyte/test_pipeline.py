@@ -57,10 +57,10 @@ class FakeReader:
 
 
 def _stream(name: str, reader: TableReader | None, *, incremental: bool = True, has_cursor: bool = True,
-            unavailable: str | None = None) -> StreamRead:
+            unavailable: str | None = None, cursor_field: str = "n") -> StreamRead:
     configured = configured_stream(name, sync_mode=SyncMode.incremental if incremental else SyncMode.full_refresh)
     return StreamRead(configured, open_reader=(lambda: reader) if reader is not None else None,
-                      cursor_field="n", incremental=has_cursor, unavailable=unavailable)
+                      cursor_field=cursor_field, incremental=has_cursor, unavailable=unavailable)
 
 
 def _run(streams: list[StreamRead], state: list[AirbyteStateMessage] | None = None,
@@ -173,6 +173,13 @@ def test_incremental_requested_without_a_cursor_reads_in_full_with_a_warning():
     assert [w.message for w in warn] == ["Stream nc has no n column: reading it in full"]
     assert "Stream nc: started (full refresh)" in [m.log.message for m in messages if m.type == Type.LOG]
     assert len([m for m in messages if m.type == Type.RECORD]) == 4
+
+
+def test_incremental_requested_for_a_stream_without_any_cursor_says_so():
+    messages, run = _run([_stream("rep", FakeReader(2), has_cursor=False, cursor_field="")])
+    run.raise_failures()
+    warn = [m.log.message for m in messages if m.type == Type.LOG and m.log.level == Level.WARN]
+    assert warn == ["Stream rep has no cursor (full refresh only): reading it in full"]
 
 
 def test_a_reader_that_cannot_be_opened_fails_only_its_stream():

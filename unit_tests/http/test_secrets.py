@@ -72,3 +72,21 @@ def test_secret_like_names(name, secret):
 def test_credential_values_are_found_under_secret_like_keys_only():
     body = {"userName": "admin", "password": "pw1", "parameters": {"roleId": "Admin", "token": "t2"}}
     assert sorted(credential_values(body)) == ["pw1", "t2"]
+
+
+def test_masked_repr_lists_shown_fields_masks_secrets_and_leaves_the_rest_out() -> None:
+    import dataclasses
+
+    from erp_http.secrets import masked_repr
+
+    @dataclasses.dataclass(frozen=True)
+    class Creds:
+        user: str
+        secret: str
+        extra: str | None = None
+        other_secret: str | None = None
+
+    creds = Creds("ann", "s3cr3t", None, "t0k")
+    assert masked_repr(creds, ["user", "extra"], ["secret"]) == "Creds(user='ann', secret='****', extra=None)"
+    assert masked_repr(creds, [], ["other_secret", "secret"]) == "Creds(secret='****', other_secret='****')"
+    assert "s3cr3t" not in masked_repr(creds, ["user"], ["secret"])

@@ -34,3 +34,19 @@ def test_the_reason_is_masked_of_configured_secrets(tmp_path):
     finally:
         update_secrets([])
     assert "cfg-SECRET-token" not in path.read_text() and "Bearer ****" in path.read_text()
+
+
+def test_password_like_values_in_child_rows_are_masked_too(tmp_path, caplog):
+    """A document sent with its child rows (e.g. a partner with its contacts) keeps no secret at any depth."""
+    path = tmp_path / "rejects.jsonl"
+    log = RejectLog(str(path), logging.getLogger("test-rejects"))
+    record = {"Value": "bp1", "AD_User": [{"Name": "Bob", "Password": "pw-CHILD-2", "Prefs": {"api_key": "k-DEEP-3"}}]}
+    log.add(RejectedRecord("c_bpartner", ["bp1"], "AD_User[0]: Password pw-CHILD-2 too weak (key k-DEEP-3)", record, 1))
+    log.close()
+    text = path.read_text()
+    assert "pw-CHILD-2" not in text and "k-DEEP-3" not in text
+    line = json.loads(text)
+    assert line["record"] == {"Value": "bp1", "AD_User": [{"Name": "Bob", "Password": "****",
+                                                           "Prefs": {"api_key": "****"}}]}
+    assert line["reason"] == "AD_User[0]: Password **** too weak (key ****)"
+    assert "pw-CHILD-2" not in caplog.text and "k-DEEP-3" not in caplog.text

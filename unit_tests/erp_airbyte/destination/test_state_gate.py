@@ -116,3 +116,44 @@ def test_a_write_that_cannot_be_proven_stops_the_run_without_a_later_state() -> 
         for out in gate_state(dest.run, iter([record(1, "a"), state(1), record(2, "b"), state(2)])):
             seen.append(out.state.stream.stream_state.n)
     assert seen == [1]
+
+
+def test_checkpoints_run_after_the_flush_and_before_each_state_and_once_at_the_end() -> None:
+    dest = fake_destination()
+    seen: list = []
+    dest.run.checkpoints.append(lambda: seen.append(("checkpoint", dest.server.rows("partner"))))
+    for out in gate_state(dest.run, iter([record(1, "a"), state(1), record(2, "b")])):
+        seen.append(("state", out.state.stream.stream_state.n))
+    assert seen == [("checkpoint", {1: "a"}), ("state", 1), ("checkpoint", {1: "a", 2: "b"})]
+
+
+def test_a_rejection_made_by_a_checkpoint_holds_the_state_under_the_fail_policy() -> None:
+    dest = fake_destination(reject_policy="fail")
+    sink = dest.run.sinks[0]
+    calls: list[int] = []
+
+    def refuse_later_rows() -> None:  # what an import process does: a written row turns out refused
+        calls.append(len(calls))
+        if len(calls) == 2:
+            sink.run.report.add("partner", "inserted", -1)
+            sink.reject(type("Rec", (), {"seq": 2, "key": (2,), "data": {"id": 2}})(), "refused after the write")
+
+    dest.run.checkpoints.append(refuse_later_rows)
+    seen = []
+    with pytest.raises(AirbyteTracedException, match="refused after the write"):
+        for out in gate_state(dest.run, iter([record(1, "a"), state(1), record(2, "b"), state(2), record(3, "c"),
+                                              state(3)])):
+            seen.append(out.state.stream.stream_state.n)
+    assert seen == [1] and calls == [0, 1]
+    assert {k: v for k, v in dest.run.report.streams["partner"].as_dict().items() if v} == \
+        {"received": 2, "inserted": 1, "rejected": 1}
+
+
+def test_no_checkpoint_runs_after_a_rejection_under_the_fail_policy() -> None:
+    dest = fake_destination(reject_policy="fail")
+    dest.server.script = {2: ["refuse"]}
+    calls: list[int] = []
+    dest.run.checkpoints.append(lambda: calls.append(1))
+    with pytest.raises(AirbyteTracedException):
+        list(gate_state(dest.run, iter([record(1, "a"), state(1), record(2, "b"), state(2)])))
+    assert calls == [1]  # before state 1 only
