@@ -76,8 +76,15 @@ class LinkResolver:
             self.resolve_all(lost)
 
     def get(self, ref: LinkRef) -> Resolution:
+        """The answer for ``ref`` (after ``resolve_all``); asked again if another slice forgot it meanwhile
+        (``forget_misses`` after inserting into its DocType: the document may exist now)."""
+        while True:
+            with self._lock:
+                res = self._cache.get(ref)
+            if res is not None:
+                break
+            self.resolve_all([ref])
         with self._lock:
-            res = self._cache[ref]
             if res.missing:
                 for doc in self._would_create.get(ref.doctype, ()):
                     if all(_same(doc.get(f), v) for f, v in ref.filters):

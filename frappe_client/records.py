@@ -61,6 +61,14 @@ def _number(value: Any) -> float | int:
         raise _Bad from None
 
 
+def _date(value: Any) -> str | None:
+    """``format_date``, skipped for the canonical ``YYYY-MM-DD`` text, which it returns unchanged (valid or not)."""
+    if (value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii()
+            and (value[:4] + value[5:7] + value[8:]).isdigit()):
+        return value
+    return format_date(value)
+
+
 def _json(value: Any) -> Any:
     if not isinstance(value, str):
         return value
@@ -68,6 +76,11 @@ def _json(value: Any) -> Any:
         return json.loads(value)
     except ValueError:
         return value  # JSON "where it parses" (issue 13); the text is kept, never dropped
+
+
+_UNCHANGED: dict[Callable[[Any], Any], frozenset[type]] = {
+    _boolean: frozenset({bool}), _integer: frozenset({int}), _number: frozenset({int, float}),
+}
 
 
 class RecordConverter:
@@ -95,6 +108,9 @@ class RecordConverter:
             if fn is not None:
                 self._convert[f.fieldname] = fn
         self._defaults = {f.fieldname: None for f in meta.data_fields}
+        # Hot path: a value whose class is already its output type is left as it is without a call (JSON
+        # numbers of number fields, ints of Int fields, ...), which is what the converter would return.
+        self._steps = [(key, fn, _UNCHANGED.get(fn, frozenset())) for key, fn in self._convert.items()]
         self._tables: dict[str, RecordConverter] = {}
         for fieldname, child in meta.table_fields.items():
             child_meta = (children or {}).get(child)
@@ -103,7 +119,7 @@ class RecordConverter:
 
     def _by_kind(self, kind: str) -> Callable[[Any], Any] | None:
         return {"boolean": _boolean, "integer": _integer, "number": _number, "datetime": self._datetime,
-                "date": format_date, "time": format_time, "json": _json}.get(kind)
+                "date": _date, "time": format_time, "json": _json}.get(kind)
 
     def _datetime(self, value: Any) -> str:
         try:
@@ -116,9 +132,11 @@ class RecordConverter:
         out: dict[str, Any] = dict(self._defaults)
         out.update(row)
         out.pop("doctype", None)
-        for key, fn in self._convert.items():
+        for key, fn, unchanged in self._steps:
             value = out.get(key)
-            if value is None or (value == "" and key not in ("name",)):
+            if value.__class__ in unchanged:
+                continue
+            if value is None or (value == "" and key != "name"):
                 out[key] = None
                 continue
             try:

@@ -13,6 +13,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from erp_http.timeutil import parse_utc, rfc3339, zone  # noqa: F401 - parse_utc re-exported for callers
 
 LITERAL_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+_DIGITS = frozenset("0123456789")
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))
+_MINUTES = {text: n for n, text in enumerate(_TWO_DIGITS)}
+_HOUR_CACHE_SIZE = 4096  # wall-time hours remembered (rows come in modified order: a cleared cache is only slower)
+_UNPLANNED = object()
 
 
 def parse_site_datetime(value: str) -> datetime:
@@ -44,6 +49,9 @@ class SiteClock:
     def __init__(self, name: str) -> None:
         self.name = name.strip()
         self.tz = zone(self.name, "site_timezone")
+        # Hot path (every Datetime of every row): how each wall-time hour converts (``_hour_plan``), or None
+        # where it cannot be reduced to string operations (the offset changes inside it, or has seconds).
+        self._hours: dict[str, tuple[int, str, str] | None] = {}
 
     def __repr__(self) -> str:
         return f"SiteClock({self.name!r})"
@@ -57,10 +65,56 @@ class SiteClock:
     def to_rfc3339(self, value: str) -> str:
         """A server Datetime string -> RFC 3339 UTC.
 
+        The server's own forms (``YYYY-MM-DD HH:MM:SS`` and ``...SS.ffffff``) take a fast path: inside one
+        wall-time hour whose offset is the same at its first and last microsecond (no zone changes offset
+        twice within hours: tzdata's closest transitions are days apart) and a whole number of minutes,
+        converting moves the minute by a fixed amount and copies the seconds and fraction (without trailing
+        zeros, as ``rfc3339`` writes it). So each hour is converted once (``_hour_plan``) and each value is
+        a few string operations. Every other form, and hours where the offset changes, take the full
+        conversion; the output is the same byte for byte (``test_timeutil_fast_path.py``: DST edges of
+        many zones, random and malformed values).
+
         Raises:
             ValueError: not a Frappe datetime.
         """
+        size = len(value)
+        if (size == 19 or size == 26) and value[13] == ":" and value[16] == ":" and value[17] in "012345" \
+                and value[18] in _DIGITS:
+            plan = self._hours.get(value[:13], _UNPLANNED)
+            if plan is _UNPLANNED:
+                plan = self._hour_plan(value[:13])
+            minute = _MINUTES.get(value[14:16])
+            if plan is not None and minute is not None:
+                first_minute, head, next_head = plan
+                minute += first_minute
+                out = head + _TWO_DIGITS[minute] if minute < 60 else next_head + _TWO_DIGITS[minute - 60]
+                if size == 19:
+                    return out + value[16:19] + "Z"
+                fraction = value[20:26]
+                if value[19] == "." and fraction.isdigit() and fraction.isascii():
+                    fraction = fraction.rstrip("0")
+                    return out + value[16:19] + ("." + fraction if fraction else "") + "Z"
         return rfc3339(self.aware(parse_site_datetime(value)))
+
+    def _hour_plan(self, prefix: str) -> tuple[int, str, str] | None:
+        """For a wall-time hour ``YYYY-MM-DD HH``: the UTC minute its first minute falls on, and the UTC
+        ``YYYY-MM-DDTHH:`` of that hour and of the next one; None where the full conversion must be used."""
+        plan: tuple[int, str, str] | None = None
+        if prefix.isascii() and prefix[4] == "-" and prefix[7] == "-" and prefix[10] == " " \
+                and (prefix[:4] + prefix[5:7] + prefix[8:10] + prefix[11:13]).isdigit():
+            try:
+                start = self.aware(datetime.fromisoformat(prefix.replace(" ", "T") + ":00:00"))
+                offset = start.utcoffset()
+                if offset is not None and offset == start.replace(minute=59, second=59, microsecond=999999).utcoffset() \
+                        and not offset.total_seconds() % 60:
+                    utc = start.astimezone(timezone.utc)
+                    plan = (utc.minute, utc.strftime("%Y-%m-%dT%H:"), (utc + timedelta(hours=1)).strftime("%Y-%m-%dT%H:"))
+            except (ValueError, OverflowError):
+                plan = None  # not a date, or out of range once converted: the full path raises as before
+        if len(self._hours) >= _HOUR_CACHE_SIZE:
+            self._hours.clear()
+        self._hours[prefix] = plan
+        return plan
 
     def wall(self, instant: datetime) -> datetime:
         """An aware instant -> naive site wall time."""

@@ -10,15 +10,21 @@
 
 Full refresh uses the same keyset with no bounds (never ``limit_start`` over a moving set): a document
 saved during the read moves behind the position and is read again, never skipped.
+
+Every keyset loop is two stages (``erp_airbyte.source.read_ahead``): the fetch stage (request, scan
+position, child rows in nested mode) runs one page ahead on a helper thread and snapshots the page's
+checkpoint; the caller's thread converts the page before it, then emits its rows and state.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from erp_airbyte.source.cursor_cap import capped_cursor
+from erp_airbyte.source.read_ahead import closed_after, converted
 from erp_airbyte.source.table_reader import Batch
 from erp_airbyte.source.windows import Window, WindowPage, read_ranges, read_windows
 from frappe_client.client import FrappeClient
@@ -42,6 +48,34 @@ from source_frappe.deletes import (
 from source_frappe.keys import decode_keys, encode_keys
 from source_frappe.scan import KeysetScan
 from source_frappe.split import plan_windows
+
+
+@dataclass
+class FetchedPage:
+    """One page as the fetch stage left it: raw rows, and the scan's checkpoint and completion right after it.
+
+    The convert stage takes the rows (``take``), so a raw page is freed as soon as it is converted instead of
+    living on across the next fetch (where the cyclic GC would move it to an older generation).
+    """
+
+    rows: list[dict[str, Any]]
+    checkpoint: str | None
+    done: bool
+
+    def take(self) -> list[dict[str, Any]]:
+        rows, self.rows = self.rows, []
+        return rows
+
+
+def fetch_pages(fetch: Callable[[KeysetScan], list[dict[str, Any]]], scan: KeysetScan) -> Iterator[FetchedPage]:
+    """The fetch stage of one keyset scan: ``fetch(scan)`` returns a page's raw rows, the scan accepts them."""
+    while not scan.done:
+        yield _accepted(scan, fetch(scan))  # no local keeps the raw page
+
+
+def _accepted(scan: KeysetScan, rows: list[dict[str, Any]]) -> FetchedPage:
+    scan.accept(rows)
+    return FetchedPage(rows, scan.checkpoint, scan.done)
 
 
 class DocTypeReader:
@@ -81,16 +115,21 @@ class DocTypeReader:
             yield from (Batch(rows) for rows in self._range_pages(None, None))
         yield from self._notes()
 
+    def _pages(self, lower: str | None, upper: str | None) -> Iterator[FetchedPage]:
+        return fetch_pages(self._fetch, KeysetScan(lower, upper, self.page_size))
+
     def _range_pages(self, lower: str | None, upper: str | None) -> Iterator[list[dict[str, Any]]]:
-        scan = KeysetScan(lower, upper, self.page_size)
-        while not scan.done:
-            yield self._page(scan)
+        return converted(self._pages(lower, upper), lambda page: self._convert(page.take()), self._thread_name,
+                         enabled=self.workers <= 1)
 
     def _window_pages(self, lower: str | None, upper: str | None) -> Iterator[WindowPage]:
-        scan = KeysetScan(lower, upper, self.page_size)
-        while not scan.done:
-            rows = self._page(scan)
-            yield WindowPage(rows, scan.checkpoint, scan.done)
+        return converted(self._pages(lower, upper),
+                         lambda page: WindowPage(self._convert(page.take()), page.checkpoint, page.done),
+                         self._thread_name, enabled=self.workers <= 1)
+
+    @property
+    def _thread_name(self) -> str:
+        return f"read-ahead {self.meta.name}"  # one worker only: see erp_airbyte.source.read_ahead
 
     def _split_note(self, plan: list) -> str:
         return f"many rows to read: split into {len(plan)} 'modified' ranges read by up to {self.workers} workers"
@@ -117,27 +156,31 @@ class DocTypeReader:
                                     state_at=lambda point: None if point is None else bounds.state(point, state, **keep))
             yield Batch([], bounds.state(upper, state, **keep))
         else:
-            scan = KeysetScan(lower, upper, self.page_size)
-            while not scan.done:
-                rows = self._page(scan)
-                # Once the scan is done the cursor is the frozen bound; a key check cut short by a kill is done
-                # again next sync (names read now count as "not seen before" then: read again, never lost).
-                checkpoint = upper if scan.done else floor_cursor(scan.checkpoint, previous)
-                yield Batch(rows, bounds.state(checkpoint, state, **keep))
+            with closed_after(converted(self._pages(lower, upper), lambda page: (page, self._convert(page.take())),
+                                        self._thread_name, enabled=self.workers <= 1)) as pages:
+                for page, rows in pages:
+                    # Once the scan is done the cursor is the frozen bound; a key check cut short by a kill is done
+                    # again next sync (names read now count as "not seen before" then: read again, never lost).
+                    checkpoint = upper if page.done else floor_cursor(page.checkpoint, previous)
+                    yield Batch(rows, bounds.state(checkpoint, state, **keep))
         if self.detect_deletes:
             yield from self._deletions(state, known)
         yield from self._notes()
 
     # ---- pages ---------------------------------------------------------------------------------
-    def _page(self, scan: KeysetScan) -> list[dict[str, Any]]:
-        rows = self.client.get_list(self.meta.name, fields=["*"], limit=self.page_size, **scan.params())
-        scan.accept(rows)
-        return self._convert(rows)
+    def _fetch(self, scan: KeysetScan) -> list[dict[str, Any]]:
+        """Fetch stage: one page of the scan, with its child rows in nested mode (requests stay on this stage)."""
+        return self._with_children(self.client.get_list(self.meta.name, fields=["*"], limit=self.page_size,
+                                                        **scan.params()))
 
-    def _convert(self, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _with_children(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if self.nested and rows:
             groups = fetch_children(self.client, self.meta, [r.get("name") for r in rows])
             attach_children(self.meta, rows, groups)
+        return rows
+
+    def _convert(self, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Convert stage: rows as the catalog describes them."""
         if self.detect_deletes:
             self.emitted.update(str(r.get("name")) for r in rows)
         return [self.converter.convert(r) for r in rows]
@@ -184,7 +227,7 @@ class DocTypeReader:
                 notes.append(f"{len(appeared)} documents not seen before were read by name (renamed, or committed "
                              "later than the look-back window)")
                 for rows in fetch_by_name(self.client, meta.name, [typed_name(n, meta.autoincrement) for n in appeared]):
-                    yield Batch(self._convert(rows))
+                    yield Batch(self._convert(self._with_children(rows)))
         final = bounds.state(bounds.upper, state, keys=encode_keys(current),
                              deleted_cursor=bounds.upper if readable else None)
         yield Batch(markers, final, notes)
@@ -197,8 +240,9 @@ class ChildTableReader:
     """
 
     def __init__(self, client: FrappeClient, meta: DocTypeMeta, parents: Sequence[str], bounds: SyncBounds, *,
-                 page_size: int, logger: logging.Logger | None = None):
+                 page_size: int, workers: int = 1, logger: logging.Logger | None = None):
         self.client = client
+        self.workers = workers
         self.meta = meta
         self.parents = list(parents)
         self.bounds = bounds
@@ -210,18 +254,23 @@ class ChildTableReader:
     def _extra(self, parent: str) -> list[list[Any]]:
         return [condition("parenttype", "=", parent)]
 
-    def _scan(self, parent: str, scan: KeysetScan) -> list[dict[str, Any]]:
-        rows = self.client.get_list(self.meta.name, fields=["*"], limit=self.page_size, parent=parent,
-                                    **scan.params(self._extra(parent)))
-        scan.accept(rows)
-        self.emitted.update(child_key(r.get("name"), r.get("parent")) for r in rows)
-        return [self.converter.convert(r) for r in rows]
+    def _scan(self, parent: str, scan: KeysetScan) -> Iterator[tuple[FetchedPage, list[dict[str, Any]]]]:
+        """Pages of one parent DocType's rows, each with its converted rows, fetched one page ahead."""
+        def fetch(scan: KeysetScan) -> list[dict[str, Any]]:
+            return self.client.get_list(self.meta.name, fields=["*"], limit=self.page_size, parent=parent,
+                                        **scan.params(self._extra(parent)))
+
+        def convert(page: FetchedPage) -> tuple[FetchedPage, list[dict[str, Any]]]:
+            rows = page.take()
+            self.emitted.update(child_key(r.get("name"), r.get("parent")) for r in rows)
+            return page, [self.converter.convert(r) for r in rows]
+
+        return converted(fetch_pages(fetch, scan), convert, f"read-ahead {self.meta.name}", enabled=self.workers <= 1)
 
     def full_refresh(self) -> Iterator[Batch]:
         for parent in self.parents:
-            scan = KeysetScan(None, None, self.page_size)
-            while not scan.done:
-                yield Batch(self._scan(parent, scan))
+            with closed_after(self._scan(parent, KeysetScan(None, None, self.page_size))) as pages:
+                yield from (Batch(rows) for _page, rows in pages)
 
     def incremental(self, state: Mapping[str, Any]) -> Iterator[Batch]:
         bounds = self.bounds
@@ -232,11 +281,11 @@ class ChildTableReader:
             parent_state = {"cursor": saved.get(parent), **zone}
             wall = bounds.wall_cursor(parent_state)
             previous = literal(wall) if wall is not None else None
-            scan = KeysetScan(bounds.lower(parent_state), bounds.upper, self.page_size)
-            while not scan.done:
-                rows = self._scan(parent, scan)
-                cursors[parent] = floor_cursor(scan.checkpoint, previous)
-                yield Batch(rows, self._state(cursors, state, state.get("keys")))
+            with closed_after(self._scan(parent, KeysetScan(bounds.lower(parent_state), bounds.upper,
+                                                            self.page_size))) as pages:
+                for page, rows in pages:
+                    cursors[parent] = floor_cursor(page.checkpoint, previous)
+                    yield Batch(rows, self._state(cursors, state, state.get("keys")))
         known = decode_keys(state.get("keys"))
         current: set[str] = set()
         for parent in self.parents:

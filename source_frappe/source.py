@@ -236,4 +236,5 @@ def _child_reader(client: FrappeClient, meta: DocTypeMeta, options: SourceOption
     found = parents_of_child(client, meta.name, options, parents, logger)
     if not found:
         raise ConfigurationError(f"No selected DocType has {meta.name} as a child table: add its parent to doctypes.")
-    return ChildTableReader(client, meta, found, bounds, page_size=options.page_size, logger=logger)
+    return ChildTableReader(client, meta, found, bounds, page_size=options.page_size, workers=options.num_workers,
+                            logger=logger)

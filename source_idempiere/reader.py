@@ -5,6 +5,12 @@ plans into requests and pages into rows + state; large tables are read as parall
 Only this module builds ``$filter``/``$orderby`` text for data reads, always through the client's
 builders: every filter mentions IsActive (inactive rows must be read, spec §3.4), every request has
 an explicit ``$orderby`` on real columns (§3.5), timestamps are whole-second server-local literals (§4.7).
+
+Every page loop is two stages (``erp_airbyte.source.read_ahead``): the fetch stage (request, parse, the
+scan's accept, which needs each row's ``Updated`` and key only) runs one page ahead on a helper thread
+and snapshots the scan's checkpoint with the page; the caller's thread converts the page before it and
+emits its rows, then its state. The first page of a read is fetched alone: whether to split the table
+into windows is decided on it, before any further request.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from typing import Any
 import orjson
 
 from erp_airbyte.source.cursor_cap import capped_cursor
+from erp_airbyte.source.read_ahead import ReadAhead, closed_after, converted
 from erp_airbyte.source.table_reader import Batch
 from erp_airbyte.source.windows import (
     Window,
@@ -41,6 +48,22 @@ from source_idempiere.cursor import IncrementalScan, KeysetScan, PageRequest, to
 from source_idempiere.deletes import KEYS_STATE_KEY, decode_keys, encode_keys, vanished
 
 CURSOR = "Updated"
+
+
+@dataclass
+class Fetched:
+    """One page after the fetch stage: the raw records to emit, their keys, and the scan right after it.
+
+    ``records`` is emptied by the convert stage (``TableReader._rows``): the raw page is freed as soon as it is
+    converted, while it is still in the cache, instead of living on across the next fetch, where the cyclic
+    GC would move it to an older generation (measured: ~10 µs more CPU per record with 4 windows).
+    """
+
+    records: list[dict[str, Any]]
+    keys: list[Any]
+    checkpoint: Any
+    done: bool
+    row_count: int = 0
 
 @dataclass(frozen=True)
 class ReadSettings:
@@ -70,7 +93,9 @@ class TableReader:
         self.clock = clock
         self.settings = settings
         self.logger = logger or logging.getLogger("airbyte")
-        self.convert = RecordConverter(meta, settings.fk_mode, clock).convert
+        converter = RecordConverter(meta, settings.fk_mode, clock)
+        self.convert = converter.convert
+        self._cursor_of = converter.column_value
         self.key_column = meta.row_key  # order column (and filter operand for tables)
         self.key_filter = self.key_column  # a REST view filters its key by a property or id/uid (client views.py)
         # a view names IsActive by its property, or cannot; a table without IsActive (AD_PInstance_Log) has no
@@ -140,18 +165,45 @@ class TableReader:
             lower = self.settings.start_date.replace(microsecond=0) if self.settings.start_date else None
         return lower, upper, floor
 
-    def _accept(self, scan: IncrementalScan, page: Any) -> tuple[list[dict[str, Any]], list[Any]]:
-        """Convert one page and keep the rows the scan says are new (de-dup inside a second)."""
+    def _accept(self, scan: IncrementalScan, page: Any) -> Fetched:
+        """Fetch stage: keep the records the scan says are new (de-dup inside a second), not converted yet.
+
+        The scan compares each row's converted ``Updated`` (``column_value``: the same value ``convert``
+        gives, the clock's memo makes the second conversion cheap).
+        """
         scan.page_size = self.page_size
         records = page.records
-        convert, key_of = self.convert, self._key_of
-        rows = [convert(r) for r in records]
+        cursor_of, key_of = self._cursor_of, self._key_of
         keys = [key_of(r) for r in records]
-        keep = scan.accept([(row.get(CURSOR) or "", key) for row, key in zip(rows, keys)])
-        if len(keep) != len(rows):
-            rows = [rows[i] for i in keep]
+        keep = scan.accept([(cursor_of(r, CURSOR) or "", key) for r, key in zip(records, keys)])
+        if len(keep) != len(records):
+            records = [records[i] for i in keep]
             keys = [keys[i] for i in keep]
-        return rows, keys
+        return Fetched(records, keys, scan.checkpoint, scan.done, getattr(page, "row_count", 0) or 0)
+
+    def _scan_pages(self, scan: IncrementalScan) -> Iterator[Fetched]:
+        """Fetch stage of an incremental scan: every remaining page, accepted."""
+        while (req := scan.next_request()) is not None:
+            yield self._accept(scan, self._fetch(req))  # no local keeps the raw page (see Fetched)
+
+    def _rows(self, fetched: Fetched) -> list[dict[str, Any]]:
+        """Convert stage: the page's rows (its raw records are let go here, see ``Fetched``)."""
+        records, fetched.records = fetched.records, []
+        convert = self.convert
+        return [convert(r) for r in records]
+
+    def _converted(self, pages: Iterator[Fetched]) -> Iterator[tuple[Fetched, list[dict[str, Any]]]]:
+        """Each fetched page with its converted rows; the next page is fetched meanwhile."""
+        return converted(pages, lambda f: (f, self._rows(f)), self._thread_name, enabled=self._read_ahead)
+
+    @property
+    def _thread_name(self) -> str:
+        return f"read-ahead {self.meta.model_name}"
+
+    @property
+    def _read_ahead(self) -> bool:
+        """Read ahead only with one worker (see ``erp_airbyte.source.read_ahead``)."""
+        return self.settings.workers <= 1
 
     def _state(self, point: datetime | None, known_blob: Any) -> dict[str, Any] | None:
         if point is None:
@@ -174,19 +226,24 @@ class TableReader:
         known_blob = (state or {}).get(KEYS_STATE_KEY) if deletes else None
         emitted_keys: set[Any] = set()
         yield Batch([], None, [f"window {to_rfc3339(lower) if lower else 'beginning'} .. {to_rfc3339(upper)} (exclusive)"])
-        first = True
-        while (req := scan.next_request()) is not None:
-            page = self._fetch(req)
-            rows, keys = self._accept(scan, page)
-            if deletes:
-                emitted_keys.update(keys)
-            windows = self._split(scan, page, upper) if first else None
-            first = False
-            notes = [self.split_note] if windows else []
-            yield Batch(rows, None if scan.done else self._state(scan.checkpoint, known_blob), notes)
-            if windows:
-                yield from self._read_windows(windows, upper, floor, known_blob, emitted_keys if deletes else None)
-                break
+        req = scan.next_request()
+        first = self._accept(scan, self._fetch(req)) if req is not None else None
+        windows = self._split(scan, first.row_count, upper) if first is not None else None
+        with ReadAhead(self._scan_pages(scan) if not windows else iter(()), self._thread_name,
+                       enabled=self._read_ahead) as ahead:
+            ahead.start()  # the second page is fetched while the first is converted and emitted
+            for fetched in ([first] if first is not None else []):
+                if deletes:
+                    emitted_keys.update(fetched.keys)
+                yield Batch(self._rows(fetched), None if fetched.done else self._state(fetched.checkpoint, known_blob),
+                            [self.split_note] if windows else [])
+            for fetched in ahead:
+                rows = self._rows(fetched)
+                if deletes:
+                    emitted_keys.update(fetched.keys)
+                yield Batch(rows, None if fetched.done else self._state(fetched.checkpoint, known_blob))
+        if windows:
+            yield from self._read_windows(windows, upper, floor, known_blob, emitted_keys if deletes else None)
         final: dict[str, Any] = {CURSOR: to_rfc3339(contiguous_checkpoint([], [], upper, floor) or upper)}
         if deletes:
             current = self.list_keys()
@@ -200,21 +257,21 @@ class TableReader:
             final[KEYS_STATE_KEY] = encode_keys(current)
         yield Batch([], final)
 
-    def _split(self, scan: IncrementalScan, page: Any, upper: datetime) -> list[IncrementalScan] | None:
-        """Windows for the rest of a large table, or None when splitting would not help."""
+    def _split(self, scan: IncrementalScan, row_count: int, upper: datetime) -> list[IncrementalScan] | None:
+        """Windows for the rest of a large table (``row_count`` rows in range), or None when splitting would not help."""
         workers = self.settings.workers
         if scan.done or self.key_field is None or scan.position is None:
             return None
-        parts = split_parts(getattr(page, "row_count", 0) or 0, self.page_size, workers)
+        parts = split_parts(row_count, self.page_size, workers)
         if not parts:
             return None
         start = scan.position + timedelta(seconds=1)  # the first scan finishes the second it is in
-        bounds = self._quantile_bounds(start, upper, parts, page.row_count) or split_bounds(start, upper, parts)
+        bounds = self._quantile_bounds(start, upper, parts, row_count) or split_bounds(start, upper, parts)
         if len(bounds) < 3:
             return None
         scan.upper = bounds[0]
         windows = [scan] + [IncrementalScan(lo, hi, self.page_size) for lo, hi in zip(bounds, bounds[1:])]
-        self.split_note = (f"{page.row_count} rows to read, split into {len(windows)} time windows "
+        self.split_note = (f"{row_count} rows to read, split into {len(windows)} time windows "
                            f"read by up to {workers} workers")
         return windows
 
@@ -251,9 +308,9 @@ class TableReader:
     def _read_windows(self, windows: list[IncrementalScan], upper: datetime, floor: datetime | None,
                       known_blob: Any, emitted_keys: set[Any] | None) -> Iterator[Batch]:
         def pages(window: IncrementalScan) -> Iterator[WindowPage]:
-            while (req := window.next_request()) is not None:
-                rows, keys = self._accept(window, self._fetch(req))
-                yield WindowPage(rows, window.checkpoint, window.done, keys)
+            with closed_after(self._converted(self._scan_pages(window))) as fetched_pages:
+                for fetched, rows in fetched_pages:
+                    yield WindowPage(rows, fetched.checkpoint, fetched.done, fetched.keys)
 
         parts = [Window(w.checkpoint, w.done, lambda w=w: pages(w)) for w in windows]
         return read_windows(parts, upper=upper, floor=floor, workers=self.settings.workers,
@@ -278,28 +335,34 @@ class TableReader:
         A large table with an integer key is split after its first page into key ranges read in
         parallel; the last range is open-ended so rows inserted during the read are not missed.
         """
-        keyed = self.key_field is not None
-        scan = KeysetScan(self.page_size, keyed=keyed)
-        convert = self.convert
-        field_name = self.key_field
-        first = True
-        while (req := scan.next_request()) is not None:
-            page = self._fetch(req)
-            scan.page_size = self.page_size
-            records = page.records
-            scan.accept([r.get(field_name) for r in records] if keyed else [None] * len(records))
-            ranges = self._split_keys(scan, page) if first else None
-            first = False
-            yield Batch([convert(r) for r in records], None, [self.split_note] if ranges else [])
-            if ranges:
-                yield from self._read_key_ranges(ranges)
-                return
+        scan = KeysetScan(self.page_size, keyed=self.key_field is not None)
+        first = next(self._key_pages(scan), None)
+        ranges = self._split_keys(scan, first.row_count) if first is not None else None
+        with ReadAhead(self._key_pages(scan) if not ranges else iter(()), self._thread_name,
+                       enabled=self._read_ahead) as ahead:
+            ahead.start()  # the second page is fetched while the first is converted and emitted
+            if first is not None:
+                yield Batch(self._rows(first), None, [self.split_note] if ranges else [])
+            yield from (Batch(self._rows(page)) for page in ahead)
+        if ranges:
+            yield from self._read_key_ranges(ranges)
 
-    def _split_keys(self, scan: KeysetScan, page: Any) -> list[KeysetScan] | None:
+    def _key_pages(self, scan: KeysetScan) -> Iterator[Fetched]:
+        """Fetch stage of a full-refresh keyset scan: every remaining page, accepted (raw records)."""
+        while (req := scan.next_request()) is not None:
+            yield self._accept_keys(scan, self._fetch(req))  # no local keeps the raw page (see Fetched)
+
+    def _accept_keys(self, scan: KeysetScan, page: Any) -> Fetched:
+        scan.page_size = self.page_size
+        records = page.records
+        scan.accept([r.get(self.key_field) for r in records] if scan.keyed else [None] * len(records))
+        return Fetched(records, [], None, scan.done, getattr(page, "row_count", 0) or 0)
+
+    def _split_keys(self, scan: KeysetScan, row_count: int) -> list[KeysetScan] | None:
         workers = self.settings.workers
         if scan.done or not self.meta.key_column or not isinstance(scan.position, int):
             return None
-        parts = split_parts(getattr(page, "row_count", 0) or 0, self.page_size, workers)
+        parts = split_parts(row_count, self.page_size, workers)
         if not parts:
             return None
         top = self.client.get_page(self.meta.model_name, filter=self.all_rows,
@@ -313,18 +376,12 @@ class TableReader:
         scan.upper = bounds[1]
         ranges = [scan] + [KeysetScan(self.page_size, start=lo, upper=hi) for lo, hi in zip(bounds[1:], bounds[2:])]
         ranges[-1].upper = None  # open-ended: keys above the max seen at split time are read too
-        self.split_note = (f"{page.row_count} rows to read, split into {len(ranges)} key ranges "
+        self.split_note = (f"{row_count} rows to read, split into {len(ranges)} key ranges "
                            f"read by up to {workers} workers")
         return ranges
 
     def _read_key_ranges(self, ranges: list[KeysetScan]) -> Iterator[Batch]:
-        convert, field_name = self.convert, self.key_field
-
         def pages(scan: KeysetScan) -> Iterator[list[dict[str, Any]]]:
-            while (req := scan.next_request()) is not None:
-                page = self._fetch(req)
-                scan.page_size = self.page_size
-                scan.accept([r.get(field_name) for r in page.records])
-                yield [convert(r) for r in page.records]
+            return converted(self._key_pages(scan), self._rows, self._thread_name, enabled=self._read_ahead)
 
         return read_ranges([lambda scan=scan: pages(scan) for scan in ranges], workers=self.settings.workers)

@@ -44,6 +44,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from erp_airbyte.failures import stream_failure
 from erp_airbyte.messages import log_message, state_message
 from erp_airbyte.source.progress import StreamProgress
+from erp_airbyte.source.read_ahead import closed_after
 from erp_airbyte.source.stream_pump import Cancelled, Emit, Job, StreamPump
 from erp_airbyte.source.table_reader import TableReader
 
@@ -154,25 +155,26 @@ class SourceRead:
                 if read.open_reader is None:
                     raise ValueError(f"stream {name} has neither a reader nor a reason it is unavailable")
                 reader = read.open_reader()
-                batches = reader.incremental(stream_state) if incremental else reader.full_refresh()
-                for batch in batches:
-                    out: list[AirbyteMessage] = []
-                    if batch.rows:
-                        if not running:
-                            out.append(status_message(configured.stream, AirbyteStreamStatus.RUNNING))
-                            running = True
-                        now_ms = int(time.time() * 1000)
-                        out.extend(
-                            AirbyteMessage(type=Type.RECORD, record=AirbyteRecordMessage(stream=name, data=row, emitted_at=now_ms))
-                            for row in batch.rows
-                        )
-                        line = progress.add_page(len(batch.rows))
-                        if line:
-                            out.append(log_message(line))
-                    out.extend(log_message(f"Stream {name}: {note}") for note in batch.notes)
-                    if batch.state is not None:
-                        out.append(state_message(descriptor, batch.state))
-                    emit(out)
+                with closed_after(reader.incremental(stream_state) if incremental else reader.full_refresh()) as batches:
+                    for batch in batches:
+                        out: list[AirbyteMessage] = []
+                        if batch.rows:
+                            if not running:
+                                out.append(status_message(configured.stream, AirbyteStreamStatus.RUNNING))
+                                running = True
+                            now_ms = int(time.time() * 1000)
+                            out.extend(
+                                AirbyteMessage(type=Type.RECORD,
+                                               record=AirbyteRecordMessage(stream=name, data=row, emitted_at=now_ms))
+                                for row in batch.rows
+                            )
+                            line = progress.add_page(len(batch.rows))
+                            if line:
+                                out.append(log_message(line))
+                        out.extend(log_message(f"Stream {name}: {note}") for note in batch.notes)
+                        if batch.state is not None:
+                            out.append(state_message(descriptor, batch.state))
+                        emit(out)
                 if not incremental:
                     emit([state_message(descriptor, NO_CURSOR_STATE)])
                 emit([log_message(progress.finish_line("COMPLETE")),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from erp_airbyte.source.read_ahead import closed_after
 from erp_airbyte.source.stream_pump import Emit, Job, StreamPump
 from erp_airbyte.source.table_reader import Batch
 
@@ -104,9 +105,10 @@ def read_windows(windows: Sequence[Window], *, upper: Any, floor: Any, workers: 
         def job(emit: Emit) -> None:
             window = windows[index]
             checkpoint = window.checkpoint
-            for page in window.pages():
-                checkpoint = page.checkpoint
-                emit([(index, page)])
+            with closed_after(window.pages()) as pages:
+                for page in pages:
+                    checkpoint = page.checkpoint
+                    emit([(index, page)])
             emit([(index, WindowPage([], checkpoint, True))])
         return job
 
@@ -130,8 +132,9 @@ def read_ranges(ranges: Sequence[Callable[[], Iterable[list[dict[str, Any]]]]], 
 
     def job_for(pages: Callable[[], Iterable[list[dict[str, Any]]]]) -> Job:
         def job(emit: Emit) -> None:
-            for rows in pages():
-                emit([rows])
+            with closed_after(pages()) as page_rows:
+                for rows in page_rows:
+                    emit([rows])
         return job
 
     with closing(StreamPump(workers).run([job_for(r) for r in ranges])) as items:

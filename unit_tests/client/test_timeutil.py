@@ -158,3 +158,19 @@ def test_to_utc_on_user_values_never_changes_what_z_means():
     clock = ServerClock("Europe/Berlin")
     clock.to_utc("2024-07-01T12:00:00+05:00")
     assert not clock.zulu_is_real
+
+
+def test_the_memo_stays_small_and_utc_values_do_not_fill_it():
+    """A long read converts millions of distinct values: the memo is bounded, and values already in RFC 3339
+    UTC (current servers, servers in UTC) are returned as they are without an entry."""
+    from idempiere_client import timeutil  # noqa: PLC0415
+
+    utc = ServerClock("UTC")
+    for n in range(20000):
+        assert utc.rfc3339_from_server(f"2024-07-01T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z")[:11] == "2024-07-01T"
+    assert utc._memo.cache_info().currsize == 0
+    berlin = ServerClock("Europe/Berlin")
+    for n in range(20000):
+        berlin.rfc3339_from_server(f"2024-07-{1 + n // 86400:02d}T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z")
+    assert berlin._memo.cache_info().currsize == timeutil._CACHE_SIZE < 20000
+    assert berlin.rfc3339_from_server("2024-07-01T12:00:00Z") == "2024-07-01T10:00:00Z"  # still the fake Z

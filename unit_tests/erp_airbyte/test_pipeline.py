@@ -190,3 +190,47 @@ def test_a_reader_that_cannot_be_opened_fails_only_its_stream():
     messages, run = _run(streams)
     assert {name: error.failure_type for name, error in run.failures.items()} == {"x": FailureType.config_error}
     assert len([m for m in messages if m.type == Type.RECORD]) == 3
+
+
+class ReadAheadReader(FakeReader):
+    """FakeReader whose pages are fetched one ahead on a helper thread (``read_ahead.converted``)."""
+
+    def incremental(self, state: Mapping[str, Any]) -> Iterator[Batch]:
+        from erp_airbyte.source.read_ahead import converted  # noqa: PLC0415 - only these tests need it
+
+        start = int(state.get("n", 0))
+        for rows in converted(self._pages(start), lambda rows: [dict(r) for r in rows], "read-ahead fake"):
+            yield Batch(rows, {"n": rows[-1]["n"]})
+        yield Batch([], {"n": self.n})
+
+
+def _read_ahead_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "read-ahead fake" and t.is_alive()]
+
+
+def test_a_failed_prefetch_fails_its_stream_after_the_records_and_states_before_it_and_leaves_no_thread():
+    messages, run = _run([_stream("bad", ReadAheadReader(30, page=3, fail_after_pages=4)),
+                          _stream("good", ReadAheadReader(20, page=3))])
+    bad = _of(messages, "bad")
+    records_and_states = [(m.record.data["n"] if m.type == Type.RECORD else ("state", m.state.stream.stream_state.n))
+                          for m in bad if m.type in (Type.RECORD, Type.STATE)]
+    assert records_and_states == [1, 2, 3, ("state", 3), 4, 5, 6, ("state", 6), 7, 8, 9, ("state", 9),
+                                  10, 11, 12, ("state", 12)]
+    assert _statuses(bad)[-1] == AirbyteStreamStatus.INCOMPLETE
+    assert len([m for m in _of(messages, "good") if m.type == Type.RECORD]) == 20
+    with pytest.raises(AirbyteTracedException):
+        run.raise_failures()
+    assert not _read_ahead_threads()
+
+
+def test_a_sync_stopped_mid_read_leaves_no_read_ahead_thread():
+    run = SourceRead([_stream("a", ReadAheadReader(3000, page=3)), _stream("b", ReadAheadReader(3000, page=3))],
+                     None, workers=2, logger=LOGGER)
+    messages = run.messages()
+    records = 0
+    for m in messages:
+        records += m.type == Type.RECORD
+        if records == 50:
+            break
+    messages.close()  # the platform stops the sync
+    assert not _read_ahead_threads()
