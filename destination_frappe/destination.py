@@ -37,7 +37,7 @@ from erp_airbyte.destination.sink import PipelineRun, StreamSink
 from erp_airbyte.destination.state_gate import gate_state
 from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, stream_plans
 from erp_airbyte.destination.write_rounds import WriteRounds
-from erp_airbyte.failures import config_error, traced
+from erp_airbyte.failures import config_error, parsed_config, traced
 from erp_http.parallel import parallel_map
 from frappe_client.client import FrappeClient
 from frappe_client.config import ConnectionConfig
@@ -82,11 +82,8 @@ class DestinationFrappe(Destination):
     def write(self, config: Mapping[str, Any], configured_catalog: ConfiguredAirbyteCatalog,
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
         logger = logging.getLogger("airbyte")
-        try:
-            options = WriteOptions.from_airbyte(config)
-            conn = ConnectionConfig.from_airbyte(config)
-        except ConfigurationError as exc:
-            raise config_error(exc) from None
+        options = parsed_config(WriteOptions.from_airbyte, config)
+        conn = parsed_config(ConnectionConfig.from_airbyte, config)
         plans = stream_plans(with_key_fields(configured_catalog, options),
                              key_examples="name, or a unique field such as customer_name, or the stream's key_field")
         client = FrappeClient(conn, max_in_flight=options.num_workers, logger=logger)

@@ -37,7 +37,7 @@ from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.state_gate import gate_state
 from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, StreamPlan
 from erp_airbyte.destination.stream_plans import stream_plans as shared_stream_plans
-from erp_airbyte.failures import config_error, failure_type, traced
+from erp_airbyte.failures import config_error, failure_type, parsed_config, traced
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.http import IdempiereClient
@@ -111,12 +111,9 @@ class DestinationIdempiere(Destination):
     def write(self, config: Mapping[str, Any], configured_catalog: ConfiguredAirbyteCatalog,
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
         logger = logging.getLogger("airbyte")
-        try:
-            options = DestinationOptions.from_airbyte(config)
-            conn = ConnectionConfig.from_airbyte(config)
-            clock = ServerClock(options.server_timezone)
-        except ConfigurationError as exc:
-            raise config_error(exc) from None
+        options = parsed_config(DestinationOptions.from_airbyte, config)
+        conn = parsed_config(ConnectionConfig.from_airbyte, config)
+        clock = ServerClock(options.server_timezone)  # the zone name was validated by the options
         plans = stream_plans(configured_catalog)  # overwrite etc. refused before anything is written
         client = IdempiereClient(conn, max_in_flight=options.num_workers, logger=logger)
         try:
