@@ -31,6 +31,7 @@ from destination_frappe.prover import FrappeProver
 from destination_frappe.sender import FrappeSender
 from destination_frappe.targets import resolve_targets, with_key_fields
 from destination_frappe.write_options import WriteOptions, connection_specification
+from erp_airbyte.destination.check_run import checked
 from erp_airbyte.destination.rejects import RejectLog
 from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.sink import PipelineRun, StreamSink
@@ -69,15 +70,14 @@ class DestinationFrappe(Destination):
         except ConfigurationError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
         client = FrappeClient(conn, max_in_flight=2, logger=logger)
-        try:
+
+        def steps() -> str | None:
             user = client.logged_user()
             _, where = site_zone(client, options)
             logger.info("Check: logged in as %s; site time zone from %s", user, where)
-            return AirbyteConnectionStatus(status=Status.SUCCEEDED)
-        except ErpError as exc:
-            return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
-        finally:
-            client.close()
+            return None
+
+        return checked(client, steps)
 
     def write(self, config: Mapping[str, Any], configured_catalog: ConfiguredAirbyteCatalog,
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:

@@ -32,6 +32,7 @@ from destination_idempiere.table_planner import RunContext, table_sink
 from destination_idempiere.values import WriteContext
 from destination_idempiere.write_options import DestinationOptions, connection_specification
 from destination_idempiere.write_requests import write_executor
+from erp_airbyte.destination.check_run import checked
 from erp_airbyte.destination.rejects import RejectLog, rejects_path_problem
 from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.state_gate import gate_state
@@ -85,27 +86,26 @@ class DestinationIdempiere(Destination):
         if problem:
             return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
         client = IdempiereClient(conn, max_in_flight=2, logger=logger)
-        try:
+
+        def steps() -> str | None:
             client.tokens.current()  # log in: bad credentials are reported as such, before any table
             catalog = MetadataCatalog(client, workers=1)
             problem = child_keys_problem(options.children.keys, catalog)  # as write would refuse it
             if problem:
-                return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
-            problem = _doc_action_problem(DestinationOptions.from_airbyte(config), catalog, logger)
+                return problem
+            problem = _doc_action_problem(options, catalog, logger)
             if problem:  # what write would refuse: a doc_action on a table that has no documents
-                return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
+                return problem
             problems = post_process_problems(Processes(client, logger=logger), options.post_write_processes.values())
             if problems:  # an unknown process, or parameter names it does not have
-                return AirbyteConnectionStatus(status=Status.FAILED, message="; ".join(problems))
+                return "; ".join(problems)
             outcome, meta = verify_server_timezone(client, clock, _readable(catalog, CHECK_TABLES, logger))
             batch = _detect_batch(client)
             logger.info("Check: logged in; batch endpoint %s; server_timezone %s",
                         "available" if batch else "absent (older server)", _describe(outcome, meta))
-            return AirbyteConnectionStatus(status=Status.SUCCEEDED)
-        except ErpError as exc:
-            return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
-        finally:
-            client.close()
+            return None
+
+        return checked(client, steps)
 
     # ---- write -------------------------------------------------------------------------------------
     def write(self, config: Mapping[str, Any], configured_catalog: ConfiguredAirbyteCatalog,
