@@ -7,11 +7,9 @@ workbook stream must have the same rows and values, with numbers and dates typed
 from __future__ import annotations
 
 import base64
-import json
 from datetime import datetime
 
 import pytest
-import requests
 from airbyte_cdk.models import AirbyteStreamStatus
 from airbyte_cdk.test.entrypoint_wrapper import read
 
@@ -20,7 +18,7 @@ from source_idempiere import SourceIdempiere
 from unit_tests.http.local_server import LocalServer
 
 from .helpers import config, records
-from .test_source_reports import REPORT, direct_csv, discovered, logs, report_catalog, status_of
+from .test_source_reports import REPORT, direct_csv, discovered, logs, report_catalog, run_answer_proxy, status_of
 
 PARAMETERS = {"C_BPartner_ID": "117,114", "DateOrdered": "2020-01-01", "DateOrdered_to": "2030-12-31", "IsSOTrx": True}
 
@@ -98,18 +96,11 @@ def test_a_header_row_that_does_not_name_the_columns_fails_the_stream_naming_the
 
 def corrupting_proxy(emu) -> LocalServer:
     """Forwards to ``emu``; a run's inline export keeps its name and length but its bytes are no workbook."""
-    def answer(method: str, path: str, headers: dict, body: bytes):
-        sent = {k: v for k, v in headers.items() if k.lower() in ("authorization", "content-type", "accept")}
-        resp = requests.request(method, emu.base_url + path, headers=sent, data=body or None, timeout=30)
-        out = resp.content
-        if method == "POST" and path.startswith("/api/v1/processes/") and resp.status_code == 200:
-            doc = resp.json()
-            if "exportFile" in doc:
-                size = doc["exportFileLength"]
-                doc["exportFile"] = base64.b64encode(bytes.fromhex("D0CF11E0A1B11AE1").ljust(size, b"\x07")).decode()
-                out = json.dumps(doc).encode()
-        return resp.status_code, {"Content-Type": resp.headers.get("Content-Type", "application/json")}, out
-    return LocalServer(answer)
+    def rewrite(doc: dict) -> None:
+        if "exportFile" in doc:
+            size = doc["exportFileLength"]
+            doc["exportFile"] = base64.b64encode(bytes.fromhex("D0CF11E0A1B11AE1").ljust(size, b"\x07")).decode()
+    return run_answer_proxy(emu, rewrite)
 
 
 def test_a_damaged_workbook_fails_discovery_and_the_read_loudly(emulator_factory):

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -216,21 +217,28 @@ def test_a_report_stream_removed_from_the_config_is_unavailable_not_silently_emp
 
 
 # ---- an old plugin build: the answer names the file on the server, the content is at GET /files ----------
-def old_build_proxy(emu) -> LocalServer:
-    """Forwards to ``emu``; a run's inline export becomes the pre-2020-12 answer: the file's server path only."""
+def run_answer_proxy(emu, rewrite: Callable[[dict], None]) -> LocalServer:
+    """Forwards to ``emu``; the JSON answer of a successful process run is passed through ``rewrite`` (in place)."""
     def answer(method: str, path: str, headers: dict, body: bytes):
         sent = {k: v for k, v in headers.items() if k.lower() in ("authorization", "content-type", "accept")}
         resp = requests.request(method, emu.base_url + path, headers=sent, data=body or None, timeout=30)
         out = resp.content
         if method == "POST" and path.startswith("/api/v1/processes/") and resp.status_code == 200:
             doc = resp.json()
-            if "exportFileName" in doc:
-                files = requests.get(f"{emu.base_url}/__emulator__/files", timeout=30).json()["files"]
-                name = doc.pop("exportFileName")
-                doc["exportFile"] = [f["path"] for f in files if f["name"] == name][-1]
-                out = json.dumps(doc).encode()
+            rewrite(doc)
+            out = json.dumps(doc).encode()
         return resp.status_code, {"Content-Type": resp.headers.get("Content-Type", "application/json")}, out
     return LocalServer(answer)
+
+
+def old_build_proxy(emu) -> LocalServer:
+    """Forwards to ``emu``; a run's inline export becomes the pre-2020-12 answer: the file's server path only."""
+    def rewrite(doc: dict) -> None:
+        if "exportFileName" in doc:
+            files = requests.get(f"{emu.base_url}/__emulator__/files", timeout=30).json()["files"]
+            name = doc.pop("exportFileName")
+            doc["exportFile"] = [f["path"] for f in files if f["name"] == name][-1]
+    return run_answer_proxy(emu, rewrite)
 
 
 def test_an_answer_with_only_a_server_path_is_downloaded_from_files(emulator_factory):
