@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from erp_http.connection import connection_properties, connection_settings, server_root
+from erp_http.connection import connection_properties, connection_settings
 from erp_http.errors import ConfigurationError
 from erp_http.secrets import masked_repr
 
@@ -145,15 +145,6 @@ class ConnectionConfig:
             ConfigurationError: with a message the user can act on.
         """
         return cls(*connection_settings(config, "base_url", _URL_SUFFIXES, _parse_credentials, DEFAULT_TIMEOUT_SECONDS))
-
-
-def normalize_base_url(value: Any) -> str:
-    """Return the server root for a URL given with or without ``/api`` or ``/api/v1`` (spec §0).
-
-    Raises:
-        ConfigurationError: the value is not an http(s) URL with a host.
-    """
-    return server_root(value, "base_url", _URL_SUFFIXES)
 
 
 def _text(creds: Mapping[str, Any], key: str, *, required: bool, auth_type: str) -> str | None:
