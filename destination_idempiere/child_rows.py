@@ -21,7 +21,8 @@ import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from destination_idempiere.record_mapping import ChildRows, PreparedRecord, RecordMapper, deterministic_uu
+from destination_idempiere.prepared_record import ChildRows, PreparedRecord
+from destination_idempiere.record_mapping import RecordMapper, deterministic_uu
 from destination_idempiere.values import CLEAR_FK, WriteContext
 from erp_airbyte.destination.protocols import RecordRejected
 from erp_http.errors import ApiError, ConfigurationError

@@ -30,6 +30,7 @@ from typing import Any
 
 from destination_idempiere.child_options import ChildOptions
 from destination_idempiere.child_rows import at, child_uu, key_columns, parent_seed
+from destination_idempiere.prepared_record import ChildRows, PreparedRecord
 from destination_idempiere.queries import (
     TooManyRows,
     changed_columns,
@@ -39,7 +40,6 @@ from destination_idempiere.queries import (
     same_value,
     with_active,
 )
-from destination_idempiere.record_mapping import ChildRows, PreparedRecord
 from destination_idempiere.values import CLEAR_FK, WriteContext
 from erp_http.errors import ApiError, UnsafeFilterValue
 from idempiere_client.filters import F

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from destination_idempiere.prepared_record import KeyField, PreparedRecord
 from destination_idempiere.queries import (
     TooManyRows,
     canonical,
@@ -31,7 +32,6 @@ from destination_idempiere.queries import (
     same_value,
     with_active,
 )
-from destination_idempiere.record_mapping import KeyField, PreparedRecord
 from erp_http.errors import ApiError, UnsafeFilterValue
 from erp_http.parallel import parallel_map
 from erp_http.url_budget import MAX_QUERY_BYTES, query_length, split_until_fits

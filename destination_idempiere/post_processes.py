@@ -29,7 +29,7 @@ from typing import Any
 
 from destination_idempiere.import_rows import IMPORTED, is_import_table, read_import_rows
 from destination_idempiere.post_process_options import KEY, PostWriteProcess
-from destination_idempiere.record_mapping import PreparedRecord
+from destination_idempiere.prepared_record import PreparedRecord
 from destination_idempiere.table_planner import RunContext
 from destination_idempiere.write_requests import WriteOp
 from erp_airbyte.destination.protocols import SliceOutcomes, WriteResult

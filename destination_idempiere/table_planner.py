@@ -31,8 +31,9 @@ from destination_idempiere.child_rows import (
 from destination_idempiere.child_sync import ChildSync, ExistingChildren
 from destination_idempiere.fk_resolver import FkResolver
 from destination_idempiere.lookup import CHUNK, IN_CHUNK, RowFinder
+from destination_idempiere.prepared_record import PreparedRecord
 from destination_idempiere.queries import changed_columns, row_key_id, row_value
-from destination_idempiere.record_mapping import PreparedRecord, RecordMapper
+from destination_idempiere.record_mapping import RecordMapper
 from destination_idempiere.values import WriteContext
 from destination_idempiere.write_options import DestinationOptions
 from destination_idempiere.write_requests import DOC_ACTION_RESULT, WriteOp

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from destination_idempiere.record_mapping import PreparedRecord
+from destination_idempiere.prepared_record import PreparedRecord
 from erp_airbyte.destination.protocols import WriteResult
 from erp_airbyte.destination.write_rounds import WriteRounds
 from erp_http.errors import ApiError, TransientError, api_reason

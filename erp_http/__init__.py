@@ -10,6 +10,7 @@ client supplies three things and nothing else:
 3. its **API methods** on top of ``erp_http.sender.Sender`` (paths, paging, batch endpoints).
 
 Modules: ``errors`` (taxonomy), ``policy`` (pure decisions), ``sender`` (the only code that sends HTTP),
+``redirects`` (which redirects it follows), ``wire`` (its requests session and one-read bodies),
 ``auth`` (the Auth protocol), ``json_codec`` (orjson in/out), ``timeutil`` (zone-aware time helpers),
 ``parallel`` (the one ``parallel_map``).
 """

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 
 MASK = "****"
 
@@ -156,3 +156,12 @@ def masked_repr(obj: Any, shown: Iterable[str], masked: Iterable[str] = ()) -> s
     parts = [f"{f.name}={(MASK if f.name in hidden else getattr(obj, f.name))!r}"
              for f in dataclasses.fields(obj) if f.name in listed]
     return f"{type(obj).__name__}({', '.join(parts)})"
+
+
+def shown_url(url: str) -> str:
+    """A URL as messages show it: no user info, query string or fragment (they may carry secrets)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

@@ -10,10 +10,8 @@ Decisions come from ``policy`` (pure, per-ERP data in a ``StatusPolicy``); this 
   caller can prove by its own key whether it was applied;
 * a 401 asks the ``Auth`` object for fresh credentials (once per generation) and resends; a 401 that
   survives ``MAX_AUTH_RECOVERIES`` renewals is an ``AuthenticationError``;
-* every body is read in one call (``_read_body``) and parsed once;
-* redirects are never followed with credentials: only a read to the same origin (scheme, host and port)
-  that is not an auth request is followed; anything else (a login answered 307, a token request sent to
-  another host, https down to http) is a ``RedirectRefused`` naming the target;
+* every body is read in one call (``wire.read_body``) and parsed once;
+* redirects are never followed with credentials (``redirects``: a ``RedirectRefused`` naming the target);
 * a server that cannot be reached is a ``TransientError`` (it may come back), ``https://`` to a plain-HTTP
   port says so, and an answer that shows no API of the ERP at the URL (404/405 or an HTML 2xx to the
   first call or a login) is ``ApiNotFound`` naming the URL tried.
@@ -26,7 +24,6 @@ anyone reads it, so a server that echoes the request cannot put a password into 
 from __future__ import annotations
 
 import logging
-import os
 import random
 import threading
 import time
@@ -34,11 +31,9 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import requests
-import urllib3
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import InsecureRequestWarning
 
 from erp_http import json_codec
@@ -48,7 +43,6 @@ from erp_http.errors import (
     ApiNotFound,
     AuthenticationError,
     ConfigurationError,
-    RedirectRefused,
     TransientError,
 )
 from erp_http.policy import (
@@ -61,14 +55,15 @@ from erp_http.policy import (
     classify_exception,
     classify_response,
 )
-from erp_http.secrets import SecretMasker, credential_values
+from erp_http.redirects import redirect_target
+from erp_http.secrets import SecretMasker, credential_values, shown_url
+from erp_http.wire import pooled_session, read_body, tls_verify
 
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 10.0
 MAX_AUTH_RECOVERIES = 2  # renew (or wait for another thread's renewal), then an escalated renewal, then give up
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
-MAX_REDIRECTS = 5
 _PLAIN_HEADERS = frozenset({"Accept", "Content-Type"})
 
 
@@ -145,21 +140,8 @@ class Sender:
         self.server_label = server_label or self.api_url
         self.max_in_flight = max(1, int(max_in_flight))
         self.logger = logger or logging.getLogger("erp_http")
-        if session is None:
-            # Pool sized to the in-flight bound so no request waits for (or discards) a connection;
-            # urllib3's own retries are off: this module owns the retry policy.
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.max_in_flight, max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            # Read proxy/CA settings from the environment once instead of per request (that lookup cost
-            # ~3 ms per request), and keep ~/.netrc from replacing our credential header.
-            session.proxies.update(requests.utils.get_environ_proxies(self.api_url))
-            session.trust_env = False
-        self.session = session
-        self._verify: bool | str = verify_tls
-        if verify_tls and not session.trust_env:
-            self._verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        self.session = session if session is not None else pooled_session(self.api_url, self.max_in_flight)
+        self._verify = tls_verify(verify_tls, self.session)
         if not verify_tls:
             # Said once here instead of one urllib3 warning per request.
             warnings.filterwarnings("ignore", category=InsecureRequestWarning)
@@ -260,7 +242,9 @@ class Sender:
                 continue
             self._ever_answered = True
             if response.is_redirect:
-                url = self._follow_redirect(method, path, url, response.headers["location"], options, redirects)
+                url = redirect_target(method, path, url, response.headers["location"], auth_request=options.auth_request,
+                                      redirects=redirects, server_label=self.server_label)
+                self.logger.info("%s %s: redirected to %s", method, path, shown_url(url))
                 params = None  # the Location carries the query string the server wants
                 redirects += 1
                 attempt -= 1  # a followed redirect is not a failed attempt
@@ -279,29 +263,6 @@ class Sender:
                 self._retry_or_raise(method, path, attempt, resolution, is_write, options.retry, status)
                 continue
             return Reply(status, answer.body, answer.text, answer), generation
-
-    def _follow_redirect(self, method: str, path: str, url: str, location: str, options: RequestOptions,
-                         redirects: int) -> str:
-        """The URL to resend to, or ``RedirectRefused``: credentials never follow a redirect elsewhere."""
-        target = urljoin(url, location)
-        here, there = urlsplit(url), urlsplit(target)
-        same_origin = _origin(here) == _origin(there)
-        if method in ("GET", "HEAD") and not options.auth_request and same_origin and redirects < MAX_REDIRECTS:
-            self.logger.info("%s %s: redirected to %s", method, path, _shown(target))
-            return target
-        if options.auth_request:
-            why = "a login or token request is never redirected (the credentials would be sent to the new address)"
-        elif not same_origin:
-            why = "the request carries credentials and the new address is another scheme, host or port"
-        elif redirects >= MAX_REDIRECTS:
-            why = f"more than {MAX_REDIRECTS} redirects"
-        else:
-            why = "only reads are redirected (a write would be sent again or turned into a read)"
-        downgrade = " (from https down to plain http)" if here.scheme == "https" and there.scheme == "http" else ""
-        raise RedirectRefused(
-            f"The server at {self.server_label} redirected {method} {path} to {_shown(target)}{downgrade}; not "
-            f"followed: {why}. If the server has moved, set the connector's URL to the new address.",
-            _shown(target))
 
     def _check_api_present(self, answer: Answer, url: str, options: RequestOptions) -> None:
         """``ApiNotFound`` when the answer shows that no API of this ERP lives at the URL tried.
@@ -322,7 +283,7 @@ class Sender:
             return
         kind = "an HTML page" if b"<html" in answer.content[:512].lower() else "no JSON"
         what = f"HTTP {answer.status}" if missing_status else f"HTTP {answer.status} with {kind}"
-        raise ApiNotFound(self.policy.api_name, _shown(url), what, self.policy.api_url_hint)
+        raise ApiNotFound(self.policy.api_name, shown_url(url), what, self.policy.api_url_hint)
 
     @staticmethod
     def _mask_sent(body: Any, text: str, headers: Mapping[str, str], json_body: Any,
@@ -380,7 +341,7 @@ class Sender:
                 response = self.session.request(method, url, params=params, data=data, headers=headers,
                                                 timeout=timeout, verify=self._verify, stream=True,
                                                 allow_redirects=False)  # followed (or refused) by the caller
-                _read_body(response)
+                read_body(response)
                 return response
             finally:
                 with self._stats_lock:
@@ -399,43 +360,3 @@ def backoff_delay(attempt: int, base: float, cap: float, retry_after: float | No
     if retry_after is not None:
         delay = max(delay, min(retry_after, cap))
     return delay
-
-
-def _origin(parts: Any) -> tuple[str, str | None, int | None]:
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, parts.hostname, parts.port or default
-
-
-def _shown(url: str) -> str:
-    """A URL as messages show it: no user info, query string or fragment (they may carry secrets)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
-def _read_body(response: requests.Response) -> None:
-    """Read the whole body in one call and hand it to ``response.content``.
-
-    ``requests`` reads a body in 10 KB chunks through a generator: for a 311 KB page that costs ~0.7 ms
-    more CPU than one ``read()`` (~7 µs per record, about a tenth of the source's CPU per record; issue 6).
-    Errors become the exceptions ``Response.content`` raises, so ``policy`` sees the same types; a body
-    shorter than its Content-Length raises (urllib3 enforces it), it is never passed on truncated.
-    """
-    raw = response.raw
-    if raw is None or response._content_consumed:  # a body already in hand (adapters, test doubles)
-        return
-    try:
-        response._content = raw.read(decode_content=True) or b""  # what Response.content caches
-    except urllib3.exceptions.ProtocolError as exc:  # includes IncompleteRead
-        raise requests.exceptions.ChunkedEncodingError(exc) from None
-    except urllib3.exceptions.DecodeError as exc:
-        raise requests.exceptions.ContentDecodingError(exc) from None
-    except urllib3.exceptions.ReadTimeoutError as exc:
-        raise requests.exceptions.ConnectionError(exc) from None
-    except urllib3.exceptions.SSLError as exc:
-        raise requests.exceptions.SSLError(exc) from None
-    finally:
-        response._content_consumed = True
-    raw.release_conn()  # keep-alive: the connection goes back to the pool

@@ -8,7 +8,8 @@ from typing import Any
 from destination_idempiere.child_options import ChildOptions
 from destination_idempiere.child_rows import ChildMapper, insert_arrays
 from destination_idempiere.child_sync import ChildSync
-from destination_idempiere.record_mapping import PreparedRecord, RecordMapper
+from destination_idempiere.prepared_record import PreparedRecord
+from destination_idempiere.record_mapping import RecordMapper
 from destination_idempiere.values import WriteContext
 from erp_http.errors import ApiError
 from idempiere_client.paging import Page

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from destination_idempiere.record_mapping import PreparedRecord
+from destination_idempiere.prepared_record import PreparedRecord
 from destination_idempiere.write_requests import UuProver, WriteOp, write_executor
 from erp_airbyte.destination.write_rounds import WriteRounds
 from erp_http.errors import TransientError

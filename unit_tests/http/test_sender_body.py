@@ -1,4 +1,4 @@
-"""How the sender reads bodies (``erp_http.sender._read_body``), against a real loopback socket: one read per body,
+"""How the sender reads bodies (``erp_http.wire.read_body``), against a real loopback socket: one read per body,
 a truncated body is retried and never parsed, and connections are kept alive."""
 from __future__ import annotations
 
