@@ -20,7 +20,6 @@ from airbyte_cdk.models import (
     ConnectorSpecification,
     Status,
 )
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_frappe.api import FrappeApi
 from destination_frappe.keys import KeyFinder
@@ -32,20 +31,24 @@ from destination_frappe.sender import FrappeSender
 from destination_frappe.targets import resolve_targets, with_key_fields
 from destination_frappe.write_options import WriteOptions, connection_specification
 from erp_airbyte.destination.check_run import checked
+from erp_airbyte.destination.guarded_write import WriteFailureWording, guarded_write
 from erp_airbyte.destination.rejects import RejectLog
 from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.sink import PipelineRun, StreamSink
 from erp_airbyte.destination.state_gate import gate_state
 from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, stream_plans
 from erp_airbyte.destination.write_rounds import WriteRounds
-from erp_airbyte.failures import config_error, parsed_config, traced
 from erp_http.parallel import parallel_map
 from frappe_client.client import FrappeClient
 from frappe_client.config import ConnectionConfig
-from frappe_client.errors import ConfigurationError, ErpError, TransientError
+from frappe_client.errors import ConfigurationError
 from frappe_client.site_zone import resolve_site_clock
 
 DOCS_URL = "https://docs.airbyte.com/integrations/destinations/frappe"
+# A role without access (HTTP 403) reads "Writing to Frappe failed: ..."; only a ConfigurationError is told as is.
+WRITE_FAILURE = WriteFailureWording(unreliable="The Frappe site did not answer reliably",
+                                    failed="Writing to Frappe failed",
+                                    in_own_words=lambda exc: isinstance(exc, ConfigurationError))
 
 
 class DestinationFrappe(Destination):
@@ -82,23 +85,14 @@ class DestinationFrappe(Destination):
     def write(self, config: Mapping[str, Any], configured_catalog: ConfiguredAirbyteCatalog,
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
         logger = logging.getLogger("airbyte")
-        options = parsed_config(WriteOptions.from_airbyte, config)
-        conn = parsed_config(ConnectionConfig.from_airbyte, config)
-        plans = stream_plans(with_key_fields(configured_catalog, options),
-                             key_examples="name, or a unique field such as customer_name, or the stream's key_field")
-        client = FrappeClient(conn, max_in_flight=options.num_workers, logger=logger)
-        try:
-            yield from self._write(client, options, plans, input_messages, logger)
-        except AirbyteTracedException:
-            raise
-        except ConfigurationError as exc:
-            raise config_error(exc) from None
-        except TransientError as exc:
-            raise traced(exc, f"The Frappe site did not answer reliably: {exc}") from None
-        except ErpError as exc:
-            raise traced(exc, f"Writing to Frappe failed: {exc}") from None
-        finally:
-            client.close()
+        return guarded_write(
+            config, parse_options=WriteOptions.from_airbyte, parse_connection=ConnectionConfig.from_airbyte,
+            plan=lambda options: stream_plans(
+                with_key_fields(configured_catalog, options),
+                key_examples="name, or a unique field such as customer_name, or the stream's key_field"),
+            open_client=lambda conn, options: FrappeClient(conn, max_in_flight=options.num_workers, logger=logger),
+            write=lambda client, options, plans: self._write(client, options, plans, input_messages, logger),
+            wording=WRITE_FAILURE)
 
     def _write(self, client: FrappeClient, options: WriteOptions, plans: list, messages: Iterable[AirbyteMessage],
                logger: logging.Logger) -> Iterable[AirbyteMessage]:

@@ -20,7 +20,6 @@ from airbyte_cdk.models import (
     AirbyteMessage,
     ConfiguredAirbyteCatalog,
     ConnectorSpecification,
-    FailureType,
     Status,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -33,13 +32,14 @@ from destination_idempiere.values import WriteContext
 from destination_idempiere.write_options import DestinationOptions, connection_specification
 from destination_idempiere.write_requests import write_executor
 from erp_airbyte.destination.check_run import checked
+from erp_airbyte.destination.guarded_write import WriteFailureWording, guarded_write
 from erp_airbyte.destination.rejects import RejectLog, rejects_path_problem
 from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.state_gate import gate_state
 from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, StreamPlan
 from erp_airbyte.destination.stream_plans import stream_plans as shared_stream_plans
-from erp_airbyte.failures import config_error, failure_type, parsed_config, traced
-from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
+from erp_airbyte.failures import config_error
+from erp_http.errors import ApiError, ConfigurationError, TransientError
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog, TableMeta
@@ -50,6 +50,8 @@ from idempiere_client.tzcheck import verify_server_timezone
 DOCS_URL = "https://docs.airbyte.com/integrations/destinations/idempiere"
 # Core tables that always have rows: check verifies server_timezone with the first readable one
 CHECK_TABLES = ("ad_org", "c_bpartner")
+WRITE_FAILURE = WriteFailureWording(unreliable="The iDempiere server did not answer reliably",
+                                    failed="Writing to iDempiere failed")
 
 
 
@@ -111,19 +113,14 @@ class DestinationIdempiere(Destination):
     def write(self, config: Mapping[str, Any], configured_catalog: ConfiguredAirbyteCatalog,
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
         logger = logging.getLogger("airbyte")
-        options = parsed_config(DestinationOptions.from_airbyte, config)
-        conn = parsed_config(ConnectionConfig.from_airbyte, config)
-        clock = ServerClock(options.server_timezone)  # the zone name was validated by the options
-        plans = stream_plans(configured_catalog)  # overwrite etc. refused before anything is written
-        client = IdempiereClient(conn, max_in_flight=options.num_workers, logger=logger)
-        try:
-            yield from self._write(client, options, clock, plans, input_messages, logger)
-        except AirbyteTracedException:
-            raise
-        except ErpError as exc:
-            raise traced(exc, _write_failure_text(exc)) from None
-        finally:
-            client.close()
+        return guarded_write(
+            config, parse_options=DestinationOptions.from_airbyte, parse_connection=ConnectionConfig.from_airbyte,
+            plan=lambda options: stream_plans(configured_catalog),  # overwrite etc. refused before anything is written
+            open_client=lambda conn, options: IdempiereClient(conn, max_in_flight=options.num_workers, logger=logger),
+            write=lambda client, options, plans: self._write(
+                client, options, ServerClock(options.server_timezone),  # the zone name was validated by the options
+                plans, input_messages, logger),
+            wording=WRITE_FAILURE)
 
     def _write(self, client: IdempiereClient, options: DestinationOptions, clock: ServerClock,
                plans: list[StreamPlan], messages: Iterable[AirbyteMessage], logger: logging.Logger
@@ -168,16 +165,6 @@ class DestinationIdempiere(Destination):
         except ConfigurationError as exc:
             raise config_error(exc) from None
         yield from gate_state(run.pipeline, messages)
-
-
-def _write_failure_text(exc: ErpError) -> str:
-    """What the user reads when a write fails as a whole (the failure type comes from erp_airbyte.failures)."""
-    kind = failure_type(exc)
-    if kind == FailureType.config_error:
-        return str(exc)
-    if kind == FailureType.transient_error:
-        return f"The iDempiere server did not answer reliably: {exc}"
-    return f"Writing to iDempiere failed: {exc}"
 
 
 def stream_plans(catalog: ConfiguredAirbyteCatalog) -> list[StreamPlan]:

@@ -6,15 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from demo.frappe import run
 
 
-def test_frappe_demo_passes_its_own_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    monkeypatch.setattr(run, "OUTPUT", tmp_path)
-    monkeypatch.setattr(run, "ROWS", 20)
-    assert run.main() == 0
-    out = capsys.readouterr().out
+def test_frappe_demo_passes_its_own_checks(passing_demo, tmp_path: Path) -> None:
+    out = passing_demo(run, 20)
     assert "marked deleted" in out and "Finished in" in out and (tmp_path / "frappe.duckdb").exists()
     assert "Written back through destination-frappe: 3 new Customer documents" in out
