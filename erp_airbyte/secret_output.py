@@ -40,7 +40,7 @@ def install(masker: SecretMasker) -> None:
 
 
 def masked_lines(lines: Iterable[str], masker: SecretMasker) -> Iterator[str]:
-    """Protocol lines with every non-RECORD line masked."""
+    """Protocol lines with every non-RECORD line masked (a piece of several RECORD lines counts as one)."""
     if not masker:
         yield from lines
         return

@@ -17,7 +17,6 @@ from typing import Any
 from airbyte_cdk.config_observation import emit_configuration_as_airbyte_control_message
 from airbyte_cdk.models import (
     AirbyteCatalog,
-    AirbyteMessage,
     AirbyteStateMessage,
     ConfiguredAirbyteCatalog,
     ConfiguredAirbyteStream,
@@ -30,7 +29,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from erp_airbyte.failures import config_error, parsed_config, setup_errors, unreachable_check
 from erp_airbyte.source.client_lifetime import closing_client
-from erp_airbyte.source.pipeline import SourceRead, StreamRead
+from erp_airbyte.source.pipeline import Out, PipelineReads, SourceRead, StreamRead
 from erp_airbyte.source.table_reader import Batch, TableReader
 from frappe_client.client import FrappeClient
 from frappe_client.errors import ApiError, ConfigurationError, TransientError
@@ -88,7 +87,7 @@ def _explained(open_reader: Callable[[], TableReader], stream: str) -> TableRead
     return _Explained(open_reader(), stream)
 
 
-class SourceFrappe(AbstractSource):
+class SourceFrappe(PipelineReads, AbstractSource):
     """Airbyte source for Frappe Framework / ERPNext sites.
 
     Args:
@@ -160,8 +159,10 @@ class SourceFrappe(AbstractSource):
             client.close()
 
     # ---- read ---------------------------------------------------------------------------------
-    def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
-             state: list[AirbyteStateMessage] | None = None) -> Iterator[AirbyteMessage]:
+    def pipeline_read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
+                      state: list[AirbyteStateMessage] | None, drain: Callable[[SourceRead], Iterator[Out]],
+                      ) -> Iterator[Out]:
+        """Log in, resolve the site's clock and the sync's bounds, load metadata; then the shared pipeline."""
         options = self.options(config)
         client = self._client(options, logger, config)
         with closing_client(client, logger):
@@ -176,7 +177,7 @@ class SourceFrappe(AbstractSource):
             reads = [self._stream_read(cs, client, options, bounds, loaded, errors, parents, logger)
                      for cs in catalog.streams]
             pipeline = SourceRead(reads, state, workers=options.num_workers, logger=logger)
-            yield from pipeline.messages()
+            yield from drain(pipeline)
         pipeline.raise_failures()
 
     def _upper_bound(self, client: FrappeClient, logger: logging.Logger) -> datetime:

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from airbyte_cdk.models import (
-    AirbyteMessage,
     AirbyteStateMessage,
     ConfiguredAirbyteCatalog,
     ConnectorSpecification,
@@ -17,7 +16,7 @@ from airbyte_cdk.sources.streams import Stream
 
 from erp_airbyte.failures import config_error, parsed_config, setup_errors, traced, unreachable_check
 from erp_airbyte.source.client_lifetime import closing_client
-from erp_airbyte.source.pipeline import SourceRead, StreamRead
+from erp_airbyte.source.pipeline import Out, PipelineReads, SourceRead, StreamRead
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
 from idempiere_client.http import IdempiereClient
 from idempiere_client.metadata import MetadataCatalog
@@ -43,7 +42,7 @@ CHECK_MAX_ATTEMPTS = 3
 CHECK_TIMEZONE_TABLES = 5  # tables check may sample for server_timezone (one or two requests each)
 
 
-class SourceIdempiere(AbstractSource):
+class SourceIdempiere(PipelineReads, AbstractSource):
     """Airbyte source for the iDempiere REST API (bxservice/idempiere-rest)."""
 
     def spec(self, logger: logging.Logger) -> ConnectorSpecification:
@@ -133,13 +132,9 @@ class SourceIdempiere(AbstractSource):
             client.close()
 
     # ---- read ---------------------------------------------------------------------------
-    def read(
-        self,
-        logger: logging.Logger,
-        config: Mapping[str, Any],
-        catalog: ConfiguredAirbyteCatalog,
-        state: list[AirbyteStateMessage] | None = None,
-    ) -> Iterator[AirbyteMessage]:
+    def pipeline_read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
+                      state: list[AirbyteStateMessage] | None, drain: Callable[[SourceRead], Iterator[Out]],
+                      ) -> Iterator[Out]:
         """Read the configured streams in parallel (``num_workers`` bounds requests in flight).
 
         Set-up (login, metadata, the time-zone check) is iDempiere's; the streams then go through the
@@ -203,7 +198,7 @@ class SourceIdempiere(AbstractSource):
                 stream = IdempiereStream(meta, options.foreign_keys, client=client, clock=clock, settings=settings)
                 streams.append(stream.stream_read(configured, logger))
             run = SourceRead(streams, state, workers=options.num_workers, logger=logger)
-            yield from run.messages()
+            yield from drain(run)
         run.raise_failures()
 
     @staticmethod

@@ -23,13 +23,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteRecordMessage,
     AirbyteStateMessage,
     AirbyteStreamStatus,
+    ConfiguredAirbyteCatalog,
     ConfiguredAirbyteStream,
     FailureType,
     Level,
@@ -43,6 +44,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from erp_airbyte.failures import stream_failure
 from erp_airbyte.messages import log_message, state_message
+from erp_airbyte.record_output import RecordPage, record_page
 from erp_airbyte.source.progress import StreamProgress
 from erp_airbyte.source.read_ahead import closed_after
 from erp_airbyte.source.stream_pump import Cancelled, Emit, Job, StreamPump
@@ -79,6 +81,34 @@ class StreamRead:
         return name
 
 
+Out = TypeVar("Out")  # what a read yields: messages, or messages and pages (``PipelineReads``)
+
+
+class PipelineReads:
+    """``read`` (the CDK's ``Source`` interface) and ``read_output`` (the console's) of a pipeline source.
+
+    Both ERP sources end their read in a ``SourceRead``; they implement ``pipeline_read`` (set-up, then
+    ``yield from drain(SourceRead(...))``) once, and this gives them both ways out of it: one RECORD
+    message per row, or whole ``RecordPage``s for ``console.py``. Listed before ``AbstractSource``.
+    """
+
+    def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
+             state: list[AirbyteStateMessage] | None = None) -> Iterator[AirbyteMessage]:
+        """Read the configured streams through the shared pipeline, one RECORD message per row."""
+        return self.pipeline_read(logger, config, catalog, state, SourceRead.messages)
+
+    def read_output(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
+                    state: list[AirbyteStateMessage] | None = None) -> Iterator[AirbyteMessage | RecordPage]:
+        """``read`` with each page's records as one ``RecordPage`` (the console script's fast path)."""
+        return self.pipeline_read(logger, config, catalog, state, SourceRead.output)
+
+    def pipeline_read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
+                      state: list[AirbyteStateMessage] | None, drain: Callable[[SourceRead], Iterator[Out]],
+                      ) -> Iterator[Out]:
+        """The source's set-up, then ``yield from drain(run)`` and ``run.raise_failures()``."""
+        raise NotImplementedError
+
+
 class SourceRead:
     """One sync's read of many streams: iterate ``messages()``, then call ``raise_failures()``.
 
@@ -100,8 +130,17 @@ class SourceRead:
         self._lock = threading.Lock()
 
     def messages(self) -> Iterator[AirbyteMessage]:
-        """Every message of every stream; one stream's messages keep their order."""
-        jobs = [self._unavailable_job(s) if s.unavailable is not None else self._stream_job(s) for s in self.streams]
+        """Every message of every stream, one RECORD message per row (the CDK's ``Source.read`` interface)."""
+        yield from self._run(pages=False)
+
+    def output(self) -> Iterator[AirbyteMessage | RecordPage]:
+        """The same, with each page's records as one ``RecordPage`` (for the console, ``console.py``)."""
+        yield from self._run(pages=True)
+
+    def _run(self, pages: bool) -> Iterator[Any]:
+        """One stream's messages keep their order; streams run on the pump."""
+        jobs = [self._unavailable_job(s) if s.unavailable is not None else self._stream_job(s, pages)
+                for s in self.streams]
         yield from StreamPump(self.workers).run(jobs)
 
     def raise_failures(self) -> None:
@@ -134,7 +173,7 @@ class SourceRead:
                   exc.as_sanitized_airbyte_message(stream_descriptor=StreamDescriptor(name=name))])
         return job
 
-    def _stream_job(self, read: StreamRead) -> Job:
+    def _stream_job(self, read: StreamRead, pages: bool) -> Job:
         configured = read.configured
         stream_state: Mapping[str, Any] = self._state.get_stream_state(read.name, configured.stream.namespace)
 
@@ -157,17 +196,20 @@ class SourceRead:
                 reader = read.open_reader()
                 with closed_after(reader.incremental(stream_state) if incremental else reader.full_refresh()) as batches:
                     for batch in batches:
-                        out: list[AirbyteMessage] = []
+                        out: list[AirbyteMessage | RecordPage] = []
                         if batch.rows:
                             if not running:
                                 out.append(status_message(configured.stream, AirbyteStreamStatus.RUNNING))
                                 running = True
                             now_ms = int(time.time() * 1000)
-                            out.extend(
-                                AirbyteMessage(type=Type.RECORD,
-                                               record=AirbyteRecordMessage(stream=name, data=row, emitted_at=now_ms))
-                                for row in batch.rows
-                            )
+                            if pages:  # serialised here, on the reader's thread (record_output.py)
+                                out.append(record_page(name, batch.rows, now_ms))
+                            else:
+                                out.extend(
+                                    AirbyteMessage(type=Type.RECORD,
+                                                   record=AirbyteRecordMessage(stream=name, data=row, emitted_at=now_ms))
+                                    for row in batch.rows
+                                )
                             line = progress.add_page(len(batch.rows))
                             if line:
                                 out.append(log_message(line))

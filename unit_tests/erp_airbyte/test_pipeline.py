@@ -234,3 +234,35 @@ def test_a_sync_stopped_mid_read_leaves_no_read_ahead_thread():
             break
     messages.close()  # the platform stops the sync
     assert not _read_ahead_threads()
+
+
+def test_output_carries_the_same_messages_with_each_page_of_records_as_one_record_page():
+    """The console's ``output()`` and the CDK interface's ``messages()`` agree message for message per stream."""
+    import orjson
+
+    from erp_airbyte.record_output import RecordPage
+
+    def expanded(items):
+        out = []
+        for item in items:
+            if isinstance(item, RecordPage):
+                lines = item.text.splitlines()
+                assert len(lines) == item.count and item.count > 0
+                out += [("RECORD", item.stream, orjson.loads(line)["record"]["data"]) for line in lines]
+            elif item.type == Type.RECORD:
+                out.append(("RECORD", item.record.stream, item.record.data))
+            elif item.type == Type.STATE:
+                out.append(("STATE", item.state.stream.stream_descriptor.name, dict(item.state.stream.stream_state.__dict__)))
+            elif item.type == Type.TRACE and item.trace.stream_status:
+                out.append(("STATUS", item.trace.stream_status.stream_descriptor.name, item.trace.stream_status.status))
+        return out
+
+    def streams():
+        return [_stream("a", FakeReader(10)), _stream("b", FakeReader(7, page=2), incremental=False)]
+
+    pages = list(SourceRead(streams(), None, workers=2, logger=LOGGER).output())
+    assert sum(isinstance(p, RecordPage) for p in pages) == 4 + 4  # one per page: ceil(10/3) + ceil(7/2)
+    assert not any(isinstance(p, AirbyteMessage) and p.type == Type.RECORD for p in pages)
+    plain = list(SourceRead(streams(), None, workers=2, logger=LOGGER).messages())
+    for name in ("a", "b"):
+        assert [m for m in expanded(pages) if m[1] == name] == [m for m in expanded(plain) if m[1] == name]
