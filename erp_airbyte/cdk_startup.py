@@ -1,25 +1,34 @@
-"""Cut the airbyte-cdk's import cost: most of the ~0.8 s of CPU every connector process paid to start.
+"""Cut the airbyte-cdk's import cost: most of the CPU every connector process paid to start (issue 15).
 
-Two costs, both paid by short syncs, ``check`` and ``spec`` in full, and by every subprocess the tests start:
+Three costs, paid in full by short syncs, ``check`` and ``spec``, and by every subprocess the tests start:
 
 * ``import airbyte_cdk.<anything>`` first runs ``airbyte_cdk/__init__.py``, which re-exports the whole
   framework: the declarative (low-code) sources with their ~150 pydantic models, Jinja, the legacy
   declarative streams, manifest migrations, the connector builder, and ``dunamai`` to compute a version.
-  The connectors here import only the submodules they use (entrypoint, models, ``Source``/``Destination``),
-  none of which needs that namespace. ``install()`` registers the package with its ``__path__`` but without
-  running its ``__init__``, and runs that ``__init__`` the first time any name is asked of the package
-  (``from airbyte_cdk import X``, ``airbyte_cdk.__version__``): nothing is lost, it is only deferred.
-  Submodules load from ``__path__`` as usual, so the CDK's code and mechanisms are unchanged.
+  The connectors import only the submodules they use (entrypoint, models, ``Source``/``Destination``).
+* Likewise ``airbyte_cdk/sources/__init__.py`` imports ``AbstractSource`` and with it ``HttpStream``,
+  ``requests_cache`` (and ``boto3`` where installed) for any ``airbyte_cdk.sources.<submodule>``; the
+  destinations need only ``airbyte_cdk.sources.utils.schema_helpers`` from it (the sources import
+  ``AbstractSource`` anyway, which runs that ``__init__`` at once).
 * The protocol serializers (``airbyte_protocol_serializers``) are built at import time. serpyco-rs then
   reads each model's *source code* (``inspect.getsource`` + ``ast.parse``, via the ``attributes_doc``
   package) only to collect attribute docstrings for JSON-schema descriptions, which no connector here ever
   asks for. ``install()`` swaps that lookup for one that returns nothing.
 
-Neither changes a byte of what a connector writes: ``unit_tests/erp_airbyte/test_cdk_startup.py`` compares
-the output of real ``spec``/``check``/``discover``/``read``/``write`` runs with and without them, and fails
-if the deferred modules come back on the connectors' path. If serpyco-rs moves its names, nothing is
-patched and the CDK imports as before, only slower. This module imports nothing from airbyte: it must run
-before the CDK is imported (if the CDK is already imported, the package is left as it is).
+For the first two, ``defer_package_init`` registers the package with its ``__path__`` but without running
+its ``__init__``, and runs that ``__init__`` the first time a name is asked of the package
+(``from airbyte_cdk import X``, ``airbyte_cdk.__version__``): nothing is lost, only deferred. Submodules
+load from ``__path__`` as usual, so the CDK's code and mechanisms are the same. Those two ``__init__``
+files do nothing but import and re-export, except one global option, set here as they set it
+(``dpath.options.ALLOW_EMPTY_STRING_KEYS``); a test fails if the CDK adds anything else to them. What the
+skipped framework modules did on import as a side effect is skipped too; the one such effect found is in
+the declarative models (``warnings.formatwarning`` shortened, ``SyntaxWarning`` ignored), which only
+changes how a Python warning looks on stderr, never a protocol line.
+
+None of this changes a byte the connectors write: ``integration_tests/test_cdk_startup_cli.py`` runs their
+commands with and without it, and fails if the deferred framework comes back on their path. If serpyco-rs
+moves its names, nothing is patched and the CDK imports as before, only slower. This module imports nothing
+from airbyte: it must run before the CDK is imported (a package already imported is left as it is).
 """
 from __future__ import annotations
 
@@ -31,8 +40,8 @@ from typing import Any
 
 # serpyco-rs modules that bound ``get_attributes_doc`` at import time (serpyco-rs 1.x)
 _HOLDERS = ("serpyco_rs._utils", "serpyco_rs._describe", "serpyco_rs._json_schema._convert")
-# packages whose __init__ only re-exports names the connectors import from their submodules
-DEFERRED_PACKAGES = ("airbyte_cdk",)
+# packages whose __init__ only re-exports names (and sets the option below); parents first
+DEFERRED_PACKAGES = ("airbyte_cdk", "airbyte_cdk.sources")
 
 
 def _no_attribute_docs(_cls: Any) -> dict[str, str]:
@@ -40,10 +49,11 @@ def _no_attribute_docs(_cls: Any) -> dict[str, str]:
 
 
 def install() -> bool:
-    """Defer the CDK's re-export namespace and patch serpyco-rs's docstring lookup in every module that
+    """Defer the CDK's re-export namespaces and patch serpyco-rs's docstring lookup in every module that
     holds it; returns whether all of the latter were patched."""
-    for name in DEFERRED_PACKAGES:
-        defer_package_init(name)
+    if defer_package_init("airbyte_cdk") and defer_package_init("airbyte_cdk.sources"):
+        # the one thing airbyte_cdk/sources/__init__.py does besides re-exporting (test_cdk_startup pins it)
+        vars(importlib.import_module("dpath.options"))["ALLOW_EMPTY_STRING_KEYS"] = True
     patched = 0
     for name in _HOLDERS:
         try:
@@ -57,13 +67,14 @@ def install() -> bool:
 
 
 def defer_package_init(name: str) -> bool:
-    """Register top-level package ``name`` without running its ``__init__`` until a name is asked of it.
+    """Register package ``name`` without running its ``__init__`` until a name is asked of it.
 
     Returns False (and changes nothing) if it is already imported or is not a plain source package.
+    A subpackage's parent is imported first (or is deferred itself, then it stays so).
     """
-    if name in sys.modules or "." in name:
+    if name in sys.modules:
         return False
-    spec = importlib.util.find_spec(name)
+    spec = importlib.util.find_spec(name)  # imports the parent of a subpackage, nothing of ``name``
     if spec is None or spec.loader is None or not spec.submodule_search_locations:
         return False
     module = importlib.util.module_from_spec(spec)  # __path__, __spec__, __file__: submodules import as usual
@@ -84,5 +95,7 @@ def defer_package_init(name: str) -> bool:
 
     vars(module)["__getattr__"] = run_init_then_get
     sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    if parent:
+        vars(sys.modules[parent])[child] = module  # bound on the parent, as an import binds it
     return True
-

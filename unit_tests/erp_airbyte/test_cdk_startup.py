@@ -4,7 +4,9 @@ The connectors' real commands, with and without it, are compared in integration_
 """
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -67,15 +69,18 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     (root / "__init__.py").write_text("import deferpkg_runs\ndeferpkg_runs.count += 1\nfrom .sub import VALUE\n")
     (root / "sub.py").write_text("VALUE = 42\n")
     (root / "cyclic.py").write_text("import deferpkg.cyclic as me\nSELF = me\n")
-    (tmp_path / "deferpkg_runs.py").write_text("count = 0\n")
+    (root / "inner").mkdir()
+    (root / "inner" / "__init__.py").write_text("import deferpkg_runs\ndeferpkg_runs.inner += 1\n")
+    (root / "inner" / "leaf.py").write_text("LEAF = 1\n")
+    (tmp_path / "deferpkg_runs.py").write_text("count = 0\ninner = 0\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     yield "deferpkg"
     for name in [m for m in sys.modules if m.split(".")[0] in ("deferpkg", "deferpkg_runs")]:
         del sys.modules[name]
 
 
-def _runs() -> int:
-    return importlib.import_module("deferpkg_runs").count
+def _runs(which: str = "count") -> int:
+    return getattr(importlib.import_module("deferpkg_runs"), which)
 
 
 def test_submodules_import_without_running_the_package_init(package: str) -> None:
@@ -109,3 +114,40 @@ def test_an_imported_package_is_left_as_it_is(package: str) -> None:
     assert not cdk_startup.defer_package_init(package)
     assert sys.modules[package] is module and _runs() == 1
     assert not cdk_startup.defer_package_init("no_such_package_here")
+
+
+def test_a_subpackage_is_deferred_under_its_deferred_parent(package: str) -> None:
+    assert cdk_startup.defer_package_init(package) and cdk_startup.defer_package_init(f"{package}.inner")
+    leaf = importlib.import_module(f"{package}.inner.leaf")
+    assert leaf.LEAF == 1
+    assert (_runs(), _runs("inner")) == (0, 0)
+    assert sys.modules[package].inner is sys.modules[f"{package}.inner"]
+    assert sys.modules[f"{package}.inner"].leaf is leaf
+
+
+# ---- what the deferred CDK __init__ files do besides re-exporting -------------------------------------
+
+def _beyond_re_exports(package: str) -> list[str]:
+    """Statements of ``package``'s __init__ other than imports, docstrings, ``__all__`` and ``__version__``."""
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.origin is not None
+    names = {"__all__", "__version__"}
+    rest = []
+    for node in ast.parse(Path(spec.origin).read_text()).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue
+        assigned = {t.id for n in ast.walk(node) if isinstance(n, (ast.Assign, ast.AnnAssign))
+                    for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Try)) and assigned and assigned <= names:
+            continue
+        rest.append(ast.unparse(node))
+    return rest
+
+
+def test_the_deferred_cdk_inits_do_nothing_but_re_export_and_the_option_install_sets() -> None:
+    """If the CDK adds work to these __init__ files, a connector would skip it: this fails, to look at it."""
+    assert cdk_startup.DEFERRED_PACKAGES == ("airbyte_cdk", "airbyte_cdk.sources")
+    assert _beyond_re_exports("airbyte_cdk") == []
+    assert _beyond_re_exports("airbyte_cdk.sources") == ["dpath.options.ALLOW_EMPTY_STRING_KEYS = True"]
