@@ -8,7 +8,6 @@ line that is not a message reaches the pipeline as a ``BadLine`` and is rejected
 """
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import orjson
 from airbyte_cdk.destinations import Destination
 from airbyte_cdk.exception_handler import init_uncaught_exception_handler
+from airbyte_cdk.logger import init_logger
 from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteMessageSerializer,
@@ -26,7 +26,9 @@ from erp_airbyte.destination.input_lines import parse_lines
 from erp_airbyte.entry_guard import start
 from erp_airbyte.preflight import DESTINATION, read_json
 
-logger = logging.getLogger("airbyte")
+# LOG messages on stdout, as importing the CDK's entrypoint sets up for every connector; a destination no
+# longer imports it (erp_airbyte.cdk_startup defers the CDK namespaces that did), so it says so itself.
+logger = init_logger("airbyte")
 
 
 def run_destination(destination: Destination, args: Sequence[str] | None = None) -> None:
