@@ -187,8 +187,14 @@ class SourceRead:
                       "incremental" if incremental else "full refresh",
                       f"from cursor {stream_state.get(read.cursor_field)}" if incremental and stream_state else ""))])
             if configured.sync_mode == SyncMode.incremental and not incremental:
-                why = f"has no {read.cursor_field} column" if read.cursor_field else "has no cursor (full refresh only)"
-                emit([log_message(f"Stream {name} {why}: reading it in full", Level.WARN)])
+                # A table without its cursor column is a surprise worth a warning; a stream that never has a
+                # cursor (a report) is full refresh by design, and a client asking incremental of every stream
+                # (PyAirbyte does) should not make every sync warn about it.
+                if read.cursor_field:
+                    emit([log_message(f"Stream {name} has no {read.cursor_field} column: reading it in full",
+                                      Level.WARN)])
+                else:
+                    emit([log_message(f"Stream {name} has no cursor (full refresh only): reading it in full")])
             running = False
             try:
                 if read.open_reader is None:
