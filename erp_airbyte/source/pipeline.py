@@ -6,8 +6,9 @@ cannot be read -- and hands them to ``SourceRead``. The pipeline owns everything
 read, identically for every ERP:
 
 * streams are read in parallel on the stream pump, at most ``workers`` at a time;
-* per stream: status STARTED, a start line, RUNNING at the first rows, RECORD messages, progress
-  lines (``progress.py``), then COMPLETE with a finish line;
+* per stream: status STARTED, a start line, RUNNING at the first rows, RECORD messages (or, for the
+  console, one ``RecordPage`` per page: ``output()``), progress lines (``progress.py``), then COMPLETE
+  with a finish line;
 * each batch's RECORDs come first, then its notes, then its STATE: a STATE never precedes a record
   it covers; a full refresh ends with the CDK's "no cursor" state;
 * a failing stream is marked INCOMPLETE with its error as a TRACE (failure type from
