@@ -21,10 +21,7 @@ from frappe_client.config import (
 from frappe_client.errors import ConfigurationError
 from frappe_client.timeutil import SiteClock
 
-# Documents per list request. A sync's wall time with one request in flight is mostly round trips, so the page
-# is as large as a site reliably answers within its worker timeout: Frappe has no server cap, and pages of
-# 100-1000 rows are the reasonable range (frappe-rest-api.md §9); 1000 halves the round trips of 500.
-DEFAULT_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 500
 DEFAULT_LOOKBACK_SECONDS = 300
 DEFAULT_NUM_WORKERS = 4
 MAX_NUM_WORKERS = 32
@@ -84,8 +81,7 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
     "page_size": {
         "type": "integer",
         "title": "Page size",
-        "description": "Documents per request. Lower it if list requests time out on a slow site (a page of "
-        "documents with many fields must be answered within the site's worker timeout, often 120 s).",
+        "description": "Documents per request.",
         "default": DEFAULT_PAGE_SIZE,
         "minimum": 1,
         "maximum": 10000,

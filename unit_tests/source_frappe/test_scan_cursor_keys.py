@@ -92,7 +92,7 @@ def test_options_parse_and_refuse_with_the_key_named() -> None:
     assert opts.doctypes == ("Customer", "Sales *") and opts.num_workers == 8 and opts.nested and opts.child_streams
     assert opts.selects("sales order") and opts.selects("Customer") and not opts.selects("ToDo")
     assert opts.explicit_doctypes() == ["Customer"] and opts.named("customer")
-    assert opts.page_size == 1000 and opts.child_tables == "both" and not opts.detect_deletes
+    assert opts.page_size == 500 and opts.child_tables == "both" and not opts.detect_deletes
     for bad, key in [({"page_size": 0}, "page_size"), ({"child_tables": "flat"}, "child_tables"),
                      ({"site_timezone": "Nowhere/City"}, "site_timezone"), ({"detect_deletes": "yes"}, "detect_deletes"),
                      ({"start_date": "yesterday"}, "yesterday"), ({"doctypes": [1]}, "doctypes")]:
@@ -103,5 +103,5 @@ def test_options_parse_and_refuse_with_the_key_named() -> None:
 def test_spec_defaults_and_the_child_tables_choice_is_explained() -> None:
     props = connection_specification()["properties"]
     assert props["child_tables"]["default"] == "nested" and "nested (default)" in props["child_tables"]["description"]
-    assert props["page_size"]["default"] == 1000 and props["detect_deletes"]["default"] is False
+    assert props["page_size"]["default"] == 500 and props["detect_deletes"]["default"] is False
     assert props["verify_tls"]["default"] is True
