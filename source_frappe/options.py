@@ -81,7 +81,9 @@ SOURCE_SPEC_PROPERTIES: dict[str, Any] = {
     "page_size": {
         "type": "integer",
         "title": "Page size",
-        "description": "Documents per request.",
+        "description": "Documents per request. Larger pages mean fewer round trips but more memory per page in "
+        "flight; lower it if list requests time out on a slow site (a page must be answered within the site's "
+        "worker timeout, often 120 s).",
         "default": DEFAULT_PAGE_SIZE,
         "minimum": 1,
         "maximum": 10000,
