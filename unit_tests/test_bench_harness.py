@@ -164,3 +164,15 @@ def test_peak_rss_is_the_childs_own_not_the_forked_benchs(tmp_path) -> None:
     del ballast
     assert small.maxrss_mb < 150
     assert big.maxrss_mb > 200
+
+
+def test_ab_refuses_a_checkout_without_a_venv(tmp_path, capsys):
+    """bench.ab compares two checkouts' own installs; one without a venv is a usage error, not a traceback."""
+    import pytest
+
+    from bench import ab
+
+    (tmp_path / "a").mkdir()
+    with pytest.raises(SystemExit) as exit_:
+        ab.main(["idempiere", str(tmp_path / "a"), str(tmp_path / "a")])
+    assert exit_.value.code == 2 and "has no .venv" in capsys.readouterr().err
