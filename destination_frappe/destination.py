@@ -38,6 +38,7 @@ from erp_airbyte.destination.sink import PipelineRun, StreamSink
 from erp_airbyte.destination.state_gate import gate_state
 from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, stream_plans
 from erp_airbyte.destination.write_rounds import WriteRounds
+from erp_airbyte.failures import CHECK_MAX_ATTEMPTS
 from erp_http.parallel import parallel_map
 from frappe_client.client import FrappeClient
 from frappe_client.config import ConnectionConfig
@@ -72,7 +73,7 @@ class DestinationFrappe(Destination):
             conn = ConnectionConfig.from_airbyte(config)
         except ConfigurationError as exc:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(exc))
-        client = FrappeClient(conn, max_in_flight=2, logger=logger)
+        client = FrappeClient(conn, max_in_flight=2, logger=logger, max_attempts=CHECK_MAX_ATTEMPTS)
 
         def steps() -> str | None:
             user = client.logged_user()

@@ -38,7 +38,7 @@ from erp_airbyte.destination.report import Report
 from erp_airbyte.destination.state_gate import gate_state
 from erp_airbyte.destination.stream_plans import SUPPORTED_MODES, StreamPlan
 from erp_airbyte.destination.stream_plans import stream_plans as shared_stream_plans
-from erp_airbyte.failures import config_error
+from erp_airbyte.failures import CHECK_MAX_ATTEMPTS, config_error
 from erp_http.errors import ApiError, ConfigurationError, TransientError
 from idempiere_client.config import ConnectionConfig
 from idempiere_client.http import IdempiereClient
@@ -87,7 +87,7 @@ class DestinationIdempiere(Destination):
         problem = rejects_path_problem(config.get("rejected_records_path"))
         if problem:
             return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
-        client = IdempiereClient(conn, max_in_flight=2, logger=logger)
+        client = IdempiereClient(conn, max_in_flight=2, logger=logger, max_attempts=CHECK_MAX_ATTEMPTS)
 
         def steps() -> str | None:
             client.tokens.current()  # log in: bad credentials are reported as such, before any table

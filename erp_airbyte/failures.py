@@ -80,6 +80,11 @@ def stream_failure(exc: Exception, stream: str) -> AirbyteTracedException:
     )
 
 
+# Attempts per request in every connector's ``check`` (a sync's sender makes 6): "Test connection" is a person
+# waiting at a form, so a server that is down is reported in seconds, while one blip is still tolerated.
+CHECK_MAX_ATTEMPTS = 3
+
+
 def unreachable_check(url: str, exc: TransientError, fix: str) -> str:
     """A failed check's message for a server that gave no reliable answer.
 

@@ -27,7 +27,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from erp_airbyte.failures import config_error, parsed_config, setup_errors, unreachable_check
+from erp_airbyte.failures import CHECK_MAX_ATTEMPTS, config_error, parsed_config, setup_errors, unreachable_check
 from erp_airbyte.source.client_lifetime import closing_client
 from erp_airbyte.source.pipeline import Out, PipelineReads, SourceRead, StreamRead
 from erp_airbyte.source.table_reader import Batch, TableReader
@@ -49,7 +49,6 @@ from source_frappe.options import SourceOptions, connection_specification
 from source_frappe.reader import ChildTableReader, DocTypeReader, SingleReader
 
 DOCS_URL = "https://github.com/airbyte-idempiere/airbyte-idempiere/blob/main/docs/source-frappe.md"
-CHECK_MAX_ATTEMPTS = 3
 
 
 def explain_access_denied(exc: ApiError, stream: str) -> AirbyteTracedException:

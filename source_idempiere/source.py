@@ -14,7 +14,14 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
-from erp_airbyte.failures import config_error, parsed_config, setup_errors, traced, unreachable_check
+from erp_airbyte.failures import (
+    CHECK_MAX_ATTEMPTS,
+    config_error,
+    parsed_config,
+    setup_errors,
+    traced,
+    unreachable_check,
+)
 from erp_airbyte.source.client_lifetime import closing_client
 from erp_airbyte.source.pipeline import Out, PipelineReads, SourceRead, StreamRead
 from erp_http.errors import ApiError, ConfigurationError, ErpError, TransientError
@@ -38,7 +45,6 @@ from source_idempiere.streams import IdempiereStream
 from source_idempiere.view_streams import ViewSource, ViewStream, is_view_stream, load_views
 
 DOCS_URL = "https://github.com/airbyte-idempiere/airbyte-idempiere/blob/main/docs/source.md"
-CHECK_MAX_ATTEMPTS = 3
 CHECK_TIMEZONE_TABLES = 5  # tables check may sample for server_timezone (one or two requests each)
 
 
