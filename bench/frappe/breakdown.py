@@ -38,7 +38,8 @@ def fetch_pages(site_url: str, api_key: str, api_secret: str, doctype: str, page
     scan = KeysetScan(None, None, page_size)
     bodies: list[bytes] = []
     while not scan.done and len(bodies) < pages:
-        params = {"fields": json.dumps(["*"], separators=(",", ":")), "limit_page_length": page_size, **scan.params()}
+        params = {"fields": json.dumps(["*"], separators=(",", ":")), "limit_page_length": str(page_size),
+                  **scan.params()}
         resp = session.get(url, params=params, timeout=120)
         resp.raise_for_status()
         rows = orjson.loads(resp.content).get("data") or []
