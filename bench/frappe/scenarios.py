@@ -19,4 +19,4 @@ SCENARIOS: dict[str, tuple[str, Callable[[FrappeContext], list[Measurement]]]] =
     "F6": ("Frappe destination", destination),
     "F7": ("Frappe memory", memory),
 }
-ALIASES = {"F1b": "F1", "F1c": "F1", "F3": "F1", "F2b": "F2", "F6b": "F6", "F6c": "F6"}
+ALIASES = {"F1b": "F1", "F1c": "F1", "F3": "F1", "F3d": "F1", "F2b": "F2", "F6b": "F6", "F6c": "F6"}

@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.breakdown import format_breakdown
 from bench.harness import OUT, PYTHON, RunResult, bin_path, cpu_ceiling, run_against, run_measured, write_json
 from bench.idempiere import connectors as C
-from bench.idempiere.breakdown import breakdown, format_breakdown
+from bench.idempiere.breakdown import breakdown
 from bench.idempiere.context import Context
 from bench.idempiere.dataset import balance_tables, seeded_db
 from bench.idempiere.emulator import emulator
@@ -103,7 +104,7 @@ def read_and_incremental(ctx: Context) -> list[Measurement]:
         try:
             data = breakdown(emu.base_url, emu.s2s_token, "c_order", pages=15)
             ctx.shared["breakdown"] = data
-            ctx.log(format_breakdown(data))
+            ctx.log(format_breakdown(data, "c_order"))
             out.append(Measurement("1d", "per-record CPU breakdown (in-process, µs)", None, None,
                                    absolute={"source": data["source_us"], "floor": data["floor_us"]}))
         except Exception as exc:  # noqa: BLE001 - the breakdown explains, it must not sink the figures
