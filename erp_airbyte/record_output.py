@@ -8,8 +8,8 @@ So a page is serialised once, on the reader's thread, as a ``RecordPage``: the r
 ``erp_airbyte.source.console`` writes it in one call and counts its records for the STATE's ``sourceStats``.
 
 The lines are byte for byte those of ``message_line``, the single-message fast path kept for RECORDs that
-reach the console as messages. A row orjson cannot encode (a ``Decimal``, say) is written by the CDK's
-serializer, so the output is always valid protocol.
+reach the console as messages. A row orjson cannot encode (an integer beyond 64 bits, say) is written by the
+CDK's serializer (its ``json`` fallback), so the output is always valid protocol.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def message_line(message: AirbyteMessage) -> str:
                     {"type": "RECORD", "record": {"stream": rec.stream, "data": rec.data, "emitted_at": rec.emitted_at}}
                 ).decode()
             except TypeError:
-                pass  # e.g. a Decimal: let the CDK serializer handle it
+                pass  # e.g. an integer beyond 64 bits: the CDK serializer falls back to json
     return AirbyteEntrypoint.airbyte_message_to_string(message)
 
 
@@ -60,7 +60,7 @@ def record_page(stream: str, rows: Sequence[dict[str, Any]], emitted_at: int) ->
     for row in rows:
         try:
             data = dumps(row)
-        except TypeError:  # e.g. a Decimal: the CDK serializer writes this row
+        except TypeError:  # e.g. an integer beyond 64 bits: the CDK serializer writes this row
             parts.append(AirbyteEntrypoint.airbyte_message_to_string(AirbyteMessage(
                 type=Type.RECORD, record=AirbyteRecordMessage(stream=stream, data=row, emitted_at=emitted_at)))
                 .encode() + b"\n")
