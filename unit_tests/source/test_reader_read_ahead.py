@@ -11,6 +11,7 @@ import pytest
 
 from idempiere_client.timeutil import ServerClock
 from source_idempiere.reader import ReadSettings, TableReader
+from unit_tests.erp_airbyte.read_ahead_helpers import close_after_pages, helpers_alive
 
 from .fakes import FakeClient, Row, order_meta
 
@@ -24,10 +25,6 @@ def settings() -> ReadSettings:
 
 def rows(n: int) -> dict[int, Row]:
     return {k: Row(k, T0 + timedelta(seconds=2 * k, milliseconds=250)) for k in range(1, n + 1)}  # one per second
-
-
-def helpers_alive() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("read-ahead") and t.is_alive()]
 
 
 def pages_of(reader: TableReader):
@@ -116,12 +113,7 @@ def test_closing_a_read_mid_way_stops_the_helper_and_sends_nothing_more(mode: st
     client = FakeClient(rows(95))
     reader = TableReader(client, order_meta(), ServerClock("UTC"), settings())
     batches = reader.incremental(None, now=NOW) if mode == "incremental" else reader.full_refresh()
-    taken = 0
-    for batch in batches:
-        taken += bool(batch.rows)
-        if taken == 3:
-            break
-    batches.close()
+    close_after_pages(batches, 3)
     assert not helpers_alive()
     calls = len(client.calls)
     assert calls <= 4  # three pages taken, at most one fetched ahead

@@ -14,6 +14,7 @@ from frappe_client.meta import parse_getdoctype
 from frappe_client.timeutil import SiteClock
 from source_frappe.cursor import SyncBounds
 from source_frappe.reader import DocTypeReader
+from unit_tests.erp_airbyte.read_ahead_helpers import close_after_pages, helpers_alive
 
 UPPER = datetime(2026, 12, 1, tzinfo=timezone.utc)
 META = parse_getdoctype({"docs": [{"name": "ToDo", "fields": [
@@ -55,10 +56,6 @@ class FakeSite:
 def reader(site: FakeSite) -> DocTypeReader:
     bounds = SyncBounds(SiteClock("Europe/Berlin"), UPPER, timedelta(0))
     return DocTypeReader(site, META, {}, bounds, page_size=10, nested=False, detect_deletes=False)  # type: ignore[arg-type]
-
-
-def helpers_alive() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("read-ahead") and t.is_alive()]
 
 
 def test_pages_come_in_order_one_request_ahead_and_each_state_covers_only_yielded_rows():
@@ -104,12 +101,7 @@ def test_closing_a_read_mid_way_stops_the_helper(mode: str):
     site = FakeSite(95)
     r = reader(site)
     batches = r.incremental({}) if mode == "incremental" else r.full_refresh()
-    taken = 0
-    for batch in batches:
-        taken += bool(batch.rows)
-        if taken == 3:
-            break
-    batches.close()
+    close_after_pages(batches, 3)
     assert not helpers_alive() and site.calls <= 4
 
 
